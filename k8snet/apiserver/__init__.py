@@ -1,0 +1,1 @@
+"""The simulated API server: defaulting, validation, allocation and the object store."""

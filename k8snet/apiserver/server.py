@@ -1,0 +1,331 @@
+"""The simulated API server: what happens between ``kubectl apply`` and the store.
+
+For every object, in the order a real API server does it:
+
+1. the kind must be served (Gateway API kinds only once their CRDs are installed);
+2. strict field validation rejects unknown fields (kubectl's default since 1.27);
+3. defaulting fills in what the manifest left out;
+4. validation collects *every* field error and raises one ``ValidationError``;
+5. allocation (ClusterIP, NodePorts) can still refuse the object: it is checked before
+   anything is written;
+6. only then is the object stored — so a bad object never half-changes the cluster.
+"""
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from typing import Callable
+
+from .. import clock
+from ..errors import AlreadyExistsError, K8sNetError, NotFoundError, ValidationError, FieldError
+from . import resources
+from .defaults import default
+from .ipallocator import IPAllocator
+from .merge import LAST_APPLIED, three_way_merge
+from .portallocator import PortAllocator
+from .schema import unknown_fields
+from .store import Store, clone
+from .validation import validate
+
+__all__ = ["APIServer", "NoKindMatchError"]
+
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
+                     "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute",
+                     "ReferenceGrant", "Pod"}
+_CRD_GROUPS = {"gateway.networking.k8s.io"}
+
+
+class NoKindMatchError(K8sNetError):
+    """The API server does not serve this kind (for Gateway API: its CRDs are not installed)."""
+
+
+class StrictDecodingError(K8sNetError):
+    """``Error from server (BadRequest)``: the manifest has fields the API does not know."""
+
+
+def _needs_node_ports(spec: dict) -> bool:
+    t = spec.get("type")
+    return t == "NodePort" or (t == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts", True))
+
+
+class APIServer:
+    """Defaulting, validation, allocation and storage for the cluster's objects."""
+
+    def __init__(self, *, rng: random.Random, now: Callable[[], float], service_cidr: str = "10.96.0.0/12"):
+        self.store = Store()
+        self.rng = rng
+        self.now = now
+        self.ips = IPAllocator(service_cidr, rng)
+        self.node_ports = PortAllocator(rng)
+        self.crd_groups: set[str] = set()
+        self._events: dict[tuple, dict] = {}
+
+    # -- helpers ---------------------------------------------------------------
+    def resource_for(self, obj: dict) -> resources.Resource:
+        kind, version = obj.get("kind", ""), obj.get("apiVersion", "")
+        res = resources.by_kind(kind)
+        group = version.rpartition("/")[0]
+        if res is None or (res.group in _CRD_GROUPS and res.group not in self.crd_groups) \
+                or (res.group != group and not (res.kind == "ReferenceGrant" and group == "gateway.networking.k8s.io")):
+            hint = ("\nensure CRDs are installed first" if group in _CRD_GROUPS or res is None else "")
+            raise NoKindMatchError(f'no matches for kind "{kind}" in version "{version}"{hint}')
+        return res
+
+    def new_uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def _stamp(self, obj: dict, res: resources.Resource) -> None:
+        meta = obj["metadata"]
+        meta["uid"] = self.new_uid()
+        meta["creationTimestamp"] = clock.rfc3339(self.now())
+        if obj["kind"] in _GENERATION_KINDS:
+            meta["generation"] = 1
+        if not res.namespaced:
+            meta.pop("namespace", None)
+
+    # -- the checks of one object --------------------------------------------------
+    def _admit(self, obj: dict, old: dict | None) -> dict:
+        """Default, validate and check allocation; raise before anything changes."""
+        res = self.resource_for(obj)
+        unknown = unknown_fields(obj)
+        if unknown:
+            raise StrictDecodingError(
+                f'{obj["kind"]} in version "{obj["apiVersion"].rpartition("/")[2]}" cannot be handled as a '
+                f'{obj["kind"]}: strict decoding error: ' + ", ".join(unknown))
+        meta = obj.setdefault("metadata", {})
+        if res.namespaced:
+            meta.setdefault("namespace", "default")
+            if self.store.peek("Namespace", "", meta["namespace"]) is None:
+                raise NotFoundError(f'namespaces "{meta["namespace"]}" not found')
+        obj = default(obj)
+        errors = validate(obj, old)
+        if not errors and obj["kind"] == "Service":
+            errors = self._check_service_allocation(obj, old)
+        if errors:
+            raise ValidationError(obj["kind"], meta.get("name", ""), errors)
+        return obj
+
+    def _check_service_allocation(self, svc: dict, old: dict | None) -> list[FieldError]:
+        spec, errs = svc["spec"], []
+        old_spec = (old or {}).get("spec") or {}
+        if old is not None:
+            self._drop_type_dependent_fields(spec, old_spec)
+        ip = spec.get("clusterIP")
+        if ip and ip != "None" and ip != old_spec.get("clusterIP"):
+            e = self.ips.check(ip, spec.get("clusterIPs") or [ip])
+            if e:
+                errs.append(e)
+        old_ports = {p.get("nodePort") for p in old_spec.get("ports") or []}
+        seen = set()
+        for i, p in enumerate(spec.get("ports") or []):
+            np = p.get("nodePort")
+            if np and np not in old_ports and (np, p.get("protocol")) not in seen:
+                e = self.node_ports.check(np, f"spec.ports[{i}].nodePort")
+                if e and not (np in seen_ports(seen) and "already allocated" in e.detail):
+                    errs.append(e)
+            if np:
+                seen.add((np, p.get("protocol")))
+        return errs
+
+    @staticmethod
+    def _drop_type_dependent_fields(spec: dict, old_spec: dict) -> None:
+        """storage.go dropTypeDependentFields: leaving NodePort/LoadBalancer drops the node
+        ports the server allocated (when the update did not change them)."""
+        if not _needs_node_ports(spec) and _needs_node_ports(old_spec):
+            old_np = {(p.get("port"), p.get("protocol")): p.get("nodePort") for p in old_spec.get("ports") or []}
+            for p in spec.get("ports") or []:
+                if p.get("nodePort") and p["nodePort"] == old_np.get((p.get("port"), p.get("protocol"))):
+                    del p["nodePort"]
+        if spec.get("externalTrafficPolicy") == "Local" and spec.get("type") != "LoadBalancer":
+            spec.pop("healthCheckNodePort", None)
+
+    def _allocate_service(self, svc: dict, old: dict | None) -> None:
+        spec = svc["spec"]
+        old_spec = (old or {}).get("spec") or {}
+        if spec.get("type") == "ExternalName":
+            self.ips.release(old_spec.get("clusterIP"))
+            for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+                spec.pop(key, None)
+        elif spec.get("clusterIP") == "None":
+            spec["clusterIPs"] = ["None"]
+        else:
+            ip = spec.get("clusterIP") or old_spec.get("clusterIP")
+            if ip and ip != old_spec.get("clusterIP"):
+                self.ips.allocate(ip)
+            elif not ip:
+                ip = self.ips.allocate_next()
+            spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
+        used = {p.get("nodePort") for p in spec.get("ports") or [] if p.get("nodePort")}
+        old_np = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
+        for np in used - old_np:
+            self.node_ports.allocate(np)
+        if _needs_node_ports(spec):
+            for p in spec.get("ports") or []:
+                if not p.get("nodePort"):
+                    p["nodePort"] = self.node_ports.allocate_next()
+            if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" \
+                    and not spec.get("healthCheckNodePort"):
+                spec["healthCheckNodePort"] = old_spec.get("healthCheckNodePort") or self.node_ports.allocate_next()
+        now_used = {p.get("nodePort") for p in spec.get("ports") or [] if p.get("nodePort")}
+        if spec.get("healthCheckNodePort"):
+            now_used.add(spec["healthCheckNodePort"])
+        gone = old_np | ({old_spec["healthCheckNodePort"]} if old_spec.get("healthCheckNodePort") else set())
+        for np in gone - now_used:
+            self.node_ports.release(np)
+
+    # -- verbs -----------------------------------------------------------------
+    def create(self, obj: dict) -> dict:
+        """``kubectl create``: refuse if the name exists; otherwise admit and store."""
+        obj = clone(obj)
+        res = self.resource_for(obj)
+        meta = obj.setdefault("metadata", {})
+        if not meta.get("name") and meta.get("generateName"):
+            from ..controllers.names import generate_name
+            meta["name"] = generate_name(meta["generateName"], self.rng)
+        ns = meta.get("namespace", "default") if res.namespaced else ""
+        if self.store.peek(obj.get("kind"), ns, meta.get("name", "")) is not None:
+            raise AlreadyExistsError(f'Error from server (AlreadyExists): {res.qualified} "{meta["name"]}" already exists')
+        obj = self._admit(obj, None)
+        return self._commit_new(obj, res)
+
+    def _commit_new(self, obj: dict, res: resources.Resource) -> dict:
+        self._stamp(obj, res)
+        if obj["kind"] == "Service":
+            self._allocate_service(obj, None)
+        if obj["kind"] == "Namespace":
+            obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = obj["metadata"]["name"]
+            obj["spec"] = {"finalizers": ["kubernetes"]}
+            obj["status"] = {"phase": "Active"}
+        return self.store.put(obj)
+
+    def apply(self, manifest: dict) -> tuple[str, dict]:
+        """``kubectl apply`` of one object: ``("created"|"configured"|"unchanged", stored)``."""
+        manifest = clone(manifest)
+        res = self.resource_for(manifest)
+        meta = manifest.setdefault("metadata", {})
+        ns = (meta.get("namespace") or "default") if res.namespaced else ""
+        last_text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
+        live = self.store.peek(manifest["kind"], ns, meta.get("name", ""))
+        if live is None:
+            obj = clone(manifest)
+            obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_text
+            obj = self._admit(obj, None)
+            return "created", self._commit_new(obj, res)
+        live_ann = (live["metadata"].get("annotations") or {})
+        last = json.loads(live_ann[LAST_APPLIED]) if LAST_APPLIED in live_ann else None
+        new = clone(manifest)
+        new["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_text
+        merged = three_way_merge(live, last, new)
+        merged["metadata"]["namespace"] = live["metadata"].get("namespace")
+        if not res.namespaced:
+            merged["metadata"].pop("namespace", None)
+        for k in ("uid", "creationTimestamp", "resourceVersion", "generation"):
+            if k in live["metadata"]:
+                merged["metadata"][k] = live["metadata"][k]
+        if "status" in live:
+            merged["status"] = live["status"]
+        obj = self._admit(merged, live)
+        if self._same(obj, live):
+            return "unchanged", live
+        return "configured", self.replace(obj, live)
+
+    @staticmethod
+    def _same(a: dict, b: dict) -> bool:
+        strip = lambda o: {k: v for k, v in o.items() if k not in ("status",)}
+        return strip(a) == strip(b)
+
+    def replace(self, obj: dict, live: dict | None = None) -> dict:
+        """Store an admitted update, bumping ``generation`` when the spec changed."""
+        live = live or self.store.peek(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+        if obj["kind"] == "Service":
+            self._allocate_service(obj, live)
+        if "generation" in live["metadata"] and {k: v for k, v in obj.items() if k not in ("metadata", "status")} \
+                != {k: v for k, v in live.items() if k not in ("metadata", "status")}:
+            obj["metadata"]["generation"] = live["metadata"]["generation"] + 1
+        return self.store.put(obj)
+
+    def update(self, obj: dict) -> dict:
+        """A validated update (``kubectl scale``, label edits): admit against the live object."""
+        meta = obj["metadata"]
+        live = self.store.peek(obj["kind"], meta.get("namespace", ""), meta["name"])
+        if live is None:
+            raise NotFoundError(f'{self.resource_for(obj).qualified} "{meta["name"]}" not found')
+        obj = self._admit(clone(obj), live)
+        return self.replace(obj, live)
+
+    def write(self, obj: dict) -> dict:
+        """A controller's write: trusted, no validation (status updates, generated objects)."""
+        meta = obj["metadata"]
+        if "uid" not in meta:
+            self._stamp(obj, self.resource_for(obj))
+        return self.store.put(obj)
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Remove an object now, releasing what it held, and garbage-collect its dependents."""
+        obj = self.store.remove(kind, namespace, name)
+        if obj is None:
+            return None
+        if kind == "Service":
+            spec = obj["spec"]
+            self.ips.release(spec.get("clusterIP"))
+            for p in spec.get("ports") or []:
+                self.node_ports.release(p.get("nodePort"))
+            self.node_ports.release(spec.get("healthCheckNodePort"))
+        uid = obj["metadata"].get("uid")
+        # Background cascading deletion (the garbage collector): dependents go too.
+        for dep_kind in ("ReplicaSet", "Pod", "EndpointSlice", "ControllerRevision"):
+            for dep in list(self.store.items(dep_kind, namespace)):
+                if any(r.get("uid") == uid for r in dep["metadata"].get("ownerReferences") or []):
+                    if dep_kind == "Pod":
+                        self.mark_deleted(dep)
+                    else:
+                        self.remove(dep_kind, namespace, dep["metadata"]["name"])
+        return obj
+
+    def mark_deleted(self, pod: dict, grace: int | None = None) -> None:
+        """Graceful pod deletion: set deletionTimestamp; the kubelet finishes the job."""
+        if pod["metadata"].get("deletionTimestamp"):
+            return
+        pod = clone(pod)
+        if grace is None:
+            grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        pod["metadata"]["deletionTimestamp"] = clock.rfc3339(self.now() + grace)
+        pod["metadata"]["deletionGracePeriodSeconds"] = grace
+        self.store.put(pod)
+
+    # -- events ----------------------------------------------------------------
+    def record_event(self, obj: dict, type_: str, reason: str, message: str, component: str) -> None:
+        """An Event about ``obj``, aggregated like the event recorder (same reason+message → count+1)."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace") or "default"
+        key = (obj["kind"], ns, meta["name"], reason, message)
+        now = clock.rfc3339(self.now())
+        ev = self._events.get(key)
+        if ev is not None and self.store.peek("Event", ns, ev["metadata"]["name"]) is not None:
+            ev = clone(self.store.peek("Event", ns, ev["metadata"]["name"]))
+            ev["count"] += 1
+            ev["lastTimestamp"] = now
+        else:
+            name = f'{meta["name"]}.{self.rng.getrandbits(64):016x}'
+            ev = {"apiVersion": "v1", "kind": "Event",
+                  "metadata": {"name": name, "namespace": ns},
+                  "involvedObject": {"apiVersion": obj.get("apiVersion"), "kind": obj["kind"], "name": meta["name"],
+                                     "namespace": ns, "uid": meta.get("uid", "")},
+                  "reason": reason, "message": message, "type": type_, "count": 1,
+                  "firstTimestamp": now, "lastTimestamp": now, "source": {"component": component},
+                  "reportingComponent": component, "reportingInstance": ""}
+        self._events[key] = ev
+        self.write(ev)
+
+    def events_for(self, obj: dict) -> list[dict]:
+        """Events whose involvedObject is ``obj``, oldest first."""
+        meta = obj["metadata"]
+        uid = meta.get("uid")
+        evs = [e for e in self.store.items("Event", meta.get("namespace") or "default")
+               if e["involvedObject"].get("uid") == uid]
+        return sorted(evs, key=lambda e: (e["firstTimestamp"], e["metadata"]["resourceVersion"].zfill(12)))
+
+
+def seen_ports(seen: set) -> set:
+    return {p for p, _ in seen}

@@ -1,0 +1,91 @@
+"""The object store behind the simulated API server (what etcd is to a real one).
+
+Objects are kept by kind, then by ``(namespace, name)``.  Every write bumps a global
+``resourceVersion`` and notifies watchers with ``(verb, kind, old, new)`` — the controllers
+subscribe, as informers do.  ``get``/``list`` hand out copies; ``peek``/``items`` give the
+stored dicts themselves for read-only use inside the package (controllers read thousands of
+objects per sync and copying them all would dominate the cost).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+__all__ = ["Store", "clone"]
+
+Watcher = Callable[[str, str, "dict | None", "dict | None"], None]
+
+
+def clone(obj):
+    """A deep copy of a JSON-shaped value (dicts, lists, scalars); faster than copy.deepcopy."""
+    if isinstance(obj, dict):
+        return {k: clone(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [clone(v) for v in obj]
+    return obj
+
+
+class Store:
+    """Objects by kind and ``(namespace, name)``; cluster-scoped objects use namespace ``""``."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, dict[tuple[str, str], dict]] = {}
+        self._version = 0
+        self._watchers: list[Watcher] = []
+
+    # -- reading ---------------------------------------------------------------
+    def peek(self, kind: str, namespace: str, name: str) -> dict | None:
+        """The stored object itself (do not mutate), or None."""
+        return self._objects.get(kind, {}).get((namespace or "", name))
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        """A copy of the object, or None."""
+        obj = self.peek(kind, namespace, name)
+        return None if obj is None else clone(obj)
+
+    def items(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
+        """The stored objects of a kind (do not mutate), optionally in one namespace."""
+        for (ns, _), obj in self._objects.get(kind, {}).items():
+            if namespace is None or ns == namespace:
+                yield obj
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        """Copies of the objects of a kind, sorted by namespace and name as the API server lists them."""
+        objs = sorted(self.items(kind, namespace),
+                      key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return [clone(o) for o in objs]
+
+    def count(self, kind: str) -> int:
+        return len(self._objects.get(kind, {}))
+
+    # -- writing ---------------------------------------------------------------
+    def next_version(self) -> str:
+        self._version += 1
+        return str(self._version)
+
+    def put(self, obj: dict) -> dict:
+        """Store ``obj`` (already defaulted and validated), bump its resourceVersion, notify.
+
+        The store keeps ``obj`` itself: callers hand over ownership."""
+        kind, meta = obj["kind"], obj["metadata"]
+        key = (meta.get("namespace", ""), meta["name"])
+        bucket = self._objects.setdefault(kind, {})
+        old = bucket.get(key)
+        meta["resourceVersion"] = self.next_version()
+        bucket[key] = obj
+        verb = "MODIFIED" if old is not None else "ADDED"
+        for w in self._watchers:
+            w(verb, kind, old, obj)
+        return obj
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Remove an object; returns it (or None if it was not there) and notifies watchers."""
+        old = self._objects.get(kind, {}).pop((namespace or "", name), None)
+        if old is not None:
+            self._version += 1
+            for w in self._watchers:
+                w("DELETED", kind, old, None)
+        return old
+
+    def watch(self, watcher: Watcher) -> None:
+        """Call ``watcher(verb, kind, old, new)`` after every write (verb ADDED/MODIFIED/DELETED)."""
+        self._watchers.append(watcher)

@@ -1,0 +1,96 @@
+"""What a fresh kubeadm cluster holds before you apply anything.
+
+* the namespaces ``default``, ``kube-system``, ``kube-public``, ``kube-node-lease``;
+* the nodes, each with a ``/24`` from the pod CIDR 10.244.0.0/16 (node-ipam controller,
+  ``--node-cidr-mask-size=24``) and an InternalIP;
+* Service ``default/kubernetes`` at the first service IP (10.96.0.1), port ``https``
+  443 -> 6443, whose endpoint is the API server (on the first node, as on kind and minikube);
+* CoreDNS: Deployment ``kube-system/coredns`` (2 replicas, label ``k8s-app=kube-dns``) behind
+  Service ``kube-dns`` at 10.96.0.10 (ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP).
+"""
+from __future__ import annotations
+
+import ipaddress
+
+__all__ = ["NAMESPACES", "POD_CIDR", "SERVICE_CIDR", "DNS_IP", "node_object", "system_objects",
+           "KUBERNETES_VERSION"]
+
+NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+POD_CIDR = "10.244.0.0/16"
+SERVICE_CIDR = "10.96.0.0/12"
+DNS_IP = "10.96.0.10"
+API_SERVER_PORT = 6443
+KUBERNETES_VERSION = "v1.34.2"
+COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.12.1"
+
+
+def node_ip(index: int) -> str:
+    """Nodes sit on a Docker-style network, as kind's do: 172.18.0.2, .3, ..."""
+    return str(ipaddress.ip_address("172.18.0.2") + index)
+
+
+def node_object(name: str, index: int, created: str) -> dict:
+    """A Ready node with its pod CIDR and addresses."""
+    cidr = str(list(ipaddress.ip_network(POD_CIDR).subnets(new_prefix=24))[index])
+    lbls = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+    if index == 0:
+        lbls["node-role.kubernetes.io/control-plane"] = ""
+    cond = lambda t, s, r, m: {"type": t, "status": s, "lastHeartbeatTime": created,
+                               "lastTransitionTime": created, "reason": r, "message": m}
+    return {
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "labels": lbls,
+                     "annotations": {"node.alpha.kubernetes.io/ttl": "0",
+                                     "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/k8snet/{name}"},
+        "status": {
+            "addresses": [{"type": "InternalIP", "address": node_ip(index)}, {"type": "Hostname", "address": name}],
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "nodeInfo": {"architecture": "amd64", "containerRuntimeVersion": "containerd://2.1.4",
+                         "kernelVersion": "6.8.0-86-generic", "kubeProxyVersion": "",
+                         "kubeletVersion": KUBERNETES_VERSION, "operatingSystem": "linux",
+                         "osImage": "Debian GNU/Linux 12 (bookworm)"},
+        },
+    }
+
+
+def system_objects(first_node_ip: str) -> list[dict]:
+    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (applied in order)."""
+    dns_labels = {"k8s-app": "kube-dns"}
+    return [
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "kubernetes", "namespace": "default",
+                      "labels": {"component": "apiserver", "provider": "kubernetes"}},
+         "spec": {"clusterIP": "10.96.0.1",
+                  "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": API_SERVER_PORT}]}},
+        {"apiVersion": "v1", "kind": "Endpoints",
+         "metadata": {"name": "kubernetes", "namespace": "default",
+                      "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+         "subsets": [{"addresses": [{"ip": first_node_ip}],
+                      "ports": [{"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}]}]},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                      "labels": {**dns_labels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                      "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+         "spec": {"clusterIP": DNS_IP, "selector": dns_labels,
+                  "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "coredns", "namespace": "kube-system", "labels": dns_labels},
+         "spec": {"replicas": 2, "selector": {"matchLabels": dns_labels},
+                  "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
+                  "template": {"metadata": {"labels": dns_labels},
+                               "spec": {"containers": [{
+                                   "name": "coredns", "image": COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
+                                   "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                                             {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                                             {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]}],
+                                   "dnsPolicy": "Default", "priorityClassName": "system-cluster-critical"}}}},
+    ]

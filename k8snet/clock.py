@@ -1,0 +1,64 @@
+"""The simulated clock's units and how kubectl prints times.
+
+Simulated time is a float of seconds since ``EPOCH``.  Objects carry RFC 3339 timestamps,
+and AGE columns print like kubectl's ``duration.HumanDuration``
+(k8s.io/apimachinery/pkg/util/duration).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["EPOCH", "rfc3339", "parse_rfc3339", "human_duration", "age"]
+
+#: The simulated clock's zero: every cluster starts at this instant.
+EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
+def rfc3339(t: float) -> str:
+    """The timestamp the API server stores for simulated time ``t`` (whole seconds, UTC)."""
+    return (EPOCH + timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc3339(text: str) -> float:
+    """Simulated seconds for an RFC 3339 timestamp written by :func:`rfc3339`."""
+    dt = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return (dt - EPOCH).total_seconds()
+
+
+def human_duration(seconds: float) -> str:
+    """kubectl's HumanDuration: ``45s``, ``2m10s``, ``17m``, ``5h3m``, ``3d4h``, ``400d``."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        rest = s % 60
+        return f"{minutes}m" if rest == 0 else f"{minutes}m{rest}s"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        rest = minutes % 60
+        return f"{hours}h" if rest == 0 else f"{hours}h{rest}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        rest = hours % 24
+        return f"{hours // 24}d" if rest == 0 else f"{hours // 24}d{rest}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        days = (hours // 24) % 365
+        return f"{hours // 24 // 365}y" if days == 0 else f"{hours // 24 // 365}y{days}d"
+    return f"{hours // 24 // 365}y"
+
+
+def age(timestamp: str | None, now: float) -> str:
+    """The AGE column for an object created at ``timestamp`` seen at simulated time ``now``."""
+    if not timestamp:
+        return "<unknown>"
+    return human_duration(now - parse_rfc3339(timestamp))

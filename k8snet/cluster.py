@@ -1,0 +1,316 @@
+"""The ``Cluster``: one simulated Kubernetes cluster, wired from the package's stages.
+
+Data flows ``manifest -> apiserver -> controllers -> engines (proxy, dns, routing, netpol)
+-> datapath``; this class only connects them and keeps the simulated clock.  See
+``../shared/contract.md`` for the public surface and docs/ARCHITECTURE.md for the rest.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any, Iterable
+
+from . import bootstrap, manifest
+from .apiserver.server import APIServer
+from .apiserver.store import clone
+from .controllers.kubelet import IPAM
+from .controllers.manager import Manager
+from .errors import K8sNetError, NotFoundError, UsageError, ValidationError
+
+__all__ = ["Cluster", "CNIS", "PROXY_MODES", "IPVS_SCHEDULERS", "ADDONS"]
+
+CNIS = ("calico", "cilium", "weave", "flannel", "kindnet")
+PROXY_MODES = ("iptables", "nftables", "ipvs")
+IPVS_SCHEDULERS = ("rr", "lc", "sh")
+ADDONS = ("ingress-nginx", "gateway")
+CLOUDS = (None, "aws", "gcp", "azure")
+
+
+def _choice(name: str, value: Any, allowed: Iterable) -> None:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise UsageError(f"{name}={value!r} is not supported: use one of {shown}")
+
+
+class Cluster:
+    """A Kubernetes cluster simulated in-process (see the contract for every method)."""
+
+    def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
+                 ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0):
+        _choice("cni", cni, CNIS)
+        _choice("proxy_mode", proxy_mode, PROXY_MODES)
+        _choice("ipvs_scheduler", ipvs_scheduler, IPVS_SCHEDULERS)
+        _choice("cloud", cloud, CLOUDS)
+        addons = list(addons)
+        for a in addons:
+            _choice("addon", a, ADDONS)
+        if isinstance(nodes, int):
+            if not 1 <= nodes <= 5000:
+                raise UsageError(f"nodes={nodes} is not supported: a cluster has 1 to 5000 nodes")
+            names = [f"node-{i}" for i in range(1, nodes + 1)]
+        else:
+            names = list(nodes)
+            if not names or len(set(names)) != len(names):
+                raise UsageError("nodes must be a count or a list of distinct node names")
+        self.cni, self.proxy_mode, self.ipvs_scheduler, self.cloud, self.seed = cni, proxy_mode, ipvs_scheduler, cloud, seed
+        self.rng = random.Random(seed)
+        # Separate streams so that, e.g., a DNS query does not shift which pod names come next.
+        self.dns_rng = random.Random(f"{seed}/dns")
+        self.lb_rng = random.Random(f"{seed}/lb")
+        self._now = 0.0
+        self.api = APIServer(rng=self.rng, now=lambda: self._now, service_cidr=bootstrap.SERVICE_CIDR)
+        self.store = self.api.store
+        self.controllers = Manager(self.api, cloud=cloud)
+        from .kubeproxy import KubeProxies
+        self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
+                                      cluster_cidr=bootstrap.POD_CIDR, service_cidr=bootstrap.SERVICE_CIDR)
+        self.external_hosts: dict[str, str] = {}
+        self.addons: list[str] = []
+        self._bootstrap(names)
+        for a in addons:
+            self.enable_addon(a)
+
+    # -- set-up ---------------------------------------------------------------
+    def _bootstrap(self, names: list[str]) -> None:
+        for ns in bootstrap.NAMESPACES:
+            self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        from . import clock
+        for i, name in enumerate(names):
+            node = bootstrap.node_object(name, i, clock.rfc3339(self._now))
+            self.api.write(node)
+            self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
+            self.controllers.kubelet_up[name] = True
+        first_ip = bootstrap.node_ip(0)
+        for obj in bootstrap.system_objects(first_ip):
+            self.api.apply(obj) if obj["kind"] != "Endpoints" else self.api.write(obj)
+        # The API server writes its own EndpointSlice (no controller owns it).
+        self.api.write({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                        "metadata": {"name": "kubernetes", "namespace": "default",
+                                     "labels": {"kubernetes.io/service-name": "kubernetes"}},
+                        "addressType": "IPv4",
+                        "endpoints": [{"addresses": [first_ip], "conditions": {"ready": True}}],
+                        "ports": [{"name": "https", "port": bootstrap.API_SERVER_PORT, "protocol": "TCP"}]})
+        self.controllers.run()
+
+    def enable_addon(self, name: str) -> list[str]:
+        """Install an addon (``minikube addons enable``): ``ingress-nginx`` or ``gateway``."""
+        _choice("addon", name, ADDONS)
+        if name in self.addons:
+            return []
+        from . import addons
+        lines = addons.install(self, name)
+        self.addons.append(name)
+        self.controllers.run()
+        return lines
+
+    # -- time -----------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the cluster was created."""
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated clock forward, firing what falls due (probes, evictions, rollouts)."""
+        if seconds < 0:
+            raise UsageError(f"advance({seconds}): the clock only moves forward")
+        self.controllers.advance_to(self._now + seconds, self._set_now)
+
+    def _set_now(self, t: float) -> None:
+        self._now = t
+
+    # -- changing it -------------------------------------------------------------
+    def apply(self, source: Any) -> list[str]:
+        """``kubectl apply -f``: the lines kubectl prints.  Invalid objects raise after the
+        valid ones around them were applied, as kubectl goes on past an error."""
+        docs = manifest.load(source)
+        lines, failures = [], []
+        for doc in docs:
+            try:
+                verb, obj = self.api.apply(doc.obj)
+            except ValidationError as e:
+                failures.append(e)
+                continue
+            except K8sNetError as e:
+                failures.append(e)
+                continue
+            res = self.api.resource_for(obj)
+            lines.append(f"{res.ref_name}/{obj['metadata']['name']} {verb}")
+            self.controllers.run()
+        if failures:
+            first = failures[0]
+            first.applied = lines
+            first.other_errors = failures[1:]
+            raise first
+        return lines
+
+    def create(self, source: Any) -> list[str]:
+        """``kubectl create -f``: like apply, but an existing name is an error."""
+        lines = []
+        for doc in manifest.load(source):
+            obj = self.api.create(doc.obj)
+            lines.append(f"{self.api.resource_for(obj).ref_name}/{obj['metadata']['name']} created")
+            self.controllers.run()
+        return lines
+
+    def delete(self, ref: str, namespace: str = "default") -> str:
+        """``kubectl delete TYPE/NAME``: e.g. ``pod/web-7c9f8d-x2kqp``, ``svc/web``."""
+        from .apiserver import resources
+        kind_text, _, name = ref.partition("/")
+        if not name:
+            raise UsageError(f'error: arguments in resource/name form must have a single resource and name: "{ref}"')
+        res = resources.lookup(kind_text)
+        ns = namespace if res.namespaced else ""
+        obj = self.store.peek(res.kind, ns, name)
+        if obj is None:
+            raise NotFoundError(f'Error from server (NotFound): {res.qualified} "{name}" not found')
+        if res.kind == "Pod":
+            self.api.mark_deleted(obj)
+        elif res.kind == "Namespace":
+            if name in bootstrap.NAMESPACES:
+                raise K8sNetError(f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
+                                  f'this namespace may not be deleted')
+            for r in resources.RESOURCES:
+                if r.namespaced:
+                    for o in list(self.store.items(r.kind, name)):
+                        if r.kind == "Pod":
+                            self.store.remove("Pod", name, o["metadata"]["name"])
+                        else:
+                            self.api.remove(r.kind, name, o["metadata"]["name"])
+            self.api.remove("Namespace", "", name)
+        else:
+            self.api.remove(res.kind, ns, name)
+        self.controllers.run()
+        # kubectl 1.33+ names the namespace: `service "api" deleted from default namespace`.
+        return f'{res.ref_name} "{name}" deleted' + (f" from {ns} namespace" if ns else "")
+
+    def add_external_host(self, name: str, address: str) -> None:
+        """Declare a host of the simulated internet: upstream DNS answers ``name`` with ``address``."""
+        import ipaddress
+        try:
+            ipaddress.IPv4Address(address)
+        except ValueError:
+            raise UsageError(f"add_external_host: {address!r} is not an IPv4 address") from None
+        self.external_hosts[name.rstrip(".").lower()] = address
+
+    # -- nodes and components ---------------------------------------------------------
+    def fail_node(self, name: str) -> None:
+        """Power off a node: NotReady after 50 s, its pods evicted and recreated after 300 s more."""
+        self._node(name)
+        self.controllers.fail_node(name)
+        self.controllers.run()
+
+    def recover_node(self, name: str) -> None:
+        """Bring a failed node back."""
+        self._node(name)
+        self.controllers.recover_node(name)
+        self.controllers.run()
+
+    def _node(self, name: str) -> dict:
+        node = self.store.peek("Node", "", name)
+        if node is None:
+            raise NotFoundError(f'Error from server (NotFound): nodes "{name}" not found')
+        return node
+
+    # -- reading ------------------------------------------------------------------
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict:
+        """The stored object as the API server returns it (a copy)."""
+        from .apiserver import resources
+        res = resources.lookup(kind)
+        obj = self.store.get(res.kind, namespace if res.namespaced else "", name)
+        if obj is None:
+            raise NotFoundError(f'Error from server (NotFound): {res.qualified} "{name}" not found')
+        return obj
+
+    def list(self, kind: str, namespace: str | None = "default") -> list[dict]:
+        """Objects of a kind (``namespace=None``: all namespaces), sorted like the API server."""
+        from .apiserver import resources
+        res = resources.lookup(kind)
+        return self.store.list(res.kind, namespace if res.namespaced else None)
+
+    def kubectl(self, command_line: str) -> str:
+        """Run a kubectl command line and return what kubectl prints."""
+        from .kubectl.commands import run
+        return run(self, command_line)
+
+    def __repr__(self) -> str:
+        nodes = self.store.count("Node")
+        return (f"<Cluster nodes={nodes} cni={self.cni} proxy_mode={self.proxy_mode} "
+                f"cloud={self.cloud} seed={self.seed}>")
+
+    # -- NetworkPolicy ---------------------------------------------------------------
+    def allowed(self, src: str, dst: str, port: int, protocol: str = "TCP"):
+        """Would NetworkPolicy, as this cluster's CNI enforces it, let ``src`` ("ns/pod")
+        open a connection to ``dst`` on ``port``?  A truthy ``Verdict`` with ``.reason``."""
+        from . import netpol
+        return netpol.evaluate(list(self.store.items("NetworkPolicy")), list(self.store.items("Pod")),
+                               list(self.store.items("Namespace")), src=src, dst=dst, port=port,
+                               protocol=protocol, cni=self.cni)
+
+    def connectivity(self, *, namespaces: Iterable[str] | None = None, ports: Iterable[int] = (80,),
+                     protocol: str = "TCP"):
+        """The NetworkPolicy connectivity matrix between the pods of ``namespaces`` (default:
+        every namespace but the system ones): ``.to_text()``, ``.to_graph()``."""
+        from . import netpol
+        system = {"kube-system", "kube-public", "kube-node-lease", "ingress-nginx", "k8snet-gateway-system"}
+        pods = [p for p in self.store.items("Pod")
+                if (namespaces is None and p["metadata"]["namespace"] not in system)
+                or (namespaces is not None and p["metadata"]["namespace"] in set(namespaces))]
+        pods = [p for p in pods if (p.get("status") or {}).get("podIP") and not p["metadata"].get("deletionTimestamp")]
+        return netpol.matrix(list(self.store.items("NetworkPolicy")), pods, list(self.store.items("Namespace")),
+                             ports=tuple(ports), protocol=protocol, cni=self.cni)
+
+    # -- DNS -------------------------------------------------------------------------
+    def resolve(self, name: str, *, qtype: str = "A", from_pod: str | None = None):
+        """Resolve ``name`` as CoreDNS answers it; from a pod, through its resolv.conf search
+        list and ``ndots:5`` (``.tried`` lists every name asked)."""
+        from . import dnsview
+        return dnsview.resolve(self, name, qtype, from_pod)
+
+    def resolv_conf(self, pod: str) -> str:
+        """The /etc/resolv.conf the kubelet wrote for ``pod`` ("ns/name")."""
+        from . import dnsview
+        return dnsview.resolv_conf(self, pod)
+
+    def pod_env(self, pod: str) -> list[tuple[str, str]]:
+        """The environment ``env`` prints in ``pod``, Service variables included."""
+        from . import dnsview
+        return dnsview.pod_env(self, pod)
+
+    def nslookup(self, name: str, *, from_pod: str | None = None) -> tuple[str, int]:
+        """What busybox ``nslookup NAME`` prints in ``from_pod``, and its exit code."""
+        from . import dnsview
+        return dnsview.nslookup(self, name, from_pod)
+
+    # -- kube-proxy's rules ---------------------------------------------------------------
+    def iptables_save(self, node: str, table: str = "nat") -> str:
+        """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables mode)."""
+        if table not in ("nat", "filter"):
+            raise UsageError(f"table={table!r}: kube-proxy writes the 'nat' and 'filter' tables")
+        return self.kube_proxy.view(node, "iptables", lambda s: s.iptables_save(table, now=self._now))
+
+    def nft(self, node: str) -> str:
+        """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode)."""
+        return self.kube_proxy.view(node, "nftables", lambda s: s.nft())
+
+    def ipvsadm(self, node: str) -> str:
+        """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode)."""
+        return self.kube_proxy.view(node, "ipvs", lambda s: s.ipvsadm())
+
+    def stop_kube_proxy(self, node: str) -> None:
+        """kube-proxy on ``node`` stops (crashed, deleted): Service traffic from there fails."""
+        self._node(node)
+        self.kube_proxy.running[node] = False
+
+    def start_kube_proxy(self, node: str) -> None:
+        """kube-proxy on ``node`` runs again and resyncs every rule."""
+        self._node(node)
+        self.kube_proxy.running[node] = True
+
+    # -- traffic ------------------------------------------------------------------------
+    def request(self, url: str, *, from_pod: str | None = None, from_node: str | None = None,
+                from_internet: bool = False, method: str = "GET", headers: dict | None = None):
+        """Send an HTTP request and follow it through DNS, load balancers, kube-proxy,
+        NetworkPolicy and controllers to the container that answers (see ``Response``)."""
+        from . import datapath
+        return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
+                                method=method, headers=headers)

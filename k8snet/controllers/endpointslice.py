@@ -1,0 +1,189 @@
+"""The EndpointSlice controller (pkg/controller/endpointslice), as a pure reconciler.
+
+For each Service *with a selector* it lists the pods the selector matches and keeps
+``discovery.k8s.io/v1`` EndpointSlices labelled ``kubernetes.io/service-name=<svc>``:
+
+* a pod is an endpoint once it has an IP and until it is terminal (Succeeded/Failed);
+  terminating pods stay, with ``terminating: true`` (utils.go ``ShouldPodBeInEndpoints``);
+* ``ready`` = pod Ready (or ``publishNotReadyAddresses``), and never true while terminating
+  unless ``publishNotReadyAddresses``; ``serving`` = pod Ready (``podToEndpoint``);
+* a named ``targetPort`` is resolved per pod (``podutil.FindPort``), so pods that name the
+  port differently land in different slices; a port a pod cannot resolve is left out;
+* at most 100 endpoints per slice (``--max-endpoints-per-slice`` default);
+* a Service that selects no pod keeps one empty placeholder slice (reconciler.go).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import labels
+
+__all__ = ["MAX_ENDPOINTS_PER_SLICE", "MANAGED_BY", "Changes", "find_port", "pod_is_ready",
+           "desired_endpoints", "reconcile"]
+
+MAX_ENDPOINTS_PER_SLICE = 100
+MANAGED_BY = "endpointslice-controller.k8s.io"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
+
+
+@dataclass
+class Changes:
+    """What the reconciler wants done: slices to create, to update and names to delete."""
+
+    create: list[dict] = field(default_factory=list)
+    update: list[dict] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+
+
+def pod_is_ready(pod: dict) -> bool:
+    """podutil.IsPodReady: the pod's ``Ready`` condition is True."""
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Ready":
+            return c.get("status") == "True"
+    return False
+
+
+def find_port(pod: dict, service_port: dict) -> int | None:
+    """podutil.FindPort: a numeric targetPort as is; a named one from the pod's container ports."""
+    target = service_port.get("targetPort", service_port.get("port"))
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target.isdigit():
+        return int(target)
+    protocol = service_port.get("protocol", "TCP")
+    for c in pod["spec"].get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("name") == target and p.get("protocol", "TCP") == protocol:
+                return p["containerPort"]
+    return None
+
+
+def _in_endpoints(pod: dict) -> bool:
+    st = pod.get("status") or {}
+    return st.get("phase") not in ("Succeeded", "Failed") and bool(st.get("podIP"))
+
+
+def desired_endpoints(service: dict, pods: list[dict], nodes: dict[str, dict]):
+    """[(ports tuple, endpoint dict)] for the pods the Service selects, sorted by pod name."""
+    spec = service["spec"]
+    selector = labels.from_map(spec.get("selector"))
+    ns = service["metadata"]["namespace"]
+    publish = bool(spec.get("publishNotReadyAddresses"))
+    out = []
+    for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
+        meta = pod["metadata"]
+        if meta.get("namespace") != ns or not selector.matches(meta.get("labels")) or not _in_endpoints(pod):
+            continue
+        ports = []
+        for sp in spec.get("ports") or []:
+            num = find_port(pod, sp)
+            if num is not None:
+                ports.append((sp.get("name", ""), num, sp.get("protocol", "TCP")))
+        serving = pod_is_ready(pod)
+        terminating = bool(meta.get("deletionTimestamp"))
+        ready = publish or serving
+        if terminating and not publish:
+            ready = False
+        ep = {"addresses": [pod["status"]["podIP"]],
+              "conditions": {"ready": ready, "serving": serving, "terminating": terminating}}
+        if pod["spec"].get("hostname") and pod["spec"].get("subdomain") == service["metadata"]["name"]:
+            ep["hostname"] = pod["spec"]["hostname"]  # endpointutil.ShouldSetHostname
+        node_name = pod["spec"].get("nodeName")
+        if node_name:
+            ep["nodeName"] = node_name
+            zone = ((nodes.get(node_name) or {}).get("metadata", {}).get("labels") or {}).get(
+                "topology.kubernetes.io/zone")
+            if zone:
+                ep["zone"] = zone
+        ep["targetRef"] = {"kind": "Pod", "namespace": ns, "name": meta["name"], "uid": meta.get("uid", "")}
+        out.append((tuple(ports), ep))
+    return out
+
+
+def _slice_ports(ports: tuple) -> list[dict]:
+    return [{"name": n, "port": p, "protocol": proto} for n, p, proto in ports]
+
+
+def _ports_key(slice_: dict) -> tuple | None:
+    if slice_.get("ports") is None:
+        return None
+    return tuple((p.get("name", ""), p["port"], p.get("protocol", "TCP")) for p in slice_["ports"])
+
+
+def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: str) -> dict:
+    meta = service["metadata"]
+    lbls = {k: v for k, v in (meta.get("labels") or {}).items()}
+    lbls[SERVICE_NAME_LABEL] = meta["name"]
+    lbls[MANAGED_BY_LABEL] = MANAGED_BY
+    if service["spec"].get("clusterIP") == "None":
+        lbls["service.kubernetes.io/headless"] = ""
+    return {
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": name, "generateName": meta["name"] + "-", "namespace": meta["namespace"],
+                     "labels": dict(sorted(lbls.items())),
+                     "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": meta["name"],
+                                          "uid": meta.get("uid", ""), "controller": True,
+                                          "blockOwnerDeletion": True}]},
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": None if ports is None else _slice_ports(ports),
+    }
+
+
+def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: dict[str, dict],
+              new_name: Callable[[str], str]) -> Changes:
+    """The slice changes that make ``existing`` (this Service's controller-managed slices)
+    describe the pods it selects.  ``new_name(prefix)`` generates a name (generateName)."""
+    changes = Changes()
+    wanted: dict[tuple, list[dict]] = {}
+    for ports, ep in desired_endpoints(service, pods, nodes):
+        wanted.setdefault(ports, []).append(ep)
+    by_ports: dict[tuple | None, list[dict]] = {}
+    for s in sorted(existing, key=lambda s: s["metadata"]["name"]):
+        by_ports.setdefault(_ports_key(s), []).append(s)
+    prefix = service["metadata"]["name"] + "-"
+
+    if not wanted:  # keep (or make) exactly one empty placeholder slice
+        placeholder = next((s for s in by_ports.get(None, []) if not s.get("endpoints")), None)
+        keep = placeholder["metadata"]["name"] if placeholder else None
+        if placeholder is None:
+            changes.create.append(_new_slice(service, None, [], new_name(prefix)))
+        changes.delete.extend(s["metadata"]["name"] for ss in by_ports.values() for s in ss
+                              if s["metadata"]["name"] != keep)
+        return changes
+
+    for ports, endpoints in sorted(wanted.items()):
+        slices = by_ports.pop(ports, [])
+        by_ip = {ep["addresses"][0]: ep for ep in endpoints}
+        placed: set[str] = set()
+        filled: list[tuple[dict, list[dict]]] = []
+        for s in slices:  # keep endpoints in the slice they were in (fewer writes, as upstream)
+            keep = []
+            for ep in s.get("endpoints") or []:
+                ip = ep["addresses"][0]
+                if ip in by_ip and ip not in placed:
+                    keep.append(by_ip[ip])
+                    placed.add(ip)
+            filled.append((s, keep))
+        rest = [ep for ep in endpoints if ep["addresses"][0] not in placed]
+        for s, keep in filled:
+            room = MAX_ENDPOINTS_PER_SLICE - len(keep)
+            keep.extend(rest[:room])
+            rest = rest[room:]
+        for s, keep in filled:
+            if not keep:
+                changes.delete.append(s["metadata"]["name"])
+                continue
+            new = _new_slice(service, ports, keep, s["metadata"]["name"])
+            new["metadata"] = {**s["metadata"], "labels": new["metadata"]["labels"]}
+            if new["endpoints"] != s.get("endpoints") or new["metadata"] != s["metadata"] \
+                    or new["ports"] != s.get("ports"):
+                changes.update.append(new)
+        while rest:
+            chunk, rest = rest[:MAX_ENDPOINTS_PER_SLICE], rest[MAX_ENDPOINTS_PER_SLICE:]
+            changes.create.append(_new_slice(service, ports, chunk, new_name(prefix)))
+    for ss in by_ports.values():  # slices for port sets no pod has any more
+        changes.delete.extend(s["metadata"]["name"] for s in ss)
+    return changes

@@ -1,0 +1,147 @@
+"""The kubelet of each node, reduced to what networking lessons see.
+
+* Pod IPs come from the node's ``podCIDR`` the way the host-local IPAM plugin hands them out:
+  the first usable address after the gateway (``.1``), then the next free one after the last
+  handed out — so a recreated pod gets a *new* IP even on the same node.
+* Containers start at once (images are "already present on machine").  Without a readiness
+  probe a started container is ready; with one, the pod turns Ready when the probe first
+  succeeds, ``initialDelaySeconds`` after the start.  Probes really connect: a probe on a port
+  the app does not listen on (or an app bound to 127.0.0.1) keeps failing.
+* ``k8snet.io/crash-loop`` makes the container exit: CrashLoopBackOff, with restarts at
+  the kubelet's back-off (10 s doubling to 5 min).
+"""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from .. import clock
+from ..workloads import App, HTTPRequest, answer, app_for
+
+__all__ = ["IPAM", "start_pod", "probe_succeeds", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
+
+CRASH_BACKOFF = (10, 20, 40, 80, 160, 300)
+
+
+class IPAM:
+    """host-local IPAM for one node's pod CIDR."""
+
+    def __init__(self, cidr: str):
+        self.net = ipaddress.ip_network(cidr)
+        self.first = int(self.net.network_address) + 2  # .1 is the bridge/gateway
+        self.last = int(self.net.broadcast_address) - 1
+        self.used: set[int] = set()
+        self.last_reserved = self.first - 1
+
+    def allocate(self) -> str:
+        size = self.last - self.first + 1
+        for i in range(1, size + 1):
+            cand = self.first + (self.last_reserved - self.first + i) % size
+            if cand not in self.used:
+                self.used.add(cand)
+                self.last_reserved = cand
+                return str(ipaddress.ip_address(cand))
+        raise RuntimeError(f"no IP addresses available in range set: {self.net}")
+
+    def release(self, ip: str | None) -> None:
+        if ip:
+            self.used.discard(int(ipaddress.ip_address(ip)))
+
+
+def normalize_image(image: str) -> str:
+    """containerd's normalized name: ``nginx`` → ``docker.io/library/nginx:latest``."""
+    ref = image
+    name, _, tag = ref.partition("@")[0].rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "")
+    if not _:
+        name, tag = ref, "latest"
+    first = name.split("/")[0]
+    if "." not in first and ":" not in first and first != "localhost":
+        name = ("docker.io/library/" + name) if "/" not in name else ("docker.io/" + name)
+    return f"{name}:{tag}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _resolve_probe_port(port, container: dict) -> int | None:
+    if isinstance(port, int):
+        return port
+    for p in container.get("ports") or []:
+        if p.get("name") == port:
+            return p["containerPort"]
+    return int(port) if str(port).isdigit() else None
+
+
+def probe_succeeds(pod: dict, container: dict, probe: dict) -> bool:
+    """Run one readiness probe against the app, as the kubelet would from the node."""
+    app: App = app_for(pod, container)
+    if app.crash or app.ready_fails:
+        return False
+    if "exec" in probe:
+        return True  # a command in the container: succeeds unless the lesson says it fails
+    action = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc") or {}
+    port = _resolve_probe_port(action.get("port"), container)
+    if port is None or not app.listens(port, "TCP"):
+        return False
+    if "httpGet" in probe:
+        req = HTTPRequest(method="GET", path=action.get("path", "/"), port=port,
+                          host=pod["status"].get("podIP", ""), client_ip=pod["status"].get("hostIP", ""))
+        return 200 <= answer(app, pod, req).status < 400
+    return True
+
+
+def ready_conditions(pod: dict, ready: bool, now_ts: str) -> list[dict]:
+    """The pod's conditions in the order the kubelet writes them (1.29+)."""
+    old = {c["type"]: c for c in pod["status"].get("conditions") or []}
+
+    def c(type_, status, reason=None, message=None):
+        prev = old.get(type_)
+        cond = {"type": type_, "status": status, "lastProbeTime": None,
+                "lastTransitionTime": prev["lastTransitionTime"] if prev and prev["status"] == status else now_ts}
+        if reason:
+            cond["reason"] = reason
+        if message:
+            cond["message"] = message
+        return cond
+
+    not_ready = [ct["name"] for ct in pod["spec"]["containers"]]
+    msg = f"containers with unready status: [{' '.join(not_ready)}]"
+    return [c("PodReadyToStartContainers", "True"), c("Initialized", "True"),
+            c("Ready", "True") if ready else c("Ready", "False", "ContainersNotReady", msg),
+            c("ContainersReady", "True") if ready else c("ContainersReady", "False", "ContainersNotReady", msg),
+            c("PodScheduled", "True")]
+
+
+def start_pod(pod: dict, node: dict, ip: str, now: float) -> tuple[dict, list[tuple[str, float]]]:
+    """The pod's status once its sandbox and containers started, and the timers it needs
+    (``("probe", at)`` or ``("restart", at)``)."""
+    now_ts = clock.rfc3339(now)
+    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    statuses, timers, all_ready = [], [], True
+    for ct in pod["spec"]["containers"]:
+        app = app_for(pod, ct)
+        image = normalize_image(ct["image"])
+        cs = {"containerID": "containerd://" + _digest(pod["metadata"].get("uid", "") + ct["name"]),
+              "image": image, "imageID": image.rsplit(":", 1)[0] + "@sha256:" + _digest(image),
+              "lastState": {}, "name": ct["name"], "ready": False, "restartCount": 0, "started": True,
+              "state": {"running": {"startedAt": now_ts}}}
+        if app.crash:
+            cs.update(started=False, state={"waiting": {"reason": "CrashLoopBackOff",
+                                                        "message": f"back-off 10s restarting failed container={ct['name']} pod={pod['metadata']['name']}_{pod['metadata']['namespace']}({pod['metadata'].get('uid', '')})"}},
+                      lastState={"terminated": {"exitCode": 1, "reason": "Error", "startedAt": now_ts,
+                                                "finishedAt": now_ts, "containerID": cs["containerID"]}})
+            timers.append(("restart", now + CRASH_BACKOFF[0]))
+            all_ready = False
+        elif ct.get("readinessProbe"):
+            timers.append(("probe", now + ct["readinessProbe"].get("initialDelaySeconds", 0)))
+            all_ready = False
+        else:
+            cs["ready"] = True
+        statuses.append(cs)
+    status = {"phase": "Running", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+              "podIP": ip, "podIPs": [{"ip": ip}], "qosClass": pod["status"].get("qosClass", "BestEffort"),
+              "startTime": now_ts, "containerStatuses": statuses}
+    pod = {**pod, "status": status}
+    status["conditions"] = ready_conditions(pod, all_ready, now_ts)
+    return status, timers

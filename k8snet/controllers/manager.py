@@ -1,0 +1,273 @@
+"""The controller manager: event plumbing, timers, and running controllers to a fixed point.
+
+Store writes arrive as watch events; each marks *keys* dirty for the controllers that care
+(as informers fill work queues).  ``run()`` then syncs dirty keys, controller by controller in
+a fixed order and keys in sorted order (so the same calls give the same cluster), until
+nothing is dirty.  Timers (readiness probes, crash back-off, node eviction) fire from
+``advance_to``.  The logic lives in the pure reconcilers next to this file.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Callable
+
+from .. import clock, labels
+from ..apiserver.server import APIServer
+from ..apiserver.store import clone
+from . import deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
+from .names import generate_name
+from .nodes import NodeControllers
+
+__all__ = ["Manager"]
+
+ORDER = ("deployment", "replicaset", "statefulset", "scheduler", "kubelet", "endpointslice",
+         "endpoints", "mirror", "service")
+
+
+class Manager(NodeControllers):
+    """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
+
+    def __init__(self, api: APIServer, *, cloud: str | None = None):
+        self.api, self.store, self.cloud = api, api.store, cloud
+        self.dirty: dict[str, set] = {name: set() for name in ORDER}
+        self.timers: list = []
+        self._seq = 0
+        self.ipam: dict[str, kubelet.IPAM] = {}
+        self.kubelet_up: dict[str, bool] = {}
+        self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
+        self.store.watch(self._on_event)
+
+    # -- plumbing ---------------------------------------------------------------
+    def after(self, at: float, action: tuple) -> None:
+        self._seq += 1
+        heapq.heappush(self.timers, (at, self._seq, action))
+
+    def _services_selecting(self, ns: str, *label_sets) -> list[str]:
+        out = []
+        for svc in self.store.items("Service", ns):
+            sel = svc["spec"].get("selector")
+            if sel and any(ls is not None and labels.from_map(sel).matches(ls) for ls in label_sets):
+                out.append(svc["metadata"]["name"])
+        return out
+
+    def _on_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
+        obj = new or old
+        meta = obj["metadata"]
+        ns, name = meta.get("namespace", ""), meta["name"]
+        owners = [(r["kind"], r["name"]) for r in meta.get("ownerReferences") or [] if r.get("controller")]
+        if kind == "Pod":
+            if new is not None and not new["spec"].get("nodeName"):
+                self.dirty["scheduler"].add((ns, name))
+            self.dirty["kubelet"].add((ns, name))
+            for okind, oname in owners:
+                if okind == "ReplicaSet":
+                    self.dirty["replicaset"].add((ns, oname))
+                elif okind == "StatefulSet":
+                    self.dirty["statefulset"].add((ns, oname))
+            before = (old or {}).get("metadata", {}).get("labels") if old else None
+            after = (new or {}).get("metadata", {}).get("labels") if new else None
+            for svc in self._services_selecting(ns, before, after):
+                self.dirty["endpointslice"].add((ns, svc))
+                self.dirty["endpoints"].add((ns, svc))
+        elif kind == "ReplicaSet":
+            self.dirty["replicaset"].add((ns, name))
+            for okind, oname in owners:
+                if okind == "Deployment":
+                    self.dirty["deployment"].add((ns, oname))
+        elif kind == "Deployment":
+            self.dirty["deployment"].add((ns, name))
+        elif kind == "StatefulSet":
+            self.dirty["statefulset"].add((ns, name))
+        elif kind == "Service":
+            for q in ("endpointslice", "endpoints", "mirror", "service"):
+                self.dirty[q].add((ns, name))
+        elif kind == "Endpoints":
+            self.dirty["mirror"].add((ns, name))
+        elif kind == "EndpointSlice" and verb == "DELETED":
+            svc = (meta.get("labels") or {}).get(endpointslice.SERVICE_NAME_LABEL)
+            if svc:
+                self.dirty["endpointslice"].add((ns, svc))
+        elif kind == "Node":
+            for pod in self.store.items("Pod"):
+                if not pod["spec"].get("nodeName"):
+                    self.dirty["scheduler"].add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
+
+    def run(self) -> None:
+        """Sync until no controller has work (bounded, to surface a livelock as an error)."""
+        for _ in range(10_000):
+            busy = next((q for q in ORDER if self.dirty[q]), None)
+            if busy is None:
+                for fn in self.extra:
+                    fn()
+                if not any(self.dirty.values()):
+                    return
+                continue
+            keys = sorted(self.dirty[busy])
+            self.dirty[busy] = set()
+            sync = getattr(self, "_sync_" + busy)
+            for key in keys:
+                sync(*key)
+        raise RuntimeError("controllers did not settle (livelock)")
+
+    def advance_to(self, t: float, set_now: Callable[[float], None]) -> None:
+        """Fire every timer due up to ``t`` in order, settling the controllers after each."""
+        self.run()
+        while self.timers and self.timers[0][0] <= t:
+            at, _, action = heapq.heappop(self.timers)
+            set_now(at)
+            getattr(self, "_timer_" + action[0])(*action[1:])
+            self.run()
+        set_now(t)
+        self.run()
+
+    @property
+    def now(self) -> float:
+        return self.api.now()
+
+    # -- workloads ------------------------------------------------------------
+    def _sync_deployment(self, ns: str, name: str) -> None:
+        d = self.store.peek("Deployment", ns, name)
+        if d is None:
+            return
+        rss = list(self.store.items("ReplicaSet", ns))
+        pods = list(self.store.items("Pod", ns))
+        created, scale = deployment.sync(d, rss, pods)
+        if created is not None:
+            self.api.write(created)
+            self.api.record_event(d, "Normal", "ScalingReplicaSet",
+                                  f'Scaled up replica set {created["metadata"]["name"]} from 0 to {created["spec"]["replicas"]}',
+                                  "deployment-controller")
+        for rs_name, n in sorted(scale.items()):
+            rs = clone(self.store.peek("ReplicaSet", ns, rs_name))
+            before = rs["spec"].get("replicas", 0)
+            rs["spec"]["replicas"] = n
+            rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(d["spec"].get("replicas", 1))
+            self.api.write(rs)
+            verb = "up" if n > before else "down"
+            self.api.record_event(d, "Normal", "ScalingReplicaSet",
+                                  f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
+        d2 = clone(self.store.peek("Deployment", ns, name))
+        rss = list(self.store.items("ReplicaSet", ns))
+        d2["status"] = deployment.status(d2, rss, clock.rfc3339(self.now))
+        new_rs = max((r for r in rss if replicaset.owned_by(r, d2)), default=None,
+                     key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
+        if new_rs is not None:
+            d2["metadata"].setdefault("annotations", {})[deployment.REVISION] = \
+                new_rs["metadata"]["annotations"][deployment.REVISION]
+        if d2 != self.store.peek("Deployment", ns, name):
+            self.api.write(d2)
+
+    def _sync_replicaset(self, ns: str, name: str) -> None:
+        rs = self.store.peek("ReplicaSet", ns, name)
+        if rs is None:
+            return
+        pods = list(self.store.items("Pod", ns))
+        create, delete = replicaset.reconcile(rs, pods)
+        for _ in range(create):
+            pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
+            self.api.write(pod)
+            self.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
+                                  "replicaset-controller")
+        for pod in delete:
+            self.api.mark_deleted(pod)
+            self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
+                                  "replicaset-controller")
+        rs2 = clone(self.store.peek("ReplicaSet", ns, name))
+        rs2["status"] = replicaset.status(rs2, list(self.store.items("Pod", ns)))
+        if rs2["status"] != rs.get("status"):
+            self.api.write(rs2)
+
+    def _sync_statefulset(self, ns: str, name: str) -> None:
+        sts = self.store.peek("StatefulSet", ns, name)
+        if sts is None:
+            return
+        create, delete = statefulset.reconcile(sts, list(self.store.items("Pod", ns)))
+        for o in create:
+            pod = statefulset.pod_for(sts, o)
+            self.api.write(pod)
+            self.api.record_event(sts, "Normal", "SuccessfulCreate",
+                                  f"create Pod {pod['metadata']['name']} in StatefulSet {name} successful",
+                                  "statefulset-controller")
+        for pod in delete:
+            self.api.mark_deleted(pod)
+            self.api.record_event(sts, "Normal", "SuccessfulDelete",
+                                  f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful",
+                                  "statefulset-controller")
+        sts2 = clone(self.store.peek("StatefulSet", ns, name))
+        sts2["status"] = statefulset.status(sts2, list(self.store.items("Pod", ns)))
+        if sts2["status"] != sts.get("status"):
+            self.api.write(sts2)
+
+    # -- networking controllers -----------------------------------------------------
+    def _sync_endpointslice(self, ns: str, name: str) -> None:
+        svc = self.store.peek("Service", ns, name)
+        existing = [s for s in self.store.items("EndpointSlice", ns)
+                    if (s["metadata"].get("labels") or {}).get(endpointslice.SERVICE_NAME_LABEL) == name
+                    and s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpointslice.MANAGED_BY]
+        if svc is None or not svc["spec"].get("selector") or svc["spec"].get("type") == "ExternalName":
+            for s in existing:
+                self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
+            return
+        nodes = {n["metadata"]["name"]: n for n in self.store.items("Node")}
+        changes = endpointslice.reconcile(svc, list(self.store.items("Pod", ns)), existing, nodes=nodes,
+                                          new_name=lambda p: generate_name(p, self.api.rng))
+        for s in changes.create:
+            self.api.write(s)
+        for s in changes.update:
+            if "generation" in s["metadata"]:
+                s["metadata"]["generation"] += 1
+            self.api.write(s)
+        for n in changes.delete:
+            self.api.remove("EndpointSlice", ns, n)
+
+    def _sync_endpoints(self, ns: str, name: str) -> None:
+        svc = self.store.peek("Service", ns, name)
+        live = self.store.peek("Endpoints", ns, name)
+        if svc is None or not svc["spec"].get("selector") or svc["spec"].get("type") == "ExternalName":
+            if live is not None and svc is None and (live["metadata"].get("labels") or {}).get(
+                    "endpoints.kubernetes.io/managed-by") == "endpoint-controller":
+                self.api.remove("Endpoints", ns, name)
+            return
+        want = endpoints.desired_endpoints_object(svc, list(self.store.items("Pod", ns)))
+        want["metadata"].setdefault("labels", {})["endpoints.kubernetes.io/managed-by"] = "endpoint-controller"
+        if live is not None:
+            if live.get("subsets") == want.get("subsets") and live["metadata"].get("labels") == want["metadata"]["labels"]:
+                return
+            want["metadata"] = {**live["metadata"], "labels": want["metadata"]["labels"]}
+        self.api.write(want)
+
+    def _sync_mirror(self, ns: str, name: str) -> None:
+        svc = self.store.peek("Service", ns, name)
+        ep = self.store.peek("Endpoints", ns, name)
+        existing = [s for s in self.store.items("EndpointSlice", ns)
+                    if (s["metadata"].get("labels") or {}).get(endpointslice.SERVICE_NAME_LABEL) == name
+                    and s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpoints.MIRROR_MANAGED_BY]
+        want = None
+        if svc is not None and ep is not None and not svc["spec"].get("selector") \
+                and (ep["metadata"].get("labels") or {}).get("endpoints.kubernetes.io/managed-by") != "endpoint-controller" \
+                and (ep["metadata"].get("labels") or {}).get("endpointslice.kubernetes.io/skip-mirror") != "true":
+            name_ = existing[0]["metadata"]["name"] if existing else generate_name(name + "-", self.api.rng)
+            want = endpoints.mirror_slice(ep, svc, name_)
+        for s in existing[1 if want else 0:]:
+            self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
+        if want is not None:
+            if existing:
+                cur = existing[0]
+                if cur.get("endpoints") == want["endpoints"] and cur.get("ports") == want["ports"]:
+                    return
+                want["metadata"] = {**cur["metadata"]}
+            self.api.write(want)
+
+    def _sync_service(self, ns: str, name: str) -> None:
+        svc = self.store.peek("Service", ns, name)
+        if svc is None:
+            return
+        ingress = service.load_balancer_ingress(svc, self.cloud)
+        current = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+        if svc["spec"].get("type") == "LoadBalancer" and not current and ingress:
+            self.api.record_event(svc, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer", "service-controller")
+            self.api.record_event(svc, "Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller")
+        if ingress != current:
+            s2 = clone(svc)
+            s2["status"] = {"loadBalancer": {"ingress": ingress} if ingress else {}}
+            self.api.write(s2)

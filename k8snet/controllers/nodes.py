@@ -1,0 +1,199 @@
+"""What happens on and to nodes: the scheduler, the kubelets, node failure and eviction.
+
+A mixin of the controller Manager (its ``store``, ``api``, ``dirty`` queues and timers).
+
+Node failure follows the node lifecycle controller: when a kubelet stops posting status,
+the node turns ``Ready=Unknown`` after ``--node-monitor-grace-period`` (50 s), its pods are
+marked not ready (so they leave Service endpoints) and the node is tainted
+``node.kubernetes.io/unreachable:NoExecute``.  Every pod tolerates that taint for 300 s
+(DefaultTolerationSeconds); then it is evicted and its controller recreates it elsewhere,
+with a new IP.  The evicted pod stays ``Terminating`` until its kubelet comes back.
+"""
+from __future__ import annotations
+
+from .. import clock
+from ..apiserver.store import clone
+from . import kubelet
+
+__all__ = ["NodeControllers"]
+
+NODE_MONITOR_GRACE = 50
+EVICTION_TOLERATION = 300
+
+
+def node_ready(node: dict) -> bool:
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in node["status"].get("conditions") or [])
+
+
+class NodeControllers:
+    """kube-scheduler, the kubelets and the node lifecycle controller."""
+
+    def _sync_scheduler(self, ns: str, name: str) -> None:
+        pod = self.store.peek("Pod", ns, name)
+        if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            return
+        nodes = [n for n in self.store.items("Node") if node_ready(n)
+                 and not any(t.get("effect") in ("NoSchedule", "NoExecute") for t in n["spec"].get("taints") or [])]
+        sel = pod["spec"].get("nodeSelector") or {}
+        nodes = [n for n in nodes if all((n["metadata"].get("labels") or {}).get(k) == v for k, v in sel.items())]
+        total = self.store.count("Node")
+        if not nodes:
+            p2 = clone(pod)
+            msg = (f"0/{total} nodes are available: {total} node(s) didn't match Pod's node affinity/selector, "
+                   f"or had untolerated taints. preemption: 0/{total} nodes are available: "
+                   f"{total} Preemption is not helpful for scheduling.")
+            cond = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                    "lastTransitionTime": clock.rfc3339(self.now), "reason": "Unschedulable", "message": msg}
+            if p2["status"].get("conditions") != [cond]:
+                p2["status"]["conditions"] = [cond]
+                self.api.write(p2)
+                self.api.record_event(p2, "Warning", "FailedScheduling", msg, "default-scheduler")
+            return
+        load = {n["metadata"]["name"]: 0 for n in nodes}
+        for p in self.store.items("Pod"):
+            if p["spec"].get("nodeName") in load and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                load[p["spec"]["nodeName"]] += 1
+        least = min(load.values())
+        # kube-scheduler scores nodes, then picks at random among the best (selectHost).
+        best = sorted(n for n, c in load.items() if c == least)
+        chosen = best[self.api.rng.randrange(len(best))]
+        p2 = clone(pod)
+        p2["spec"]["nodeName"] = chosen
+        self.api.write(p2)
+        self.api.record_event(p2, "Normal", "Scheduled", f"Successfully assigned {ns}/{name} to {chosen}",
+                              "default-scheduler")
+
+    def _sync_kubelet(self, ns: str, name: str) -> None:
+        pod = self.store.peek("Pod", ns, name)
+        if pod is None:
+            return
+        node_name = pod["spec"].get("nodeName")
+        if not node_name or not self.kubelet_up.get(node_name, False):
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            # The app exits on SIGTERM at once; the kubelet then removes the pod.
+            self.ipam[node_name].release((pod.get("status") or {}).get("podIP"))
+            self.store.remove("Pod", ns, name)
+            return
+        if (pod.get("status") or {}).get("podIP"):
+            return
+        node = self.store.peek("Node", "", node_name)
+        ip = self.ipam[node_name].allocate()
+        status, timers = kubelet.start_pod(pod, node, ip, self.now)
+        p2 = clone(pod)
+        p2["status"] = status
+        self.api.write(p2)
+        for ct in p2["spec"]["containers"]:
+            image = ct["image"]
+            self.api.record_event(p2, "Normal", "Pulled",
+                                  f'Container image "{image}" already present on machine', "kubelet")
+            self.api.record_event(p2, "Normal", "Created", f"Created container: {ct['name']}", "kubelet")
+            self.api.record_event(p2, "Normal", "Started", f"Started container {ct['name']}", "kubelet")
+        for kind, at in timers:
+            self.after(at, (kind, ns, name, p2["metadata"]["uid"], 0))
+
+    def _live(self, ns: str, name: str, uid: str) -> dict | None:
+        pod = self.store.peek("Pod", ns, name)
+        if pod is None or pod["metadata"].get("uid") != uid or pod["metadata"].get("deletionTimestamp"):
+            return None
+        if not self.kubelet_up.get(pod["spec"].get("nodeName"), False):
+            return None
+        return pod
+
+    def _timer_probe(self, ns: str, name: str, uid: str, attempt: int) -> None:
+        pod = self._live(ns, name, uid)
+        if pod is None:
+            return
+        p2 = clone(pod)
+        all_ready = True
+        for ct, cs in zip(p2["spec"]["containers"], p2["status"]["containerStatuses"]):
+            probe = ct.get("readinessProbe")
+            if probe is not None and "running" in cs["state"]:
+                cs["ready"] = kubelet.probe_succeeds(p2, ct, probe)
+            all_ready = all_ready and cs["ready"]
+        p2["status"]["conditions"] = kubelet.ready_conditions(p2, all_ready, clock.rfc3339(self.now))
+        if p2 != pod:
+            self.api.write(p2)
+        if not all_ready:
+            period = max((ct.get("readinessProbe") or {}).get("periodSeconds", 10) for ct in p2["spec"]["containers"])
+            if attempt < 100:  # the kubelet keeps probing; bounded here so timers stay finite
+                self.after(self.now + period, ("probe", ns, name, uid, attempt + 1))
+
+    def _timer_restart(self, ns: str, name: str, uid: str, attempt: int) -> None:
+        pod = self._live(ns, name, uid)
+        if pod is None:
+            return
+        p2 = clone(pod)
+        for cs in p2["status"]["containerStatuses"]:
+            if "waiting" in cs["state"]:
+                cs["restartCount"] += 1
+                delay = kubelet.CRASH_BACKOFF[min(cs["restartCount"], len(kubelet.CRASH_BACKOFF) - 1)]
+                cs["state"]["waiting"]["message"] = \
+                    f"back-off {delay}s restarting failed container={cs['name']} pod={name}_{ns}({uid})"
+                cs["lastState"]["terminated"]["finishedAt"] = clock.rfc3339(self.now)
+        self.api.write(p2)
+        self.api.record_event(p2, "Warning", "BackOff", "Back-off restarting failed container", "kubelet")
+        restarts = max(cs["restartCount"] for cs in p2["status"]["containerStatuses"])
+        if attempt < 50:
+            delay = kubelet.CRASH_BACKOFF[min(restarts, len(kubelet.CRASH_BACKOFF) - 1)]
+            self.after(self.now + delay, ("restart", ns, name, uid, attempt + 1))
+
+    # -- node failure ---------------------------------------------------------------
+    def fail_node(self, name: str) -> None:
+        """The node's kubelet stops (power loss, network partition)."""
+        self.kubelet_up[name] = False
+        self.after(self.now + NODE_MONITOR_GRACE, ("node_unreachable", name))
+
+    def recover_node(self, name: str) -> None:
+        """The kubelet is back: the node turns Ready, taints go, leftover pods are cleaned up."""
+        self.kubelet_up[name] = True
+        node = clone(self.store.peek("Node", "", name))
+        node["spec"].pop("taints", None)
+        for c in node["status"]["conditions"]:
+            if c["type"] == "Ready":
+                c.update(status="True", reason="KubeletReady", message="kubelet is posting ready status",
+                         lastTransitionTime=clock.rfc3339(self.now), lastHeartbeatTime=clock.rfc3339(self.now))
+        self.api.write(node)
+        for pod in list(self.store.items("Pod")):
+            if pod["spec"].get("nodeName") == name:
+                self.dirty["kubelet"].add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
+                if not pod["metadata"].get("deletionTimestamp"):
+                    self.after(self.now, ("probe", pod["metadata"]["namespace"], pod["metadata"]["name"],
+                                          pod["metadata"]["uid"], 0))
+
+    def _timer_node_unreachable(self, name: str) -> None:
+        if self.kubelet_up.get(name):
+            return
+        node = clone(self.store.peek("Node", "", name))
+        ts = clock.rfc3339(self.now)
+        for c in node["status"]["conditions"]:
+            c.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.",
+                     lastTransitionTime=ts)
+        node["spec"]["taints"] = [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": ts},
+                                  {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ts}]
+        self.api.write(node)
+        self.api.record_event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady",
+                              "node-controller")
+        for pod in list(self.store.items("Pod")):
+            if pod["spec"].get("nodeName") != name:
+                continue
+            p2 = clone(pod)
+            for c in p2["status"].get("conditions") or []:
+                if c["type"] == "Ready":
+                    c.update(status="False", lastTransitionTime=ts)
+            for cs in p2["status"].get("containerStatuses") or []:
+                cs["ready"] = False
+            self.api.write(p2)  # MarkPodsNotReady: they leave Service endpoints now
+        self.after(self.now + EVICTION_TOLERATION, ("evict", name))
+
+    def _timer_evict(self, name: str) -> None:
+        if self.kubelet_up.get(name):
+            return
+        for pod in list(self.store.items("Pod")):
+            if pod["spec"].get("nodeName") == name and not pod["metadata"].get("deletionTimestamp"):
+                self.api.record_event(pod, "Normal", "TaintManagerEviction", f"Marking for deletion Pod {pod['metadata']['namespace']}/{pod['metadata']['name']}",
+                                      "taint-eviction-controller")
+                self.api.mark_deleted(pod)
+
+    def _timer_remove_pod(self, ns: str, name: str) -> None:
+        self.dirty["kubelet"].add((ns, name))

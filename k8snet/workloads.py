@@ -1,0 +1,213 @@
+"""What a container does: which ports it listens on and what it answers.
+
+Lessons depend on images behaving like the real ones, so each known image is modelled:
+
+========================================================  =====================================
+image                                                     behaviour
+========================================================  =====================================
+``nginx`` (any tag)                                       HTTP on 80; ``/`` is the welcome page, other paths 404
+``hashicorp/http-echo``                                   HTTP on 5678 (or ``-listen=:PORT``); answers ``-text``
+``registry.k8s.io/gateway-api/conformance/echo-basic``    HTTP on 3000; JSON describing the request received
+``registry.k8s.io/ingress-nginx/controller``              80/443: the Ingress controller (routing in routing/)
+``k8snet/gateway-controller``                             the Gateway data plane: every listener port of its Gateways
+``registry.k8s.io/echoserver``                            HTTP on 8080; the client address and request, as text
+``registry.k8s.io/e2e-test-images/agnhost`` ``netexec``   HTTP on ``--http-port`` (8080): /hostname, /clientip, /echo
+``busybox``, ``curlimages/curl``, ``alpine``, ``ubuntu``  nothing listens
+``coredns``                                               DNS on 53/UDP+TCP, metrics on 9153
+anything else                                             HTTP on each declared containerPort; answers its pod name
+========================================================  =====================================
+
+Annotations on the pod let a lesson break an app the way real apps break:
+
+* ``k8snet.io/listen-address: "127.0.0.1"`` — the app binds to loopback only: connections
+  from outside the pod are refused.
+* ``k8snet.io/listen-ports: "8080"`` — the app listens on these ports, whatever the
+  manifest's ``containerPort`` says (``containerPort`` is informational, as in Kubernetes).
+* ``k8snet.io/readiness: "fail"`` — every readiness probe fails: the pod runs but never
+  becomes Ready.
+* ``k8snet.io/crash-loop: "true"`` — the container exits at start: CrashLoopBackOff.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "ANNOTATION_PREFIX",
+           "NGINX_WELCOME"]
+
+ANNOTATION_PREFIX = "k8snet.io/"
+
+NGINX_WELCOME = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+
+NGINX_404 = """<html>
+<head><title>404 Not Found</title></head>
+<body>
+<center><h1>404 Not Found</h1></center>
+<hr><center>nginx/1.27.3</center>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    """The process in a container: its kind, where it listens, and its settings."""
+
+    kind: str  # nginx | http-echo | echo-basic | echoserver | agnhost | coredns | generic | none
+    ports: tuple[tuple[int, str], ...]  # (port, protocol) it listens on
+    bind: str = "0.0.0.0"
+    text: str = ""  # http-echo's -text
+    crash: bool = False
+    ready_fails: bool = False
+
+    def listens(self, port: int, protocol: str = "TCP", *, from_inside_pod: bool = False) -> bool:
+        """Would a connection to ``port`` be accepted?  Loopback-bound apps only accept from
+        inside their own pod (the `app listens on 127.0.0.1` failure)."""
+        if self.crash or (port, protocol) not in self.ports:
+            return False
+        return from_inside_pod or self.bind != "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPRequest:
+    """A request as it reaches the container."""
+
+    method: str = "GET"
+    host: str = ""
+    path: str = "/"
+    headers: tuple[tuple[str, str], ...] = ()
+    client_ip: str = ""
+    port: int = 80
+    scheme: str = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPAnswer:
+    """What the container sends back."""
+
+    status: int
+    body: str
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _flag(args: list[str], name: str) -> str | None:
+    # Go's flag package: -name=value, --name=value, or -name value.
+    for i, a in enumerate(args):
+        for prefix in (f"-{name}=", f"--{name}="):
+            if a.startswith(prefix):
+                return a[len(prefix):]
+        if a in (f"-{name}", f"--{name}") and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _declared(container: dict) -> tuple[tuple[int, str], ...]:
+    return tuple((p["containerPort"], p.get("protocol", "TCP")) for p in container.get("ports") or [])
+
+
+def app_for(pod: dict, container: dict) -> App:
+    """The App a container runs, from its image, args and the pod's k8snet.io annotations."""
+    image = container.get("image", "")
+    name = image.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    args = list(container.get("command") or []) + list(container.get("args") or [])
+    ann = (pod.get("metadata") or {}).get("annotations") or {}
+    if "http-echo" in image:
+        listen = _flag(args, "listen") or ":5678"
+        kind, ports, text = "http-echo", ((int(listen.rsplit(":", 1)[1]), "TCP"),), _flag(args, "text") or ""
+    elif "ingress-nginx/controller" in image:
+        kind, ports, text = "ingress-nginx", ((80, "TCP"), (443, "TCP"), (8443, "TCP"), (10254, "TCP")), ""
+    elif "k8snet/gateway-controller" in image:
+        kind, ports, text = "gateway", ((8080, "TCP"),), ""
+    elif "echo-basic" in image:
+        kind, ports, text = "echo-basic", ((3000, "TCP"),), ""
+    elif name == "echoserver":
+        kind, ports, text = "echoserver", ((8080, "TCP"),), ""
+    elif name == "agnhost" and "netexec" in args:
+        port = int(_flag(args, "http-port") or 8080)
+        kind, ports, text = "agnhost", ((port, "TCP"),), ""
+    elif name == "nginx" or name.startswith("nginx-"):
+        kind, ports, text = "nginx", ((80, "TCP"),), ""
+    elif name == "coredns":
+        kind, ports, text = "coredns", ((53, "UDP"), (53, "TCP"), (9153, "TCP")), ""
+    elif name in ("busybox", "curl", "alpine", "ubuntu", "debian", "netshoot", "dnsutils"):
+        kind, ports, text = "none", (), ""
+    else:
+        kind, ports, text = "generic", _declared(container), ""
+    if ANNOTATION_PREFIX + "listen-ports" in ann:
+        ports = tuple((int(p), "TCP") for p in str(ann[ANNOTATION_PREFIX + "listen-ports"]).split(",") if p.strip())
+    return App(kind=kind, ports=ports, bind=str(ann.get(ANNOTATION_PREFIX + "listen-address", "0.0.0.0")),
+               text=text, crash=str(ann.get(ANNOTATION_PREFIX + "crash-loop", "")).lower() == "true",
+               ready_fails=str(ann.get(ANNOTATION_PREFIX + "readiness", "")).lower() == "fail")
+
+
+def answer(app: App, pod: dict, request: HTTPRequest) -> HTTPAnswer:
+    """The HTTP answer the app gives to ``request`` (the connection was already accepted)."""
+    meta = pod["metadata"]
+    if app.kind == "nginx":
+        path = request.path.split("?", 1)[0]
+        if path in ("/", "/index.html"):
+            return HTTPAnswer(200, NGINX_WELCOME, (("Content-Type", "text/html"), ("Server", "nginx/1.27.3")))
+        return HTTPAnswer(404, NGINX_404, (("Content-Type", "text/html"), ("Server", "nginx/1.27.3")))
+    if app.kind == "http-echo":
+        return HTTPAnswer(200, app.text + "\n", (("Content-Type", "text/plain; charset=utf-8"),
+                                                 ("X-App-Name", "http-echo")))
+    if app.kind == "echo-basic":
+        headers: dict[str, list[str]] = {}
+        for k, v in request.headers:
+            headers.setdefault(_canonical(k), []).append(v)
+        body = {"path": request.path, "host": request.host, "method": request.method,
+                "proto": "HTTP/1.1", "headers": headers, "namespace": meta["namespace"],
+                "ingress": "", "service": "", "pod": meta["name"]}
+        return HTTPAnswer(200, json.dumps(body, indent=1) + "\n",
+                          (("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")))
+    if app.kind == "echoserver":
+        lines = ["", "", f"Hostname: {meta['name']}", "", "Pod Information:",
+                 "\t-no pod information available-", "", "Server values:",
+                 "\tserver_version=nginx: 1.13.3 - lua: 10008", "", "Request Information:",
+                 f"\tclient_address={request.client_ip}", f"\tmethod={request.method}",
+                 "\treal path=" + request.path, "\tquery=", "\trequest_version=1.1",
+                 f"\trequest_scheme={request.scheme}",
+                 f"\trequest_uri={request.scheme}://{request.host}:8080{request.path}", "",
+                 "Request Headers:"]
+        lines += [f"\t{k.lower()}={v}" for k, v in request.headers]
+        lines += ["", "Request Body:", "\t-no body in request-", ""]
+        return HTTPAnswer(200, "\n".join(lines) + "\n", (("Content-Type", "text/plain"),))
+    if app.kind == "agnhost":
+        path, _, query = request.path.partition("?")
+        if path == "/hostname":
+            return HTTPAnswer(200, meta["name"])
+        if path == "/clientip":
+            return HTTPAnswer(200, f"{request.client_ip}:{40000 + len(meta['name'])}")
+        if path == "/echo":
+            msg = dict(p.partition("=")[::2] for p in query.split("&") if p).get("msg", "")
+            return HTTPAnswer(200, msg)
+        return HTTPAnswer(200, "NOW: 2025-01-01 00:00:00 +0000 UTC")
+    return HTTPAnswer(200, meta["name"] + "\n", (("Content-Type", "text/plain"),))
+
+
+def _canonical(name: str) -> str:
+    # Go's http.CanonicalHeaderKey: x-forwarded-for -> X-Forwarded-For
+    return "-".join(p[:1].upper() + p[1:].lower() for p in name.split("-"))
