@@ -1,0 +1,64 @@
+"""kube-proxy on every node: one ``proxy.ProxyState`` per node, fed by watch events.
+
+As the real DaemonSet does, each node's kube-proxy watches Services, EndpointSlices and its
+own Node, and programs that node's rules.  ``stop(node)`` models a kube-proxy that crashed or
+was deleted: the rules it wrote stay as they were for a while on a real node, but they no
+longer follow changes — here, as on a freshly rebooted node without kube-proxy, Service
+traffic from that node finds no rules at all.
+"""
+from __future__ import annotations
+
+from .errors import UsageError
+from .proxy import ProxyConfig, ProxyState
+
+__all__ = ["KubeProxies"]
+
+
+class KubeProxies:
+    """The kube-proxy of every node of one cluster."""
+
+    def __init__(self, store, *, mode: str, ipvs_scheduler: str, cluster_cidr: str, service_cidr: str):
+        self.store, self.mode, self.scheduler = store, mode, ipvs_scheduler
+        self.cluster_cidr, self.service_cidr = cluster_cidr, service_cidr
+        self.states: dict[str, ProxyState] = {}
+        self.running: dict[str, bool] = {}
+        store.watch(self._on_event)
+
+    def _new_state(self, node: dict) -> ProxyState:
+        cfg = ProxyConfig(node["metadata"]["name"], cluster_cidr=self.cluster_cidr,
+                          service_cidrs=(self.service_cidr,), mode=self.mode, ipvs_scheduler=self.scheduler)
+        return ProxyState(cfg, services=list(self.store.items("Service")),
+                          slices=list(self.store.items("EndpointSlice")), nodes=[node])
+
+    def _on_event(self, verb: str, kind: str, old, new) -> None:
+        if kind == "Node":
+            name = (new or old)["metadata"]["name"]
+            if new is None:
+                self.states.pop(name, None)
+            elif name not in self.states:
+                self.states[name] = self._new_state(new)
+                self.running[name] = True
+            else:
+                self.states[name].update_node(new)
+        elif kind == "Service":
+            for state in self.states.values():
+                state.update_service(old, new)
+        elif kind == "EndpointSlice":
+            for state in self.states.values():
+                state.update_endpoint_slice(old, new)
+
+    def state(self, node: str) -> ProxyState:
+        if node not in self.states:
+            raise UsageError(f'node "{node}" not found: nodes are {", ".join(sorted(self.states))}')
+        return self.states[node]
+
+    def view(self, node: str, wanted: str, render) -> str:
+        """One node's rules as ``wanted`` mode's tool prints them."""
+        state = self.state(node)
+        if self.mode != wanted:
+            tool = {"iptables": "iptables_save()", "nftables": "nft()", "ipvs": "ipvsadm()"}[self.mode]
+            raise UsageError(f"this cluster's kube-proxy runs in {self.mode} mode, so {node} has no {wanted} "
+                             f"rules of kube-proxy to show: use {tool}, or Cluster(proxy_mode={wanted!r})")
+        if not self.running.get(node, True):
+            return ""
+        return render(state)

@@ -1,0 +1,189 @@
+"""Packet walks for the nftables and IPVS modes (see :mod:`.trace` for the iptables one).
+
+nftables: the base chains run in hook order and priority (filter-prerouting at dstnat-10
+before nat-prerouting at dstnat; filter-output, nat-output, filter-output-post-dnat), verdict
+maps are looked up with the packet's ``daddr . l4proto . dport``, and ``numgen random mod N``
+draws ``int(rng.random() * N)``.
+
+IPVS: the ClusterIPs sit on the ``kube-ipvs0`` dummy interface, so a packet for a virtual
+server is local and meets IPVS on LOCAL_IN; the scheduler (rr, lc, sh, with persistence for
+``ClientIP`` affinity) picks the real server.  Masquerading follows the iptables rules
+kube-proxy's ipvs mode keeps (KUBE-MARK-MASQ for off-cluster sources to a ClusterIP, for
+NodePort / LoadBalancer / external-IP traffic unless ``externalTrafficPolicy: Local``, and
+KUBE-LOOP-BACK for a pod reaching itself).
+"""
+from __future__ import annotations
+
+from .trace import Entry, Packet, TraceResult, TraceStep, Verdict, in_cidr, is_local
+
+__all__ = ["trace_nftables", "trace_ipvs"]
+
+_HOOKS = {
+    "prerouting": ("filter-prerouting", "nat-prerouting"),
+    "input": ("filter-input",),
+    "forward": ("filter-forward",),
+    "output": ("filter-output", "nat-output", "filter-output-post-dnat"),
+    "postrouting": ("nat-postrouting",),
+}
+
+
+def _addr_match(ip: str, value: str) -> bool:
+    values = [v.strip() for v in value.strip("{} ").split(",")]
+    return any(in_cidr(ip, v) for v in values)
+
+
+class _NftWalker:
+    def __init__(self, table, pkt: Packet, node_ip: str, rng, runtime, now: float):
+        self.table, self.pkt, self.node_ip = table, pkt, node_ip
+        self.rng, self.runtime, self.now = rng, runtime, now
+        self.steps: list[TraceStep] = []
+
+    def _lookup(self, map_name: str, key: str) -> str | None:
+        for k, v, comment in self.table.set(map_name).elements:
+            if k == key:
+                if comment and self.pkt.service is None:
+                    self.pkt.service = comment  # no-endpoint elements carry "ns/name:port"
+                return v
+        return None
+
+    def _cond(self, e: tuple) -> bool:
+        p, kind = self.pkt, e[0]
+        if kind == "ct_new":
+            return "NEW" in p.ct
+        if kind in ("daddr", "saddr"):
+            return _addr_match(p.dst if kind == "daddr" else p.src, e[1]) != e[2]
+        if kind == "dport":
+            return p.proto == e[1] and p.dport == e[2]
+        if kind == "l4proto":
+            return p.proto == e[1]
+        if kind in ("daddr_set", "saddr_set"):
+            ip = p.dst if kind == "daddr_set" else p.src
+            if e[1].startswith("affinity-"):
+                return self.runtime.nft_lookup(e[1], ip, self.now)
+            return any(k == ip for k, _, _ in self.table.set(e[1]).elements)
+        if kind == "fib_local":
+            return is_local(p.src if e[1] == "saddr" else p.dst, self.node_ip)
+        if kind == "mark_zero":
+            return p.mark & e[1] == 0
+        return True
+
+    def run(self, chain: str) -> str | None:
+        """Run a chain: a final verdict ('accept', 'drop', 'reject'), or None to go back."""
+        for rule in self.table.chain(chain).rules:
+            text, prob, verdict = rule.text(), None, None
+            ok = True
+            for e in rule.exprs:
+                kind = e[0]
+                if kind in ("jump", "goto"):
+                    verdict = (kind, e[1])
+                elif kind == "vmap":
+                    p = self.pkt
+                    key = f"{p.dst} . {p.proto} . {p.dport}" if e[1] == "addr" else f"{p.proto} . {p.dport}"
+                    found = self._lookup(e[2], key)
+                    if found is None:
+                        ok = False
+                        break
+                    verdict = tuple(found.split(" ", 1)) if " " in found else (found,)
+                elif kind == "numgen":
+                    n = len(e[1])
+                    pick = int(self.rng.random() * n)
+                    prob = 1.0 / n
+                    verdict = ("goto", e[1][pick])
+                elif kind == "mark_or":
+                    self.pkt.mark |= e[1]
+                elif kind == "mark_xor":
+                    self.pkt.mark ^= e[1]
+                elif kind == "masquerade":
+                    self.pkt.masqueraded = True
+                    verdict = ("accept",)
+                elif kind == "dnat":
+                    self.pkt.dnat = e[1]
+                    self.pkt.dst, port = e[1].rsplit(":", 1)
+                    self.pkt.dport = int(port)
+                    self.pkt.ct.add("DNAT")
+                    verdict = ("accept",)
+                elif kind == "update":
+                    timeout = self.table.set(e[1]).timeout
+                    self.runtime.nft_update(e[1], self.pkt.src, self.now, timeout)
+                elif kind in ("reject", "drop", "return"):
+                    verdict = (kind,)
+                elif not self._cond(e):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if "/" in chain and chain.startswith(("service-", "local-")):
+                self.pkt.service = self.pkt.service or _service_of(chain)
+            action = " ".join(verdict) if verdict else "continue"
+            self.steps.append(TraceStep("ip kube-proxy", chain, text, action, prob))
+            if verdict is None:
+                continue
+            if verdict[0] == "jump":
+                res = self.run(verdict[1])
+                if res is not None:
+                    return res
+                continue
+            if verdict[0] == "goto":
+                return self.run(verdict[1])
+            if verdict[0] == "return":
+                return None
+            return verdict[0]
+        return None
+
+    def hook(self, name: str) -> str | None:
+        """Run every base chain on one hook, in priority order; 'drop'/'reject' or None."""
+        for chain in _HOOKS[name]:
+            res = self.run(chain)
+            if res in ("drop", "reject"):
+                return res
+        return None
+
+
+def _service_of(chain: str) -> str:
+    # "service-HASH-ns/name/proto/port" -> "ns/name:port"
+    ns, name, _proto, port = chain.split("-", 2)[2].split("/")
+    return f"{ns}/{name}" + (f":{port}" if port else "")
+
+
+def trace_nftables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
+    """Walk one packet through the ``ip kube-proxy`` table."""
+    w = _NftWalker(state.nft_table(), pkt, state.node_ip, rng, runtime, now)
+    hooks = ["output"] if entry is Entry.NODE else ["prerouting"]
+    res = w.hook(hooks[0])
+    if res is None and entry is not Entry.NODE:
+        res = w.hook("input" if is_local(pkt.dst, state.node_ip) else "forward")
+    if res in ("drop", "reject"):
+        return TraceResult(Verdict(res.upper()), None, False, pkt.service, tuple(w.steps), "nftables")
+    w.hook("postrouting")
+    v = Verdict.DNAT if pkt.dnat else Verdict.NO_MATCH
+    return TraceResult(v, pkt.dnat, pkt.masqueraded, pkt.service, tuple(w.steps), "nftables")
+
+
+def trace_ipvs(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
+    """Find the virtual server, let its scheduler pick a real server, decide masquerade."""
+    key = (pkt.proto.upper(), pkt.dst, pkt.dport)
+    vs = next((v for v in state.ipvs_services() if v.key == key), None)
+    if vs is None:
+        return TraceResult(Verdict.NO_MATCH, None, False, None, (), "ipvs")
+    steps = [TraceStep("ipvs", vs.line(), vs.line(), f"virtual server for {vs.service}")]
+    rs, how = runtime.ipvs.schedule(vs, pkt.src, now)
+    if rs is None:
+        # The VIP is a local address (kube-ipvs0) with no real server and nothing
+        # listening: the node's stack refuses the connection.
+        steps.append(TraceStep("ipvs", vs.line(), "(no real servers)", "connection refused by the node"))
+        return TraceResult(Verdict.REJECT, None, False, vs.service, tuple(steps), "ipvs")
+    n = len([r for r in vs.real_servers if r.weight > 0])
+    steps.append(TraceStep("ipvs", vs.line(), f"  -> {rs}", f"{how}; Masq to {rs}",
+                           1.0 / n if vs.scheduler == "rr" or vs.scheduler == "sh" else None))
+    cfg = state.config
+    if vs.kind == "cluster":
+        masq = cfg.masquerade_all or not in_cidr(pkt.src, cfg.cluster_cidr)
+    else:
+        masq = not vs.external_policy_local or entry is Entry.NODE
+    if pkt.src == rs.address:
+        masq = True  # KUBE-LOOP-BACK: a pod reaching itself through its Service
+    if masq:
+        steps.append(TraceStep("nat", "KUBE-POSTROUTING", '-A KUBE-POSTROUTING -m comment --comment '
+                               '"kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+                               "MASQUERADE (SNAT to the node's address)"))
+    return TraceResult(Verdict.DNAT, str(rs), masq, vs.service, tuple(steps), "ipvs")
