@@ -1,0 +1,125 @@
+"""The values DNS hands back: one resource record, one reply, one resolver result.
+
+A ``Record`` is one line of a dig answer section::
+
+    web.default.svc.cluster.local.	30	IN	A	10.96.0.15
+
+``Reply`` is what one DNS server sends for one question (rcode, the answer, authority
+and additional sections, the AA flag).  ``DNSResult`` is what a pod's resolver ends up
+with after walking its search list: the deciding reply plus every name it asked.
+
+All three are frozen; the lists they show (``DNSResult.answers``, ``DNSResult.tried``)
+are fresh copies each time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Record", "Reply", "DNSResult", "RCODES"]
+
+#: The response codes k8snet's DNS produces (RFC 1035 section 4.1.1 names).
+RCODES = ("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One resource record: owner ``name`` (absolute, ends in ``.``), ``type`` (``"A"``,
+    ``"SRV"`` ...), ``ttl`` in seconds and ``value``, the RDATA in presentation format:
+    the IP for A/AAAA, the target for CNAME/PTR/NS, ``"priority weight port target"`` for
+    SRV, ``"mname rname serial refresh retry expire minimum"`` for SOA, ``'"text"'`` for TXT.
+    """
+
+    name: str
+    type: str
+    ttl: int
+    value: str
+
+    def text(self) -> str:
+        """The record as dig prints it: ``name<TAB>ttl<TAB>IN<TAB>type<TAB>value``."""
+        return f"{self.name}\t{self.ttl}\tIN\t{self.type}\t{self.value}"
+
+    def triple(self) -> tuple[str, str, str]:
+        """``(name, type, value)``, the shape of ``DNSResult.answers`` entries."""
+        return (self.name, self.type, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One server's answer to one question (``qname``, ``qtype``).
+
+    ``authoritative`` is the AA bit: CoreDNS's kubernetes plugin sets it on everything
+    it answers for its zones; answers forwarded upstream come back without it.
+    ``recursion_available`` is the RA bit: CoreDNS's own answers do not set it (dig warns
+    "recursion requested but not available"), the upstream resolver's do.
+    """
+
+    qname: str
+    qtype: str
+    rcode: str
+    answer: tuple[Record, ...] = ()
+    authority: tuple[Record, ...] = ()
+    additional: tuple[Record, ...] = ()
+    authoritative: bool = True
+    recursion_available: bool = False
+
+    @property
+    def nodata(self) -> bool:
+        """NOERROR with an empty answer section (RFC 2308 "NODATA")."""
+        return self.rcode == "NOERROR" and not self.answer
+
+
+@dataclass(frozen=True, slots=True)
+class DNSResult:
+    """What a resolver got for a name: the contract's ``resolve()`` result.
+
+    - ``rcode``: ``"NOERROR"`` or ``"NXDOMAIN"`` (``"REFUSED"``/``"SERVFAIL"`` in the rare
+      cases CoreDNS sends those);
+    - ``answers``: list of ``(name, type, value)`` with absolute names;
+    - ``tried``: the absolute names queried, in order;
+    - ``records``: the answer section with TTLs (``Record``);
+    - ``authority``/``additional``: the other sections of the deciding reply;
+    - ``qname``/``qtype``: the question of the deciding reply.
+    """
+
+    rcode: str
+    qname: str
+    qtype: str
+    records: tuple[Record, ...] = ()
+    queried: tuple[str, ...] = ()
+    authority: tuple[Record, ...] = ()
+    additional: tuple[Record, ...] = ()
+    authoritative: bool = True
+    recursion_available: bool = False
+
+    @property
+    def answers(self) -> list[tuple[str, str, str]]:
+        """The answer section as ``(name, type, value)`` triples (a fresh list)."""
+        return [r.triple() for r in self.records]
+
+    @property
+    def tried(self) -> list[str]:
+        """Every absolute name the resolver asked, in order (a fresh list)."""
+        return list(self.queried)
+
+    @classmethod
+    def from_reply(cls, reply: Reply, tried: tuple[str, ...] | list[str] = (),
+                   rcode: str | None = None) -> "DNSResult":
+        """A result carrying ``reply``'s sections; ``rcode`` overrides the reply's own
+        (the resolver reports NODATA from an earlier search name, see resolvconf.py)."""
+        return cls(rcode=rcode or reply.rcode, qname=reply.qname, qtype=reply.qtype,
+                   records=reply.answer, queried=tuple(tried) or (reply.qname,),
+                   authority=reply.authority, additional=reply.additional,
+                   authoritative=reply.authoritative,
+                   recursion_available=reply.recursion_available)
+
+    def dig(self) -> str:
+        """The sections as dig prints them (without dig's header and footer)."""
+        lines = [f";; ->>HEADER<<- status: {self.rcode}", "", ";; QUESTION SECTION:",
+                 f";{self.qname}\t\tIN\t{self.qtype}", ""]
+        for title, records in (("ANSWER", self.records), ("AUTHORITY", self.authority),
+                               ("ADDITIONAL", self.additional)):
+            if records:
+                lines.append(f";; {title} SECTION:")
+                lines.extend(r.text() for r in records)
+                lines.append("")
+        return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""The cluster's DNS, wired to its objects: CoreDNS's zone, a pod's resolver, external-dns.
+
+The engines live in ``k8snet.dns``; this module only feeds them the cluster's current
+objects (the zone is rebuilt only when the store changed) and adds what *external-dns* would
+publish: every Ingress host and every Gateway/HTTPRoute hostname, pointing at the address of
+the controller or Gateway that serves it, plus AWS load-balancer hostnames.
+"""
+from __future__ import annotations
+
+from . import dns
+
+__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "pod_env", "nslookup", "resolve"]
+
+
+def pod_ref(cluster, ref: str) -> dict:
+    """The Pod for ``"ns/name"`` (or ``"name"`` in default), or a clear error."""
+    from .errors import NotFoundError, UsageError
+    if not isinstance(ref, str) or not ref:
+        raise UsageError(f"from_pod={ref!r}: give the pod as 'namespace/name'")
+    ns, _, name = ref.rpartition("/")
+    pod = cluster.store.peek("Pod", ns or "default", name)
+    if pod is None:
+        raise NotFoundError(f'Error from server (NotFound): pods "{name}" not found in namespace "{ns or "default"}"')
+    return pod
+
+
+def published_hosts(cluster) -> dict[str, str]:
+    """Names the simulated internet's DNS knows besides declared hosts (external-dns)."""
+    hosts: dict[str, str] = {}
+    for svc in cluster.store.items("Service"):
+        for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            if ing.get("hostname"):
+                hosts[ing["hostname"]] = _aws_lb_ip(ing["hostname"])
+    for ing in cluster.store.items("Ingress"):
+        addr = _first_address(((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [], hosts)
+        if addr:
+            for rule in ing["spec"].get("rules") or []:
+                if rule.get("host") and not rule["host"].startswith("*"):
+                    hosts.setdefault(rule["host"], addr)
+    for gw in cluster.store.items("Gateway"):
+        addrs = (gw.get("status") or {}).get("addresses") or []
+        addr = next((a["value"] for a in addrs if a.get("type", "IPAddress") == "IPAddress"), None)
+        if not addr:
+            continue
+        for l in gw["spec"].get("listeners") or []:
+            if l.get("hostname") and not l["hostname"].startswith("*"):
+                hosts.setdefault(l["hostname"], addr)
+        for route in cluster.store.items("HTTPRoute"):
+            parents = ((route.get("status") or {}).get("parents") or [])
+            if any(p.get("parentRef", {}).get("name") == gw["metadata"]["name"] and
+                   any(c["type"] == "Accepted" and c["status"] == "True" for c in p.get("conditions") or [])
+                   for p in parents):
+                for h in route["spec"].get("hostnames") or []:
+                    if not h.startswith("*"):
+                        hosts.setdefault(h, addr)
+    return hosts
+
+
+def _aws_lb_ip(hostname: str) -> str:
+    import hashlib
+    h = hashlib.sha256(hostname.encode()).digest()
+    return f"52.{h[0] % 200 + 1}.{h[1]}.{h[2] % 253 + 1}"
+
+
+def _first_address(ingress: list[dict], hosts: dict[str, str]) -> str | None:
+    for i in ingress:
+        if i.get("ip"):
+            return i["ip"]
+        if i.get("hostname"):
+            return hosts.get(i["hostname"]) or _aws_lb_ip(i["hostname"])
+    return None
+
+
+def zone(cluster):
+    """The CoreDNS zone for the cluster's current objects (cached per store version)."""
+    version = (cluster.store._version, len(cluster.external_hosts))
+    cached = getattr(cluster, "_zone_cache", None)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    external = {**published_hosts(cluster), **cluster.external_hosts}
+    z = dns.Zone.from_objects(services=list(cluster.store.items("Service")),
+                              endpointslices=list(cluster.store.items("EndpointSlice")),
+                              pods=list(cluster.store.items("Pod")),
+                              namespaces=list(cluster.store.items("Namespace")),
+                              external_hosts=external)
+    cluster._zone_cache = (version, z)
+    return z
+
+
+def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
+    """``Cluster.resolve``: the answer CoreDNS gives, through the pod's search list."""
+    from .errors import UsageError
+    if not isinstance(name, str) or not name.strip(".").strip():
+        raise UsageError(f"resolve({name!r}): give a DNS name such as 'web' or 'web.default.svc.cluster.local'")
+    pod = pod_ref(cluster, from_pod) if from_pod is not None else None
+    return dns.resolve(zone(cluster), name, qtype=qtype.upper(), pod=pod, rng=cluster.dns_rng)
+
+
+def resolv_conf(cluster, ref: str) -> str:
+    """``kubectl exec POD -- cat /etc/resolv.conf``."""
+    return dns.pod_resolv_conf(pod_ref(cluster, ref)).text()
+
+
+def pod_env(cluster, ref: str) -> list[tuple[str, str]]:
+    """``kubectl exec POD -- env``: the runtime's variables, the container's, the Services'."""
+    pod = pod_ref(cluster, ref)
+    out = [("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+           ("HOSTNAME", pod["spec"].get("hostname") or pod["metadata"]["name"])]
+    for e in pod["spec"]["containers"][0].get("env") or []:
+        if "value" in e:
+            out.append((e["name"], str(e["value"])))
+    services = list(cluster.store.items("Service"))
+    out += [tuple(line.split("=", 1)) for line in dns.service_env(pod, services)]
+    out.append(("HOME", "/root"))
+    return out
+
+
+def nslookup(cluster, name: str, from_pod: str | None = None) -> tuple[str, int]:
+    """busybox ``nslookup NAME`` run in a pod: (output, exit code)."""
+    pod = pod_ref(cluster, from_pod) if from_pod is not None else None
+    out = dns.nslookup(zone(cluster), name, pod=pod)
+    return out.stdout, out.exit_code
