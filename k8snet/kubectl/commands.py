@@ -1,0 +1,345 @@
+"""kubectl command lines -> cluster calls -> what kubectl prints.
+
+The printing itself lives in printers.py, describe*.py and output.py; programs run inside
+containers (``kubectl exec ... -- curl``) in execs.py.  Errors come back as the text
+kubectl prints (``Error from server (NotFound): ...``), as a terminal would show them.
+"""
+from __future__ import annotations
+
+import shlex
+
+from .. import labels
+from ..apiserver import resources
+from ..errors import K8sNetError, UsageError, ValidationError
+from . import output, printers, warnings
+from .describe import describe
+
+__all__ = ["run", "parse"]
+
+_BOOL_FLAGS = {"-A", "--all-namespaces", "--show-labels", "--overwrite", "-i", "-t", "-it", "-ti", "--rm",
+               "--stdin", "--tty", "--no-headers", "--all", "--watch", "-w", "--now", "--force", "--wait"}
+_ALIASES = {"-n": "--namespace", "-l": "--selector", "-o": "--output", "-f": "--filename", "-A": "--all-namespaces",
+            "-c": "--container", "-w": "--watch"}
+
+
+def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
+    """(positional words, flags, words after ``--``)."""
+    try:
+        words = shlex.split(command_line)
+    except ValueError as e:
+        raise UsageError(f"error: cannot parse command line: {e}") from None
+    if words and words[0] == "kubectl":
+        words = words[1:]
+    after: list[str] = []
+    if "--" in words:
+        i = words.index("--")
+        words, after = words[:i], words[i + 1:]
+    pos, flags = [], {}
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w.startswith("-") and len(w) > 1:
+            name, eq, value = w.partition("=")
+            if not eq and len(name) > 2 and name[1] != "-" and name[:2] in _ALIASES and name not in _BOOL_FLAGS:
+                name, value, eq = name[:2], name[2:], "="  # -ndefault, -owide
+            name = _ALIASES.get(name, name)
+            if name in _BOOL_FLAGS or _ALIASES.get(name, name) in _BOOL_FLAGS or name in ("--all-namespaces",):
+                flags[name] = value if eq else True
+            elif eq:
+                flags[name] = value
+            elif i + 1 < len(words):
+                flags[name] = words[i + 1]
+                i += 1
+            else:
+                raise UsageError(f"error: flag needs an argument: {w}")
+        else:
+            pos.append(w)
+        i += 1
+    return pos, flags, after
+
+
+def run(cluster, command_line: str) -> str:
+    """Run one kubectl command line against ``cluster``; returns what kubectl prints."""
+    try:
+        pos, flags, after = parse(command_line)
+        if not pos:
+            raise UsageError("error: a command is required (get, describe, apply, delete, ...)")
+        verb, args = pos[0], pos[1:]
+        handler = _VERBS.get(verb)
+        if handler is None:
+            raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
+        return handler(cluster, args, flags, after)
+    except ValidationError as e:
+        prefix = "".join(f"{line}\n" for line in getattr(e, "applied", []))
+        return prefix + f"Error from server (Invalid): {_invalid_where(flags_of(command_line))}{e}"
+    except K8sNetError as e:
+        text = str(e)
+        return text if text.startswith(("error", "Error", "Warning", "The ")) else f"error: {text}"
+
+
+def flags_of(command_line: str) -> dict:
+    try:
+        return parse(command_line)[1]
+    except K8sNetError:
+        return {}
+
+
+def _invalid_where(flags: dict) -> str:
+    f = flags.get("--filename")
+    return f'error when creating "{f}": ' if f else ""
+
+
+def _namespace(cluster, flags) -> str:
+    return str(flags.get("--namespace", "default"))
+
+
+# -- get / describe ------------------------------------------------------------------
+def _targets(args: list[str]) -> list[tuple[resources.Resource, list[str]]]:
+    """``svc``, ``svc web``, ``svc/web pod/x``, ``deploy,svc`` -> [(resource, names)]."""
+    if not args:
+        raise UsageError("You must specify the type of resource to get. Use \"kubectl api-resources\" "
+                         "for a complete list of supported resources.")
+    if "/" in args[0]:
+        out: list[tuple[resources.Resource, list[str]]] = []
+        for a in args:
+            kind, _, name = a.partition("/")
+            res = resources.lookup(kind)
+            if out and out[-1][0] is res:
+                out[-1][1].append(name)
+            else:
+                out.append((res, [name]))
+        return out
+    kinds = args[0].split(",")
+    if kinds == ["all"]:
+        kinds = ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"]
+    return [(resources.lookup(k), list(args[1:])) for k in kinds]
+
+
+def _select(cluster, res, names, flags) -> list[dict]:
+    ns = None if flags.get("--all-namespaces") else _namespace(cluster, flags)
+    if names:
+        out = []
+        for n in names:
+            obj = cluster.store.get(res.kind, ns or "default" if res.namespaced else "", n)
+            if obj is None:
+                raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{n}" not found')
+            out.append(obj)
+        return out
+    objs = cluster.store.list(res.kind, ns if res.namespaced else None)
+    if flags.get("--selector"):
+        sel = labels.parse(str(flags["--selector"]))
+        objs = [o for o in objs if sel.matches(o["metadata"].get("labels"))]
+    return objs
+
+
+def _get(cluster, args, flags, after) -> str:
+    targets = _targets(args)
+    fmt = str(flags.get("--output", ""))
+    groups, warn = [], []
+    for res, names in targets:
+        if res.kind == "Endpoints":
+            warn.append(warnings.kubectl_warning(warnings.ENDPOINTS_DEPRECATED) + "\n")
+        groups.append((res.kind, _select(cluster, res, names, flags)))
+    objs = [o for _, os_ in groups for o in os_]
+    single = len(targets) == 1 and len(targets[0][1]) == 1
+    prefix = "".join(dict.fromkeys(warn))
+    if fmt in ("json", "yaml"):
+        data = objs[0] if single else output.as_list(objs)
+        return prefix + (output.to_json(data) if fmt == "json" else output.to_yaml(data))
+    if fmt == "name":
+        return prefix + output.to_name(objs)
+    if fmt.startswith("jsonpath="):
+        data = objs[0] if single else output.as_list(objs)
+        return prefix + output.to_jsonpath(fmt[len("jsonpath="):], data)
+    if fmt.startswith("custom-columns="):
+        return prefix + output.to_custom_columns(fmt[len("custom-columns="):], objs,
+                                                 no_headers=bool(flags.get("--no-headers")))
+    if fmt not in ("", "wide"):
+        raise UsageError(f'error: unable to match a printer suitable for the output format "{fmt}", allowed formats '
+                         "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+                         "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+    if not objs:
+        ns = None if flags.get("--all-namespaces") or not targets[0][0].namespaced else _namespace(cluster, flags)
+        return prefix + printers.no_resources_message(ns) + "\n"
+    return prefix + printers.get_tables(groups, now=cluster.now, wide=fmt == "wide",
+                                        show_labels=bool(flags.get("--show-labels")),
+                                        all_namespaces=bool(flags.get("--all-namespaces")),
+                                        no_headers=bool(flags.get("--no-headers")),
+                                        **({"with_kind": True} if args and args[0] == "all" else {}))
+
+
+def related_for(cluster, obj: dict) -> dict:
+    """What a describer needs besides the object: events, slices, services, pods, ..."""
+    ns = obj["metadata"].get("namespace")
+    rel = {"events": cluster.api.events_for(obj), "nodes": {n["metadata"]["name"]: n for n in cluster.store.items("Node")}}
+    if ns:
+        rel["endpointslices"] = [s for s in cluster.store.items("EndpointSlice", ns)]
+        rel["services"] = {s["metadata"]["name"]: s for s in cluster.store.items("Service", ns)}
+        rel["pods"] = list(cluster.store.items("Pod", ns))
+        rel["replicasets"] = list(cluster.store.items("ReplicaSet", ns))
+        rel["endpoints"] = {e["metadata"]["name"]: e for e in cluster.store.items("Endpoints", ns)}
+    else:
+        rel["pods"] = list(cluster.store.items("Pod"))
+    if obj["kind"] == "Deployment":
+        from ..controllers.replicaset import owned_by
+        from ..controllers.names import template_hash
+        mine = [rs for rs in rel["replicasets"] if owned_by(rs, obj)]
+        h = template_hash(obj["spec"]["template"])
+        rel["new_replicaset"] = next((rs for rs in mine if rs["metadata"]["labels"].get("pod-template-hash") == h), None)
+        rel["old_replicasets"] = [rs for rs in mine if rs is not rel["new_replicaset"]]
+    return rel
+
+
+def _describe(cluster, args, flags, after) -> str:
+    out = []
+    for res, names in _targets(args):
+        objs = _select(cluster, res, names, flags)
+        if not names:
+            pass
+        for obj in objs:
+            out.append(describe(res.kind, obj, now=cluster.now, related=related_for(cluster, obj)))
+    if not out:
+        return printers.no_resources_message(_namespace(cluster, flags)) + "\n"
+    return "\n\n".join(o.rstrip("\n") for o in out) + "\n"
+
+
+# -- changing things -------------------------------------------------------------------
+def _apply(cluster, args, flags, after) -> str:
+    f = flags.get("--filename")
+    if not f:
+        raise UsageError("error: must specify one of -f and -k")
+    lines = cluster.apply(str(f))
+    return "".join(line + "\n" for line in lines)
+
+
+def _create(cluster, args, flags, after) -> str:
+    if flags.get("--filename"):
+        return "".join(line + "\n" for line in cluster.create(str(flags["--filename"])))
+    from .generators import create_deployment, create_namespace
+    if args[:1] in (["deployment"], ["deploy"]) and len(args) == 2:
+        obj = create_deployment(args[1], flags, after, _namespace(cluster, flags))
+    elif args[:1] in (["namespace"], ["ns"]) and len(args) == 2:
+        obj = create_namespace(args[1])
+    else:
+        raise UsageError(f"error: unknown or unsupported 'kubectl create' form: {' '.join(args)}")
+    return _create_or_print(cluster, obj, flags)
+
+
+def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
+    if str(flags.get("--dry-run", "")) in ("client", "true"):
+        fmt = str(flags.get("--output", ""))
+        if fmt == "yaml":
+            return output.to_yaml(obj)
+        if fmt == "json":
+            return output.to_json(obj)
+        res = cluster.api.resource_for(obj)
+        return f"{res.ref_name}/{obj['metadata']['name']} {verb} (dry run)\n"
+    stored = cluster.api.create(obj)
+    cluster.controllers.run()
+    res = cluster.api.resource_for(stored)
+    return f"{res.ref_name}/{stored['metadata']['name']} {verb}\n"
+
+
+def _run(cluster, args, flags, after) -> str:
+    from .generators import run_pod
+    if not args:
+        raise UsageError("error: NAME is required for run")
+    pod = run_pod(args[0], flags, after, _namespace(cluster, flags))
+    if flags.get("--rm") and after:
+        from .execs import run_in_temporary_pod
+        return run_in_temporary_pod(cluster, pod, after, flags)
+    return _create_or_print(cluster, pod, flags)
+
+
+def _expose(cluster, args, flags, after) -> str:
+    from .generators import expose
+    targets = _targets(args)
+    res, names = targets[0]
+    if not names:
+        raise UsageError("error: You must provide one or more resources by argument or filename.")
+    obj = cluster.store.get(res.kind, _namespace(cluster, flags) if res.namespaced else "", names[0])
+    if obj is None:
+        raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{names[0]}" not found')
+    return _create_or_print(cluster, expose(obj, flags), flags, verb="exposed")
+
+
+def _delete(cluster, args, flags, after) -> str:
+    if flags.get("--filename"):
+        from .. import manifest
+        out = []
+        for doc in manifest.load(str(flags["--filename"])):
+            res = cluster.api.resource_for(doc.obj)
+            ns = doc.obj["metadata"].get("namespace", _namespace(cluster, flags))
+            out.append(cluster.delete(f"{res.plural}/{doc.obj['metadata']['name']}", ns))
+        return "".join(o + "\n" for o in out)
+    out = []
+    for res, names in _targets(args):
+        if not names and (flags.get("--selector") or flags.get("--all")):
+            names = [o["metadata"]["name"] for o in _select(cluster, res, [], flags)]
+        if not names:
+            raise UsageError("error: resource(s) were provided, but no name was specified")
+        for n in names:
+            out.append(cluster.delete(f"{res.plural}/{n}", _namespace(cluster, flags)))
+    return "".join(o + "\n" for o in out)
+
+
+def _scale(cluster, args, flags, after) -> str:
+    if "--replicas" not in flags:
+        raise UsageError("error: required flag(s) \"replicas\" not set")
+    out = []
+    for res, names in _targets(args):
+        if res.kind not in ("Deployment", "ReplicaSet", "StatefulSet"):
+            raise UsageError(f'error: cannot scale {res.plural}')
+        for n in names:
+            obj = cluster.get(res.plural, n, _namespace(cluster, flags))
+            obj["spec"]["replicas"] = int(flags["--replicas"])
+            cluster.api.update(obj)
+            cluster.controllers.run()
+            out.append(f"{res.ref_name}/{n} scaled\n")
+    return "".join(out)
+
+
+def _label(cluster, args, flags, after) -> str:
+    targets = _targets(args[:1] if "/" not in args[0] else [a for a in args if "/" in a])
+    changes = [a for a in args[1:] if "=" in a or a.endswith("-")]
+    if "/" not in args[0]:
+        targets = [(targets[0][0], [a for a in args[1:] if "=" not in a and not a.endswith("-")])]
+    out = []
+    for res, names in targets:
+        for n in names:
+            obj = cluster.get(res.plural, n, _namespace(cluster, flags))
+            lbls = obj["metadata"].setdefault("labels", {})
+            for ch in changes:
+                if ch.endswith("-") and "=" not in ch:
+                    lbls.pop(ch[:-1], None)
+                else:
+                    k, _, v = ch.partition("=")
+                    if k in lbls and lbls[k] != v and not flags.get("--overwrite"):
+                        raise K8sNetError(f"error: '{k}' already has a value ({lbls[k]}), and --overwrite is false")
+                    lbls[k] = v
+            cluster.api.update(obj)
+            cluster.controllers.run()
+            out.append(f"{res.ref_name}/{n} labeled\n")
+    return "".join(out)
+
+
+def _rollout(cluster, args, flags, after) -> str:
+    from .execs import rollout_status
+    if not args or args[0] != "status":
+        raise UsageError("error: only 'kubectl rollout status' is simulated")
+    return rollout_status(cluster, _targets(args[1:]), _namespace(cluster, flags))
+
+
+def _exec(cluster, args, flags, after) -> str:
+    from .execs import exec_in_pod
+    if not args:
+        raise UsageError("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.")
+    if not after:
+        raise UsageError("error: you must specify at least one command for the container")
+    target = args[0].split("/", 1)[-1] if args[0].startswith(("pod/", "po/", "pods/")) else args[0]
+    return exec_in_pod(cluster, target, _namespace(cluster, flags), after)
+
+
+_VERBS = {"get": _get, "describe": _describe, "apply": _apply, "create": _create, "run": _run,
+          "expose": _expose, "delete": _delete, "scale": _scale, "label": _label, "rollout": _rollout,
+          "exec": _exec}

@@ -1,0 +1,221 @@
+"""Programs run inside containers (``kubectl exec POD -- curl ...``), and ``rollout status``.
+
+Which tools an image has follows the real images: busybox has ``wget`` and ``nslookup`` but
+no ``curl``; the nginx image (Debian) has ``curl``; ``curlimages/curl`` has ``curl``;
+distroless/scratch images such as http-echo have no shell and no tools at all.  What each
+tool prints on success and failure follows curl 8, busybox wget and busybox nslookup.
+"""
+from __future__ import annotations
+
+import shlex
+from urllib.parse import urlsplit
+
+from ..errors import K8sNetError, UsageError
+
+__all__ = ["exec_in_pod", "run_in_temporary_pod", "rollout_status", "TOOLS"]
+
+_ALL = {"curl", "wget", "nslookup", "cat", "env", "printenv", "hostname", "sh", "dig"}
+#: image name (last path element, no tag) -> the programs it ships
+TOOLS = {
+    "busybox": {"wget", "nslookup", "cat", "env", "printenv", "hostname", "sh"},
+    "alpine": {"wget", "nslookup", "cat", "env", "printenv", "hostname", "sh"},
+    "curl": {"curl", "cat", "env", "printenv", "hostname", "sh"},
+    "nginx": {"curl", "cat", "env", "printenv", "hostname", "sh"},
+    "netshoot": _ALL, "dnsutils": {"nslookup", "dig", "cat", "env", "printenv", "hostname", "sh"},
+    "ubuntu": {"cat", "env", "printenv", "hostname", "sh"}, "debian": {"cat", "env", "printenv", "hostname", "sh"},
+    "http-echo": set(), "echo-basic": set(), "coredns": set(),
+}
+
+
+def _tools(pod: dict) -> set[str]:
+    image = pod["spec"]["containers"][0]["image"]
+    name = image.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
+    return TOOLS.get(name, _ALL)
+
+
+def _pod(cluster, name: str, namespace: str) -> dict:
+    pod = cluster.store.get("Pod", namespace, name)
+    if pod is None:
+        raise K8sNetError(f'Error from server (NotFound): pods "{name}" not found')
+    if not (pod.get("status") or {}).get("podIP"):
+        raise K8sNetError(f"error: unable to upgrade connection: container not found (\"{pod['spec']['containers'][0]['name']}\")")
+    return pod
+
+
+def exec_in_pod(cluster, name: str, namespace: str, argv: list[str]) -> str:
+    """What ``kubectl exec NAME -n NAMESPACE -- argv...`` prints."""
+    pod = _pod(cluster, name, namespace)
+    out, code = _program(cluster, pod, argv)
+    if code:
+        out += f"command terminated with exit code {code}\n"
+    return out
+
+
+def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
+    prog = argv[0].rsplit("/", 1)[-1]
+    if prog in ("sh", "bash", "/bin/sh") and len(argv) >= 3 and argv[1] == "-c":
+        return _program(cluster, pod, shlex.split(argv[2]))
+    if prog not in _tools(pod):
+        msg = (f'error: Internal error occurred: Internal error occurred: error executing command in container: '
+               f'failed to exec in container: failed to start exec "{"0" * 12}": OCI runtime exec failed: '
+               f'exec failed: unable to start container process: exec: "{argv[0]}": executable file not found '
+               f'in $PATH: unknown')
+        return msg + "\n", 0
+    ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+    if prog == "cat" and argv[1:] == ["/etc/resolv.conf"]:
+        return cluster.resolv_conf(ref), 0
+    if prog in ("env", "printenv"):
+        return "".join(f"{k}={v}\n" for k, v in cluster.pod_env(ref)), 0
+    if prog == "hostname":
+        return (pod["spec"].get("hostname") or pod["metadata"]["name"]) + "\n", 0
+    if prog == "nslookup":
+        names = [a for a in argv[1:] if not a.startswith("-")]
+        if not names:
+            raise UsageError("nslookup: a name to look up is required")
+        return cluster.nslookup(names[0], from_pod=ref)
+    if prog == "curl":
+        return _curl(cluster, ref, argv[1:])
+    if prog == "wget":
+        return _wget(cluster, ref, argv[1:])
+    return f"{prog}: not simulated here\n", 127
+
+
+def _curl(cluster, ref: str, args: list[str]) -> tuple[str, int]:
+    url, headers, method, include, head, timeout, i = None, {}, "GET", False, False, None, 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-H", "--header"):
+            k, _, v = args[i + 1].partition(":")
+            headers[k.strip()] = v.strip()
+            i += 1
+        elif a in ("-X", "--request"):
+            method = args[i + 1]
+            i += 1
+        elif a in ("-m", "--max-time", "--connect-timeout"):
+            timeout = float(args[i + 1])
+            i += 1
+        elif a in ("-i", "--include"):
+            include = True
+        elif a in ("-I", "--head"):
+            head, method = True, "HEAD"
+        elif a.startswith("-"):
+            pass  # -s, -S, -v, -k, -L ... change nothing we print
+        else:
+            url = a
+        i += 1
+    if url is None:
+        return "curl: try 'curl --help' or 'curl --manual' for more information\n", 2
+    if "://" not in url:
+        url = "http://" + url
+    r = cluster.request(url, from_pod=ref, method=method, headers=headers or None)
+    host = urlsplit(url).hostname or ""
+    port = urlsplit(url).port or (443 if url.startswith("https") else 80)
+    if r.error == "could not resolve host":
+        return f"curl: (6) Could not resolve host: {host}\n", 6
+    if r.error == "connection refused":
+        return f"curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server\n", 7
+    if r.error == "connection timed out":
+        if timeout is not None:
+            return f"curl: (28) Connection timed out after {int(timeout * 1000) + 1} milliseconds\n", 28
+        return (f"curl: (28) Failed to connect to {host} port {port} after 134054 ms: "
+                f"Couldn't connect to server\n"), 28
+    if r.error:
+        return f"curl: (56) Recv failure: {r.error}\n", 56
+    text = ""
+    if include or head:
+        text += f"HTTP/1.1 {r.status} {_reason(r.status)}\r\n"
+        text += "".join(f"{k}: {v}\r\n" for k, v in (r.headers or {}).items()) + "\r\n"
+    if not head:
+        text += r.body or ""
+    return text, 0
+
+
+def _wget(cluster, ref: str, args: list[str]) -> tuple[str, int]:
+    urls = [a for a in args if not a.startswith("-") and a not in ("-",)]
+    if not urls:
+        return "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] URL\n", 1
+    url = urls[-1] if "://" in urls[-1] else "http://" + urls[-1]
+    quiet = any(a.startswith("-q") or a == "-qO-" for a in args)
+    r = cluster.request(url, from_pod=ref)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    out = "" if quiet else f"Connecting to {parts.netloc} ({host}:{parts.port or 80})\n"
+    if r.error == "could not resolve host":
+        return f"wget: bad address '{parts.netloc}'\n", 1
+    if r.error == "connection refused":
+        return out + f"wget: can't connect to remote host: Connection refused\n", 1
+    if r.error == "connection timed out":
+        return out + "wget: download timed out\n", 1
+    if r.status and r.status >= 400:
+        return out + f"wget: server returned error: HTTP/1.1 {r.status} {_reason(r.status)}\n", 1
+    return out + (r.body or ""), 0
+
+
+def _reason(status: int | None) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except (ValueError, TypeError):
+        return ""
+
+
+def run_in_temporary_pod(cluster, pod: dict, argv: list[str], flags) -> str:
+    """``kubectl run tmp --rm -it --image=busybox --restart=Never -- wget -qO- http://web``."""
+    stored = cluster.api.create(pod)
+    cluster.controllers.run()
+    name, ns = stored["metadata"]["name"], stored["metadata"]["namespace"]
+    try:
+        out, code = _program(cluster, cluster.store.get("Pod", ns, name), argv)
+    finally:
+        cluster.delete(f"pod/{name}", ns)
+    text = out + f'pod "{name}" deleted from {ns} namespace\n'
+    if code:
+        text += f"pod {ns}/{name} terminated (Error)\n"
+    return text
+
+
+def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0) -> str:
+    """``kubectl rollout status``: waits (advancing the simulated clock) and prints progress."""
+    lines: list[str] = []
+    for res, names in targets:
+        for n in names:
+            waited = 0.0
+            while True:
+                obj = cluster.get(res.plural, n, namespace)
+                msg, done = _rollout_message(obj)
+                if not lines or lines[-1] != msg:
+                    lines.append(msg)
+                if done:
+                    break
+                if waited >= timeout:
+                    lines.append(f'error: {res.kind.lower()} "{n}" exceeded its progress deadline')
+                    break
+                cluster.advance(1)
+                waited += 1
+    return "".join(line + "\n" for line in lines)
+
+
+def _rollout_message(obj: dict) -> tuple[str, bool]:
+    name, kind = obj["metadata"]["name"], obj["kind"]
+    spec, st = obj["spec"], obj.get("status") or {}
+    replicas = spec.get("replicas", 1)
+    if kind == "Deployment":
+        if st.get("observedGeneration", 0) < obj["metadata"].get("generation", 1):
+            return "Waiting for deployment spec update to be observed...", False
+        updated, total, avail = st.get("updatedReplicas", 0), st.get("replicas", 0), st.get("availableReplicas", 0)
+        if updated < replicas:
+            return (f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} '
+                    f"new replicas have been updated..."), False
+        if total > updated:
+            return (f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas '
+                    f"are pending termination..."), False
+        if avail < updated:
+            return (f'Waiting for deployment "{name}" rollout to finish: {avail} of {updated} updated '
+                    f"replicas are available..."), False
+        return f'deployment "{name}" successfully rolled out', True
+    if kind == "StatefulSet":
+        ready = st.get("readyReplicas", 0)
+        if ready < replicas:
+            return f"Waiting for {replicas - ready} pods to be ready...", False
+        return f"partitioned roll out complete: {replicas} new pods have been updated...", True
+    raise UsageError(f"error: no status viewer has been implemented for {kind}")

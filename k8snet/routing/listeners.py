@@ -1,0 +1,123 @@
+"""Gateway listeners: which are valid, conflicted, and which Route kinds they take.
+
+gateway_types.go "Distinct Listeners": listeners sharing a port must differ in protocol
+compatibility and, for HTTP/HTTPS, in hostname. Two HTTP listeners on one port with the
+same hostname are ``Conflicted=True/HostnameConflict``; HTTP and HTTPS on one port are
+``ProtocolConflict``. This implementation supports the HTTP and HTTPS protocols
+(HTTPRoute only); other protocols get ``Accepted=False/UnsupportedProtocol``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .referencegrant import find_reference_grant
+from .types import GATEWAY_GROUP, ListenerReason
+
+__all__ = ["ListenerState", "evaluate_listeners", "SUPPORTED_PROTOCOLS"]
+
+SUPPORTED_PROTOCOLS = ("HTTP", "HTTPS")
+_HTTPROUTE = {"group": GATEWAY_GROUP, "kind": "HTTPRoute"}
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerState:
+    """One listener after validation; ``usable`` means routes can attach and traffic flows."""
+
+    name: str
+    port: int
+    protocol: str
+    hostname: str | None
+    accepted: bool
+    accepted_reason: str
+    conflicted_reason: str | None
+    resolved_refs_reason: str
+    supported_kinds: tuple[tuple[str, str], ...]
+    message: str
+
+    @property
+    def resolved(self) -> bool:
+        """True when every reference of the listener (kinds, certificates) resolved."""
+        return self.resolved_refs_reason == ListenerReason.RESOLVED_REFS
+
+    @property
+    def usable(self) -> bool:
+        """Accepted and not conflicted: routes may attach to it."""
+        return self.accepted and self.conflicted_reason is None
+
+    @property
+    def programmed(self) -> bool:
+        """Usable and all references resolved: the data plane serves it."""
+        return self.usable and self.resolved
+
+
+def _kinds(listener: dict) -> tuple[tuple[tuple[str, str], ...], bool]:
+    kinds = ((listener.get("allowedRoutes") or {}).get("kinds"))
+    if not kinds:
+        return ((GATEWAY_GROUP, "HTTPRoute"),), True
+    good, ok = [], True
+    for k in kinds:
+        group = k.get("group", GATEWAY_GROUP)
+        if (group, k.get("kind")) == (GATEWAY_GROUP, "HTTPRoute"):
+            good.append((group, "HTTPRoute"))
+        else:
+            ok = False
+    return tuple(dict.fromkeys(good)), ok
+
+
+def _certificates(gateway: dict, listener: dict, secrets: list[dict], grants: list[dict]) -> str | None:
+    gw_ns = (gateway.get("metadata") or {}).get("namespace", "default")
+    refs = (listener.get("tls") or {}).get("certificateRefs") or []
+    if not refs:
+        return "HTTPS listener needs tls.certificateRefs"
+    for ref in refs:
+        ns = ref.get("namespace", gw_ns)
+        if ref.get("group", "") != "" or ref.get("kind", "Secret") != "Secret":
+            return f"certificateRef {ref.get('kind')} is not a core Secret"
+        if ns != gw_ns and not find_reference_grant(
+                grants, from_group=GATEWAY_GROUP, from_kind="Gateway", from_namespace=gw_ns,
+                to_group="", to_kind="Secret", to_namespace=ns, to_name=ref.get("name", "")):
+            return f"REF:Secret {ns}/{ref.get('name')} is in another namespace and no ReferenceGrant allows it"
+        found = [s for s in secrets if (s.get("metadata") or {}).get("name") == ref.get("name")
+                 and (s.get("metadata") or {}).get("namespace", "default") == ns]
+        if not found or found[0].get("type") != "kubernetes.io/tls":
+            return f"Secret {ns}/{ref.get('name')} does not exist or is not of type kubernetes.io/tls"
+    return None
+
+
+def evaluate_listeners(gateway: dict, *, secrets: list[dict] = (), reference_grants: list[dict] = ()) -> list[ListenerState]:
+    """Validate every listener of ``gateway`` (in spec order)."""
+    listeners = (gateway.get("spec") or {}).get("listeners") or []
+    out: list[ListenerState] = []
+    for l in listeners:
+        proto, port, host = l.get("protocol"), l.get("port"), l.get("hostname")
+        conflict = None
+        for other in listeners:
+            if other is l or other.get("port") != port:
+                continue
+            if other.get("protocol") != proto:
+                conflict = conflict or ListenerReason.PROTOCOL_CONFLICT
+            elif (other.get("hostname") or "") == (host or ""):
+                conflict = ListenerReason.HOSTNAME_CONFLICT
+        kinds, kinds_ok = _kinds(l)
+        message = "Listener is valid"
+        if proto not in SUPPORTED_PROTOCOLS:
+            accepted, areason, kinds = False, ListenerReason.UNSUPPORTED_PROTOCOL, ()
+            message = f"protocol {proto} is not supported; supported: HTTP, HTTPS"
+        elif conflict:
+            accepted, areason = False, conflict
+            message = f"listener conflicts with another listener on port {port} ({conflict})"
+        else:
+            accepted, areason = True, ListenerReason.ACCEPTED
+        rreason = ListenerReason.RESOLVED_REFS
+        if not kinds_ok:
+            rreason = ListenerReason.INVALID_ROUTE_KINDS
+            message = "allowedRoutes.kinds has kinds this Gateway does not support; supported: HTTPRoute"
+        elif proto == "HTTPS":
+            problem = _certificates(gateway, l, list(secrets), list(reference_grants))
+            if problem:
+                ref = problem.startswith("REF:")
+                rreason = ListenerReason.REF_NOT_PERMITTED if ref else ListenerReason.INVALID_CERTIFICATE_REF
+                message = problem[4:] if ref else problem
+        out.append(ListenerState(l.get("name", ""), port, proto, host, accepted, str(areason),
+                                 str(conflict) if conflict else None, str(rreason), kinds, message))
+    return out

@@ -1,0 +1,188 @@
+"""Wire values and result records shared by the routing engines.
+
+The enums carry the exact strings the API uses (``PathMatchType.EXACT == "Exact"``), as
+networking.k8s.io/v1 (Ingress) and gateway.networking.k8s.io/v1 (``apis/v1/*_types.go``)
+define them, so a value read from YAML can be compared to them directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = [
+    "IngressPathType", "PathMatchType", "HeaderMatchType", "QueryParamMatchType",
+    "PathModifierType", "FilterType", "GatewayClassConditionType", "GatewayClassReason",
+    "GatewayConditionType", "GatewayReason", "ListenerConditionType", "ListenerReason",
+    "RouteConditionType", "RouteReason", "Considered", "GATEWAY_GROUP", "condition", "explain_lines",
+]
+
+#: The API group of Gateway API kinds (``v1.GroupName``).
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+
+
+class _WireEnum(str, Enum):
+    """A string enum whose value is the wire string; ``from_text`` reads it back."""
+
+    @classmethod
+    def from_text(cls, text: str):
+        """The member whose wire value is ``text`` (ValueError if none)."""
+        return cls(text)
+
+    def to_text(self) -> str:
+        """The wire value, as written in YAML."""
+        return self.value
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class IngressPathType(_WireEnum):
+    """networking.k8s.io/v1 ``HTTPIngressPath.pathType``."""
+
+    EXACT = "Exact"
+    PREFIX = "Prefix"
+    IMPLEMENTATION_SPECIFIC = "ImplementationSpecific"
+
+
+class PathMatchType(_WireEnum):
+    """``HTTPPathMatch.type`` (httproute_types.go PathMatchType)."""
+
+    EXACT = "Exact"
+    PATH_PREFIX = "PathPrefix"
+    REGULAR_EXPRESSION = "RegularExpression"
+
+
+class HeaderMatchType(_WireEnum):
+    """``HTTPHeaderMatch.type``; Exact is the default."""
+
+    EXACT = "Exact"
+    REGULAR_EXPRESSION = "RegularExpression"
+
+
+class QueryParamMatchType(_WireEnum):
+    """``HTTPQueryParamMatch.type``; Exact is the default."""
+
+    EXACT = "Exact"
+    REGULAR_EXPRESSION = "RegularExpression"
+
+
+class PathModifierType(_WireEnum):
+    """``HTTPPathModifier.type`` used by RequestRedirect and URLRewrite."""
+
+    REPLACE_FULL_PATH = "ReplaceFullPath"
+    REPLACE_PREFIX_MATCH = "ReplacePrefixMatch"
+
+
+class FilterType(_WireEnum):
+    """``HTTPRouteFilter.type`` values k8snet implements (the Core and common Extended ones)."""
+
+    REQUEST_HEADER_MODIFIER = "RequestHeaderModifier"
+    RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier"
+    REQUEST_REDIRECT = "RequestRedirect"
+    URL_REWRITE = "URLRewrite"
+
+
+class GatewayClassConditionType(_WireEnum):
+    """gatewayclass_types.go condition types."""
+
+    ACCEPTED = "Accepted"
+
+
+class GatewayClassReason(_WireEnum):
+    """gatewayclass_types.go reasons."""
+
+    ACCEPTED = "Accepted"
+    INVALID_PARAMETERS = "InvalidParameters"
+    PENDING = "Pending"
+    UNSUPPORTED = "Unsupported"
+
+
+class GatewayConditionType(_WireEnum):
+    """gateway_types.go GatewayConditionType."""
+
+    ACCEPTED = "Accepted"
+    PROGRAMMED = "Programmed"
+
+
+class GatewayReason(_WireEnum):
+    """gateway_types.go GatewayConditionReason."""
+
+    ACCEPTED = "Accepted"
+    PROGRAMMED = "Programmed"
+    INVALID = "Invalid"
+    LISTENERS_NOT_VALID = "ListenersNotValid"
+    ADDRESS_NOT_ASSIGNED = "AddressNotAssigned"
+    PENDING = "Pending"
+
+
+class ListenerConditionType(_WireEnum):
+    """gateway_types.go ListenerConditionType."""
+
+    ACCEPTED = "Accepted"
+    PROGRAMMED = "Programmed"
+    RESOLVED_REFS = "ResolvedRefs"
+    CONFLICTED = "Conflicted"
+
+
+class ListenerReason(_WireEnum):
+    """gateway_types.go ListenerConditionReason."""
+
+    ACCEPTED = "Accepted"
+    PROGRAMMED = "Programmed"
+    INVALID = "Invalid"
+    RESOLVED_REFS = "ResolvedRefs"
+    NO_CONFLICTS = "NoConflicts"
+    HOSTNAME_CONFLICT = "HostnameConflict"
+    PROTOCOL_CONFLICT = "ProtocolConflict"
+    UNSUPPORTED_PROTOCOL = "UnsupportedProtocol"
+    INVALID_ROUTE_KINDS = "InvalidRouteKinds"
+    INVALID_CERTIFICATE_REF = "InvalidCertificateRef"
+    REF_NOT_PERMITTED = "RefNotPermitted"
+
+
+class RouteConditionType(_WireEnum):
+    """shared_types.go RouteConditionType."""
+
+    ACCEPTED = "Accepted"
+    RESOLVED_REFS = "ResolvedRefs"
+
+
+class RouteReason(_WireEnum):
+    """shared_types.go RouteConditionReason."""
+
+    ACCEPTED = "Accepted"
+    NOT_ALLOWED_BY_LISTENERS = "NotAllowedByListeners"
+    NO_MATCHING_LISTENER_HOSTNAME = "NoMatchingListenerHostname"
+    NO_MATCHING_PARENT = "NoMatchingParent"
+    UNSUPPORTED_VALUE = "UnsupportedValue"
+    RESOLVED_REFS = "ResolvedRefs"
+    REF_NOT_PERMITTED = "RefNotPermitted"
+    INVALID_KIND = "InvalidKind"
+    BACKEND_NOT_FOUND = "BackendNotFound"
+
+
+@dataclass(frozen=True, slots=True)
+class Considered:
+    """One candidate the engine looked at: what it was, whether it matched, and why."""
+
+    subject: str
+    matched: bool
+    why: str
+
+    def __str__(self) -> str:
+        return f"{'MATCH' if self.matched else 'no   '} {self.subject}: {self.why}"
+
+
+def condition(type_: str, ok: bool, reason: str, message: str, *, generation: int,
+              now: str) -> dict:
+    """A metav1.Condition as the API server stores it (``status`` is ``"True"``/``"False"``)."""
+    return {"type": str(type_), "status": "True" if ok else "False",
+            "observedGeneration": generation, "lastTransitionTime": now,
+            "reason": str(reason), "message": message}
+
+
+def explain_lines(considered: tuple[Considered, ...], verdict: str) -> str:
+    """Multi-line text: every candidate, then the verdict."""
+    return "\n".join([str(c) for c in considered] + [verdict])
+
+

@@ -1,0 +1,54 @@
+"""Scenario loading for the routing tests: ``tests/manifests/routing/base.yaml`` plus one
+scenario file, turned into the object lists the engines take (with the defaults the API
+server would add: namespace, creationTimestamp, generation)."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from k8snet.routing import route_http
+
+MANIFESTS = Path(__file__).resolve().parent.parent / "manifests" / "routing"
+
+
+class Scenario:
+    """Objects by kind, and a ``request()`` that routes through one Gateway."""
+
+    def __init__(self, *files: str):
+        self.objects: dict[str, list[dict]] = {}
+        for name in ("base.yaml",) + files:
+            for doc in yaml.safe_load_all((MANIFESTS / name).read_text()):
+                meta = doc.setdefault("metadata", {})
+                if doc["kind"] not in ("Namespace", "GatewayClass"):
+                    meta.setdefault("namespace", "default")
+                meta.setdefault("creationTimestamp", "2025-01-01T00:00:00Z")
+                meta.setdefault("generation", 1)
+                self.objects.setdefault(doc["kind"], []).append(doc)
+
+    def kind(self, kind: str) -> list[dict]:
+        """Every object of ``kind`` (``[]`` when none)."""
+        return self.objects.get(kind, [])
+
+    def get(self, kind: str, namespaced_name: str) -> dict:
+        """One object by ``namespace/name`` (or ``name`` for cluster-scoped kinds)."""
+        for obj in self.kind(kind):
+            m = obj["metadata"]
+            if namespaced_name in (m["name"], f"{m.get('namespace')}/{m['name']}"):
+                return obj
+        raise KeyError(namespaced_name)
+
+    def request(self, gateway="gateway-conformance-infra/same-namespace", *, port=80, seed=0, **kw):
+        """route_http through ``gateway`` with this scenario's objects."""
+        return route_http(self.kind("Gateway"), self.kind("HTTPRoute"), self.kind("Service"),
+                          self.kind("ReferenceGrant"), self.kind("Namespace"), gateway=gateway, port=port,
+                          rng=random.Random(seed), gateway_classes=self.kind("GatewayClass"),
+                          secrets=self.kind("Secret"), **kw)
+
+
+@pytest.fixture
+def scenario():
+    """``scenario("matching.yaml")`` -> a :class:`Scenario` over base.yaml + that file."""
+    return Scenario
