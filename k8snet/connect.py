@@ -1,0 +1,292 @@
+"""Layers 3 and 4 of ``request()``: from an IP address and port to the answering pod.
+
+Which address was dialled decides the path:
+
+* a Service ClusterIP   -> kube-proxy on the client's own node (not routable from outside);
+* a node's InternalIP   -> a hostPort, or kube-proxy's NodePort rules on that node;
+* a LoadBalancer address -> the cloud load balancer picks a node, then as above;
+* a pod IP              -> straight over the pod network (no NAT, no kube-proxy);
+* a host of the simulated internet -> out through the node (SNAT), answered there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import netpol, proxy, workloads
+from .controllers.endpointslice import pod_is_ready
+
+__all__ = ["Result", "connect", "dns_reachable", "deliver"]
+
+REFUSED, TIMED_OUT = "connection refused", "connection timed out"
+
+
+@dataclass
+class Result:
+    status: int
+    body: str
+    headers: list = field(default_factory=list)
+    backend: str | None = None
+    pod: str | None = None
+
+
+def _node_ip(node: dict) -> str:
+    return next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+
+
+def _index(cluster):
+    """IP -> what holds it (cached per store version)."""
+    version = cluster.store._version
+    cached = getattr(cluster, "_ip_index", None)
+    if cached and cached[0] == version:
+        return cached[1]
+    idx = {"cluster_ip": {}, "node": {}, "lb": {}, "pod": {}}
+    for svc in cluster.store.items("Service"):
+        ip = svc["spec"].get("clusterIP")
+        if ip and ip != "None":
+            idx["cluster_ip"][ip] = svc
+        for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            if ing.get("ip"):
+                idx["lb"][ing["ip"]] = svc
+            if ing.get("hostname"):
+                from .dnsview import _aws_lb_ip
+                idx["lb"][_aws_lb_ip(ing["hostname"])] = svc
+    for node in cluster.store.items("Node"):
+        idx["node"][_node_ip(node)] = node
+    for pod in cluster.store.items("Pod"):
+        ip = (pod.get("status") or {}).get("podIP")
+        if ip and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+            idx["pod"][ip] = pod
+    cluster._ip_index = (version, idx)
+    return idx
+
+
+def _backend_name(svc: dict, port: int) -> str:
+    return f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{port}"
+
+
+def dns_reachable(trip) -> str | None:
+    """Why the pod's DNS query to kube-dns would get no answer (None when it would)."""
+    cluster, client = trip.cluster, trip.client
+    if not cluster.kube_proxy.running.get(client.node, True):
+        return f"kube-proxy is not running on {client.node}: nothing translates 10.96.0.10 to a CoreDNS pod"
+    slices = [s for s in cluster.store.items("EndpointSlice", "kube-system")
+              if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == "kube-dns"]
+    ready = [e for s in slices for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready")]
+    if not ready:
+        return "kube-system/kube-dns has no ready endpoints (are the CoreDNS pods running?)"
+    target = ready[0]["targetRef"]
+    coredns = f"{target['namespace']}/{target['name']}"
+    src = client.ref if client.pod["metadata"].get("uid") else client.pod
+    v = _allowed(cluster, src, coredns, 53, "UDP")
+    if not v:
+        return f"NetworkPolicy drops the query: {v.reason}"
+    return None
+
+
+def _allowed(cluster, src, dst, port, protocol="TCP"):
+    return netpol.evaluate(list(cluster.store.items("NetworkPolicy")), list(cluster.store.items("Pod")),
+                           list(cluster.store.items("Namespace")), src=src, dst=dst, port=port,
+                           protocol=protocol, cni=cluster.cni)
+
+
+def connect(trip, ip: str, port: int) -> Result:
+    """Open a TCP connection to ``ip:port`` from the trip's client and get the HTTP answer."""
+    cluster, client = trip.cluster, trip.client
+    idx = _index(cluster)
+    if ip in idx["cluster_ip"]:
+        svc = idx["cluster_ip"][ip]
+        if client.kind == "internet":
+            trip.fail(TIMED_OUT, "internet", f"{ip} is a ClusterIP of {svc['metadata']['namespace']}/"
+                      f"{svc['metadata']['name']}: virtual, only reachable from inside the cluster")
+        return _through_kube_proxy(trip, client.node, ip, port, proxy.Entry.POD if client.kind == "pod"
+                                   else proxy.Entry.NODE, client.ip)
+    if ip in idx["lb"]:
+        return _through_load_balancer(trip, idx["lb"][ip], ip, port)
+    if ip in idx["node"]:
+        return _at_node(trip, idx["node"][ip], ip, port, client.ip)
+    if ip in idx["pod"]:
+        if client.kind == "internet":
+            trip.fail(TIMED_OUT, "internet", f"{ip} is a pod IP: pod IPs are not routable from outside the cluster")
+        trip.hop("pod network", f"{client.ip} -> {ip} directly (no NAT between pods)")
+        return deliver(trip, idx["pod"][ip], port, client.ip, via=None)
+    hosts = {v: k for k, v in cluster.external_hosts.items()}
+    if ip in hosts:
+        return _external(trip, hosts[ip], ip, port)
+    trip.fail(TIMED_OUT, "network", f"nothing answers at {ip}: no Service, node, pod or known host has it")
+
+
+def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src_ip: str) -> Result:
+    cluster = trip.cluster
+    if not cluster.kube_proxy.running.get(node_name, True):
+        trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}: no rule translates {dst_ip}:{port}, "
+                  "the packet goes to the default route and nothing answers")
+    state = cluster.kube_proxy.state(node_name)
+    r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol="TCP",
+                    rng=cluster.lb_rng, now=cluster.now, entry=entry)
+    steps = "\n".join(f"[{s.table}] {s.rule}" + (f"  (p={s.probability:.4f})" if s.probability else "")
+                      for s in r.steps if s.matched)
+    svc_key = r.service
+    if r.verdict == proxy.Verdict.DNAT:
+        ep_ip, _, ep_port = r.endpoint.rpartition(":")
+        prob = next((s.probability for s in reversed(r.steps) if s.probability), None)
+        chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
+        trip.hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {svc_key} -> DNAT to {r.endpoint}{chance}"
+                 + (", source masqueraded to the node" if r.masqueraded else ""), steps)
+        src = _node_ip(cluster.store.peek("Node", "", node_name)) if r.masqueraded else src_ip
+        idx = _index(cluster)
+        pod = idx["pod"].get(ep_ip)
+        svc = _service_for(cluster, svc_key, dst_ip, port)
+        if pod is None:
+            return _apiserver(trip, ep_ip, int(ep_port), svc, port)
+        if pod["spec"].get("nodeName") != node_name:
+            trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
+                     f"{ep_ip} to the node that hosts it)")
+        res = deliver(trip, pod, int(ep_port), src, via=svc)
+        if res.backend is None and svc is not None:
+            res.backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip))
+        return res
+    if r.verdict == proxy.Verdict.REJECT:
+        trip.fail(REFUSED, "kube-proxy", f"{svc_key or dst_ip} has no endpoints: {cluster.proxy_mode} REJECTs "
+                  f"the connection on {node_name} (ICMP port unreachable)", steps)
+    if r.verdict == proxy.Verdict.DROP:
+        trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
+    trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
+              f"no rule on {node_name} matches {dst_ip}:{port}", steps)
+
+
+def _service_for(cluster, key: str | None, dst_ip: str, port: int) -> dict | None:
+    if key:
+        ns, _, rest = key.partition("/")
+        return cluster.store.peek("Service", ns, rest.split(":", 1)[0])
+    return None
+
+
+def _service_port(svc: dict, dst_ip: str, port: int, trip) -> int:
+    for p in svc["spec"].get("ports") or []:
+        if p.get("port") == port or p.get("nodePort") == port:
+            return p["port"]
+    return port
+
+
+def _through_load_balancer(trip, svc: dict, lb_ip: str, port: int) -> Result:
+    cluster = trip.cluster
+    spec = svc["spec"]
+    sp = next((p for p in spec.get("ports") or [] if p["port"] == port), None)
+    if sp is None:
+        trip.fail(TIMED_OUT, "cloud load balancer", f"{lb_ip} has no listener on port {port}")
+    nodes = [n for n in cluster.store.items("Node") if cluster.controllers.kubelet_up.get(n["metadata"]["name"])]
+    if spec.get("externalTrafficPolicy") == "Local":
+        # The cloud LB health-checks healthCheckNodePort: only nodes with a local ready endpoint pass.
+        local = {e.get("nodeName") for s in cluster.store.items("EndpointSlice", svc["metadata"]["namespace"])
+                 if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == svc["metadata"]["name"]
+                 for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready")}
+        nodes = [n for n in nodes if n["metadata"]["name"] in local]
+    if not nodes:
+        trip.fail(TIMED_OUT, "cloud load balancer", f"{lb_ip}: no healthy node behind the load balancer")
+    node = nodes[cluster.lb_rng.randrange(len(nodes))]
+    name = node["metadata"]["name"]
+    if cluster.cloud == "aws":
+        trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} NodePort {sp.get('nodePort')}")
+        return _at_node(trip, node, _node_ip(node), sp.get("nodePort"), trip.client.ip)
+    trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} (destination kept: {lb_ip})")
+    return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, trip.client.ip)
+
+
+def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
+    cluster, name = trip.cluster, node["metadata"]["name"]
+    if not cluster.controllers.kubelet_up.get(name):
+        trip.fail(TIMED_OUT, "node", f"{name} ({node_ip}) is down: nothing answers")
+    for pod in cluster.store.items("Pod"):  # a hostPort on that node wins (CNI portmap)
+        if pod["spec"].get("nodeName") == name and (pod.get("status") or {}).get("podIP"):
+            for c in pod["spec"]["containers"]:
+                for p in c.get("ports") or []:
+                    if p.get("hostPort") == port:
+                        trip.hop("node", f"{name}:{port} is a hostPort of {pod['metadata']['namespace']}/"
+                                 f"{pod['metadata']['name']} -> {pod['status']['podIP']}:{p['containerPort']}")
+                        return deliver(trip, pod, p["containerPort"], src_ip, via=None)
+    local = trip.client.kind == "node" and trip.client.node == name
+    entry = proxy.Entry.NODE if local else proxy.Entry.EXTERNAL
+    trip.hop("node", f"packet reaches {name} ({node_ip}:{port})")
+    return _through_kube_proxy(trip, name, node_ip, port, entry, src_ip)
+
+
+def _external(trip, host: str, ip: str, port: int) -> Result:
+    cluster, client = trip.cluster, trip.client
+    if client.kind == "pod":
+        v = _allowed(cluster, client.pod if not client.pod["metadata"].get("uid") else client.ref, ip, port)
+        if not v:
+            trip.fail(TIMED_OUT, "NetworkPolicy", "egress to the internet dropped", v.reason)
+        trip.hop("node", f"{client.node} masquerades {client.ip} to its own address and sends it out")
+    if port not in (80, 443):
+        trip.fail(TIMED_OUT, host, f"{host} ({ip}) does not answer on port {port}")
+    trip.hop(host, f"{host} ({ip}) answers")
+    body = f"<!doctype html>\n<html><head><title>{host}</title></head><body><h1>{host}</h1></body></html>\n"
+    return Result(200, body, [("Content-Type", "text/html")])
+
+
+def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
+    trip.hop("kube-apiserver", f"{ip}:{port} answers (the API server runs on the node network)")
+    body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
+            '  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"/\\"",\n'
+            '  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}')
+    return Result(403, body, [("Content-Type", "application/json")],
+                  backend=_backend_name(svc, svc_port) if svc else None)
+
+
+def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
+            request: workloads.HTTPRequest | None = None) -> Result:
+    """The last stretch: NetworkPolicy, the pod's node, the container port, the app."""
+    cluster, client = trip.cluster, trip.client
+    ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+    node = pod["spec"].get("nodeName")
+    if not cluster.controllers.kubelet_up.get(node, False):
+        trip.fail(TIMED_OUT, "node", f"{node} hosting {ref} is down: no reply")
+    same_pod = client.pod is not None and client.pod["metadata"].get("uid") == pod["metadata"].get("uid")
+    if not same_pod:
+        src = src_ip
+        if client.pod is not None and src_ip == client.ip:
+            src = client.ref if client.pod["metadata"].get("uid") else client.pod
+        if request is not None:  # proxied by a controller pod: the source is that pod
+            src = _pod_by_ip(cluster, src_ip) or src_ip
+        v = _allowed(cluster, src, ref, port)
+        if not v:
+            trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
+        if v.ingress_policies or v.egress_policies:
+            trip.hop("NetworkPolicy", f"allowed into {ref}:{port}", v.reason)
+    app, container = _listener(pod, port, same_pod)
+    if app is None:
+        listening = sorted({f"{p}/{proto}" for c in pod["spec"]["containers"]
+                            for p, proto in workloads.app_for(pod, c).ports})
+        why = ("nothing in it listens" if not listening else f"its containers listen on {', '.join(listening)}")
+        crashed = any(workloads.app_for(pod, c).crash for c in pod["spec"]["containers"])
+        if crashed:
+            why = "its container is crash-looping (CrashLoopBackOff): no process listens"
+        elif any(workloads.app_for(pod, c).bind == "127.0.0.1" for c in pod["spec"]["containers"]):
+            why = "the app listens on 127.0.0.1 only, so connections from outside the pod are refused"
+        trip.fail(REFUSED, "pod", f"{ref} ({pod['status']['podIP']}) refuses port {port}: {why}")
+    trip.hop("pod", f"{ref} ({pod['status']['podIP']}) accepts on port {port} ({container['name']}: {app.kind})")
+    req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
+                                           else f"{trip.host}:{trip.port}", path=trip.path,
+                                           headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,
+                                           scheme=trip.scheme)
+    if app.kind in ("ingress-nginx", "gateway"):
+        from . import l7
+        return l7.route(trip, pod, app, port, req, via)
+    ans = workloads.answer(app, pod, req)
+    trip.hop("container", f"{container['name']} answers HTTP {ans.status}")
+    return Result(ans.status, ans.body, list(ans.headers), pod=ref)
+
+
+def _pod_by_ip(cluster, ip: str):
+    pod = _index(cluster)["pod"].get(ip)
+    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" if pod else None
+
+
+def _listener(pod: dict, port: int, same_pod: bool):
+    for c in pod["spec"]["containers"]:
+        app = workloads.app_for(pod, c)
+        if app.kind == "gateway" and not app.crash:
+            return app, c
+        if app.listens(port, "TCP", from_inside_pod=same_pod):
+            return app, c
+    return None, None

@@ -1,0 +1,154 @@
+"""Layer 7: the Ingress controller and the Gateway route, then proxy to a backend pod.
+
+Both controllers proxy *to endpoints*, not to the Service's ClusterIP (ingress-nginx and
+Envoy read EndpointSlices and balance themselves), so kube-proxy is not on this stretch of
+the path.  No ready endpoint: ingress-nginx answers 503 Service Temporarily Unavailable;
+Envoy answers 503 ``no healthy upstream``.
+"""
+from __future__ import annotations
+
+import uuid
+
+from . import routing, workloads
+from .addons import GATEWAY_CONTROLLER, INGRESS_CONTROLLER
+
+__all__ = ["route", "ready_endpoints"]
+
+NGINX_503 = ("<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n<body>\n"
+             "<center><h1>503 Service Temporarily Unavailable</h1></center>\n<hr><center>nginx</center>\n"
+             "</body>\n</html>\n")
+NGINX_404 = ("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n"
+             "<hr><center>nginx</center>\n</body>\n</html>\n")
+NGINX_308 = ("<html>\n<head><title>308 Permanent Redirect</title></head>\n<body>\n"
+             "<center><h1>308 Permanent Redirect</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+
+
+def ready_endpoints(cluster, svc: dict, port) -> list[tuple[dict, int]]:
+    """(pod, target port) for each ready endpoint of ``svc``'s port (number or name)."""
+    sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port or p.get("name") == port), None)
+    if sp is None:
+        return []
+    out = []
+    ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+    for s in sorted(cluster.store.items("EndpointSlice", ns), key=lambda s: s["metadata"]["name"]):
+        if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") != name:
+            continue
+        slice_port = next((p["port"] for p in s.get("ports") or [] if p.get("name", "") == sp.get("name", "")), None)
+        if slice_port is None:
+            continue
+        for e in s.get("endpoints") or []:
+            if (e.get("conditions") or {}).get("ready") is False:
+                continue
+            ref = e.get("targetRef") or {}
+            pod = cluster.store.peek("Pod", ref.get("namespace", ns), ref.get("name", ""))
+            if pod is not None:
+                out.append((pod, slice_port))
+    return out
+
+
+def route(trip, pod: dict, app, port: int, req: workloads.HTTPRequest, via: dict | None):
+    """The controller pod got the connection: route and proxy."""
+    if app.kind == "ingress-nginx":
+        return _ingress(trip, pod, port, req)
+    return _gateway(trip, pod, port, req, via)
+
+
+def _answer(status, body, headers=(), pod=None, backend=None):
+    from .connect import Result
+    return Result(status, body, list(headers), backend=backend, pod=pod)
+
+
+def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
+           unavailable_body: str):
+    from .connect import deliver
+    cluster = trip.cluster
+    backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
+    eps = ready_endpoints(cluster, svc, svc_port)
+    if not eps:
+        trip.hops.append(_hop(component, f"{backend} has no ready endpoints: answers 503", ok=False))
+        return _answer(503, unavailable_body, [("Content-Type", "text/html" if "html" in unavailable_body else "text/plain")],
+                       backend=backend)
+    target, target_port = eps[cluster.lb_rng.randrange(len(eps))]
+    trip.hops.append(_hop(component, f"proxies to {backend} -> endpoint {target['status']['podIP']}:{target_port} "
+                                     f"(1 of {len(eps)})"))
+    res = deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
+    res.backend = backend
+    return res
+
+
+def _hop(component, action, detail="", ok=True):
+    from .response import Hop
+    return Hop(component, action, detail, ok)
+
+
+def _ingress(trip, pod: dict, port: int, req: workloads.HTTPRequest):
+    cluster = trip.cluster
+    scheme = "https" if port == 443 else "http"
+    d = routing.route_ingress(list(cluster.store.items("Ingress")), list(cluster.store.items("IngressClass")),
+                              controller=INGRESS_CONTROLLER, scheme=scheme, host=trip.host, path=trip.path)
+    where = f"{d.ingress} rule host={d.rule_host or '*'} path={d.path} ({d.path_type})" if d.ingress else "no rule"
+    if d.status is not None:
+        trip.hops.append(_hop("Ingress controller", f"{where}: answers {d.status} itself", d.explain()))
+        body = NGINX_308 if d.status == 308 else NGINX_404
+        return _answer(d.status, body, list(d.headers) + [("Content-Type", "text/html")])
+    b = d.backend
+    trip.hops.append(_hop("Ingress controller", f"{where} -> Service {b.namespace}/{b.service}", d.explain()))
+    svc = cluster.store.peek("Service", b.namespace, b.service)
+    port_ref = b.port_number if b.port_number is not None else b.port_name
+    if svc is None:
+        trip.hops.append(_hop("Ingress controller", f"Service {b.namespace}/{b.service} does not exist: 503", ok=False))
+        return _answer(503, NGINX_503, [("Content-Type", "text/html")], backend=f"{b.namespace}/{b.service}:{port_ref}")
+    fwd = [("X-Request-ID", uuid.UUID(int=cluster.lb_rng.getrandbits(128)).hex), ("X-Real-IP", req.client_ip),
+           ("X-Forwarded-For", req.client_ip), ("X-Forwarded-Host", trip.host), ("X-Forwarded-Port", str(port)),
+           ("X-Forwarded-Proto", scheme), ("X-Forwarded-Scheme", scheme), ("X-Scheme", scheme)]
+    upstream = workloads.HTTPRequest(method=req.method, host=req.host, path=d.upstream_path or req.path,
+                                     headers=tuple(list(req.headers) + fwd), client_ip=pod["status"]["podIP"],
+                                     port=port, scheme="http")
+    sp = next((p["port"] for p in svc["spec"].get("ports") or [] if p["port"] == port_ref or p.get("name") == port_ref),
+              port_ref)
+    return _proxy(trip, pod, svc, sp, upstream, "Ingress controller", NGINX_503)
+
+
+def _gateway_of(cluster, via: dict | None, port: int) -> dict | None:
+    if via is not None:
+        lbls = via["metadata"].get("labels") or {}
+        name, ns = lbls.get("gateway.networking.k8s.io/gateway-name"), lbls.get("gateway.networking.k8s.io/gateway-namespace")
+        if name:
+            return cluster.store.peek("Gateway", ns, name)
+    return next((g for g in cluster.store.items("Gateway")
+                 if any(l.get("port") == port for l in g["spec"].get("listeners") or [])), None)
+
+
+def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict | None):
+    from .response import Hop
+    cluster = trip.cluster
+    gw = _gateway_of(cluster, via, port)
+    if gw is None:
+        trip.fail("connection refused", "Gateway", f"no Gateway listens on port {port}")
+    gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
+    listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
+                          if p["port"] == port or p.get("targetPort") == port), port)
+    path, _, query = trip.path.partition("?")
+    d = routing.route_http(list(cluster.store.items("Gateway")), list(cluster.store.items("HTTPRoute")),
+                           list(cluster.store.items("Service")), list(cluster.store.items("ReferenceGrant")),
+                           list(cluster.store.items("Namespace")), gateway=gw_name, port=listener_port,
+                           scheme=trip.scheme, host=trip.host, path=trip.path, method=trip.method,
+                           headers=dict(trip.headers), rng=cluster.lb_rng,
+                           gateway_classes=list(cluster.store.items("GatewayClass")),
+                           controller_name=GATEWAY_CONTROLLER, secrets=list(cluster.store.items("Secret")))
+    if d.error:
+        trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain())
+    where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")
+    if d.status is not None:
+        trip.hops.append(Hop("Gateway", f"{where}: answers {d.status} itself", d.explain()))
+        return _answer(d.status, "" if d.status in (301, 302, 303, 307, 308) else f"{d.reason}\n", list(d.headers))
+    b = d.backend
+    trip.hops.append(Hop("Gateway", f"{where} -> {b}", d.explain()))
+    svc = cluster.store.peek("Service", b.namespace, b.name)
+    upstream = workloads.HTTPRequest(method=trip.method, host=d.host or req.host, path=d.path or req.path,
+                                     headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],
+                                     port=listener_port, scheme="http")
+    res = _proxy(trip, pod, svc, b.port, upstream, "Gateway", "no healthy upstream")
+    if d.response_header_modifier is not None:
+        res.headers = list(d.response_header_modifier.apply(dict(res.headers)).items())
+    return res
