@@ -24,7 +24,7 @@ from .defaults import default
 from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
 from .portallocator import PortAllocator
-from .schema import unknown_fields
+from .schema import decode_error
 from .store import Store, clone
 from .validation import validate
 
@@ -40,8 +40,17 @@ class NoKindMatchError(K8sNetError):
     """The API server does not serve this kind (for Gateway API: its CRDs are not installed)."""
 
 
-class StrictDecodingError(K8sNetError):
-    """``Error from server (BadRequest)``: the manifest has fields the API does not know."""
+class StrictDecodingError(ValidationError):
+    """``Error from server (BadRequest)``: the manifest has unknown fields or wrong types
+    (strict field validation, kubectl's default since 1.27).  A ValidationError too: the
+    object is refused and nothing changes."""
+
+    def __init__(self, kind: str, name: str, text: str):
+        self.text = text
+        super().__init__(kind, name, [])
+
+    def message(self) -> str:
+        return self.text
 
 
 def _needs_node_ports(spec: dict) -> bool:
@@ -88,20 +97,20 @@ class APIServer:
     def _admit(self, obj: dict, old: dict | None) -> dict:
         """Default, validate and check allocation; raise before anything changes."""
         res = self.resource_for(obj)
-        unknown = unknown_fields(obj)
-        if unknown:
-            raise StrictDecodingError(
-                f'{obj["kind"]} in version "{obj["apiVersion"].rpartition("/")[2]}" cannot be handled as a '
-                f'{obj["kind"]}: strict decoding error: ' + ", ".join(unknown))
+        problem = decode_error(obj)
+        if problem:
+            raise StrictDecodingError(obj.get("kind", ""), (obj.get("metadata") or {}).get("name", ""), problem)
         meta = obj.setdefault("metadata", {})
         if res.namespaced:
             meta.setdefault("namespace", "default")
             if self.store.peek("Namespace", "", meta["namespace"]) is None:
                 raise NotFoundError(f'namespaces "{meta["namespace"]}" not found')
         obj = default(obj)
-        errors = validate(obj, old)
-        if not errors and obj["kind"] == "Service":
-            errors = self._check_service_allocation(obj, old)
+        # Upstream's Service registry allocates (BeginCreate/BeginUpdate) before the strategy
+        # validates, so an allocation error is reported alone, ahead of validation errors.
+        errors = self._check_service_allocation(obj, old) if obj["kind"] == "Service" else []
+        if not errors:
+            errors = validate(obj, old)
         if errors:
             raise ValidationError(obj["kind"], meta.get("name", ""), errors)
         return obj
