@@ -61,6 +61,8 @@ class Cluster:
         self.api = APIServer(rng=self.rng, now=lambda: self._now, service_cidr=bootstrap.SERVICE_CIDR)
         self.store = self.api.store
         self.controllers = Manager(self.api, cloud=cloud)
+        from .controllers.routing import RoutingStatus
+        self.controllers.extra.append(RoutingStatus(self.api, cloud))
         from .kubeproxy import KubeProxies
         self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
                                       cluster_cidr=bootstrap.POD_CIDR, service_cidr=bootstrap.SERVICE_CIDR)
@@ -127,10 +129,7 @@ class Cluster:
         for doc in docs:
             try:
                 verb, obj = self.api.apply(doc.obj)
-            except ValidationError as e:
-                failures.append(e)
-                continue
-            except K8sNetError as e:
+            except K8sNetError as e:  # kubectl goes on with the next object and reports at the end
                 failures.append(e)
                 continue
             res = self.api.resource_for(obj)

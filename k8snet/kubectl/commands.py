@@ -70,8 +70,10 @@ def run(cluster, command_line: str) -> str:
             raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
         return handler(cluster, args, flags, after)
     except ValidationError as e:
+        # kubectl prints the lines of the objects it applied, then each error.
         prefix = "".join(f"{line}\n" for line in getattr(e, "applied", []))
-        return prefix + f"Error from server (Invalid): {_invalid_where(flags_of(command_line))}{e}"
+        errors = [e] + list(getattr(e, "other_errors", []))
+        return prefix + "".join(_error_text(x, flags_of(command_line)) + "\n" for x in errors)
     except K8sNetError as e:
         text = str(e)
         return text if text.startswith(("error", "Error", "Warning", "The ")) else f"error: {text}"
@@ -84,9 +86,17 @@ def flags_of(command_line: str) -> dict:
         return {}
 
 
-def _invalid_where(flags: dict) -> str:
-    f = flags.get("--filename")
-    return f'error when creating "{f}": ' if f else ""
+def _error_text(e: Exception, flags: dict) -> str:
+    from ..apiserver.server import StrictDecodingError
+    where = f'error when creating "{flags.get("--filename", "STDIN")}": '
+    if isinstance(e, StrictDecodingError):
+        return f"Error from server (BadRequest): {where}{e}"
+    if isinstance(e, ValidationError):
+        return str(e)  # kubectl prints a 422 as `The Service "web" is invalid: ...`
+    text = str(e)
+    if text.startswith("namespaces "):
+        return f"Error from server (NotFound): {where}{text}"
+    return text if text.startswith(("error", "Error")) else f"error: {text}"
 
 
 def _namespace(cluster, flags) -> str:
