@@ -12,6 +12,12 @@ from .errors import ValidationError
 __all__ = ["Cluster", "ValidationError"]
 
 
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext k8snet``: the ``%kubectl`` and ``%%apply`` magics (see k8snet.magics)."""
+    from .magics import load_ipython_extension as load
+    load(ipython)
+
+
 def __getattr__(name: str):
     # Cluster is imported lazily so `import k8snet` stays fast.
     if name == "Cluster":
