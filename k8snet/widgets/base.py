@@ -1,0 +1,67 @@
+"""The small base every notebook view builds on."""
+from __future__ import annotations
+
+import html
+from typing import Any, Callable
+
+__all__ = ["View", "svg_html", "pre", "table_html"]
+
+
+def pre(text: str) -> str:
+    """Monospaced text as HTML (kubectl output, iptables rules, hops)."""
+    return ('<pre style="font-size:12px;line-height:1.35;margin:4px 0;white-space:pre;overflow-x:auto">'
+            + html.escape(text) + "</pre>")
+
+
+def table_html(header: list[str], rows: list[list[Any]]) -> str:
+    """A compact HTML table."""
+    th = "".join(f'<th style="text-align:left;padding:2px 8px">{html.escape(str(h))}</th>' for h in header)
+    trs = "".join("<tr>" + "".join(f'<td style="padding:2px 8px">{html.escape(str(c))}</td>' for c in r) + "</tr>"
+                  for r in rows)
+    return f'<table style="border-collapse:collapse;font-size:13px"><tr>{th}</tr>{trs}</table>'
+
+
+def svg_html(digraph) -> str:
+    """A graphviz picture as inline SVG for a ``widgets.HTML`` (nodes stay inspectable)."""
+    try:
+        from ..render.display import svg_text
+        return svg_text(digraph)
+    except ImportError:  # the display helpers are optional; fall back to graphviz directly
+        return digraph.pipe(format="svg", encoding="utf-8")
+
+
+class View:
+    """A view: ``render(**values) -> dict[name, html]`` is the logic; ``widget()`` the wiring.
+
+    Subclasses define ``controls()`` (a dict of ipywidgets controls, built lazily) and
+    ``render(**values)``; each key of the returned dict names an ``HTML`` output area."""
+
+    outputs: tuple[str, ...] = ("main",)
+
+    def controls(self) -> dict:
+        return {}
+
+    def render(self, **values) -> dict[str, str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def widget(self, layout: Callable | None = None):
+        """The ipywidgets box: controls on top, output areas below, refreshed on change."""
+        import ipywidgets as w
+        controls = self.controls()
+        areas = {name: w.HTML() for name in self.outputs}
+
+        def refresh(*_):
+            values = {k: c.value for k, c in controls.items() if hasattr(c, "value")}
+            for name, text in self.render(**values).items():
+                areas[name].value = text
+
+        for c in controls.values():
+            if hasattr(c, "observe") and hasattr(c, "value"):
+                c.observe(refresh, names="value")
+            if isinstance(c, w.Button):
+                c.on_click(refresh)
+        refresh()
+        self._controls, self._areas = controls, areas
+        if layout is not None:
+            return layout(controls, areas)
+        return w.VBox([w.HBox(list(controls.values())), *areas.values()])
