@@ -73,7 +73,7 @@ def _first_address(ingress: list[dict], hosts: dict[str, str]) -> str | None:
 
 def zone(cluster):
     """The CoreDNS zone for the cluster's current objects (cached per store version)."""
-    version = (cluster.store._version, len(cluster.external_hosts))
+    version = (cluster.store.version, len(cluster.external_hosts))
     cached = getattr(cluster, "_zone_cache", None)
     if cached is not None and cached[0] == version:
         return cached[1]

@@ -31,15 +31,18 @@ class KubeProxies:
                           slices=list(self.store.items("EndpointSlice")), nodes=[node])
 
     def _on_event(self, verb: str, kind: str, old, new) -> None:
+        # A node's state is built the first time something looks at that node (a view or a
+        # packet), from the store as it is then, and kept current by events afterwards; in a
+        # 500-node cluster only the nodes a lesson touches pay for their rules.
         if kind == "Node":
             name = (new or old)["metadata"]["name"]
             if new is None:
                 self.states.pop(name, None)
-            elif name not in self.states:
-                self.states[name] = self._new_state(new)
-                self.running[name] = True
+                self.running.pop(name, None)
             else:
-                self.states[name].update_node(new)
+                self.running.setdefault(name, True)
+                if name in self.states:
+                    self.states[name].update_node(new)
         elif kind == "Service":
             for state in self.states.values():
                 state.update_service(old, new)
@@ -49,7 +52,11 @@ class KubeProxies:
 
     def state(self, node: str) -> ProxyState:
         if node not in self.states:
-            raise UsageError(f'node "{node}" not found: nodes are {", ".join(sorted(self.states))}')
+            obj = self.store.peek("Node", "", node)
+            if obj is None:
+                names = sorted(n["metadata"]["name"] for n in self.store.items("Node"))
+                raise UsageError(f'node "{node}" not found: nodes are {", ".join(names)}')
+            self.states[node] = self._new_state(obj)
         return self.states[node]
 
     def view(self, node: str, wanted: str, render) -> str:

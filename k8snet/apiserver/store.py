@@ -28,14 +28,21 @@ class Store:
     """Objects by kind and ``(namespace, name)``; cluster-scoped objects use namespace ``""``."""
 
     def __init__(self) -> None:
-        self._objects: dict[str, dict[tuple[str, str], dict]] = {}
+        # kind -> namespace ("" for cluster-scoped) -> name -> object
+        self._objects: dict[str, dict[str, dict[str, dict]]] = {}
+        self._counts: dict[str, int] = {}
         self._version = 0
         self._watchers: list[Watcher] = []
+
+    @property
+    def version(self) -> int:
+        """Bumped by every write: caches built from the store compare it."""
+        return self._version
 
     # -- reading ---------------------------------------------------------------
     def peek(self, kind: str, namespace: str, name: str) -> dict | None:
         """The stored object itself (do not mutate), or None."""
-        return self._objects.get(kind, {}).get((namespace or "", name))
+        return self._objects.get(kind, {}).get(namespace or "", {}).get(name)
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         """A copy of the object, or None."""
@@ -44,9 +51,12 @@ class Store:
 
     def items(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
         """The stored objects of a kind (do not mutate), optionally in one namespace."""
-        for (ns, _), obj in self._objects.get(kind, {}).items():
-            if namespace is None or ns == namespace:
-                yield obj
+        by_ns = self._objects.get(kind, {})
+        if namespace is not None:
+            yield from list(by_ns.get(namespace, {}).values())
+            return
+        for objs in list(by_ns.values()):
+            yield from list(objs.values())
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
         """Copies of the objects of a kind, sorted by namespace and name as the API server lists them."""
@@ -55,7 +65,7 @@ class Store:
         return [clone(o) for o in objs]
 
     def count(self, kind: str) -> int:
-        return len(self._objects.get(kind, {}))
+        return self._counts.get(kind, 0)
 
     # -- writing ---------------------------------------------------------------
     def next_version(self) -> str:
@@ -67,11 +77,12 @@ class Store:
 
         The store keeps ``obj`` itself: callers hand over ownership."""
         kind, meta = obj["kind"], obj["metadata"]
-        key = (meta.get("namespace", ""), meta["name"])
-        bucket = self._objects.setdefault(kind, {})
-        old = bucket.get(key)
+        bucket = self._objects.setdefault(kind, {}).setdefault(meta.get("namespace", ""), {})
+        old = bucket.get(meta["name"])
         meta["resourceVersion"] = self.next_version()
-        bucket[key] = obj
+        bucket[meta["name"]] = obj
+        if old is None:
+            self._counts[kind] = self._counts.get(kind, 0) + 1
         verb = "MODIFIED" if old is not None else "ADDED"
         for w in self._watchers:
             w(verb, kind, old, obj)
@@ -79,9 +90,10 @@ class Store:
 
     def remove(self, kind: str, namespace: str, name: str) -> dict | None:
         """Remove an object; returns it (or None if it was not there) and notifies watchers."""
-        old = self._objects.get(kind, {}).pop((namespace or "", name), None)
+        old = self._objects.get(kind, {}).get(namespace or "", {}).pop(name, None)
         if old is not None:
             self._version += 1
+            self._counts[kind] -= 1
             for w in self._watchers:
                 w("DELETED", kind, old, None)
         return old
