@@ -52,6 +52,11 @@ class Cluster:
             names = list(nodes)
             if not names or len(set(names)) != len(names):
                 raise UsageError("nodes must be a count or a list of distinct node names")
+        if len(names) > 256:
+            # node-ipam hands each node a /24 of the /16 pod CIDR: 256 ranges, no more
+            # (kube-controller-manager --cluster-cidr with --node-cidr-mask-size=24).
+            raise UsageError(f"nodes={len(names)} is not supported: the pod CIDR {bootstrap.POD_CIDR} "
+                             f"holds 256 node ranges of /24, so a cluster has 1 to 256 nodes")
         self.cni, self.proxy_mode, self.ipvs_scheduler, self.cloud, self.seed = cni, proxy_mode, ipvs_scheduler, cloud, seed
         self.rng = random.Random(seed)
         # Separate streams so that, e.g., a DNS query does not shift which pod names come next.
@@ -71,6 +76,8 @@ class Cluster:
         self._bootstrap(names)
         for a in addons:
             self.enable_addon(a)
+        from .magics import set_current
+        set_current(self)
 
     # -- set-up ---------------------------------------------------------------
     def _bootstrap(self, names: list[str]) -> None:
@@ -313,3 +320,17 @@ class Cluster:
         from . import datapath
         return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
                                 method=method, headers=headers)
+
+    # -- pictures ------------------------------------------------------------------------
+    def graph(self, *, namespaces: Iterable[str] | None = None, show_system: bool = False):
+        """The cluster's topology as a ``graphviz.Digraph``: entry points, Services and their
+        endpoints, each node's pods (see ``k8snet.render.graphviz.cluster_graph``)."""
+        from .render.graphviz import cluster_graph
+        return cluster_graph(self, namespaces=namespaces, show_system=show_system)
+
+    # -- troubleshooting -------------------------------------------------------------------
+    def diagnose(self, ref, namespace: str = "default"):
+        """Why a Service (``"svc/web"``) or a failed request (a ``Response``) does not work:
+        a list of ``Finding`` (what was seen, why, the fix, the kubectl command that shows it)."""
+        from . import diagnose
+        return diagnose.diagnose(self, ref, namespace)

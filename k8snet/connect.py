@@ -35,7 +35,7 @@ def _node_ip(node: dict) -> str:
 
 def _index(cluster):
     """IP -> what holds it (cached per store version)."""
-    version = cluster.store._version
+    version = cluster.store.version
     cached = getattr(cluster, "_ip_index", None)
     if cached and cached[0] == version:
         return cached[1]
@@ -109,6 +109,13 @@ def connect(trip, ip: str, port: int) -> Result:
             trip.fail(TIMED_OUT, "internet", f"{ip} is a pod IP: pod IPs are not routable from outside the cluster")
         trip.hop("pod network", f"{client.ip} -> {ip} directly (no NAT between pods)")
         return deliver(trip, idx["pod"][ip], port, client.ip, via=None)
+    if ip.startswith("127."):
+        # Loopback never leaves the client's network namespace: only the pod itself answers,
+        # which is how an app bound to 127.0.0.1 still works from `kubectl exec`.
+        if client.kind == "pod" and client.pod["metadata"].get("uid"):
+            trip.hop("loopback", f"{ip} stays inside {client.ref}'s network namespace")
+            return deliver(trip, client.pod, port, ip, via=None, loopback=True)
+        trip.fail(REFUSED, "loopback", f"nothing listens on {ip}:{port} in {client.ref}")
     hosts = {v: k for k, v in cluster.external_hosts.items()}
     if ip in hosts:
         return _external(trip, hosts[ip], ip, port)
@@ -137,6 +144,15 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         pod = idx["pod"].get(ep_ip)
         svc = _service_for(cluster, svc_key, dst_ip, port)
         if pod is None:
+            # An endpoint that is no pod: a manual EndpointSlice may point anywhere (upstream
+            # "Services without selectors"); only a node address is the API server.
+            hosts = {v: k for k, v in cluster.external_hosts.items()}
+            if ep_ip in hosts:
+                res = _external(trip, hosts[ep_ip], ep_ip, int(ep_port))
+                res.backend = _backend_name(svc, port) if svc else None
+                return res
+            if ep_ip not in idx["node"]:
+                trip.fail(TIMED_OUT, "network", f"nothing answers at {ep_ip}:{ep_port}: no node, pod or known host has it")
             return _apiserver(trip, ep_ip, int(ep_port), svc, port)
         if pod["spec"].get("nodeName") != node_name:
             trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
@@ -146,8 +162,16 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
             res.backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip))
         return res
     if r.verdict == proxy.Verdict.REJECT:
+        if svc_key is None:  # nftables' cluster-ips-check: a ClusterIP, but not one of its ports
+            trip.fail(REFUSED, "kube-proxy", f"{dst_ip} is a ClusterIP but {port} is none of its Service's ports: "
+                      f"{cluster.proxy_mode} REJECTs the connection on {node_name}", steps)
         trip.fail(REFUSED, "kube-proxy", f"{svc_key or dst_ip} has no endpoints: {cluster.proxy_mode} REJECTs "
                   f"the connection on {node_name} (ICMP port unreachable)", steps)
+    if cluster.proxy_mode == "ipvs" and dst_ip in _index(cluster)["cluster_ip"]:
+        # IPVS binds every ClusterIP to kube-ipvs0; the KUBE-IPVS-FILTER chain (pkg/proxy/ipvs/proxier.go,
+        # the fix for kubernetes#72236) REJECTs new connections to those IPs on ports no Service has.
+        trip.fail(REFUSED, "kube-proxy", f"{dst_ip} is a ClusterIP but {port} is none of its Service's ports: "
+                  f"KUBE-IPVS-FILTER REJECTs the connection on {node_name}", steps)
     if r.verdict == proxy.Verdict.DROP:
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
     trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
@@ -234,8 +258,9 @@ def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
 
 
 def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
-            request: workloads.HTTPRequest | None = None) -> Result:
-    """The last stretch: NetworkPolicy, the pod's node, the container port, the app."""
+            request: workloads.HTTPRequest | None = None, loopback: bool = False) -> Result:
+    """The last stretch: NetworkPolicy, the pod's node, the container port, the app.
+    ``loopback``: the connection is to 127.0.0.1 from inside the pod itself."""
     cluster, client = trip.cluster, trip.client
     ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
     node = pod["spec"].get("nodeName")
@@ -253,7 +278,9 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
             trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
         if v.ingress_policies or v.egress_policies:
             trip.hop("NetworkPolicy", f"allowed into {ref}:{port}", v.reason)
-    app, container = _listener(pod, port, same_pod)
+    # An app bound to 127.0.0.1 accepts only connections *to* 127.0.0.1: even from inside its
+    # own pod, a connection to the pod IP is refused.
+    app, container = _listener(pod, port, loopback)
     if app is None:
         listening = sorted({f"{p}/{proto}" for c in pod["spec"]["containers"]
                             for p, proto in workloads.app_for(pod, c).ports})
@@ -262,7 +289,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
         if crashed:
             why = "its container is crash-looping (CrashLoopBackOff): no process listens"
         elif any(workloads.app_for(pod, c).bind == "127.0.0.1" for c in pod["spec"]["containers"]):
-            why = "the app listens on 127.0.0.1 only, so connections from outside the pod are refused"
+            why = "the app listens on 127.0.0.1 only, so connections to the pod IP are refused"
         trip.fail(REFUSED, "pod", f"{ref} ({pod['status']['podIP']}) refuses port {port}: {why}")
     trip.hop("pod", f"{ref} ({pod['status']['podIP']}) accepts on port {port} ({container['name']}: {app.kind})")
     req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
@@ -282,11 +309,11 @@ def _pod_by_ip(cluster, ip: str):
     return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" if pod else None
 
 
-def _listener(pod: dict, port: int, same_pod: bool):
+def _listener(pod: dict, port: int, loopback: bool):
     for c in pod["spec"]["containers"]:
         app = workloads.app_for(pod, c)
         if app.kind == "gateway" and not app.crash:
             return app, c
-        if app.listens(port, "TCP", from_inside_pod=same_pod):
+        if app.listens(port, "TCP", from_inside_pod=loopback):
             return app, c
     return None, None

@@ -108,6 +108,11 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
     from .connect import connect
     try:
         ip = _resolve(trip)
+        # As curl -H 'Host: x': the URL's host chooses the address, the Host header the
+        # virtual host an Ingress controller or Gateway routes on (RFC 9110 section 7.2).
+        host_header = next((v for k, v in trip.headers.items() if k.lower() == "host"), None)
+        if host_header:
+            trip.host = str(host_header).split(":", 1)[0].lower()
         result = connect(trip, ip, port)
     except Failed as f:
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
@@ -130,6 +135,9 @@ def _resolve(trip: Trip) -> str:
         return host
     if not host:
         raise UsageError("request(): the URL has no host")
+    if host == "localhost":  # /etc/hosts (written by the kubelet) answers before any DNS query
+        trip.hop("/etc/hosts", "localhost -> 127.0.0.1")
+        return "127.0.0.1"
     uses_cluster_dns = client.kind == "pod" and (client.pod["spec"].get("dnsPolicy", "ClusterFirst")
                                                 in ("ClusterFirst", "ClusterFirstWithHostNet", "None"))
     if uses_cluster_dns:

@@ -41,13 +41,15 @@ def _label(policies: tuple[str, ...]) -> str:
 
 def matrix_graph(m: "Matrix", port: int, *, denied: str = "dashed"):
     """The ``graphviz.Digraph`` of matrix ``m`` on ``port``."""
-    import graphviz
+    # Picture: a Digraph with a fixed repr and byte-stable SVG, so notebooks stay nbval-stable.
+    from ..render.display import Picture
 
     if denied not in ("dashed", "omit"):
         raise UsageError(f"denied={denied!r}: use 'dashed' or 'omit'")
     c = COLORS
-    g = graphviz.Digraph(
-        "reachability", graph_attr={
+    g = Picture(
+        "reachability", summary=f"NetworkPolicy reachability, {len(m.pods)} pods, {m.protocol}/{port}",
+        graph_attr={
             "label": f"NetworkPolicy reachability, {m.protocol}/{port}, CNI {m.cni}\n"
                      f"green: allowed (labelled with the allowing policies)   "
                      f"pale green: no policy isolates either side   "

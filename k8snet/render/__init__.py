@@ -1,0 +1,26 @@
+"""Pictures: the cluster's topology and the path of one request, for notebooks and docs.
+
+    >>> cluster.graph()              # a graphviz.Digraph; Jupyter shows it as SVG
+    >>> cluster.request("http://web").graph()
+
+``graphviz`` (the Python package, and Graphviz's ``dot`` to render) is needed only when a
+picture is made: nothing here imports it until then, so ``import k8snet`` works without it.
+
+* ``graphviz.py``: ``cluster_graph``, ``request_graph`` and the shared palette.
+* ``display.py``: ``Picture`` (a Digraph with a fixed repr and byte-stable SVG) and
+  ``svg_text`` (SVG markup for ``ipywidgets.HTML``).
+"""
+from __future__ import annotations
+
+__all__ = ["cluster_graph", "request_graph", "svg_text", "Picture"]
+
+
+def __getattr__(name: str):
+    # Lazy: importing k8snet.render must not import graphviz.
+    if name in ("cluster_graph", "request_graph"):
+        from . import graphviz as _graphviz
+        return getattr(_graphviz, name)
+    if name in ("svg_text", "Picture"):
+        from . import display
+        return getattr(display, name)
+    raise AttributeError(f"module 'k8snet.render' has no attribute {name!r}")

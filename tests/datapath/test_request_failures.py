@@ -1,0 +1,114 @@
+"""``Cluster.request`` when it fails: the error curl prints, and the hop that explains it.
+
+Rules: kube-proxy pkg/proxy/iptables/proxier.go (REJECT for Services without endpoints,
+"has no endpoints"), the Services and Probes docs, NetworkPolicy docs (dropped packets), the
+node lifecycle controller (pkg/controller/nodelifecycle: NotReady after the grace period,
+eviction after tolerationSeconds 300).
+"""
+from __future__ import annotations
+
+import pytest
+
+from .scenarios import cluster_with, pods_of
+
+D = "diagnose/"
+
+
+def _failed(r):
+    return next(h for h in r.hops if not h.ok)
+
+
+@pytest.mark.parametrize("files,web,setup,url,error,component,words", [
+    pytest.param((D + "selector-typo.yaml",), True, None, "http://frontend", "connection refused", "kube-proxy",
+                 "has no endpoints", id="no-endpoints: kube-proxy REJECT (icmp-port-unreachable)"),
+    pytest.param((D + "targetport-mismatch.yaml",), True, None, "http://web", "connection refused", "pod",
+                 "listen on 80/TCP", id="targetPort-not-listening: the pod resets the connection"),
+    pytest.param((D + "loopback.yaml",), False, None, "http://web", "connection refused", "pod", "127.0.0.1 only",
+                 id="app-on-127.0.0.1: refused from outside the pod"),
+    pytest.param((D + "probe-wrong-port.yaml",), False, lambda c: c.advance(20), "http://web", "connection refused",
+                 "kube-proxy", "has no endpoints", id="no-pod-ready: no ready endpoint, REJECT"),
+    pytest.param((D + "crash-loop.yaml",), False, lambda c: c.advance(30), "http://web", "connection refused",
+                 "kube-proxy", "has no endpoints", id="crash-loop: never ready, REJECT"),
+    pytest.param((D + "deny-all.yaml",), True, None, "http://web", "connection timed out", "NetworkPolicy",
+                 "default/web-deny-all", id="networkpolicy-drop: no reply, the hop names the policy"),
+    pytest.param((), True, None, "http://nosuch", "could not resolve host", "DNS", "NXDOMAIN",
+                 id="unknown-name: NXDOMAIN after the whole search list"),
+    pytest.param((), True, lambda c: c.stop_kube_proxy("node-1"), "http://{web}", "connection timed out",
+                 "kube-proxy", "not running on node-1", id="kube-proxy-stopped: ClusterIP not translated"),
+    pytest.param((), True, lambda c: c.stop_kube_proxy("node-1"), "http://web", "could not resolve host", "DNS",
+                 "10.96.0.10", id="kube-proxy-stopped: even kube-dns's ClusterIP is unreachable"),
+])
+def test_failures(files, web, setup, url, error, component, words):
+    c = cluster_with(*files, web=web)
+    if setup:
+        setup(c)
+    assert c.get("pod", "client")["spec"]["nodeName"] == "node-1"
+    r = c.request(url.format(web=c.get("svc", "web")["spec"]["clusterIP"]), from_pod="client")
+    assert (r.status, r.error, r.pod) == (None, error, None), r.explain()
+    hop = _failed(r)
+    assert hop.component == component and words in hop.action + hop.detail, r.explain()
+    assert r.hops[-1] is hop
+
+
+def test_loopback_app_works_from_inside_its_pod():
+    """An app bound to 127.0.0.1 answers `kubectl exec POD -- curl localhost`, but not on the pod
+    IP, not even from inside the pod (the socket is bound to the loopback address only)."""
+    c = cluster_with(D + "loopback.yaml", web=False)
+    pod = pods_of(c, "web")[0]
+    me = pod["metadata"]["name"]
+    assert c.request("http://localhost", from_pod=me).status == 200
+    assert c.request("http://127.0.0.1:80/", from_pod=me).pod == f"default/{me}"
+    assert c.request(f"http://{pod['status']['podIP']}", from_pod=me).error == "connection refused"
+    assert c.request("http://localhost", from_pod="client").error == "connection refused"
+
+
+def test_kube_proxy_stopped_only_breaks_its_own_node():
+    """kube-proxy's rules are per node: a client on another node still reaches the Service."""
+    c = cluster_with()
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client-2"},
+             "spec": {"nodeName": "node-2", "containers": [{"name": "c", "image": "busybox"}]}})
+    c.stop_kube_proxy("node-1")
+    assert c.request("http://web", from_pod="client-2").status == 200
+    c.start_kube_proxy("node-1")
+    assert c.request("http://web", from_pod="client").status == 200
+
+
+def test_a_pod_that_is_not_ready_gets_no_traffic():
+    """EndpointSlice conditions.ready=false: kube-proxy leaves the pod out (proxier.go uses
+    ready endpoints only), while it is still Running."""
+    c = cluster_with(D + "probe-path-404.yaml")
+    c.advance(20)
+    canary = c.get("pod", "web-canary")
+    assert canary["status"]["phase"] == "Running" and not any(
+        cd["type"] == "Ready" and cd["status"] == "True" for cd in canary["status"]["conditions"])
+    answered = {c.request("http://web", from_pod="client").pod for _ in range(60)}
+    assert len(answered) == 3 and "default/web-canary" not in answered
+
+
+def test_pods_of_a_failed_node_are_unreachable_until_replaced():
+    """Node lifecycle: a dead node's pods time out; after 50 s NotReady they leave the
+    endpoints; after 300 s more they are evicted and recreated elsewhere with new IPs."""
+    c = cluster_with()
+    victim = next(p for p in pods_of(c, "web") if p["spec"]["nodeName"] == "node-2")
+    c.fail_node("node-2")
+    r = c.request(f"http://{victim['status']['podIP']}", from_pod="client")
+    assert r.error == "connection timed out" and "node-2" in _failed(r).action
+    c.advance(60)  # NotReady: the endpoints on node-2 are no longer ready
+    assert all(c.request("http://web", from_pod="client").status == 200 for _ in range(20))
+    c.advance(300)  # evicted and replaced on node-1
+    live = [p for p in pods_of(c, "web") if (p.get("status") or {}).get("podIP")]
+    assert len(live) == 3 and {p["spec"]["nodeName"] for p in live} == {"node-1"}
+    assert victim["status"]["podIP"] not in {p["status"]["podIP"] for p in live}
+    assert {c.request("http://web", from_pod="client").status for _ in range(20)} == {200}
+
+
+@pytest.mark.parametrize("mode,error", [
+    pytest.param("iptables", "connection timed out", id="iptables: no rule matches, the packet goes nowhere"),
+    pytest.param("nftables", "connection refused", id="nftables: cluster-ips-check rejects (proxier.go)"),
+    pytest.param("ipvs", "connection refused", id="ipvs: KUBE-IPVS-FILTER rejects (kubernetes#72236)"),
+])
+def test_request_port_not_in_the_service(mode, error):
+    """Only the Service's declared ports are proxied; another port of its ClusterIP fails."""
+    r = cluster_with(proxy_mode=mode).request("http://web:8080", from_pod="client")
+    assert (r.status, r.error) == (None, error), r.explain()
+    assert "8080" in _failed(r).action
