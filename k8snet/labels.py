@@ -22,12 +22,13 @@ from .errors import UsageError
 __all__ = ["Requirement", "Selector", "parse", "from_label_selector", "from_map",
            "matches", "selector_text"]
 
-_OPS = ("in", "notin", "=", "==", "!=", "exists", "!")
+_OPS = ("in", "notin", "=", "==", "!=", "exists", "!", "gt", "lt")
 
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    """One clause: ``key op values`` (op is ``=``, ``!=``, ``in``, ``notin``, ``exists``, ``!``)."""
+    """One clause: ``key op values`` (op is ``=``, ``!=``, ``in``, ``notin``, ``exists``, ``!``,
+    ``gt``, ``lt``)."""
 
     key: str
     op: str
@@ -44,6 +45,15 @@ class Requirement:
             return has
         if self.op == "!":
             return not has
+        if self.op in ("gt", "lt"):
+            # selector.go Requirement.Matches: a value that is not an integer never matches.
+            try:
+                n = int(labels[self.key]) if has else None
+            except ValueError:
+                return False
+            if n is None:
+                return False
+            return n > int(self.values[0]) if self.op == "gt" else n < int(self.values[0])
         raise ValueError(self.op)
 
     def __str__(self) -> str:
@@ -53,6 +63,8 @@ class Requirement:
             return "!" + self.key
         if self.op in ("in", "notin"):
             return f"{self.key} {self.op} ({','.join(self.values)})"
+        if self.op in ("gt", "lt"):
+            return f"{self.key}{'>' if self.op == 'gt' else '<'}{self.values[0]}"
         return f"{self.key}{self.op}{self.values[0]}"
 
 
@@ -103,7 +115,7 @@ def matches(selector: Mapping | None, labels: Mapping[str, str] | None) -> bool:
     return from_label_selector(selector).matches(labels)
 
 
-_TOKEN = re.compile(r"\s*(\(|\)|,|!=|==|=|!|[A-Za-z0-9_./-]+)")
+_TOKEN = re.compile(r"\s*(\(|\)|,|!=|==|=|!|>|<|[A-Za-z0-9_./-]+)")
 
 
 def parse(text: str) -> Selector:
@@ -142,14 +154,31 @@ def parse(text: str) -> Selector:
                 need(i + 2 < len(tokens), "", "identifier")
                 reqs.append(Requirement(key, "!=" if op == "!=" else "=", (tokens[i + 2],)))
                 i += 3
+            elif op in (">", "<"):
+                need(i + 2 < len(tokens), "", "identifier")
+                if not re.fullmatch(r"-?[0-9]+", tokens[i + 2]):
+                    raise UsageError("unable to parse requirement: for 'gt', 'lt' operators, "
+                                     "the value must be an integer")
+                reqs.append(Requirement(key, "gt" if op == ">" else "lt", (tokens[i + 2],)))
+                i += 3
             elif op in ("in", "notin"):
                 need(i + 2 < len(tokens) and tokens[i + 2] == "(", tokens[i + 2] if i + 2 < len(tokens) else "", "'('")
-                j, values = i + 3, []
+                # selector.go parseIdentifiersList: values are comma-separated, and an empty
+                # slot is the empty value: "()" is {""}, "(a,)" is {"a", ""}.
+                j, values, want_value = i + 3, [], True
                 while j < len(tokens) and tokens[j] != ")":
-                    if tokens[j] != ",":
+                    if tokens[j] == ",":
+                        if want_value:
+                            values.append("")
+                        want_value = True
+                    else:
+                        need(want_value, tokens[j], "',' or ')'")
                         values.append(tokens[j])
+                        want_value = False
                     j += 1
                 need(j < len(tokens), "", "')'")
+                if want_value:
+                    values.append("")
                 reqs.append(Requirement(key, op, tuple(values)))
                 i = j + 1
             else:
@@ -157,6 +186,7 @@ def parse(text: str) -> Selector:
         if i < len(tokens):
             need(tokens[i] == ",", tokens[i], "','")
             i += 1
+            need(i < len(tokens), "", "identifier after ','")
     return Selector(tuple(reqs))
 
 

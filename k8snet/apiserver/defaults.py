@@ -332,6 +332,12 @@ def prepare_service_update(new: dict, old: dict) -> dict:
             ns["clusterIP"] = os_["clusterIP"]
         if not ns.get("clusterIPs") and os_.get("clusterIPs"):
             ns["clusterIPs"] = list(os_["clusterIPs"])
+        # normalizeClusterIPs: only the singular field changed (an old client, or apply's merge
+        # keeping the server-set plural), so the plural follows it -- and validation then says
+        # "may not change once set".
+        if ns.get("clusterIP") != os_.get("clusterIP") and ns.get("clusterIPs") == os_.get("clusterIPs") \
+                and ns.get("clusterIP") and ns.get("clusterIPs"):
+            ns["clusterIPs"] = [ns["clusterIP"], *ns["clusterIPs"][1:]]
         for f in ("ipFamilies", "ipFamilyPolicy"):
             if f in os_:
                 ns[f] = copy.deepcopy(os_[f])

@@ -20,7 +20,7 @@ from typing import Callable
 from .. import clock
 from ..errors import AlreadyExistsError, K8sNetError, NotFoundError, ValidationError, FieldError
 from . import resources
-from .defaults import default
+from .defaults import default, prepare_service_update
 from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
 from .portallocator import PortAllocator
@@ -105,6 +105,8 @@ class APIServer:
             meta.setdefault("namespace", "default")
             if self.store.peek("Namespace", "", meta["namespace"]) is None:
                 raise NotFoundError(f'namespaces "{meta["namespace"]}" not found')
+        if obj["kind"] == "Service" and old is not None:
+            obj = prepare_service_update(obj, old)  # the registry's PrepareForUpdate (strategy.go)
         obj = default(obj)
         # Upstream's Service registry allocates (BeginCreate/BeginUpdate) before the strategy
         # validates, so an allocation error is reported alone, ahead of validation errors.
@@ -148,6 +150,19 @@ class APIServer:
                     del p["nodePort"]
         if spec.get("externalTrafficPolicy") == "Local" and spec.get("type") != "LoadBalancer":
             spec.pop("healthCheckNodePort", None)
+        # storage.go dropTypeDependentFields: leaving an externally-accessible type (NodePort,
+        # LoadBalancer, or externalIPs) drops the defaulted externalTrafficPolicy when the
+        # update did not change it, so `type: NodePort` -> `ClusterIP` applies cleanly.
+        accessible = lambda s: s.get("type") in ("NodePort", "LoadBalancer") or bool(s.get("externalIPs"))
+        if accessible(old_spec) and not accessible(spec) \
+                and spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy"):
+            spec.pop("externalTrafficPolicy", None)
+        # ... and leaving LoadBalancer drops allocateLoadBalancerNodePorts/loadBalancerClass
+        # when the update left them as they were.
+        if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
+            for f in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
+                if f in spec and spec.get(f) == old_spec.get(f):
+                    spec.pop(f)
 
     def _allocate_service(self, svc: dict, old: dict | None) -> None:
         spec = svc["spec"]

@@ -12,6 +12,7 @@ import heapq
 from typing import Callable
 
 from .. import clock, labels
+from ..apiserver.defaults import default
 from ..apiserver.server import APIServer
 from ..apiserver.store import clone
 from . import deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
@@ -62,6 +63,12 @@ class Manager(NodeControllers):
             for okind, oname in owners:
                 if okind == "ReplicaSet":
                     self.dirty["replicaset"].add((ns, oname))
+                    # deployment_controller.go deletePod: a Recreate rollout waits for the
+                    # last old pod to be *gone*, so a pod deletion wakes its Deployment.
+                    rs = self.store.peek("ReplicaSet", ns, oname) if verb == "DELETED" else None
+                    for r in (rs or {}).get("metadata", {}).get("ownerReferences") or []:
+                        if r.get("kind") == "Deployment" and r.get("controller"):
+                            self.dirty["deployment"].add((ns, r["name"]))
                 elif okind == "StatefulSet":
                     self.dirty["statefulset"].add((ns, oname))
             before = (old or {}).get("metadata", {}).get("labels") if old else None
@@ -165,6 +172,9 @@ class Manager(NodeControllers):
         create, delete = replicaset.reconcile(rs, pods)
         for _ in range(create):
             pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
+            # The controller POSTs the pod: defaulting and admission (service account,
+            # DefaultTolerationSeconds, priority) run on it as on any created pod.
+            pod = default(pod)
             self.api.write(pod)
             self.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
@@ -183,7 +193,7 @@ class Manager(NodeControllers):
             return
         create, delete = statefulset.reconcile(sts, list(self.store.items("Pod", ns)))
         for o in create:
-            pod = statefulset.pod_for(sts, o)
+            pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
             self.api.write(pod)
             self.api.record_event(sts, "Normal", "SuccessfulCreate",
                                   f"create Pod {pod['metadata']['name']} in StatefulSet {name} successful",

@@ -82,7 +82,10 @@ def describe_service(svc: Mapping, related: Mapping, now: float) -> str:
         parts = [(i["ip"] + (f" ({i['ipMode']})" if i.get("ipMode") else "")) if i.get("ip")
                  else i.get("hostname", "") for i in ingress]
         w.write(0, f"LoadBalancer Ingress:\t{', '.join(parts)}\n")
-    slices = related.get("endpointslices") or []
+    # describe.go lists the Service's slices with the selector kubernetes.io/service-name=<name>.
+    slices = [s for s in related.get("endpointslices") or []
+              if ((s.get("metadata") or {}).get("labels") or {}).get("kubernetes.io/service-name")
+              == svc["metadata"]["name"]]
     for sp in spec.get("ports") or []:
         name, proto = sp.get("name") or "<unset>", sp.get("protocol", "TCP")
         w.write(0, f"Port:\t{name}\t{sp['port']}/{proto}\n")
