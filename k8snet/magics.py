@@ -10,7 +10,7 @@ import weakref
 
 from .errors import K8sNetError
 
-__all__ = ["load_ipython_extension", "current", "set_current"]
+__all__ = ["load_ipython_extension", "current", "set_current", "keep_current"]
 
 _current: "weakref.ref | None" = None
 
@@ -19,6 +19,19 @@ def set_current(cluster) -> None:
     """Make ``cluster`` the one the magics act on (Cluster() calls this)."""
     global _current
     _current = weakref.ref(cluster)
+
+
+class keep_current:
+    """``with keep_current(): ...`` — clusters created inside (by a widget or an exercise check)
+    do not become the one ``%kubectl`` acts on; the learner's cluster stays current."""
+
+    def __enter__(self):
+        self._saved = _current
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _current
+        _current = self._saved
 
 
 def current():

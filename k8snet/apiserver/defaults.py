@@ -332,15 +332,18 @@ def prepare_service_update(new: dict, old: dict) -> dict:
             ns["clusterIP"] = os_["clusterIP"]
         if not ns.get("clusterIPs") and os_.get("clusterIPs"):
             ns["clusterIPs"] = list(os_["clusterIPs"])
-        # normalizeClusterIPs: only the singular field changed (an old client, or apply's merge
-        # keeping the server-set plural), so the plural follows it -- and validation then says
-        # "may not change once set".
-        if ns.get("clusterIP") != os_.get("clusterIP") and ns.get("clusterIPs") == os_.get("clusterIPs") \
-                and ns.get("clusterIP") and ns.get("clusterIPs"):
-            ns["clusterIPs"] = [ns["clusterIP"], *ns["clusterIPs"][1:]]
         for f in ("ipFamilies", "ipFamilyPolicy"):
             if f in os_:
                 ns[f] = copy.deepcopy(os_[f])
+    # normalizeClusterIPs (storage.go): only the singular field changed (an old client, or
+    # apply's merge keeping the server-set plural), so the plural follows it: cleared with it,
+    # or its first entry replaced (which validation then refuses: "may not change once set").
+    if ns.get("clusterIP") != os_.get("clusterIP") and ns.get("clusterIPs") \
+            and ns.get("clusterIPs") == os_.get("clusterIPs"):
+        if ns.get("clusterIP"):
+            ns["clusterIPs"] = [ns["clusterIP"], *ns["clusterIPs"][1:]]
+        else:
+            ns.pop("clusterIPs")
     if needs_node_ports(old) and needs_node_ports(out):
         used = {p.get("nodePort") for p in _dicts(ns.get("ports")) if p.get("nodePort")}
         by_name = {p.get("name", ""): p.get("nodePort") for p in _dicts(os_.get("ports"))}
@@ -355,9 +358,13 @@ def prepare_service_update(new: dict, old: dict) -> dict:
             if [p.get("nodePort") for p in _dicts(ns.get("ports"))] == old_np:
                 for p in _dicts(ns.get("ports")):
                     p.pop("nodePort", None)
-        if ns.get("type") == "ExternalName" and ns.get("clusterIP") == os_.get("clusterIP"):
-            for f in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
-                ns.pop(f, None)
+        if ns.get("type") == "ExternalName":  # dropTypeDependentFields: what the user left as it was
+            if ns.get("clusterIPs") == os_.get("clusterIPs"):  # sameClusterIPs
+                ns.pop("clusterIP", None)
+                ns.pop("clusterIPs", None)
+            for f in ("ipFamilies", "ipFamilyPolicy"):
+                if ns.get(f) == os_.get(f):
+                    ns.pop(f, None)
         if ns.get("type") != "LoadBalancer":
             for f in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
                 if ns.get(f) == os_.get(f):
