@@ -19,7 +19,7 @@ _ALL = {"curl", "wget", "nslookup", "cat", "env", "printenv", "hostname", "sh", 
 TOOLS = {
     "busybox": {"wget", "nslookup", "cat", "env", "printenv", "hostname", "sh"},
     "alpine": {"wget", "nslookup", "cat", "env", "printenv", "hostname", "sh"},
-    "curl": {"curl", "cat", "env", "printenv", "hostname", "sh"},
+    "curl": {"curl", "wget", "nslookup", "cat", "env", "printenv", "hostname", "sh"},  # Alpine + busybox
     "nginx": {"curl", "cat", "env", "printenv", "hostname", "sh"},
     "netshoot": _ALL, "dnsutils": {"nslookup", "dig", "cat", "env", "printenv", "hostname", "sh"},
     "ubuntu": {"cat", "env", "printenv", "hostname", "sh"}, "debian": {"cat", "env", "printenv", "hostname", "sh"},

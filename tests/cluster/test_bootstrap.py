@@ -1,0 +1,108 @@
+"""A new ``Cluster()`` holds what a fresh kubeadm cluster holds (contract: "A cluster").
+
+Rows name the upstream rule: kubeadm's bootstrap objects, the node-ipam controller's pod
+CIDRs, the host-local IPAM plugin the CNI uses for pod IPs.
+"""
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from k8snet import Cluster
+
+from .objects import deployment, is_ready, live_pods
+
+
+@pytest.fixture(scope="module")
+def fresh() -> Cluster:
+    return Cluster(seed=0)
+
+
+def _service_ports(svc: dict) -> list[tuple]:
+    return [(p.get("name"), p["port"], p["protocol"]) for p in svc["spec"]["ports"]]
+
+
+@pytest.mark.parametrize("namespace", ["default", "kube-system", "kube-public", "kube-node-lease"])
+def test_namespaces(fresh, namespace):
+    # kubeadm init: the four namespaces every cluster starts with (docs: Namespaces, "Initial namespaces").
+    ns = fresh.get("namespace", namespace)
+    assert ns["status"]["phase"] == "Active"
+    assert ns["metadata"]["labels"]["kubernetes.io/metadata.name"] == namespace
+
+
+@pytest.mark.parametrize("ref, namespace, cluster_ip, ports", [
+    # pkg/controlplane/controller/kubernetesservice: Service "kubernetes" at the first IP of the
+    # Service CIDR (ServiceIPRange GetIndexedIP(1)), port "https" 443/TCP.
+    pytest.param("kubernetes", "default", "10.96.0.1", [("https", 443, "TCP")], id="default/kubernetes"),
+    # kubeadm's CoreDNS addon: Service kube-dns at the 10th IP (GetDNSIP), dns/dns-tcp/metrics.
+    pytest.param("kube-dns", "kube-system", "10.96.0.10",
+                 [("dns", 53, "UDP"), ("dns-tcp", 53, "TCP"), ("metrics", 9153, "TCP")], id="kube-system/kube-dns"),
+])
+def test_system_services(fresh, ref, namespace, cluster_ip, ports):
+    svc = fresh.get("svc", ref, namespace)
+    assert svc["spec"]["type"] == "ClusterIP"
+    assert svc["spec"]["clusterIP"] == cluster_ip
+    assert svc["spec"]["clusterIPs"] == [cluster_ip]
+    assert _service_ports(svc) == ports
+
+
+def test_system_service_ips_lie_in_the_service_cidr(fresh):
+    # kube-apiserver --service-cluster-ip-range=10.96.0.0/12 (kubeadm's default serviceSubnet).
+    net = ipaddress.ip_network("10.96.0.0/12")
+    for svc in fresh.list("svc", None):
+        assert ipaddress.ip_address(svc["spec"]["clusterIP"]) in net
+
+
+def test_coredns_pods_are_ready_behind_kube_dns(fresh):
+    # kubeadm deploys CoreDNS with 2 replicas labelled k8s-app=kube-dns.
+    pods = [p for p in fresh.list("Pod", "kube-system") if p["metadata"]["labels"].get("k8s-app") == "kube-dns"]
+    assert len(pods) == 2
+    assert all(is_ready(p) for p in pods)
+    ips = {p["status"]["podIP"] for p in pods}
+    slice_ips = {ep["addresses"][0] for s in fresh.list("EndpointSlice", "kube-system")
+                 if s["metadata"]["labels"].get("kubernetes.io/service-name") == "kube-dns"
+                 for ep in s["endpoints"] if ep["conditions"]["ready"]}
+    assert slice_ips == ips
+
+
+@pytest.mark.parametrize("nodes, want", [
+    # node-ipam controller, --cluster-cidr=10.244.0.0/16 --node-cidr-mask-size=24: one /24 each, in order.
+    pytest.param(1, {"node-1": "10.244.0.0/24"}, id="one-node"),
+    pytest.param(3, {"node-1": "10.244.0.0/24", "node-2": "10.244.1.0/24", "node-3": "10.244.2.0/24"}, id="three-nodes"),
+    pytest.param(["cp", "w1"], {"cp": "10.244.0.0/24", "w1": "10.244.1.0/24"}, id="named-nodes"),
+])
+def test_node_pod_cidrs_and_internal_ip(nodes, want):
+    c = Cluster(nodes, seed=0)
+    got = {n["metadata"]["name"]: n["spec"]["podCIDR"] for n in c.list("Node")}
+    assert got == want
+    for n in c.list("Node"):
+        addrs = {a["type"]: a["address"] for a in n["status"]["addresses"]}
+        assert ipaddress.ip_address(addrs["InternalIP"]).is_private
+        assert addrs["Hostname"] == n["metadata"]["name"]
+        assert any(c_["type"] == "Ready" and c_["status"] == "True" for c_ in n["status"]["conditions"])
+
+
+def test_pods_get_ips_from_their_node_range():
+    # The CNI's host-local IPAM hands out addresses from the node's spec.podCIDR.
+    c = Cluster(3, seed=4)
+    c.apply(deployment(replicas=9))
+    nodes = {n["metadata"]["name"]: ipaddress.ip_network(n["spec"]["podCIDR"]) for n in c.list("Node")}
+    pods = live_pods(c, prefix="web-")
+    assert len(pods) == 9
+    for p in pods:
+        assert ipaddress.ip_address(p["status"]["podIP"]) in nodes[p["spec"]["nodeName"]]
+        assert p["status"]["podIPs"] == [{"ip": p["status"]["podIP"]}]
+    assert len({p["status"]["podIP"] for p in pods}) == 9
+
+
+def test_a_recreated_pod_gets_a_new_ip():
+    # host-local IPAM continues after the last reserved address, so a replacement pod (even on
+    # the same node) gets a new IP: why Services exist (docs: Service, "Motivation").
+    c = Cluster(1, seed=0)
+    c.apply(deployment(replicas=1))
+    (old,) = live_pods(c, prefix="web-")
+    c.delete(f"pod/{old['metadata']['name']}")
+    (new,) = live_pods(c, prefix="web-")
+    assert new["metadata"]["name"] != old["metadata"]["name"]
+    assert new["status"]["podIP"] != old["status"]["podIP"]
