@@ -17,6 +17,7 @@ from ..apiserver.server import APIServer
 from ..apiserver.store import clone
 from . import deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
 from .names import generate_name
+from .indexes import Indexes
 from .nodes import NodeControllers
 
 __all__ = ["Manager"]
@@ -36,6 +37,7 @@ class Manager(NodeControllers):
         self.ipam: dict[str, kubelet.IPAM] = {}
         self.kubelet_up: dict[str, bool] = {}
         self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
+        self.idx = Indexes()
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------
@@ -45,13 +47,18 @@ class Manager(NodeControllers):
 
     def _services_selecting(self, ns: str, *label_sets) -> list[str]:
         out = []
-        for svc in self.store.items("Service", ns):
-            sel = svc["spec"].get("selector")
+        candidates = set()
+        for ls in label_sets:
+            candidates |= self.idx.services_selecting(ns, ls)
+        for name in sorted(candidates):
+            svc = self.store.peek("Service", ns, name)
+            sel = svc["spec"].get("selector") if svc else None
             if sel and any(ls is not None and labels.from_map(sel).matches(ls) for ls in label_sets):
                 out.append(svc["metadata"]["name"])
         return out
 
     def _on_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
+        self.idx.update(kind, old, new)
         obj = new or old
         meta = obj["metadata"]
         ns, name = meta.get("namespace", ""), meta["name"]
@@ -127,6 +134,21 @@ class Manager(NodeControllers):
         set_now(t)
         self.run()
 
+    # -- index lookups (informer indexers) ---------------------------------------------
+    def _owned(self, kind: str, owner: dict) -> list[dict]:
+        ns = owner["metadata"].get("namespace", "")
+        objs = (self.store.peek(kind, ns, n) for n in sorted(self.idx.owned(kind, owner)))
+        return [o for o in objs if o is not None]
+
+    def _selected_pods(self, ns: str, svc: dict) -> list[dict]:
+        sel = svc["spec"].get("selector") or {}
+        objs = (self.store.peek("Pod", ns, n) for n in sorted(self.idx.pods_matching(ns, sel)))
+        return [o for o in objs if o is not None]
+
+    def _slices_of(self, ns: str, service: str) -> list[dict]:
+        objs = (self.store.peek("EndpointSlice", ns, n) for n in sorted(self.idx.slices.get((ns, service), ())))
+        return [o for o in objs if o is not None]
+
     @property
     def now(self) -> float:
         return self.api.now()
@@ -136,8 +158,8 @@ class Manager(NodeControllers):
         d = self.store.peek("Deployment", ns, name)
         if d is None:
             return
-        rss = list(self.store.items("ReplicaSet", ns))
-        pods = list(self.store.items("Pod", ns))
+        rss = self._owned("ReplicaSet", d)
+        pods = [p for rs in rss for p in self._owned("Pod", rs)]
         created, scale = deployment.sync(d, rss, pods)
         if created is not None:
             self.api.write(created)
@@ -154,7 +176,7 @@ class Manager(NodeControllers):
             self.api.record_event(d, "Normal", "ScalingReplicaSet",
                                   f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
         d2 = clone(self.store.peek("Deployment", ns, name))
-        rss = list(self.store.items("ReplicaSet", ns))
+        rss = self._owned("ReplicaSet", d2)
         d2["status"] = deployment.status(d2, rss, clock.rfc3339(self.now))
         new_rs = max((r for r in rss if replicaset.owned_by(r, d2)), default=None,
                      key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
@@ -168,7 +190,7 @@ class Manager(NodeControllers):
         rs = self.store.peek("ReplicaSet", ns, name)
         if rs is None:
             return
-        pods = list(self.store.items("Pod", ns))
+        pods = self._owned("Pod", rs)
         create, delete = replicaset.reconcile(rs, pods)
         for _ in range(create):
             pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
@@ -183,7 +205,7 @@ class Manager(NodeControllers):
             self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
         rs2 = clone(self.store.peek("ReplicaSet", ns, name))
-        rs2["status"] = replicaset.status(rs2, list(self.store.items("Pod", ns)))
+        rs2["status"] = replicaset.status(rs2, self._owned("Pod", rs2))
         if rs2["status"] != rs.get("status"):
             self.api.write(rs2)
 
@@ -191,7 +213,7 @@ class Manager(NodeControllers):
         sts = self.store.peek("StatefulSet", ns, name)
         if sts is None:
             return
-        create, delete = statefulset.reconcile(sts, list(self.store.items("Pod", ns)))
+        create, delete = statefulset.reconcile(sts, self._owned("Pod", sts))
         for o in create:
             pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
             self.api.write(pod)
@@ -204,22 +226,21 @@ class Manager(NodeControllers):
                                   f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful",
                                   "statefulset-controller")
         sts2 = clone(self.store.peek("StatefulSet", ns, name))
-        sts2["status"] = statefulset.status(sts2, list(self.store.items("Pod", ns)))
+        sts2["status"] = statefulset.status(sts2, self._owned("Pod", sts2))
         if sts2["status"] != sts.get("status"):
             self.api.write(sts2)
 
     # -- networking controllers -----------------------------------------------------
     def _sync_endpointslice(self, ns: str, name: str) -> None:
         svc = self.store.peek("Service", ns, name)
-        existing = [s for s in self.store.items("EndpointSlice", ns)
-                    if (s["metadata"].get("labels") or {}).get(endpointslice.SERVICE_NAME_LABEL) == name
-                    and s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpointslice.MANAGED_BY]
+        existing = [s for s in self._slices_of(ns, name)
+                    if s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpointslice.MANAGED_BY]
         if svc is None or not svc["spec"].get("selector") or svc["spec"].get("type") == "ExternalName":
             for s in existing:
                 self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
             return
         nodes = {n["metadata"]["name"]: n for n in self.store.items("Node")}
-        changes = endpointslice.reconcile(svc, list(self.store.items("Pod", ns)), existing, nodes=nodes,
+        changes = endpointslice.reconcile(svc, self._selected_pods(ns, svc), existing, nodes=nodes,
                                           new_name=lambda p: generate_name(p, self.api.rng))
         for s in changes.create:
             self.api.write(s)
@@ -238,7 +259,7 @@ class Manager(NodeControllers):
                     "endpoints.kubernetes.io/managed-by") == "endpoint-controller":
                 self.api.remove("Endpoints", ns, name)
             return
-        want = endpoints.desired_endpoints_object(svc, list(self.store.items("Pod", ns)))
+        want = endpoints.desired_endpoints_object(svc, self._selected_pods(ns, svc))
         want["metadata"].setdefault("labels", {})["endpoints.kubernetes.io/managed-by"] = "endpoint-controller"
         if live is not None:
             if live.get("subsets") == want.get("subsets") and live["metadata"].get("labels") == want["metadata"]["labels"]:
@@ -249,9 +270,8 @@ class Manager(NodeControllers):
     def _sync_mirror(self, ns: str, name: str) -> None:
         svc = self.store.peek("Service", ns, name)
         ep = self.store.peek("Endpoints", ns, name)
-        existing = [s for s in self.store.items("EndpointSlice", ns)
-                    if (s["metadata"].get("labels") or {}).get(endpointslice.SERVICE_NAME_LABEL) == name
-                    and s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpoints.MIRROR_MANAGED_BY]
+        existing = [s for s in self._slices_of(ns, name)
+                    if s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpoints.MIRROR_MANAGED_BY]
         want = None
         if svc is not None and ep is not None and not svc["spec"].get("selector") \
                 and (ep["metadata"].get("labels") or {}).get("endpoints.kubernetes.io/managed-by") != "endpoint-controller" \

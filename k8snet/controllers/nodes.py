@@ -49,10 +49,7 @@ class NodeControllers:
                 self.api.write(p2)
                 self.api.record_event(p2, "Warning", "FailedScheduling", msg, "default-scheduler")
             return
-        load = {n["metadata"]["name"]: 0 for n in nodes}
-        for p in self.store.items("Pod"):
-            if p["spec"].get("nodeName") in load and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                load[p["spec"]["nodeName"]] += 1
+        load = {n["metadata"]["name"]: self.idx.node_pods.get(n["metadata"]["name"], 0) for n in nodes}
         least = min(load.values())
         # kube-scheduler scores nodes, then picks at random among the best (selectHost).
         best = sorted(n for n, c in load.items() if c == least)
