@@ -1,0 +1,340 @@
+"""Exercise 08 — Gateway API (notebook ``exercises/ex08_gateway_api.ipynb``).
+
+Questions (``q1 .. q6``):
+
+1. concept (multiple choice): which role owns which kind;
+2. prediction: which backend wins when a longer path meets a header match (precedence);
+3. prediction: the reason a route from an unlabelled namespace is not accepted;
+4. build: an HTTPRoute with a header-selected beta and an 80/20 canary;
+5. debugging: a cross-namespace backend refused until a ReferenceGrant allows it;
+6. concept (multiple choice): why a Gateway on bare metal stays ``PROGRAMMED False``.
+
+Scenario: ``Cluster(addons=["gateway"], cloud="gcp")``; Gateway ``infra/web-gw`` (listener
+``http`` on 80 for ``*.example.com``, routes allowed from namespaces labelled
+``gateway-access: "true"``); namespace ``store`` (labelled) with ``store-v1``/``store-v2``;
+``payments`` with ``checkout``; ``sandbox`` (not labelled).
+"""
+from __future__ import annotations
+
+from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
+from .scenario import BuildProblem, fresh_cluster
+
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "SCENARIO", "conditions"]
+
+_ECHO = "registry.k8s.io/gateway-api/conformance/echo-basic:v1.2.0"
+
+
+def _app(name: str, ns: str) -> str:
+    return f"""---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers: [{{name: echo, image: "{_ECHO}"}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{name: http, port: 8080, targetPort: 3000}}]
+"""
+
+
+SCENARIO = """apiVersion: v1
+kind: Namespace
+metadata: {name: infra}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: store, labels: {gateway-access: "true"}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: payments}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: sandbox}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web-gw, namespace: infra}
+spec:
+  gatewayClassName: k8snet
+  listeners:
+  - name: http
+    protocol: HTTP
+    port: 80
+    hostname: "*.example.com"
+    allowedRoutes:
+      namespaces:
+        from: Selector
+        selector: {matchLabels: {gateway-access: "true"}}
+""" + _app("store-v1", "store") + _app("store-v2", "store") + _app("checkout", "payments")
+
+PRECEDENCE = """---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: api, namespace: store}
+spec:
+  parentRefs: [{name: web-gw, namespace: infra}]
+  hostnames: [api.example.com]
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /api}
+      headers: [{name: x-beta, value: "1"}]
+    backendRefs: [{name: store-v2, port: 8080}]
+  - matches:
+    - path: {type: PathPrefix, value: /api/orders}
+    backendRefs: [{name: store-v1, port: 8080}]
+"""
+
+SANDBOX = """---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: demo, namespace: sandbox}
+spec:
+  parentRefs: [{name: web-gw, namespace: infra}]
+  hostnames: [demo.example.com]
+  rules:
+  - backendRefs: [{name: demo, port: 80}]
+"""
+
+CHECKOUT = """---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: checkout, namespace: store}
+spec:
+  parentRefs: [{name: web-gw, namespace: infra}]
+  hostnames: [store.example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /checkout}}]
+    backendRefs: [{name: checkout, namespace: payments, port: 8080}]
+"""
+
+_ARGS = {"seed": 8, "addons": ["gateway"], "cloud": "gcp"}
+
+
+def conditions(cluster, route: str, namespace: str) -> dict[str, tuple[str, str]]:
+    """``{type: (status, reason)}`` of the route's first parent status (what describe shows)."""
+    obj = cluster.get("httproute", route, namespace)
+    parents = (obj.get("status") or {}).get("parents") or []
+    if not parents:
+        return {}
+    return {c["type"]: (c["status"], c["reason"]) for c in parents[0].get("conditions") or []}
+
+
+def _service(resp) -> str | None:
+    return resp.backend.split("/", 1)[1].split(":", 1)[0] if resp.backend else None
+
+
+class _Scenario(Problem):
+    scenario = SCENARIO
+
+    def cluster(self):
+        """The scenario cluster (the same every time)."""
+        return fresh_cluster(self.scenario, **_ARGS)
+
+
+class Roles(MultipleChoice):
+    """In the Gateway API's role model, who typically owns the **Gateway** object (its listeners,
+    hostnames and which namespaces may attach routes)?"""
+
+    options = ["The infrastructure provider", "The cluster operator", "The application developer",
+               "Nobody: the controller creates it"]
+    correct = 1
+    why_not = {0: "the infrastructure provider owns the GatewayClass (which controller runs Gateways).",
+               2: "the application developer owns HTTPRoutes, which attach to a Gateway.",
+               3: "the Gateway is written by a person; the controller writes only its status."}
+    _hints = ["Three roles, three kinds: GatewayClass, Gateway, HTTPRoute."]
+    _solution = 'answer = "b"  # GatewayClass: infra provider; Gateway: cluster operator; HTTPRoute: app developer'
+    _solution_answer = "b"
+
+
+class Precedence(_Scenario):
+    """HTTPRoute `api` has two rules: `PathPrefix /api` **with** header `x-beta: 1` -> store-v2, and
+    `PathPrefix /api/orders` -> store-v1. Which Service answers `GET http://api.example.com/api/orders/7`
+    sent **with** the header `x-beta: 1`?"""
+
+    scenario = SCENARIO + PRECEDENCE
+    _hints = ["Both rules match this request. The spec orders matches; headers come after paths.",
+              "Exact path, then the longest PathPrefix, then method, then the number of headers..."]
+    _solution = 'answer = "store-v1"  # the longest PathPrefix (/api/orders) wins before headers are compared'
+    _solution_answer = "store-v1"
+
+    def check_answer(self, answer) -> None:
+        got = str(answer).strip().removeprefix("store/")
+        resp = self.cluster().request("http://api.example.com/api/orders/7", from_internet=True,
+                                      headers={"x-beta": "1"})
+        truth = _service(resp)
+        if got != truth:
+            why = ("more header matches only break ties between equally long paths."
+                   if got == "store-v2" else "that Service is not in the route.")
+            raise Incorrect(f"{got!r} is not it: {why}")
+        return f"right: {resp.backend} — /api/orders is the longer prefix, and the path is compared first."
+
+
+class SandboxReason(_Scenario):
+    """A team applied HTTPRoute `demo` in namespace `sandbox`, attached to `infra/web-gw`. What is
+    the **reason** of its `Accepted` condition? (Explore with `kubectl describe httproute demo -n sandbox`.)"""
+
+    scenario = SCENARIO + SANDBOX
+    _hints = ["Look at the Gateway's listener: allowedRoutes.namespaces.",
+              "The reason is a CamelCase word from the Gateway API spec, shown under Status > Parents > Conditions."]
+    _solution = 'answer = "NotAllowedByListeners"  # sandbox lacks the label gateway-access: "true"'
+    _solution_answer = "NotAllowedByListeners"
+
+    def check_answer(self, answer) -> None:
+        got = str(answer).strip()
+        status, reason = conditions(self.cluster(), "demo", "sandbox").get("Accepted", ("", ""))
+        if got != reason:
+            if got.lower() == reason.lower():
+                raise Incorrect(f"almost: reasons are case-sensitive, write {reason}")
+            raise Incorrect(f"{got!r} is not the reason the controller wrote (Accepted is {status}). "
+                            "Read it with kubectl describe httproute demo -n sandbox.")
+        return (f"right: Accepted={status}, {reason}: the listener admits only namespaces labelled "
+                "gateway-access=true; label sandbox (kubectl label ns sandbox gateway-access=true) to fix it.")
+
+
+class BetaAndCanary(BuildProblem):
+    """Write HTTPRoute `store` in namespace `store`, attached to Gateway `web-gw` in namespace
+    `infra`, for host `store.example.com`: requests with header `x-beta: "1"` go to `store-v2`;
+    all other requests are split 80/20 between `store-v1` and `store-v2` (Service port 8080)."""
+
+    scenario = SCENARIO
+    cluster_args = _ARGS
+    _hints = ["Two rules: one whose match has a header, one without matches (it matches everything).",
+              "parentRefs needs namespace: infra, because the Gateway is in another namespace.",
+              "Weights are relative: weight: 80 and weight: 20 on the two backendRefs of the second rule."]
+    _solution = """answer = '''
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: store
+  namespace: store
+spec:
+  parentRefs:
+  - name: web-gw
+    namespace: infra
+  hostnames: ["store.example.com"]
+  rules:
+  - matches:
+    - headers:
+      - name: x-beta
+        value: "1"
+    backendRefs:
+    - name: store-v2
+      port: 8080
+  - backendRefs:
+    - name: store-v1
+      port: 8080
+      weight: 80
+    - name: store-v2
+      port: 8080
+      weight: 20
+'''"""
+    _solution_answer = _solution.split("'''")[1]
+
+    def verify(self, cluster) -> None:
+        try:
+            conds = conditions(cluster, "store", "store")
+        except Exception:
+            raise Incorrect("there is no HTTPRoute named store in namespace store") from None
+        if not conds:
+            raise Incorrect("the route has no status from the Gateway: check parentRefs "
+                            "(name: web-gw, namespace: infra)")
+        for kind in ("Accepted", "ResolvedRefs"):
+            status, reason = conds.get(kind, ("Unknown", "-"))
+            if status != "True":
+                raise Incorrect(f"the route is not working: {kind}={status} ({reason}). "
+                                "Run kubectl describe httproute store -n store.")
+        url = "http://store.example.com/"
+        beta = {_service(cluster.request(url, from_internet=True, headers={"x-beta": "1"})) for _ in range(20)}
+        if beta != {"store-v2"}:
+            raise Incorrect(f"requests with x-beta: 1 reached {sorted(b or 'nothing' for b in beta)}; "
+                            "they should all reach store-v2")
+        counts = {"store-v1": 0, "store-v2": 0}
+        for _ in range(400):
+            s = _service(cluster.request(url, from_internet=True))
+            counts[s] = counts.get(s, 0) + 1
+        share = counts.get("store-v2", 0) / 400
+        if set(counts) - {"store-v1", "store-v2"} or not 0.12 <= share <= 0.28:
+            raise Incorrect(f"400 requests without the header gave {counts}: store-v2 got {share:.0%}, "
+                            "it should be about 20%. Put both backendRefs in one rule with weights 80 and 20.")
+        return f"right: x-beta requests all reach store-v2; 400 others split {counts}."
+
+
+class GrantCheckout(BuildProblem):
+    """HTTPRoute `checkout` (namespace `store`) sends `/checkout` to Service `checkout` in namespace
+    `payments`, but `http://store.example.com/checkout` answers 500. Write the object that fixes it,
+    without changing the route."""
+
+    scenario = SCENARIO + CHECKOUT
+    cluster_args = _ARGS
+    _hints = ["kubectl describe httproute checkout -n store: read ResolvedRefs.",
+              "The namespace that owns the target (payments) must consent, with a ReferenceGrant in payments.",
+              "from: HTTPRoute in namespace store (group gateway.networking.k8s.io); to: Service (group \"\")."]
+    _solution = """answer = '''
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: store-to-checkout
+  namespace: payments
+spec:
+  from:
+  - group: gateway.networking.k8s.io
+    kind: HTTPRoute
+    namespace: store
+  to:
+  - group: ""
+    kind: Service
+    name: checkout
+'''"""
+    _solution_answer = _solution.split("'''")[1]
+
+    def verify(self, cluster) -> None:
+        status, reason = conditions(cluster, "checkout", "store").get("ResolvedRefs", ("Unknown", "-"))
+        resp = cluster.request("http://store.example.com/checkout", from_internet=True)
+        if status != "True" or resp.status != 200:
+            where = ""
+            grants = cluster.list("referencegrant", None)
+            if any(g["metadata"]["namespace"] != "payments" for g in grants):
+                where = " A ReferenceGrant must live in the namespace of the target (payments)."
+            raise Incorrect(f"the route's ResolvedRefs is still {status} ({reason}) and the request gets "
+                            f"{resp.status or resp.error}.{where}")
+        if _service(resp) != "checkout":
+            raise Incorrect(f"/checkout answers, but from {resp.backend}")
+        return "right: payments consents with a ReferenceGrant; ResolvedRefs is True and /checkout answers 200."
+
+
+class BareMetal(MultipleChoice):
+    """On a fresh kubeadm cluster (no cloud, no MetalLB) with a Gateway API implementation installed,
+    `kubectl get gateway` shows `PROGRAMMED False` and no ADDRESS. Why?"""
+
+    options = ["The GatewayClass was not accepted.",
+               "The HTTPRoutes have errors.",
+               "The implementation exposes the Gateway with a LoadBalancer Service, and nothing on bare metal "
+               "provides load balancer addresses (condition reason AddressNotAssigned).",
+               "Gateways only work on managed cloud clusters."]
+    correct = 2
+    why_not = {0: "then Accepted would be False too; here the Gateway is accepted but not programmed.",
+               1: "route errors show on the routes' own status; the Gateway's Programmed is about its data plane.",
+               3: "add MetalLB or cloud-provider-kind (or a NodePort-based class) and it gets an address."}
+    _hints = ["Compare with a LoadBalancer Service on the same cluster: EXTERNAL-IP <pending>."]
+    _solution = 'answer = "c"'
+    _solution_answer = "c"
+
+
+q1 = Roles()
+q2 = Precedence()
+q3 = SandboxReason()
+q4 = BetaAndCanary()
+q5 = GrantCheckout()
+q6 = BareMetal()
+exercise = Exercise("Exercise 08 · Gateway API", {"q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6})
