@@ -149,10 +149,10 @@ def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: d
         placeholder = next((s for s in by_ports.get(None, []) if not s.get("endpoints")), None)
         keep = placeholder["metadata"]["name"] if placeholder else None
         if placeholder is None:
-            changes.create.append(_new_slice(service, None, [], new_name(prefix)))
+            changes.create.append(_new_slice(service, None, [], None))
         changes.delete.extend(s["metadata"]["name"] for ss in by_ports.values() for s in ss
                               if s["metadata"]["name"] != keep)
-        return changes
+        return _finalize(changes, existing, new_name, prefix)
 
     for ports, endpoints in sorted(wanted.items()):
         slices = by_ports.pop(ports, [])
@@ -183,7 +183,22 @@ def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: d
                 changes.update.append(new)
         while rest:
             chunk, rest = rest[:MAX_ENDPOINTS_PER_SLICE], rest[MAX_ENDPOINTS_PER_SLICE:]
-            changes.create.append(_new_slice(service, ports, chunk, new_name(prefix)))
+            changes.create.append(_new_slice(service, ports, chunk, None))
     for ss in by_ports.values():  # slices for port sets no pod has any more
         changes.delete.extend(s["metadata"]["name"] for s in ss)
+    return _finalize(changes, existing, new_name, prefix)
+
+
+def _finalize(changes: Changes, existing: list[dict], new_name, prefix: str) -> Changes:
+    """reconciler.go finalize: a slice to create and one to delete become one update that
+    keeps the old name (so the placeholder slice turns into the real one); the creates left
+    get a generated name."""
+    by_name = {s["metadata"]["name"]: s for s in existing}
+    while changes.create and changes.delete:
+        old = by_name[changes.delete.pop(0)]
+        new = changes.create.pop()
+        new["metadata"] = {**old["metadata"], "labels": new["metadata"]["labels"]}
+        changes.update.append(new)
+    for s in changes.create:
+        s["metadata"]["name"] = new_name(prefix)
     return changes

@@ -38,6 +38,9 @@ class Manager(NodeControllers):
         self.kubelet_up: dict[str, bool] = {}
         self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
         self.idx = Indexes()
+        # EndpointSlice names draw from their own stream, so slice churn never shifts pod names.
+        import random
+        self.slice_rng = random.Random(api.rng.getrandbits(64))
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------
@@ -241,7 +244,7 @@ class Manager(NodeControllers):
             return
         nodes = {n["metadata"]["name"]: n for n in self.store.items("Node")}
         changes = endpointslice.reconcile(svc, self._selected_pods(ns, svc), existing, nodes=nodes,
-                                          new_name=lambda p: generate_name(p, self.api.rng))
+                                          new_name=lambda p: generate_name(p, self.slice_rng))
         for s in changes.create:
             self.api.write(s)
         for s in changes.update:
@@ -276,7 +279,7 @@ class Manager(NodeControllers):
         if svc is not None and ep is not None and not svc["spec"].get("selector") \
                 and (ep["metadata"].get("labels") or {}).get("endpoints.kubernetes.io/managed-by") != "endpoint-controller" \
                 and (ep["metadata"].get("labels") or {}).get("endpointslice.kubernetes.io/skip-mirror") != "true":
-            name_ = existing[0]["metadata"]["name"] if existing else generate_name(name + "-", self.api.rng)
+            name_ = existing[0]["metadata"]["name"] if existing else generate_name(name + "-", self.slice_rng)
             want = endpoints.mirror_slice(ep, svc, name_)
         for s in existing[1 if want else 0:]:
             self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
