@@ -69,6 +69,8 @@ class APIServer:
         self.node_ports = PortAllocator(rng)
         self.crd_groups: set[str] = set()
         self._events: dict[tuple, dict] = {}
+        # Event names draw from their own stream: more or fewer events never shift pod names.
+        self.event_rng = random.Random(rng.getrandbits(64))
 
     # -- helpers ---------------------------------------------------------------
     def resource_for(self, obj: dict) -> resources.Resource:
@@ -331,7 +333,7 @@ class APIServer:
             ev["count"] += 1
             ev["lastTimestamp"] = now
         else:
-            name = f'{meta["name"]}.{self.rng.getrandbits(64):016x}'
+            name = f'{meta["name"]}.{self.event_rng.getrandbits(64):016x}'
             ev = {"apiVersion": "v1", "kind": "Event",
                   "metadata": {"name": name, "namespace": ns},
                   "involvedObject": {"apiVersion": obj.get("apiVersion"), "kind": obj["kind"], "name": meta["name"],

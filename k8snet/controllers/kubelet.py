@@ -18,7 +18,7 @@ import ipaddress
 from .. import clock
 from ..workloads import App, HTTPRequest, answer, app_for
 
-__all__ = ["IPAM", "start_pod", "probe_succeeds", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
+__all__ = ["IPAM", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
 
 CRASH_BACKOFF = (10, 20, 40, 80, 160, 300)
 
@@ -73,22 +73,34 @@ def _resolve_probe_port(port, container: dict) -> int | None:
     return int(port) if str(port).isdigit() else None
 
 
-def probe_succeeds(pod: dict, container: dict, probe: dict) -> bool:
-    """Run one readiness probe against the app, as the kubelet would from the node."""
+def probe_result(pod: dict, container: dict, probe: dict) -> tuple[bool, str]:
+    """Run one readiness probe against the app, as the kubelet would from the node:
+    (success, the failure text the kubelet puts in its ``Unhealthy`` event)."""
     app: App = app_for(pod, container)
-    if app.crash or app.ready_fails:
-        return False
-    if "exec" in probe:
-        return True  # a command in the container: succeeds unless the lesson says it fails
+    ip = pod["status"].get("podIP", "")
+    if "exec" in probe:  # a command in the container: succeeds unless the lesson says it fails
+        return (not (app.crash or app.ready_fails)), ""
     action = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc") or {}
     port = _resolve_probe_port(action.get("port"), container)
-    if port is None or not app.listens(port, "TCP"):
-        return False
+    path = action.get("path", "/")
+    refused = f"dial tcp {ip}:{port}: connect: connection refused"
+    if port is None or app.crash or not app.listens(port, "TCP"):
+        # prober/http.go and tcp.go: the dial error, wrapped in the GET for HTTP probes.
+        return False, (f'Get "http://{ip}:{port}{path}": {refused}' if "httpGet" in probe else refused)
     if "httpGet" in probe:
-        req = HTTPRequest(method="GET", path=action.get("path", "/"), port=port,
-                          host=pod["status"].get("podIP", ""), client_ip=pod["status"].get("hostIP", ""))
-        return 200 <= answer(app, pod, req).status < 400
-    return True
+        if app.ready_fails:
+            return False, "HTTP probe failed with statuscode: 503"
+        req = HTTPRequest(method="GET", path=path, port=port, host=ip, client_ip=pod["status"].get("hostIP", ""))
+        status = answer(app, pod, req).status
+        return (200 <= status < 400), f"HTTP probe failed with statuscode: {status}"
+    if app.ready_fails:
+        return False, refused
+    return True, ""
+
+
+def probe_succeeds(pod: dict, container: dict, probe: dict) -> bool:
+    """Does one readiness probe succeed? (see :func:`probe_result`)"""
+    return probe_result(pod, container, probe)[0]
 
 
 def ready_conditions(pod: dict, ready: bool, now_ts: str) -> list[dict]:

@@ -102,15 +102,19 @@ class NodeControllers:
         if pod is None:
             return
         p2 = clone(pod)
-        all_ready = True
+        all_ready, failures = True, []
         for ct, cs in zip(p2["spec"]["containers"], p2["status"]["containerStatuses"]):
             probe = ct.get("readinessProbe")
             if probe is not None and "running" in cs["state"]:
-                cs["ready"] = kubelet.probe_succeeds(p2, ct, probe)
+                cs["ready"], why = kubelet.probe_result(p2, ct, probe)
+                if not cs["ready"]:
+                    failures.append(f"Readiness probe failed: {why}".rstrip())
             all_ready = all_ready and cs["ready"]
         p2["status"]["conditions"] = kubelet.ready_conditions(p2, all_ready, clock.rfc3339(self.now))
         if p2 != pod:
             self.api.write(p2)
+        for message in failures:  # the kubelet's `Warning  Unhealthy` event (prober.go)
+            self.api.record_event(p2, "Warning", "Unhealthy", message, "kubelet")
         if not all_ready:
             period = max((ct.get("readinessProbe") or {}).get("periodSeconds", 10) for ct in p2["spec"]["containers"])
             if attempt < 100:  # the kubelet keeps probing; bounded here so timers stay finite

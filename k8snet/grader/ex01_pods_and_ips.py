@@ -75,10 +75,13 @@ class SourceIP(Problem):
     _hints = ["Look up both pods' IPs and nodes: `%kubectl get pods -o wide`.",
               "The Kubernetes network model: pods reach each other *without NAT*, so the packet keeps its source.",
               "It is pod a's own IP."]
-    _solution = ('answer = cluster.get("pod", "a")["status"]["podIP"]   # "10.244.0.3"\n'
+    _solution = ('answer = cluster.get("pod", "a")["status"]["podIP"]   # pod a\'s own IP\n'
                  "Pods talk to each other without NAT: b sees a's pod IP, even across nodes. "
                  "(Only traffic through some Service paths, or leaving the cluster, is masqueraded to a node IP.)")
-    _solution_answer = "10.244.0.3"
+    @property
+    def _solution_answer(self) -> str:
+        # What a learner reads off `kubectl get pods -o wide`: pod a's IP in this scenario.
+        return _cluster(scenario=AGNHOST_PODS).get("pod", "a")["status"]["podIP"]
 
     def check_answer(self, answer) -> None:
         c = _cluster(scenario=AGNHOST_PODS)

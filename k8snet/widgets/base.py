@@ -25,9 +25,12 @@ def svg_html(digraph) -> str:
     """A graphviz picture as inline SVG for a ``widgets.HTML`` (nodes stay inspectable)."""
     try:
         from ..render.display import svg_text
-        return svg_text(digraph)
+        svg = svg_text(digraph)
     except ImportError:  # the display helpers are optional; fall back to graphviz directly
-        return digraph.pipe(format="svg", encoding="utf-8")
+        svg = digraph.pipe(format="svg", encoding="utf-8")
+    # dot sizes the picture in points; a wide graph would be clipped at the output's right
+    # edge, so let it shrink to the width it gets (the viewBox keeps its proportions).
+    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
 class View:

@@ -91,10 +91,16 @@ class IngressRouteView(View):
         if d.ingress is None:
             return None
         host = d.rule_host or "*"
-        for row in self.rules():
-            if row[0] == d.ingress and row[1] == host and row[2] == d.path and row[3] == d.path_type:
+        rows = [r for r in self.rules() if r[0] == d.ingress]
+        for row in rows:
+            # ingress-nginx treats ImplementationSpecific as Prefix (k8s.SetDefaultNGINXPathType),
+            # and the decision reports the type it used.
+            ptype = "Prefix" if row[3] in ("", "ImplementationSpecific") else row[3]
+            if row[1] == host and row[2] == d.path and ptype == d.path_type:
                 return row
-        return None
+        # No path of that Ingress matched: its spec.defaultBackend served the request (the
+        # controller's "/" location for that server points at it).
+        return next((r for r in rows if r[2] == "(defaultBackend)"), None)
 
     def controls(self) -> dict:
         import ipywidgets as w

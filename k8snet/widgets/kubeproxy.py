@@ -137,6 +137,18 @@ class LoadBalancingView(View):
             "n": w.IntSlider(value=60, min=6, max=300, step=6, description="requests"),
         }
 
+    def widget(self, layout=None):
+        """The controls in two rows above the histogram and the rules.
+
+        All five in one row overflow a notebook's width, and the browser then squeezes the
+        sliders to a few pixels (the requests slider could not be dragged at all)."""
+        import ipywidgets as w
+
+        def rows(c, areas):
+            return w.VBox([w.HBox([c["mode"], c["clients"], c["affinity"]]),
+                           w.HBox([c["replicas"], c["n"]]), *areas.values()])
+        return super().widget(layout or rows)
+
     def run(self, mode="iptables", replicas=3, affinity="None", clients=CLIENTS[0], n=60):
         """``(cluster, counts, pod names)`` for one setting."""
         cluster = build_cluster(mode, replicas, affinity, seed=self.seed)

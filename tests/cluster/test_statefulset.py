@@ -69,7 +69,8 @@ def test_scale_down_removes_the_highest_ordinal_first(cluster):
     cluster.advance(15)
     assert cluster.kubectl("scale statefulset db --replicas=1") == "statefulset.apps/db scaled\n"
     assert _names(cluster) == [("db-0", True)]
-    deletes = [e["message"] for e in cluster.list("Event")
+    events = sorted(cluster.list("Event"), key=lambda e: int(e["metadata"]["resourceVersion"]))
+    deletes = [e["message"] for e in events
                if e["reason"] == "SuccessfulDelete" and e["involvedObject"]["name"] == "db"]
     assert deletes == ["delete Pod db-2 in StatefulSet db successful",
                        "delete Pod db-1 in StatefulSet db successful"]
