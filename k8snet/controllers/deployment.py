@@ -66,11 +66,11 @@ def _avail(rs: dict) -> int:
     return (rs.get("status") or {}).get("availableReplicas", 0)
 
 
-def sync(deploy: dict, replicasets: list[dict], pods: list[dict]):
+def sync(deploy: dict, replicasets: list[dict], pods: list[dict], pod_hash: str | None = None):
     """What to do now: ``(new_rs_to_create | None, {rs name: new replicas})``."""
     mine = sorted([rs for rs in replicasets if owned_by(rs, deploy)],
                   key=lambda r: (r["metadata"]["creationTimestamp"], r["metadata"]["name"]))
-    pod_hash = template_hash(deploy["spec"]["template"])
+    pod_hash = pod_hash or template_hash(deploy["spec"]["template"])
     new = next((rs for rs in mine if rs["metadata"].get("labels", {}).get("pod-template-hash") == pod_hash), None)
     old = [rs for rs in mine if rs is not new]
     replicas = deploy["spec"].get("replicas", 1)
@@ -142,10 +142,10 @@ def sync(deploy: dict, replicasets: list[dict], pods: list[dict]):
     return created, scale
 
 
-def status(deploy: dict, replicasets: list[dict], now_ts: str) -> dict:
+def status(deploy: dict, replicasets: list[dict], now_ts: str, pod_hash: str | None = None) -> dict:
     """Deployment status (sync.go calculateStatus) and its Available/Progressing conditions."""
     mine = [rs for rs in replicasets if owned_by(rs, deploy)]
-    pod_hash = template_hash(deploy["spec"]["template"])
+    pod_hash = pod_hash or template_hash(deploy["spec"]["template"])
     new = next((rs for rs in mine if rs["metadata"].get("labels", {}).get("pod-template-hash") == pod_hash), None)
     total = sum((rs.get("status") or {}).get("replicas", 0) for rs in mine)
     ready = sum((rs.get("status") or {}).get("readyReplicas", 0) for rs in mine)

@@ -105,6 +105,7 @@ class Manager(NodeControllers):
             if svc:
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
+            self._schedulable = None
             for pod in self.store.items("Pod"):
                 if not pod["spec"].get("nodeName"):
                     self.dirty["scheduler"].add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
@@ -137,6 +138,16 @@ class Manager(NodeControllers):
         set_now(t)
         self.run()
 
+    def _pod_hash(self, owner: dict) -> str:
+        """The template's hash, remembered per (uid, generation): the template only changes
+        with the generation, and hashing it is the costliest step of a sync."""
+        from .names import template_hash
+        key = (owner["metadata"].get("uid"), owner["metadata"].get("generation"))
+        cache = self.__dict__.setdefault("_hashes", {})
+        if key not in cache:
+            cache[key] = template_hash(owner["spec"]["template"])
+        return cache[key]
+
     # -- index lookups (informer indexers) ---------------------------------------------
     def _owned(self, kind: str, owner: dict) -> list[dict]:
         ns = owner["metadata"].get("namespace", "")
@@ -163,7 +174,7 @@ class Manager(NodeControllers):
             return
         rss = self._owned("ReplicaSet", d)
         pods = [p for rs in rss for p in self._owned("Pod", rs)]
-        created, scale = deployment.sync(d, rss, pods)
+        created, scale = deployment.sync(d, rss, pods, self._pod_hash(d))
         if created is not None:
             self.api.write(created)
             self.api.record_event(d, "Normal", "ScalingReplicaSet",
@@ -180,7 +191,7 @@ class Manager(NodeControllers):
                                   f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
         d2 = clone(self.store.peek("Deployment", ns, name))
         rss = self._owned("ReplicaSet", d2)
-        d2["status"] = deployment.status(d2, rss, clock.rfc3339(self.now))
+        d2["status"] = deployment.status(d2, rss, clock.rfc3339(self.now), self._pod_hash(d2))
         new_rs = max((r for r in rss if replicaset.owned_by(r, d2)), default=None,
                      key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
         if new_rs is not None:

@@ -46,3 +46,4 @@ def template_hash(template: dict, collision_count: int = 0) -> str:
     if collision_count:
         data += str(collision_count).encode()
     return safe_encode(str(_fnv32a(data)))
+

@@ -32,8 +32,10 @@ class NodeControllers:
         pod = self.store.peek("Pod", ns, name)
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
             return
-        nodes = [n for n in self.store.items("Node") if node_ready(n)
-                 and not any(t.get("effect") in ("NoSchedule", "NoExecute") for t in n["spec"].get("taints") or [])]
+        if getattr(self, "_schedulable", None) is None:  # cleared by every Node event
+            self._schedulable = [n for n in self.store.items("Node") if node_ready(n) and not any(
+                t.get("effect") in ("NoSchedule", "NoExecute") for t in n["spec"].get("taints") or [])]
+        nodes = self._schedulable
         sel = pod["spec"].get("nodeSelector") or {}
         nodes = [n for n in nodes if all((n["metadata"].get("labels") or {}).get(k) == v for k, v in sel.items())]
         total = self.store.count("Node")

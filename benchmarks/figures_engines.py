@@ -1,0 +1,179 @@
+"""Figures that do not need the big cluster: import time, notebooks, widgets, DNS, routing.
+
+Each ``run_*`` function runs in its own subprocess and reports with ``harness.emit``.
+"""
+from __future__ import annotations
+
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .harness import emit, rate, time_callable
+
+__all__ = ["run_import", "run_notebooks", "run_widgets", "run_dns", "run_routing"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_import(repeat: int = 7) -> None:
+    """``import k8snet`` in a fresh interpreter (median of ``repeat``), and whether the heavy
+    optional modules (ipywidgets, graphviz) stayed unloaded."""
+    probe = ("import sys, time; t=time.perf_counter(); import k8snet; d=time.perf_counter()-t; "
+             "heavy=[m for m in ('ipywidgets','graphviz','yaml','dns') if m in sys.modules]; "
+             "print(d, ','.join(heavy))")
+    wall, inner, heavy = [], [], ""
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+        wall.append(time.perf_counter() - t0)
+        d, _, heavy = out.stdout.strip().partition(" ")
+        inner.append(float(d))
+    probe2 = ("import sys, time; t=time.perf_counter(); from k8snet import Cluster; "
+              "print(time.perf_counter()-t, ','.join(m for m in ('ipywidgets','graphviz') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe2], capture_output=True, text=True, check=True, cwd=ROOT)
+    d2, _, heavy2 = out.stdout.strip().partition(" ")
+    emit("import", seconds=statistics.median(wall), import_only=statistics.median(inner),
+         heavy_loaded=heavy or "none", cluster_import=float(d2), cluster_heavy_loaded=heavy2 or "none")
+
+
+def notebooks() -> list[Path]:
+    """Every tutorial and exercise notebook of the course."""
+    return sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb")])
+
+
+def run_notebooks() -> None:
+    """Every notebook under nbval, as ``./course test`` runs them (one pytest process)."""
+    nbs = notebooks()
+    if not nbs:
+        emit("notebooks", status="n/a (no notebooks yet)")
+        return
+    t0 = time.perf_counter()
+    # The same flags as `./course test` (strict nbval, in this interpreter's environment).
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval", "--nbval-current-env",
+                           "-p", "no:cacheprovider",
+                           "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+                           *map(str, nbs)], capture_output=True, text=True, cwd=ROOT)
+    tail = [line for line in proc.stdout.strip().splitlines() if line.strip()][-1:]
+    emit("notebooks", seconds=time.perf_counter() - t0, count=len(nbs), passed=proc.returncode == 0,
+         summary=tail[0].strip("= ") if tail else f"exit {proc.returncode}")
+
+
+def _interactions(view) -> list[tuple[str, dict]]:
+    """What a learner can do with a view: its starting values, then each option of each
+    control that has options (a dropdown, toggle buttons), one change at a time."""
+    controls = view.controls()
+    base = {k: c.value for k, c in controls.items() if hasattr(c, "value")}
+    out = [("initial", base)]
+    for k, c in controls.items():
+        for opt in list(getattr(c, "options", None) or ())[:6]:
+            value = opt[1] if isinstance(opt, tuple) else opt
+            if value != base.get(k):
+                out.append((f"{k}={value}", {**base, k: value}))
+    return out
+
+
+def run_widgets() -> None:
+    """Each interaction of every ``k8snet.widgets`` view that builds without arguments:
+    ``render(**values)`` is exactly what a control change runs (``View.widget``'s refresh).
+    Views that need a learner's cluster are listed as not timed."""
+    import importlib
+    import importlib.util
+    import inspect
+    import pkgutil
+    if importlib.util.find_spec("k8snet.widgets") is None:
+        emit("widgets", status="n/a (no k8snet.widgets yet)")
+        return
+    import k8snet.widgets as pkg
+    from k8snet.widgets.base import View
+    timed, skipped, worst = 0, [], ("", 0.0)
+    for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
+        module = importlib.import_module(f"k8snet.widgets.{mod}")
+        for name, cls in sorted(vars(module).items()):
+            if not (inspect.isclass(cls) and issubclass(cls, View) and cls is not View
+                    and cls.__module__ == module.__name__):
+                continue
+            try:
+                view = cls()
+            except TypeError:
+                skipped.append(name)
+                continue
+            for label, values in _interactions(view):
+                t = time_callable(lambda: view.render(**values), repeat=5)
+                timed += 1
+                worst = max(worst, (f"{name} {label}", t.median), key=lambda x: x[1])
+    if not timed:
+        emit("widgets", status="n/a (no view builds without a cluster)", skipped=skipped)
+        return
+    emit("widgets", seconds=worst[1], worst=worst[0], interactions=timed, skipped=skipped)
+
+
+def _dns_cluster(services: int):
+    from k8snet import Cluster
+    from .generate import cluster_yaml
+    c = Cluster(2)
+    c.apply(cluster_yaml(services, 4, replicas=2))
+    return c
+
+
+def run_dns(services: int = 100, seconds: float = 2.0) -> None:
+    """In-process ``Cluster.resolve`` (absolute names, and short names from a pod through its
+    search list), then the real server over UDP on loopback, one client, query after query."""
+    import dns.message
+    from k8snet.dns import serve
+    c = _dns_cluster(services)
+    names = [f"app-{i}.team-{i % 4}.svc.cluster.local" for i in range(services)]
+    emit("dns_inprocess", rate=rate(lambda i: c.resolve(names[i % services]), seconds), services=services)
+    client = next(p for p in c.store.items("Pod", "team-0"))
+    ref = f"team-0/{client['metadata']['name']}"
+    short = [f"app-{i}" for i in range(0, services, 4)]
+    emit("dns_inprocess_search", rate=rate(lambda i: c.resolve(short[i % len(short)], from_pod=ref), seconds))
+    server = serve(c, host="127.0.0.1", port=0)
+    try:
+        wires = [dns.message.make_query(n, "A", id=i % 65536).to_wire() for i, n in enumerate(names)]
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.settimeout(2.0)
+        addr = ("127.0.0.1", server.port)
+        lost = 0
+
+        def ask(i: int) -> None:
+            nonlocal lost
+            sock.sendto(wires[i % len(wires)], addr)
+            try:
+                sock.recv(4096)
+            except socket.timeout:
+                lost += 1
+        qps = rate(ask, seconds, batch=50)
+        sock.close()
+        emit("dns_server", rate=qps, lost=lost)
+    finally:
+        server.stop()
+
+
+def run_routing(rules: int = 2000, samples: int = 300) -> None:
+    """One routing decision among ``rules`` Ingress rules and among ``rules`` HTTPRoutes:
+    median of ``samples`` decisions for seeded random hosts that exist."""
+    from k8snet.routing import route_http, route_ingress
+    from .generate import httproute_objects, ingress_objects
+    rng = random.Random(0)
+    ings, classes = ingress_objects(rules)
+    picks = [rng.randrange(rules) for _ in range(samples)]
+
+    def timed(fn) -> list[float]:
+        out = []
+        for i in picks:
+            t0 = time.perf_counter()
+            fn(i)
+            out.append(time.perf_counter() - t0)
+        return out
+    ing = timed(lambda i: route_ingress(ings, classes, host=f"h{i}.example.com", path=f"/api{i % 5}/x"))
+    d = httproute_objects(rules)
+    lb = random.Random(1)
+    gw = timed(lambda i: route_http(d["gateways"], d["routes"], d["services"], [], d["namespaces"],
+                                    gateway="default/gw", port=80, host=f"r{i}.example.com", path=f"/v{i % 3}/x",
+                                    rng=lb, gateway_classes=d["gateway_classes"]))
+    emit("routing_ingress", median=statistics.median(ing), rules=rules)
+    emit("routing_httproute", median=statistics.median(gw), rules=rules)
