@@ -12,6 +12,8 @@ On a template change it creates a new ReplicaSet and moves replicas over:
 """
 from __future__ import annotations
 
+from ..apiserver.store import clone
+
 import math
 
 from .names import template_hash
@@ -42,10 +44,9 @@ def resolve_fenceposts(deploy: dict) -> tuple[int, int]:
 
 def new_replicaset(deploy: dict, pod_hash: str, replicas: int, revision: int) -> dict:
     """The ReplicaSet for the Deployment's current template."""
-    import copy
-    template = copy.deepcopy(deploy["spec"]["template"])
+    template = clone(deploy["spec"]["template"])
     template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = pod_hash
-    selector = copy.deepcopy(deploy["spec"]["selector"])
+    selector = clone(deploy["spec"]["selector"])
     selector.setdefault("matchLabels", {})["pod-template-hash"] = pod_hash
     meta = deploy["metadata"]
     surge, _ = resolve_fenceposts(deploy)

@@ -7,6 +7,8 @@ before running, not ready before ready, then the newest first).
 """
 from __future__ import annotations
 
+from ..apiserver.store import clone
+
 from .endpointslice import pod_is_ready
 
 __all__ = ["owned_by", "active", "reconcile", "pod_from_template", "status"]
@@ -61,8 +63,7 @@ def pod_from_template(owner: dict, name: str) -> dict:
         meta["generateName"] = owner["metadata"]["name"] + "-"
     if tmeta.get("annotations"):
         meta["annotations"] = dict(tmeta["annotations"])
-    import copy
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": copy.deepcopy(template.get("spec") or {}),
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": clone(template.get("spec") or {}),
             "status": {"phase": "Pending", "qosClass": "BestEffort"}}
 
 
