@@ -1,0 +1,433 @@
+"""The course's chapters in a real browser: Run All in JupyterLab, then use each live view.
+
+Each test opens one chapter on the session's JupyterLab (a copy of the repository), runs
+every cell from the Run menu, checks that no cell failed and that every widget rendered,
+then does what the chapter asks the learner to do with its live view and checks that the
+view answers the way the chapter's own logic says it must.  Screenshots of the views land
+in ``tests/browser/screenshots/`` (``chNN-*.png``) for a human to look at.
+
+Cells are found by a snippet of their source, so editing a chapter does not shift the tests.
+One test per chapter, its steps in a table: a pytest row per step would run the chapter again
+for each (about 10 s in the browser), so the rows are looped over, and each failure message
+names the notebook, the ``cells[i]`` index and the step.
+"""
+from __future__ import annotations
+
+import re
+
+from .chapter_helpers import (
+    as_records, assert_page_clean, assert_picture, assert_widgets_rendered, cell_index, highlighted_rows, output,
+    shoot_cell, table_rows, wait_for, wait_until,
+)
+
+
+def open_and_run(lab, path: str):
+    """Open ``path``, Run All; fail (naming notebook and cell) on any error output or any
+    widget output that did not draw its view."""
+    nb = lab.open(path)
+    nb.run_all()
+    nb.assert_no_errors()
+    assert assert_widgets_rendered(nb) >= 1, f"{path}: no widget output at all after Run All"
+    return nb
+
+
+def widget_cell(nb, needle: str):
+    """(index, output locator) of the cell that builds a view; asserts the view is on the page."""
+    index = cell_index(nb, needle)
+    out = output(nb, index)
+    view = out.locator(".widget-vbox").first
+    try:
+        view.wait_for(state="visible", timeout=15_000)
+    except Exception as exc:
+        raise AssertionError(f"{nb.path} cells[{index}]: the widget view did not render "
+                             f"(output: {out.inner_text()[:300]!r})") from exc
+    return index, out
+
+
+# --------------------------------------------------------------------------- chapter 01 --
+
+def test_ch01_pod_ips_view_replaces_deleted_pod_and_fails_node(lab):
+    """Chapter 01: deleting a pod brings a new pod with a new IP; a failed node turns NotReady.
+
+    Rules (the chapter's own text, from upstream): a ReplicaSet replaces a deleted pod with a
+    new one (new name, new IP from the node's ``spec.podCIDR``) — Concepts › Workloads ›
+    ReplicaSet "How a ReplicaSet works"; the node lifecycle controller marks a silent node
+    ``NotReady`` after ``--node-monitor-grace-period`` (50 s since 1.32) — Concepts ›
+    Architecture › Nodes "Node heartbeats".
+    """
+    nb = open_and_run(lab, "notebooks/01_pods_and_ips.ipynb")
+    assert_picture(nb, cell_index(nb, "resp.graph()"), "img")
+    index, view = widget_cell(nb, "PodIPsView(playground).widget()")
+    where = f"{nb.path} cells[{index}]"
+
+    pods_before = as_records(table_rows(view, "IP IN NODE RANGE"))
+    assert len(pods_before) == 4, f"{where}: expected the Deployment's 4 pods, got {pods_before}"
+    assert all(p["IP IN NODE RANGE"] == "yes" for p in pods_before), f"{where}: {pods_before}"
+    picture = view.locator(".widget-html svg").first
+    assert_picture(nb, index, ".widget-html svg")
+    shoot_cell(nb, index, "ch01-pods-before")
+
+    # Pick the last pod in the menu (a real choice, not the default) and delete it.
+    pod_menu = view.locator(".widget-dropdown select").first
+    victim = pod_menu.locator("option").last.inner_text().strip()
+    pod_menu.select_option(label=victim)
+    victim_ip = next(p["IP"] for p in pods_before if p["POD"] == victim)
+    svg_before = picture.inner_html()
+    view.locator("button", has_text="Delete pod").click()
+
+    def replaced():
+        pods = as_records(table_rows(view, "IP IN NODE RANGE"))
+        live = [p for p in pods if p["STATUS"] != "Terminating"]
+        return pods if len(live) == 4 and victim not in {p["POD"] for p in live} else None
+
+    pods_after = wait_for(replaced, f"{where}: the pods table to replace {victim} after 'Delete pod'")
+    new = [p for p in pods_after if p["POD"] not in {q["POD"] for q in pods_before}]
+    assert len(new) == 1, f"{where}: expected exactly one new pod, table is {pods_after}"
+    assert new[0]["IP"] not in {p["IP"] for p in pods_before}, (
+        f"{where}: the replacement {new[0]['POD']} reuses an old IP {new[0]['IP']}")
+    assert new[0]["IP IN NODE RANGE"] == "yes", f"{where}: {new[0]}"
+    ledger = as_records(table_rows(view, "FIRST SEEN"))
+    assert {"POD": victim, "IP": victim_ip} in [{"POD": r["POD"], "IP": r["IP"]} for r in ledger]
+    victim_now = next(r["NOW"] for r in ledger if r["POD"] == victim)
+    assert victim_now in ("gone", "Terminating"), f"{where}: ledger says {victim} is {victim_now}"
+    assert victim not in pod_menu.locator("option").all_inner_texts(), f"{where}: {victim} still offered"
+    assert f'pod "{victim}" deleted' in view.locator("pre").first.inner_text()
+    wait_for(lambda: picture.inner_html() != svg_before, f"{where}: the picture to redraw after the delete")
+    assert new[0]["POD"] in picture.text_content() or new[0]["IP"] in picture.text_content(), (
+        f"{where}: the redrawn picture does not show the new pod {new[0]['POD']}")
+    shoot_cell(nb, index, "ch01-pods-after-delete")
+
+    # Fail node-2, let 60 simulated seconds pass: past the 50 s grace period it is NotReady.
+    view.locator(".widget-dropdown select").nth(1).select_option(label="node-2")
+    view.locator("button", has_text="Fail node").click()
+    wait_for(lambda: "node-2 powered off" in view.locator("pre").first.inner_text(),
+             f"{where}: the log to report node-2 powered off")
+    view.locator("button", has_text="Wait 60 s").click()
+
+    def node2_status():
+        nodes = {r["NODE"]: r["STATUS"] for r in as_records(table_rows(view, "POD RANGE"))}
+        return nodes if nodes.get("node-2") == "NotReady" and nodes.get("node-1") == "Ready" else None
+
+    wait_for(node2_status, f"{where}: node-2 to read NotReady 60 s after it failed")
+    shoot_cell(nb, index, "ch01-pods-after-node-fail")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 06 --
+
+CLUSTER_DOMAIN = "cluster.local"
+
+
+def names_tried(name: str, namespace: str, answers_at: int | None) -> list[str]:
+    """The queries a pod's resolver sends for ``name`` with Kubernetes' resolv.conf.
+
+    resolv.conf(5) "ndots": a name with fewer than ``ndots`` (5) dots is tried with each
+    ``search`` domain first, then as written; the first answer stops the walk.  Kubernetes'
+    search list is ``<ns>.svc.<domain> svc.<domain> <domain>`` (Concepts › Services ›
+    DNS for Services and Pods, "Namespaces of Services").  ``answers_at``: the index of the
+    query that gets an answer (None: none does).
+    """
+    search = [f"{namespace}.svc.{CLUSTER_DOMAIN}", f"svc.{CLUSTER_DOMAIN}", CLUSTER_DOMAIN]
+    if name.endswith("."):
+        walk = [name]
+    elif name.count(".") >= 5:
+        walk = [f"{name}."] + [f"{name}.{s}." for s in search]
+    else:
+        walk = [f"{name}.{s}." for s in search] + [f"{name}."]
+    return walk if answers_at is None else walk[: answers_at + 1]
+
+
+def dns_view_rows(view) -> list[dict[str, str]]:
+    """The DNS view's table of names tried."""
+    return as_records(table_rows(view, "name asked"))
+
+
+# (what the learner does, name, from pod, index of the query that answers) — see names_tried.
+DNS_STEPS = [
+    ("type cart.shop", "cart.shop", "default/client", 1),
+    ("pick shop/client", "cart.shop", "shop/client", 1),
+    ("type web from shop", "web", "shop/client", None),
+    ("type the absolute name", "web.default.svc.cluster.local.", "shop/client", 0),
+]
+
+
+def test_ch06_dns_view_lists_the_names_tried(lab):
+    """Chapter 06: the DNS view lists exactly the names the pod's resolver tries, in order."""
+    nb = open_and_run(lab, "notebooks/06_dns.ipynb")
+    assert_picture(nb, cell_index(nb, 'resp = cluster.request("http://web"'), "img")
+    index, view = widget_cell(nb, "DNSLookupView(cluster")
+    where = f"{nb.path} cells[{index}]"
+
+    # As built: google.com from default/client costs four queries, the last one answers.
+    rows = dns_view_rows(view)
+    assert [r["name asked"] for r in rows] == names_tried("google.com", "default", 3), f"{where}: {rows}"
+    assert [r["CoreDNS says"] for r in rows] == ["NXDOMAIN"] * 3 + ["NOERROR"], f"{where}: {rows}"
+    assert rows[-1]["answer"] == "142.250.74.46", f"{where}: {rows}"
+    shoot_cell(nb, index, "ch06-dns-google")
+
+    # The chapter prints the same lookup as text a few cells later: the view must agree.
+    summary = nb.cell(cell_index(nb, 'view.summary("cart.shop"')).locator(".jp-OutputArea").inner_text()
+    cart_ip = re.search(r"=> A (\S+)", summary)
+    assert cart_ip, f"{nb.path}: the summary cell printed no answer: {summary!r}"
+
+    name_box = view.locator(".widget-text input").first
+    pod_menu = view.locator(".widget-dropdown select").first
+    for step, name, pod, answers_at in DNS_STEPS:
+        if name_box.input_value() != name:
+            name_box.fill(name)
+            name_box.press("Enter")
+        if pod_menu.input_value() != pod:
+            pod_menu.select_option(label=pod)
+        expected = names_tried(name, pod.split("/")[0], answers_at)
+
+        def settled():
+            head = view.locator(".widget-html-content > div").first.inner_text()
+            rows = dns_view_rows(view)
+            ok = f"{name} from {pod}" in head and [r["name asked"] for r in rows] == expected
+            return rows if ok else None
+
+        rows = wait_for(settled, f"{where}: after '{step}', the view to list {expected}")
+        codes = [r["CoreDNS says"] for r in rows]
+        if answers_at is None:
+            assert set(codes) == {"NXDOMAIN"}, f"{where} ({step}): {rows}"
+        else:
+            assert codes[-1] == "NOERROR" and set(codes[:-1]) <= {"NXDOMAIN"}, f"{where} ({step}): {rows}"
+        if name.startswith("cart"):
+            assert rows[-1]["answer"] == cart_ip.group(1), f"{where} ({step}): {rows} vs summary {summary!r}"
+    shoot_cell(nb, index, "ch06-dns-after")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 07 --
+
+# (URL typed, the rule row that must light up as (Ingress, host, path), status in the outcome).
+# Rules: Concepts › Services › Ingress "Examples" (longest Prefix by path element, Exact wins),
+# "Hostname wildcards" (one DNS label), "Default backend"; ingress-nginx docs "TLS/HTTPS ›
+# Server-side HTTPS enforcement through redirect" (308 when the host has TLS).
+INGRESS_STEPS = [
+    ("https://shop.example.com/api/orders", ("default/shop", "shop.example.com", "/api"), "HTTP 200"),
+    ("https://shop.example.com/apiary", ("default/shop", "shop.example.com", "/"), "HTTP 200"),
+    ("http://shop.example.com/cart", ("default/shop", "shop.example.com", "/"), "HTTP 308"),
+    ("http://alice.blog.example.com/x", ("default/blog", "*.blog.example.com", "/"), "HTTP 200"),
+    ("http://nowhere.example.org/", ("default/fallback", "*", "(defaultBackend)"), "HTTP 200"),
+    ("http://api.example.com/shop-api/orders", ("default/rewrite", "api.example.com", "/shop-api(/|$)(.*)"),
+     "HTTP 200"),
+]
+
+
+def test_ch07_ingress_view_highlights_the_rule_for_the_url(lab):
+    """Chapter 07: the rule that serves the typed URL is the one (and only one) highlighted."""
+    nb = open_and_run(lab, "notebooks/07_ingress.ipynb")
+    assert_picture(nb, cell_index(nb, '"https://shop.example.com/api/orders", from_internet=True).graph()'), "img")
+    index, view = widget_cell(nb, "IngressRouteView(cluster")
+    where = f"{nb.path} cells[{index}]"
+    url_box = view.locator(".widget-text input").first
+    for n, (url, rule, status) in enumerate(INGRESS_STEPS):
+        if n:
+            url_box.fill(url)
+            url_box.press("Enter")
+
+        def seen():
+            return highlighted_rows(view, "pathType"), view.locator(".widget-html b").first.inner_text()
+
+        def lit():
+            rows, outcome = seen()
+            return (rows, outcome) if [r[:3] for r in rows] == [list(rule)] and outcome.startswith(status) else None
+
+        wait_for(lit, f"{where}: after typing {url}, only the row {rule} lit and {status}",
+                 show=lambda: f"highlighted rows and outcome: {seen()}")
+        if n == 0:
+            shoot_cell(nb, index, "ch07-ingress-api")
+    shoot_cell(nb, index, "ch07-ingress-rewrite")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 02 --
+
+def text_box(view, label: str):
+    """The input of the Text widget whose description is ``label``."""
+    box = view.locator(".widget-text", has=view.page.locator("label", has_text=re.compile(f"^{re.escape(label)}$")))
+    return box.locator("input").first
+
+
+def selector_table(view) -> list[list[str]]:
+    """The "Which pods match?" rows: POD, LABELS, IP, typed selector matches, Service matches."""
+    return table_rows(view, "LABELS")[1:]
+
+
+def test_ch02_selector_view_endpoints_follow_labels_and_selector(lab):
+    """Chapter 02: the Service's endpoints and traffic follow its selector and the pods' labels.
+
+    Rules: a Service's ``spec.selector`` is an equality-only map, ANDed (Concepts › Overview ›
+    Labels and Selectors, "Set-based requirement": Services support only equality-based);
+    the EndpointSlice controller lists exactly the selected ready pods (Concepts › Services ›
+    EndpointSlices); set-based text still selects pods for ``kubectl get -l``.
+    """
+    nb = open_and_run(lab, "notebooks/02_services_selectors_endpoints.ipynb")
+    assert_picture(nb, cell_index(nb, "cluster.graph()"), "img")
+    index, view = widget_cell(nb, "SelectorView().widget()")
+    where = f"{nb.path} cells[{index}]"
+    areas = view.locator(".widget-html pre")   # status, endpoints, traffic
+    ips = {r[0]: r[2] for r in selector_table(view)}
+    assert sorted(ips) == ["api-1", "web-1", "web-2", "web-3"] and all(ips.values()), f"{where}: {ips}"
+    shoot_cell(nb, index, "ch02-selectors-before")
+
+    def settled(svc_pods: set[str], typed_pods: set[str]):
+        rows = selector_table(view)
+        typed = {r[0] for r in rows if r[3] == "yes"}
+        svc = {r[0] for r in rows if r[4] == "yes"}
+        slices = areas.nth(1).inner_text()
+        traffic = areas.nth(2).inner_text()
+        answered = set(re.findall(r"^\s+(\S+): \d+ answer", traffic, re.M))
+        ok = (svc == svc_pods and typed == typed_pods and answered == svc_pods
+              and all(ips[p] in slices for p in svc_pods))
+        return (rows, slices, traffic) if ok else None
+
+    steps = [  # (what the learner types, in which box, pods the Service selects, pods `-l` selects)
+        ("app=web,track=canary", "selector", {"web-3"}, {"web-3"}),
+        ("track in (stable,canary)", "selector", {"web-3"}, {"web-1", "web-2", "web-3", "api-1"}),
+        ("app=web,tier=backend,track=canary", "api-1", {"web-3", "api-1"}, {"web-1", "web-2", "web-3", "api-1"}),
+    ]
+    for text, box, svc_pods, typed_pods in steps:
+        field = text_box(view, box)
+        field.fill(text)
+        field.press("Enter")
+        wait_for(lambda: settled(svc_pods, typed_pods),
+                 f"{where}: after typing {text!r} into {box!r}, svc/shop to select {sorted(svc_pods)}",
+                 show=lambda: (selector_table(view), areas.nth(1).inner_text(), areas.nth(2).inner_text()))
+        if "in (" in text:   # set-based: the Service keeps its selector, and the view says why
+            assert "set-based" in areas.nth(0).inner_text(), f"{where}: {areas.nth(0).inner_text()!r}"
+    shoot_cell(nb, index, "ch02-selectors-after")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 05 --
+
+def histogram(view) -> dict[str, int]:
+    """The load-balancing view's bars as ``{pod: requests}``."""
+    rows = view.locator(".widget-html table").first.evaluate(
+        "t => Array.from(t.rows).map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+    return {r[0]: int(r[2].split()[0]) for r in rows}
+
+
+def test_ch05_load_balancing_view_follows_mode_replicas_and_affinity(lab):
+    """Chapter 05: the histogram follows the replicas slider, the mode and session affinity.
+
+    Rules: IPVS ``rr`` hands connections out in turn (ipvsadm(8), "-s rr"); with
+    ``sessionAffinity: ClientIP`` every connection from one client IP goes to one pod
+    (Reference › Networking › Virtual IPs and Service Proxies, "Session affinity").
+    """
+    nb = open_and_run(lab, "notebooks/05_kube_proxy.ipynb")
+    index, view = widget_cell(nb, "LoadBalancingView().widget()")
+    where = f"{nb.path} cells[{index}]"
+    bars = histogram(view)
+    assert len(bars) == 3 and sum(bars.values()) == 60, f"{where}: as built, 3 pods share 60: {bars}"
+    shoot_cell(nb, index, "ch05-lb-before")
+
+    sliders = view.locator(".widget-slider")
+    handle = sliders.first.locator(".noUi-handle").first      # replicas 3 -> 5
+    handle.focus()
+    handle.press("ArrowRight")
+    handle.press("ArrowRight")
+    wait_until(lambda: histogram(view), lambda b: len(b) == 5 and sum(b.values()) == 60,
+               f"{where}: 5 bars sharing 60 requests after moving replicas to 5")
+    rules = view.locator(".widget-html pre").first.inner_text()
+    assert len([l for l in rules.splitlines() if l.startswith("-A KUBE-SVC-")]) == 5, f"{where}: {rules}"
+
+    view.locator(".widget-dropdown select").first.select_option(label="ipvs (rr)")
+    wait_until(lambda: histogram(view), lambda b: sorted(b.values()) == [12] * 5,
+               f"{where}: IPVS rr to give each of 5 pods exactly 12 of 60")
+    assert "rr" in view.locator(".widget-html pre").first.inner_text(), f"{where}: no ipvsadm rr line"
+    shoot_cell(nb, index, "ch05-lb-ipvs-rr")
+
+    view.locator(".widget-toggle-buttons button", has_text="ClientIP").click()
+    wait_until(lambda: histogram(view), lambda b: sorted(b.values()) == [0, 0, 0, 0, 60],
+               f"{where}: ClientIP affinity to send one client's 60 requests to one pod")
+    shoot_cell(nb, index, "ch05-lb-affinity")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 08 --
+
+def canary_counts(view) -> dict[str, tuple[str, int]]:
+    """The canary view's table as ``{backend: (weight, requests)}``."""
+    return {r["backend"]: (r["weight"], int(r["requests"])) for r in as_records(table_rows(view, "backend"))}
+
+
+def test_ch08_canary_view_splits_by_weight(lab):
+    """Chapter 08: the HTTPRoute's weights decide the split; weight 0 gets no requests.
+
+    Rule: Gateway API ``HTTPBackendRef.weight`` — "proportional to the sum of all weights
+    ... If weight is 0, no traffic should be forwarded to this entry" (gateway-api
+    apis/v1/shared_types.go, BackendRef.Weight).
+    """
+    nb = open_and_run(lab, "notebooks/08_gateway_api.ipynb")
+    assert_picture(nb, cell_index(nb, '"http://store.example.com/checkout", from_internet=True).graph()'), "img")
+    index, view = widget_cell(nb, "canary.widget()")
+    where = f"{nb.path} cells[{index}]"
+    stable, canary = "store/store-v1:8080", "store/store-v2:8080"
+    first = canary_counts(view)
+    assert first[stable][0] == "90" and first[canary][0] == "10", f"{where}: {first}"
+    assert sum(n for _, n in first.values()) == 100, f"{where}: {first}"
+    shoot_cell(nb, index, "ch08-canary-before")
+
+    view.locator(".widget-dropdown select").first.select_option(label="20")
+    wait_until(lambda: canary_counts(view), lambda c: sum(n for _, n in c.values()) == 20,
+               f"{where}: 20 requests after picking 20")
+
+    handle = view.locator(".widget-slider .noUi-handle").first   # 10% -> 0%
+    handle.focus()
+    handle.press("ArrowLeft")
+    handle.press("ArrowLeft")
+    wait_until(lambda: canary_counts(view), lambda c: c[canary] == ("0", 0) and c[stable] == ("100", 20),
+               f"{where}: canary weight 0 to get no requests")
+    for _ in range(10):                                           # 0% -> 50%
+        handle.press("ArrowRight")
+    wait_until(lambda: canary_counts(view),
+               lambda c: c[canary][0] == "50" and c[canary][1] > 0 and c[stable][1] > 0,
+               f"{where}: a 50/50 split to reach both backends")
+    nb.assert_text(".widget-slider .widget-readout", "50")
+    shoot_cell(nb, index, "ch08-canary-50")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 09 --
+
+def policy_matrix(view) -> dict[tuple[str, str], str]:
+    """The connectivity matrix as ``{(from, to): "." or "X"}``."""
+    rows = table_rows(view, "from \\ to")
+    header, *body = rows
+    return {(r[0], dst): mark for r in body for dst, mark in zip(header[1:], r[1:])}
+
+
+# (checkbox clicked, {(from, to): mark} that must hold after it).  Rules: Concepts › Services ›
+# Network Policies — a pod selected by any policy is isolated for ingress and admits only what
+# some policy allows; a podSelector in `from` without namespaceSelector means the policy's own
+# namespace; `namespaceSelector: {}` means every namespace.  Self-connections always pass.
+POLICY_STEPS = [
+    (None, {("shop/web", "shop/api"): "X", ("other/intruder", "shop/api"): "X",
+            ("shop/api", "other/intruder"): ".", ("shop/api", "shop/api"): "."}),
+    ("api-from-web", {("shop/web", "shop/api"): ".", ("other/intruder", "shop/api"): "X",
+                      ("shop/client", "shop/api"): "X", ("shop/api", "shop/web"): "X"}),
+    ("api-from-any-namespace", {("other/intruder", "shop/api"): ".", ("shop/client", "shop/api"): ".",
+                                ("shop/api", "shop/web"): "X"}),
+    ("deny-all", {("shop/api", "shop/web"): ".", ("other/intruder", "shop/client"): "."}),
+]
+
+
+def test_ch09_policy_toggles_redraw_the_matrix(lab):
+    """Chapter 09: ticking a policy changes exactly the cells the NetworkPolicy rules say."""
+    nb = open_and_run(lab, "notebooks/09_networkpolicy.ipynb")
+    assert_picture(nb, cell_index(nb, 'm.to_graph(denied="omit")'), "img")
+    index, view = widget_cell(nb, "toggles.widget()")
+    where = f"{nb.path} cells[{index}]"
+    assert_picture(nb, index, ".widget-html svg")
+    for box, expected in POLICY_STEPS:
+        if box is not None:
+            view.locator(".widget-checkbox", has_text=box).locator("input").click()
+        wait_until(lambda: policy_matrix(view), lambda m: all(m.get(k) == v for k, v in expected.items()),
+                   f"{where}: after clicking {box!r}, the cells {expected}")
+        if box == "api-from-web":
+            shoot_cell(nb, index, "ch09-netpol-api-from-web")
+    shoot_cell(nb, index, "ch09-netpol-after")
+    assert_page_clean(nb)
