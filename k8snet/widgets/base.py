@@ -7,9 +7,11 @@ from typing import Any, Callable
 __all__ = ["View", "svg_html", "pre", "table_html"]
 
 
-def pre(text: str) -> str:
-    """Monospaced text as HTML (kubectl output, iptables rules, hops)."""
-    return ('<pre style="font-size:12px;line-height:1.35;margin:4px 0;white-space:pre;overflow-x:auto">'
+def pre(text: str, *, wrap: bool = False) -> str:
+    """Monospaced text as HTML: tables (kubectl output, iptables rules) keep their columns and
+    scroll; prose (``wrap=True``: explanations, reasons) wraps at the output's width."""
+    space = "pre-wrap;overflow-wrap:anywhere" if wrap else "pre;overflow-x:auto"
+    return (f'<pre style="font-size:12px;line-height:1.35;margin:4px 0;white-space:{space}">'
             + html.escape(text) + "</pre>")
 
 

@@ -139,7 +139,7 @@ class IngressRouteView(View):
                                               for c in row) + "</tr>"
         note = "" if match else "<div><i>no rule matched: the controller's default backend answers</i></div>"
         return {"main": (f'<table style="border-collapse:collapse;font-size:13px"><tr>{head}</tr>{body}</table>'
-                         f"{note}<div><b>{html.escape(outcome)}</b></div>{pre(why)}")}
+                         f"{note}<div><b>{html.escape(outcome)}</b></div>{pre(why, wrap=True)}")}
 
     def __repr__(self) -> str:
         return f"<IngressRouteView url={self.url!r}>"

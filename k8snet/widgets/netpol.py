@@ -105,7 +105,7 @@ class PolicyToggles(View):
         title = (f"<b>TCP/{self.port}, CNI {html.escape(self.cluster.cni)}</b> — policies on: "
                  f"{html.escape(', '.join(on) or 'none (every pod can reach every pod)')}")
         blocked = self.reasons(m)
-        reasons = pre("\n".join(blocked) if blocked else "nothing is blocked")
+        reasons = pre("\n".join(blocked) if blocked else "nothing is blocked", wrap=True)
         picture = svg_html(m.to_graph(self.port, denied="omit")) if self.show_graph else ""
         return {"matrix": title + matrix_html(m, self.port), "reasons": reasons, "graph": picture}
 

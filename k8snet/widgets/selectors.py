@@ -181,7 +181,7 @@ class SelectorView(View):
             traffic = "curl http://shop/ from client, 6 times:\n" + "\n".join(
                 f"  {n}: {c} answer(s)" for n, c in sorted(answered.items()))
         return {
-            "status": pre("\n".join(notes) or f"svc/shop selects {shown}"),
+            "status": pre("\n".join(notes) or f"svc/shop selects {shown}", wrap=True),
             "match": "<b>Which pods match?</b>" + table_html(
                 ["POD", "LABELS", "IP", f"-l {html.escape(self.selector)}", f"svc/shop ({shown})"], self.match_rows()),
             "endpoints": pre("$ kubectl get endpointslices -l kubernetes.io/service-name=shop\n"
