@@ -335,9 +335,30 @@ def _label(cluster, args, flags, after) -> str:
 
 def _rollout(cluster, args, flags, after) -> str:
     from .execs import rollout_status
-    if not args or args[0] != "status":
-        raise UsageError("error: only 'kubectl rollout status' is simulated")
-    return rollout_status(cluster, _targets(args[1:]), _namespace(cluster, flags))
+    if args[:1] == ["status"]:
+        return rollout_status(cluster, _targets(args[1:]), _namespace(cluster, flags))
+    if args[:1] == ["restart"]:
+        return _rollout_restart(cluster, _targets(args[1:]), _namespace(cluster, flags))
+    raise UsageError("error: 'kubectl rollout' simulates: status, restart")
+
+
+def _rollout_restart(cluster, targets, namespace: str) -> str:
+    """``kubectl rollout restart``: stamp the pod template with
+    ``kubectl.kubernetes.io/restartedAt`` (polymorphichelpers/objectrestarter.go), so the
+    controller rolls out new pods as for any template change."""
+    from .. import clock
+    out = []
+    for res, names in targets:
+        if res.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
+            raise UsageError(f'error: restarting is not supported for {res.plural}')
+        for n in names:
+            obj = cluster.get(res.plural, n, namespace)
+            meta = obj["spec"]["template"].setdefault("metadata", {})
+            meta.setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = clock.rfc3339(cluster.now)
+            cluster.api.update(obj)
+            cluster.controllers.run()
+            out.append(f"{res.ref_name}/{n} restarted\n")
+    return "".join(out)
 
 
 def _exec(cluster, args, flags, after) -> str:

@@ -141,3 +141,22 @@ def test_rollout_status_prints_progress_until_done():
         'deployment "web" successfully rolled out\n')
     assert all(is_ready(p) for p in live_pods(c, prefix="web-"))
     assert c.kubectl("rollout status deployment/web") == 'deployment "web" successfully rolled out\n'
+
+
+def test_rollout_restart_replaces_every_pod():
+    """kubectl polymorphichelpers/objectrestarter.go: `rollout restart` sets the template
+    annotation kubectl.kubernetes.io/restartedAt; the Deployment controller then rolls out a
+    new ReplicaSet (deployment_controller.go: a template change means a new pod-template-hash)."""
+    from k8snet import Cluster
+    c = Cluster(seed=5)
+    c.apply(deployment(replicas=2))
+    before = {p["metadata"]["name"] for p in c.list("pods")}
+    c.advance(30)
+    assert c.kubectl("rollout restart deployment/web") == "deployment.apps/web restarted\n"
+    out = c.kubectl("rollout status deployment/web")
+    assert out.endswith('deployment "web" successfully rolled out\n')
+    after = {p["metadata"]["name"] for p in c.list("pods") if not p["metadata"].get("deletionTimestamp")}
+    assert len(after) == 2 and not (after & before)
+    tmpl = c.get("deploy", "web")["spec"]["template"]["metadata"]["annotations"]
+    assert tmpl["kubectl.kubernetes.io/restartedAt"] == "2025-01-01T00:00:30Z"
+    assert len(c.list("rs")) == 2  # the old ReplicaSet is kept at 0 (revisionHistoryLimit)
