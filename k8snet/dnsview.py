@@ -8,13 +8,13 @@ the controller or Gateway that serves it, plus AWS load-balancer hostnames.
 from __future__ import annotations
 
 from . import dns
+from .errors import NotFoundError, UsageError
 
 __all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "pod_env", "nslookup", "resolve"]
 
 
 def pod_ref(cluster, ref: str) -> dict:
     """The Pod for ``"ns/name"`` (or ``"name"`` in default), or a clear error."""
-    from .errors import NotFoundError, UsageError
     if not isinstance(ref, str) or not ref:
         raise UsageError(f"from_pod={ref!r}: give the pod as 'namespace/name'")
     ns, _, name = ref.rpartition("/")
@@ -71,29 +71,59 @@ def _first_address(ingress: list[dict], hosts: dict[str, str]) -> str | None:
     return None
 
 
-def zone(cluster):
-    """The CoreDNS zone for the cluster's current objects (cached per store version)."""
-    version = (cluster.store.version, len(cluster.external_hosts))
-    cached = getattr(cluster, "_zone_cache", None)
-    if cached is not None and cached[0] == version:
-        return cached[1]
+class _Cache:
+    """What the cluster's DNS derives from one state of its objects: the Zone, and each
+    pod's resolv.conf (by ``"ns/name"``).  Any write bumps ``store.version`` and
+    ``add_external_host`` changes the host list, so a cache for another ``key`` is stale."""
+
+    __slots__ = ("key", "zone", "resolv_confs")
+
+    def __init__(self, key: tuple, zone: dns.Zone):
+        self.key, self.zone = key, zone
+        self.resolv_confs: dict[str, dns.ResolvConf] = {}
+
+
+def _cache(cluster) -> _Cache:
+    # The declared hosts are part of the key itself (a handful of items): replacing one
+    # host's address must rebuild the upstream resolver too.
+    key = (cluster.store.version, tuple(cluster.external_hosts.items()))
+    cached = getattr(cluster, "_dns_cache", None)
+    if cached is not None and cached.key == key:
+        return cached
     external = {**published_hosts(cluster), **cluster.external_hosts}
     z = dns.Zone.from_objects(services=list(cluster.store.items("Service")),
                               endpointslices=list(cluster.store.items("EndpointSlice")),
                               pods=list(cluster.store.items("Pod")),
                               namespaces=list(cluster.store.items("Namespace")),
                               external_hosts=external)
-    cluster._zone_cache = (version, z)
-    return z
+    cluster._dns_cache = _Cache(key, z)
+    return cluster._dns_cache
+
+
+def zone(cluster):
+    """The CoreDNS zone for the cluster's current objects (cached per store version)."""
+    return _cache(cluster).zone
+
+
+def _pod_resolv_conf(cache: _Cache, cluster, ref: str) -> dns.ResolvConf:
+    """The kubelet's resolv.conf for the pod ``ref``, worked out once per cluster state."""
+    conf = cache.resolv_confs.get(ref) if isinstance(ref, str) else None
+    if conf is None:  # pod_ref raises the user's error for a bad or missing ref
+        z = cache.zone
+        conf = dns.pod_resolv_conf(pod_ref(cluster, ref), z.cluster_domain, (z.dns_service_ip,))
+        cache.resolv_confs[ref] = conf
+    return conf
 
 
 def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
     """``Cluster.resolve``: the answer CoreDNS gives, through the pod's search list."""
-    from .errors import UsageError
     if not isinstance(name, str) or not name.strip(".").strip():
         raise UsageError(f"resolve({name!r}): give a DNS name such as 'web' or 'web.default.svc.cluster.local'")
-    pod = pod_ref(cluster, from_pod) if from_pod is not None else None
-    return dns.resolve(zone(cluster), name, qtype=qtype.upper(), pod=pod, rng=cluster.dns_rng)
+    cache = _cache(cluster)
+    if from_pod is None:
+        return dns.resolve(cache.zone, name, qtype=qtype, rng=cluster.dns_rng)
+    conf = _pod_resolv_conf(cache, cluster, from_pod)
+    return dns.resolve_with(cache.zone, name, conf, qtype=qtype, rng=cluster.dns_rng)
 
 
 def resolv_conf(cluster, ref: str) -> str:

@@ -20,11 +20,11 @@ from __future__ import annotations
 from .envvars import service_env, service_env_map
 from .nslookup import NslookupOutput, nslookup
 from .records import Zone
-from .resolvconf import NODE_RESOLV_CONF, ResolvConf, pod_resolv_conf, resolve
+from .resolvconf import NODE_RESOLV_CONF, ResolvConf, pod_resolv_conf, resolve, resolve_with
 from .reverse import reverse_name
 from .server import DNSServer, serve
 from .types import DNSResult, Record, Reply
 
-__all__ = ["serve", "DNSServer", "Zone", "resolve", "pod_resolv_conf", "ResolvConf",
+__all__ = ["serve", "DNSServer", "Zone", "resolve", "resolve_with", "pod_resolv_conf", "ResolvConf",
            "NODE_RESOLV_CONF", "nslookup", "NslookupOutput", "service_env", "service_env_map",
            "reverse_name", "DNSResult", "Record", "Reply"]

@@ -51,6 +51,8 @@ def shuffle_reply(reply: Reply, rng: random.Random | None) -> Reply:
     """The reply as a client sees it after ``loadbalance`` (only NOERROR is touched)."""
     if rng is None or reply.rcode != "NOERROR" or reply.qtype in ("AXFR", "IXFR"):
         return reply
+    if len(reply.answer) <= 1 and len(reply.authority) <= 1 and len(reply.additional) <= 1:
+        return reply  # nothing to reorder, and round_robin would draw nothing either
     return Reply(qname=reply.qname, qtype=reply.qtype, rcode=reply.rcode,
                  answer=round_robin(reply.answer, rng),
                  authority=round_robin(reply.authority, rng),

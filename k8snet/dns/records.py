@@ -50,6 +50,7 @@ DNS_SCHEMA_VERSION = "1.1.0"
 DEFAULT_TTL = 30
 NAME_ERROR = "NXDOMAIN"
 _MAX_CNAME_CHAIN = 10  # backend_lookup.go maxCnameChainLength
+_MAX_CACHED_REPLIES = 10_000  # bounds Zone's reply cache (a loop over random names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,10 @@ class Zone:
             self._endpoints.setdefault(ep.index.lower(), []).append(ep)
         self._namespaces = {n.lower() for n in namespaces}
         self._pod_ips = dict(pod_ips or {})  # podIP -> namespaces of running pods with it
+        # (qname, qtype) -> the reply before loadbalance.  A Zone never changes once built
+        # (the cluster builds a new one after any write), so this only saves work; it is not
+        # CoreDNS's `cache 30`, which kubeadm's Corefile disables for cluster.local.
+        self._replies: dict[tuple[str, str], Reply] = {}
 
     @classmethod
     def from_objects(cls, services: Iterable[Mapping] = (), endpointslices: Iterable[Mapping] = (),
@@ -150,13 +155,23 @@ class Zone:
 
     def query(self, qname: str, qtype: str = "A", rng: random.Random | None = None) -> Reply:
         """Answer one question as kubeadm's CoreDNS does (``qtype`` like ``"A"``, ``"SRV"``)."""
+        reply = self._replies.get((qname, qtype))
+        if reply is None:
+            if len(self._replies) >= _MAX_CACHED_REPLIES:  # many distinct names: start afresh
+                self._replies.clear()
+            reply = self._replies[qname, qtype] = self._lookup(qname, qtype)
+        # The shuffle is drawn on every query, cached or not: same seed, same order.
+        return shuffle_reply(reply, rng)
+
+    def _lookup(self, qname: str, qtype: str) -> Reply:
+        """The reply in the order the plugins produce it (before ``loadbalance``)."""
         owner, qtype = _fqdn(qname), qtype.upper()
         name = owner.lower()
         zone = max((z for z in self.zones if _is_subdomain(name, z)), key=len, default=None)
         reply = self._serve(owner, name, zone, qtype) if zone else None
         if reply is None:  # not our zone, or fallthrough: `forward . /etc/resolv.conf`
             reply = self.upstream.query(owner, qtype)
-        return shuffle_reply(reply, rng)
+        return reply
 
     def answer(self, qname: str, qtype: str = "A",
                rng: random.Random | None = None) -> tuple[str, list[Record]]:

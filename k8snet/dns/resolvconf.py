@@ -37,7 +37,8 @@ from typing import Callable, Mapping
 
 from .types import DNSResult, Reply
 
-__all__ = ["ResolvConf", "NODE_RESOLV_CONF", "CLUSTER_DNS_IP", "pod_resolv_conf", "resolve", "res_search",
+__all__ = ["ResolvConf", "NODE_RESOLV_CONF", "CLUSTER_DNS_IP", "pod_resolv_conf", "resolve", "resolve_with",
+           "res_search",
            "MAX_DNS_NAMESERVERS", "MAX_DNS_SEARCH_PATHS", "MAX_DNS_SEARCH_LIST_CHARS"]
 
 #: The ClusterIP of kube-system/kube-dns (kubelet's --cluster-dns on kubeadm clusters).
@@ -215,8 +216,15 @@ def resolve(zone, name: str, qtype: str = "A", pod: Mapping | None = None,
     qtype = qtype.upper()
     if pod is None:
         fqdn = _absolute(name)
-        return DNSResult.from_reply(zone.query(fqdn, qtype, rng), [fqdn])
+        return DNSResult.from_reply(zone.query(fqdn, qtype, rng), (fqdn,))
     conf = pod_resolv_conf(pod, zone.cluster_domain, (zone.dns_service_ip,), node_resolv_conf)
+    return resolve_with(zone, name, conf, qtype, rng)
+
+
+def resolve_with(zone, name: str, conf: ResolvConf, qtype: str = "A",
+                 rng: random.Random | None = None) -> DNSResult:
+    """``resolve`` for a pod whose resolv.conf (``pod_resolv_conf``) is already known."""
+    qtype = qtype.upper()
     if not conf.nameservers:
         fqdn = _absolute(name)
         return DNSResult(rcode="SERVFAIL", qname=fqdn, qtype=qtype, queried=(fqdn,),

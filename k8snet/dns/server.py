@@ -35,7 +35,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
-__all__ = ["DNSServer", "serve", "handle_wire"]
+__all__ = ["DNSServer", "serve", "handle_wire", "WireCache"]
 
 _HEADER = struct.Struct("!HHHHHH")
 
@@ -56,18 +56,18 @@ def _add(message: dns.message.Message, section, records) -> None:
         rrset.add(rdata, record.ttl)
 
 
-def _answer(query: dns.message.Message, resolve, lock: threading.Lock) -> dns.message.Message:
+def _response(query: dns.message.Message, result) -> dns.message.Message:
+    """The reply message for ``result`` (a DNSResult; ``None`` when resolving raised)."""
     question = query.question[0]
     # request.SizeAndDo: the reply's OPT advertises the client's own buffer size.
     payload = max(512, query.payload) if query.edns >= 0 else 1232
     response = dns.message.make_response(query, our_payload=payload)
-    qtype = dns.rdatatype.to_text(question.rdtype)
     try:
         if question.rdclass != dns.rdataclass.IN:
             response.set_rcode(dns.rcode.REFUSED)
             return response
-        with lock:  # the simulated cluster is not thread-safe; one question at a time
-            result = resolve(question.name.to_text(), qtype=qtype)
+        if result is None:
+            raise RuntimeError("resolving failed")
         response.set_rcode(dns.rcode.from_text(result.rcode))
         if result.authoritative:
             response.flags |= dns.flags.AA
@@ -82,13 +82,59 @@ def _answer(query: dns.message.Message, resolve, lock: threading.Lock) -> dns.me
     return response
 
 
+def _render(query: dns.message.Message, result, max_size: int | None) -> bytes:
+    """The reply's wire format, truncated (TC) when it does not fit ``max_size``."""
+    response = _response(query, result)
+    if max_size is not None:
+        max_size = max(max_size, query.payload if query.edns >= 0 else 512)
+    # want_shuffle=False: the records go out in loadbalance's (seeded) order, as CoreDNS
+    # writes msg.Answer; dnspython would otherwise reshuffle each RRset with the global,
+    # unseeded `random` and the same seed would not give the same dig output.
+    try:
+        return response.to_wire(max_size=max_size or 65535, want_shuffle=False)
+    except dns.exception.TooBig:
+        response.answer, response.authority, response.additional = [], [], []
+        response.flags |= dns.flags.TC
+        return response.to_wire(want_shuffle=False)
+
+
+class WireCache:
+    """Saves dnspython's work for questions asked again; every answer is still resolved.
+
+    dnspython takes a few hundred microseconds to read a query and write a reply, far
+    longer than resolving.  Both steps are pure functions, so the server remembers them:
+
+    * ``questions``: the query's bytes after its 2-byte ID -> the parsed query, with its
+      name and type as ``resolve`` takes them;
+    * ``replies``: those bytes, the UDP limit and the ``DNSResult`` (frozen, compared by
+      value) -> the reply's wire format, whose first two bytes are then the query's ID.
+
+    ``resolve`` still runs for every query, so the loadbalance shuffle draws from the
+    cluster's generator exactly as often as without the cache.  Each map is emptied when
+    it reaches ``limit`` entries."""
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self.questions: dict[bytes, tuple[dns.message.Message, str, str]] = {}
+        self.replies: dict[tuple, bytes] = {}
+
+    def remember(self, table: dict, key, value):
+        """Store ``value`` under ``key`` in ``table`` (one of the two maps) and return it."""
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = value
+        return value
+
+
 def handle_wire(wire: bytes, resolve, lock: threading.Lock | None = None,
-                max_size: int | None = 512) -> bytes | None:
+                max_size: int | None = 512, cache: WireCache | None = None) -> bytes | None:
     """One query in wire format -> the reply's wire format, or None to drop it.
 
     ``max_size`` is the UDP limit (None over TCP); a query with EDNS raises it to the
-    size the client advertised."""
+    size the client advertised.  ``cache`` (a ``WireCache``) skips re-parsing and
+    re-rendering repeated questions; the replies are byte for byte the same."""
     lock = lock or threading.Lock()
+    cache = cache if cache is not None else WireCache()
     if len(wire) < _HEADER.size:
         return None
     flags = _HEADER.unpack_from(wire)[1]
@@ -96,27 +142,41 @@ def handle_wire(wire: bytes, resolve, lock: threading.Lock | None = None,
         return None
     if dns.opcode.from_flags(flags) != dns.opcode.QUERY:
         return _error_reply(wire, dns.rcode.NOTIMP)
+    body = wire[2:]  # everything but the ID: what the reply depends on
+    parsed = cache.questions.get(body)
+    if parsed is None:
+        try:
+            query = dns.message.from_wire(wire)
+        except Exception:  # noqa: BLE001 - any body dnspython cannot read is a FORMERR
+            return _error_reply(wire, dns.rcode.FORMERR)
+        if len(query.question) != 1:
+            return _error_reply(wire, dns.rcode.FORMERR)
+        question = query.question[0]
+        parsed = cache.remember(cache.questions, body, (
+            query, question.name.to_text(), dns.rdatatype.to_text(question.rdtype)))
+    query, qname, qtype = parsed
+    result = None
+    if query.question[0].rdclass == dns.rdataclass.IN:
+        try:
+            with lock:  # the simulated cluster is not thread-safe; one question at a time
+                result = resolve(qname, qtype=qtype)
+        except Exception:  # noqa: BLE001 - answered with SERVFAIL by _response
+            result = None
+    key = (body, max_size, result)
     try:
-        query = dns.message.from_wire(wire)
-    except Exception:  # noqa: BLE001 - any body dnspython cannot read is a FORMERR
-        return _error_reply(wire, dns.rcode.FORMERR)
-    if len(query.question) != 1:
-        return _error_reply(wire, dns.rcode.FORMERR)
-    response = _answer(query, resolve, lock)
-    if max_size is not None:
-        max_size = max(max_size, query.payload if query.edns >= 0 else 512)
-    try:
-        return response.to_wire(max_size=max_size or 65535)
-    except dns.exception.TooBig:
-        response.answer, response.authority, response.additional = [], [], []
-        response.flags |= dns.flags.TC
-        return response.to_wire()
+        reply = cache.replies.get(key)
+    except TypeError:  # a resolver returning something unhashable: render every time
+        return wire[:2] + _render(query, result, max_size)[2:]
+    if reply is None:
+        reply = cache.remember(cache.replies, key, _render(query, result, max_size))
+    return wire[:2] + reply[2:]  # the rendered reply carries the first asker's ID
 
 
 class _UDPHandler(socketserver.BaseRequestHandler):
     def handle(self):
         data, sock = self.request
-        reply = handle_wire(data, self.server.resolve, self.server.lock, max_size=512)
+        reply = handle_wire(data, self.server.resolve, self.server.lock, max_size=512,
+                            cache=self.server.cache)
         if reply is not None:
             sock.sendto(reply, self.client_address)
 
@@ -140,7 +200,8 @@ class _TCPHandler(socketserver.BaseRequestHandler):
                 wire = self._read(struct.unpack("!H", head)[0])
                 if wire is None:
                     return
-                reply = handle_wire(wire, self.server.resolve, self.server.lock, max_size=None)
+                reply = handle_wire(wire, self.server.resolve, self.server.lock, max_size=None,
+                                    cache=self.server.cache)
                 if reply is None:
                     return
                 self.request.sendall(struct.pack("!H", len(reply)) + reply)
@@ -157,9 +218,10 @@ class _TCPHandler(socketserver.BaseRequestHandler):
         return data
 
 
-class _UDPServer(socketserver.ThreadingMixIn, socketserver.UDPServer):
-    # Non-daemon request threads: server_close() joins them (block_on_close).
-    daemon_threads = False
+class _UDPServer(socketserver.UDPServer):
+    # Each datagram is answered in the serving thread itself: questions are resolved one
+    # at a time anyway (the lock), and starting a thread per datagram cost more than the
+    # answer.  CoreDNS answers each in a goroutine; the replies are the same.
     allow_reuse_address = False
 
 
@@ -202,8 +264,11 @@ class DNSServer:
             break
         else:
             raise last_error or OSError(f"cannot listen on {host}:{port}")
+        # One cache for both: CPython's dict get/set are atomic, and two threads racing on
+        # one question only render the same bytes twice.
+        cache = WireCache()
         for srv in (udp, tcp):
-            srv.resolve, srv.lock = cluster.resolve, lock
+            srv.resolve, srv.lock, srv.cache = cluster.resolve, lock, cache
         self.host, self.port = host, udp.server_address[1]
         self._servers = (udp, tcp)
         self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.1},

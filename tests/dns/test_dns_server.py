@@ -146,7 +146,7 @@ def test_resolver_exception_is_servfail(server):
 
 
 def test_concurrent_queries(server):
-    """ThreadingMixIn: many clients at once, UDP and TCP, all answered correctly."""
+    """Many clients at once, UDP (answered in turn) and TCP (a thread per connection)."""
     names = [("web.default.svc.cluster.local.", "10.96.0.15"), ("web.prod.svc.cluster.local.", "10.96.0.20"),
              ("kubernetes.default.svc.cluster.local.", "10.96.0.1")] * 20
 
