@@ -8,6 +8,7 @@ Envoy answers 503 ``no healthy upstream``.
 from __future__ import annotations
 
 import uuid
+import weakref
 
 from . import routing, workloads
 from .addons import GATEWAY_CONTROLLER, INGRESS_CONTROLLER
@@ -21,6 +22,23 @@ NGINX_404 = ("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center
              "<hr><center>nginx</center>\n</body>\n</html>\n")
 NGINX_308 = ("<html>\n<head><title>308 Permanent Redirect</title></head>\n<body>\n"
              "<center><h1>308 Permanent Redirect</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+
+
+# The controllers render their configuration when objects change, not per request. Each
+# store keeps its compiled routing indexes with the store version they were built at; any
+# write bumps the version, and the next request rebuilds what it needs.
+_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _index(cluster, key: tuple, build):
+    """The routing index ``key`` of ``cluster``'s current objects (``build()`` when stale)."""
+    version, built = _INDEXES.get(cluster.store, (None, None))
+    if version != cluster.store.version:
+        built = {}
+        _INDEXES[cluster.store] = (cluster.store.version, built)
+    if key not in built:
+        built[key] = build()
+    return built[key]
 
 
 def ready_endpoints(cluster, svc: dict, port) -> list[tuple[dict, int]]:
@@ -84,8 +102,9 @@ def _hop(component, action, detail="", ok=True):
 def _ingress(trip, pod: dict, port: int, req: workloads.HTTPRequest):
     cluster = trip.cluster
     scheme = "https" if port == 443 else "http"
-    d = routing.route_ingress(list(cluster.store.items("Ingress")), list(cluster.store.items("IngressClass")),
-                              controller=INGRESS_CONTROLLER, scheme=scheme, host=trip.host, path=trip.path)
+    index = _index(cluster, ("ingress",), lambda: routing.compile_ingress(
+        list(cluster.store.items("Ingress")), list(cluster.store.items("IngressClass")), controller=INGRESS_CONTROLLER))
+    d = index.route(scheme=scheme, host=trip.host, path=trip.path)
     where = f"{d.ingress} rule host={d.rule_host or '*'} path={d.path} ({d.path_type})" if d.ingress else "no rule"
     if d.status is not None:
         trip.hops.append(_hop("Ingress controller", f"{where}: answers {d.status} itself", d.explain()))
@@ -129,13 +148,14 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
                           if p["port"] == port or p.get("targetPort") == port), port)
     path, _, query = trip.path.partition("?")
-    d = routing.route_http(list(cluster.store.items("Gateway")), list(cluster.store.items("HTTPRoute")),
-                           list(cluster.store.items("Service")), list(cluster.store.items("ReferenceGrant")),
-                           list(cluster.store.items("Namespace")), gateway=gw_name, port=listener_port,
-                           scheme=trip.scheme, host=trip.host, path=trip.path, method=trip.method,
-                           headers=dict(trip.headers), rng=cluster.lb_rng,
-                           gateway_classes=list(cluster.store.items("GatewayClass")),
-                           controller_name=GATEWAY_CONTROLLER, secrets=list(cluster.store.items("Secret")))
+    index = _index(cluster, ("gateway", gw_name), lambda: routing.compile_http(
+        list(cluster.store.items("Gateway")), list(cluster.store.items("HTTPRoute")),
+        list(cluster.store.items("Service")), list(cluster.store.items("ReferenceGrant")),
+        list(cluster.store.items("Namespace")), gateway=gw_name,
+        gateway_classes=list(cluster.store.items("GatewayClass")), controller_name=GATEWAY_CONTROLLER,
+        secrets=list(cluster.store.items("Secret"))))
+    d = index.route(port=listener_port, scheme=trip.scheme, host=trip.host, path=trip.path, method=trip.method,
+                    headers=dict(trip.headers), rng=cluster.lb_rng)
     if d.error:
         trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain())
     where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")

@@ -15,26 +15,35 @@
    A RequestRedirect answers itself. Otherwise one backendRef is drawn with ``rng`` in
    proportion to ``weight`` (default 1); an invalid one, all weights 0, or no backendRefs
    give 500. Nothing matched: 404.
+
+The work is split as a Gateway implementation splits it: ``httpindex.compile_http``
+prepares the Gateway and its routes once per change of the objects; ``route_compiled``
+(``HTTPRouteIndex.route``) decides one request from that index, trying only the routes
+whose hostnames can serve the Host header. The explanation (``considered``) lists every
+route of the listener, so it is built only when someone reads it.
 """
 from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qsl
 
 from .filters import HeaderModifier, redirect, rewrite
 from .hostnames import gateway_host_matches, intersect, listener_specificity, request_host
-from .httproute import (CONTROLLER_NAME, BackendResolution, attach, gateway_is_ours, nn, parent_gateway,
-                        resolve_backend, route_problem)
-from .listeners import evaluate_listeners
+from .httproute import CONTROLLER_NAME, BackendResolution
 from .paths import prefix_matches, split_query
 from .types import Considered, explain_lines
 
-__all__ = ["RouteDecision", "route_http"]
+if TYPE_CHECKING:  # httpindex (the compile step) imports this module for HTTPRouteIndex.route
+    from .httpindex import HTTPRouteIndex, ListenerRoutes, RouteEntry
+
+__all__ = ["RouteDecision", "route_http", "route_compiled"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: ``considered`` is a cached_property, kept in the instance dict
 class RouteDecision:
     """What the Gateway did with one request.
 
@@ -43,6 +52,7 @@ class RouteDecision:
     Service port to proxy to and ``host``/``path``/``request_headers`` what it receives.
     ``response_header_modifier`` is applied by the data plane to the backend's answer.
     ``error`` is curl's wording when no listener takes the connection.
+    ``trace`` computes ``considered`` on first use (not part of the decision itself).
     """
 
     status: int | None
@@ -58,16 +68,24 @@ class RouteDecision:
     response_header_modifier: HeaderModifier | None = None
     headers: tuple[tuple[str, str], ...] = ()
     error: str | None = None
-    considered: tuple[Considered, ...] = ()
     reason: str = ""
+    trace: Callable[[], tuple[Considered, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def considered(self) -> tuple[Considered, ...]:
+        """Every listener, route and match looked at, in order, with why it (did not) match."""
+        return self.trace() if self.trace is not None else ()
 
     def explain(self) -> str:
         """Every listener, route, rule and match considered, then the verdict."""
         return explain_lines(self.considered, self.reason)
 
 
-def _match(m: dict, path: str, method: str, headers: dict[str, str], query: dict[str, str]) -> tuple[bool, str, tuple]:
-    """Does one HTTPRouteMatch hit? Returns (hit, why, precedence key parts)."""
+def _match(m: dict, path: str, method: str, lower: dict[str, str], query: dict[str, str]) -> tuple[bool, str, tuple]:
+    """Does one HTTPRouteMatch hit? Returns (hit, why, precedence key parts).
+
+    ``lower`` holds the request headers by lower-cased name (header names are
+    case-insensitive)."""
     p = m.get("path") or {"type": "PathPrefix", "value": "/"}
     ptype, value = p.get("type", "PathPrefix"), p.get("value", "/")
     if ptype == "Exact":
@@ -80,7 +98,6 @@ def _match(m: dict, path: str, method: str, headers: dict[str, str], query: dict
         return False, f"path {ptype} {value} does not match {path}", ()
     if m.get("method") and m["method"] != method:
         return False, f"method {m['method']} != {method}", ()
-    lower = {k.lower(): v for k, v in headers.items()}
     seen: set[str] = set()
     for h in m.get("headers") or []:
         name = h["name"].lower()
@@ -128,69 +145,107 @@ def route_http(gateways: list[dict], routes: list[dict], services: list[dict], r
     """Route one request arriving at Gateway ``gateway`` (``"namespace/name"``) on ``port``.
 
     ``path`` may carry a query string; ``query`` adds parameters. When ``gateway_classes``
-    is given, a Gateway of another controller's class serves nothing here.
+    is given, a Gateway of another controller's class serves nothing here. This compiles
+    the objects for every call; to route many requests, ``httpindex.compile_http`` once
+    and call ``HTTPRouteIndex.route``.
     """
-    considered: list[Considered] = []
-    gw = next((g for g in gateways if nn(g) == gateway), None)
-    if gw is None or (gateway_classes is not None and not gateway_is_ours(gw, gateway_classes, controller_name)):
-        return RouteDecision(None, gateway, error="connection refused", reason=f"Gateway {gateway} is not served by {controller_name}")
+    from .httpindex import compile_http  # httpindex imports this module
+    index = compile_http(gateways, routes, services, reference_grants, namespaces, gateway=gateway,
+                         gateway_classes=gateway_classes, controller_name=controller_name, secrets=secrets)
+    return route_compiled(index, port=port, scheme=scheme, host=host, path=path, method=method, headers=headers,
+                          query=query, rng=rng)
+
+
+def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", host: str | None = None,
+                   path: str = "/", method: str = "GET", headers: dict[str, str] | None = None,
+                   query: dict[str, str] | None = None, rng: random.Random) -> RouteDecision:
+    """Route one request through a compiled Gateway (the match step of ``route_http``)."""
+    gateway = index.gateway
+    if index.error:
+        return RouteDecision(None, gateway, error="connection refused", reason=index.error)
     hostname, (upath, qs) = request_host(host), split_query(path)
-    params = dict(parse_qsl(qs, keep_blank_values=True)[::-1])  # the first value of a repeated name wins
+    params = dict(parse_qsl(qs, keep_blank_values=True)[::-1]) if qs else {}  # the first of a repeated name wins
     params.update(query or {})
     headers = dict(headers or {})
-    states = evaluate_listeners(gw, secrets=secrets, reference_grants=reference_grants)
+    lower = {k.lower(): v for k, v in headers.items()}
     proto = "HTTPS" if scheme == "https" else "HTTP"
-    on_port = [s for s in states if s.port == port and s.protocol == proto and s.programmed]
+    on_port = index.programmed.get((port, proto), ())
     if not on_port:
         return RouteDecision(None, gateway, error="connection refused", reason=f"no programmed {proto} listener on port {port}")
-    fitting = [s for s in on_port if not s.hostname or gateway_host_matches(s.hostname, hostname)]
-    for s in on_port:
-        considered.append(Considered(f"listener {s.name} ({s.hostname or '*'})", s in fitting,
-                                     "hostname fits" if s in fitting else f"hostname does not match {hostname}"))
+    fitting = [lr for lr in on_port if not lr.state.hostname or gateway_host_matches(lr.state.hostname, hostname)]
+
+    def listeners_seen() -> tuple[Considered, ...]:
+        return tuple(Considered(f"listener {lr.state.name} ({lr.state.hostname or '*'})", lr in fitting,
+                                "hostname fits" if lr in fitting else f"hostname does not match {hostname}")
+                     for lr in on_port)
     if not fitting:
-        return RouteDecision(404, gateway, considered=tuple(considered), reason=f"no listener accepts host {hostname}: 404")
-    listener = max(fitting, key=lambda s: listener_specificity(s.hostname))
+        return RouteDecision(404, gateway, trace=listeners_seen, reason=f"no listener accepts host {hostname}: 404")
+    chosen = fitting[0] if len(fitting) == 1 else max(fitting, key=lambda lr: listener_specificity(lr.state.hostname))
+    listener = chosen.state
+
+    def trace() -> tuple[Considered, ...]:
+        return listeners_seen() + tuple(_explain_routes(chosen, hostname, upath, method, lower, params))
     hits = []
-    for route in sorted(routes, key=nn):
-        refs = [r for r in (route.get("spec") or {}).get("parentRefs") or [] if parent_gateway(route, r, [gw]) is gw]
-        if not refs:
-            continue
-        if route_problem(route) or not any(listener.name in attach(route, r, gw, namespaces, states).listeners for r in refs):
-            considered.append(Considered(f"HTTPRoute {nn(route)}", False, f"not attached to listener {listener.name}"))
-            continue
-        hrank = _host_rank(route, listener.hostname, hostname)
-        if hrank is None:
-            considered.append(Considered(f"HTTPRoute {nn(route)}", False, f"no hostname matches {hostname}"))
-            continue
-        created = (route.get("metadata") or {}).get("creationTimestamp") or ""
-        for i, rule in enumerate((route.get("spec") or {}).get("rules") or [{}]):
-            for j, m in enumerate(rule.get("matches") or [{}]):
-                ok, why, key = _match(m, upath, method, headers, params)
-                considered.append(Considered(f"HTTPRoute {nn(route)} rules[{i}].matches[{j}]", ok, why))
-                if ok:
-                    (pk, plen), meth, nh, nq, prefix = key
-                    sort_key = (-hrank[0], -hrank[1], -pk, -plen, -meth, -nh, -nq, created, nn(route), i, j)
-                    hits.append((sort_key, route, i, j, rule, prefix))
+    for entry in chosen.candidates(hostname):
+        hrank = _host_rank(entry.route, listener.hostname, hostname)
+        if hrank is not None:
+            hits += _hits(entry, hrank, upath, method, lower, params)
     if not hits:
-        return RouteDecision(404, gateway, listener.name, considered=tuple(considered), reason="no route rule matches: 404")
-    hits.sort(key=lambda h: h[0])
-    _, route, i, j, rule, prefix = hits[0]
-    base = dict(gateway=gateway, listener=listener.name, route=nn(route), rule=i, match=j)
-    why = (f"HTTPRoute {nn(route)} rules[{i}].matches[{j}] wins: most specific hostname, then Exact > longest "
+        return RouteDecision(404, gateway, listener.name, trace=trace, reason="no route rule matches: 404")
+    _, entry, i, j, prefix = hits[0] if len(hits) == 1 else min(hits, key=lambda h: h[0])
+    base = dict(gateway=gateway, listener=listener.name, route=entry.name, rule=i, match=j)
+    why = (f"HTTPRoute {entry.name} rules[{i}].matches[{j}] wins: most specific hostname, then Exact > longest "
            f"PathPrefix > method > headers > query params, then oldest route, name, rule order")
-    return _forward(route, rule, prefix, services, reference_grants, scheme, hostname, port, upath, qs, headers,
-                    rng, considered, why, base)
+    return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base)
 
 
-def _forward(route, rule, prefix, services, grants, scheme, hostname, port, upath, qs, headers, rng,
-             considered, why, base) -> RouteDecision:
+def _hits(entry: RouteEntry, hrank: tuple[int, int], upath: str, method: str, lower: dict[str, str],
+          params: dict[str, str], considered: list[Considered] | None = None) -> list[tuple]:
+    """Try every match of every rule of one route: (precedence key, entry, rule, match, matched
+    prefix) for each hit; with ``considered``, also note each match tried."""
+    out = []
+    for i, (_rule, matches) in enumerate(entry.rules):
+        for j, m in enumerate(matches):
+            ok, why, key = _match(m, upath, method, lower, params)
+            if considered is not None:
+                considered.append(Considered(f"HTTPRoute {entry.name} rules[{i}].matches[{j}]", ok, why))
+            if ok:
+                (pk, plen), meth, nh, nq, prefix = key
+                # httproute_types.go precedence, smallest first; ``order`` (the route's place in
+                # namespace/name order) only separates two copies of one route.
+                sort_key = (-hrank[0], -hrank[1], -pk, -plen, -meth, -nh, -nq, entry.created, entry.name, i, j,
+                            entry.order)
+                out.append((sort_key, entry, i, j, prefix))
+    return out
+
+
+def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: str, lower: dict[str, str],
+                    params: dict[str, str]) -> list[Considered]:
+    """The explanation's walk: every route with a parentRef to the Gateway, in name order."""
+    considered: list[Considered] = []
+    listener = chosen.state
+    for entry in chosen.entries:
+        if listener.name not in entry.listeners:
+            considered.append(Considered(f"HTTPRoute {entry.name}", False, f"not attached to listener {listener.name}"))
+            continue
+        hrank = _host_rank(entry.route, listener.hostname, hostname)
+        if hrank is None:
+            considered.append(Considered(f"HTTPRoute {entry.name}", False, f"no hostname matches {hostname}"))
+            continue
+        _hits(entry, hrank, upath, method, lower, params, considered)
+    return considered
+
+
+def _forward(entry: RouteEntry, i: int, prefix, scheme, hostname, port, upath, qs, headers, rng,
+             trace, why, base) -> RouteDecision:
+    rule = entry.rules[i][0]
     host, new_path, resp = hostname, upath, None
     for f in rule.get("filters") or []:
         t = f.get("type")
         if t == "RequestRedirect":
             code, location = redirect(f["requestRedirect"], scheme=scheme, host=hostname, listener_port=port,
                                       path=upath, query=qs, matched_prefix=prefix)
-            return RouteDecision(code, headers=(("Location", location),), considered=tuple(considered),
+            return RouteDecision(code, headers=(("Location", location),), trace=trace,
                                  reason=f"{why}; RequestRedirect: {code} to {location}", **base)
         if t == "URLRewrite":
             host, new_path = rewrite(f["urlRewrite"], host=host, path=new_path, matched_prefix=prefix)
@@ -201,7 +256,7 @@ def _forward(route, rule, prefix, services, grants, scheme, hostname, port, upat
     refs = rule.get("backendRefs") or []
     weights = [b.get("weight", 1) for b in refs]
     if not refs or sum(weights) == 0:
-        return RouteDecision(500, considered=tuple(considered),
+        return RouteDecision(500, trace=trace,
                              reason=f"{why}; {'no backendRefs' if not refs else 'every backendRef has weight 0'}: 500", **base)
     pick, chosen = rng.random() * sum(weights), None
     for k, w in enumerate(weights):  # walk the cumulative weights until the draw falls inside one
@@ -209,9 +264,9 @@ def _forward(route, rule, prefix, services, grants, scheme, hostname, port, upat
             chosen, pick = k, pick - w
             if pick < 0:
                 break
-    res = resolve_backend(route, refs[chosen], services, grants)
+    res = entry.backends[i][chosen]
     if not res.valid:
-        return RouteDecision(500, backend=res, considered=tuple(considered),
+        return RouteDecision(500, backend=res, trace=trace,
                              reason=f"{why}; backendRef {res} is invalid ({res.reason}: {res.message}): 500", **base)
     for f in refs[chosen].get("filters") or []:  # HTTPBackendRef.filters run after the rule's
         if f.get("type") == "RequestHeaderModifier":
@@ -221,6 +276,5 @@ def _forward(route, rule, prefix, services, grants, scheme, hostname, port, upat
         elif f.get("type") == "URLRewrite":
             host, new_path = rewrite(f["urlRewrite"], host=host, path=new_path, matched_prefix=prefix)
     return RouteDecision(None, backend=res, host=host, path=new_path + (f"?{qs}" if qs else ""),
-                         request_headers=tuple(headers.items()), response_header_modifier=resp,
-                         considered=tuple(considered),
+                         request_headers=tuple(headers.items()), response_header_modifier=resp, trace=trace,
                          reason=f"{why}; backendRef {chosen} ({res}) drawn by weight {weights[chosen]}/{sum(weights)}", **base)

@@ -26,6 +26,12 @@ Deviations, on purpose: a wildcard host matches one DNS label (the Ingress spec;
 itself would match deeper names), and a Prefix path ``/foo/`` matches ``/foo`` as the
 spec's examples table says (nginx answers 301 to ``/foo/`` there).
 Resource backends are skipped, as ingress-nginx skips them.
+
+Like the controller, which renders nginx.conf once per change of the Ingresses and then
+serves many requests from it, the engine has two steps: ``compile_ingress`` turns the
+objects into an ``IngressIndex`` (servers by host, each with its locations and, in regex
+mode, its regexes already sorted), and ``IngressIndex.route`` decides one request.
+``route_ingress`` does both, for one-off questions.
 """
 from __future__ import annotations
 
@@ -37,7 +43,8 @@ from .ingressclass import INGRESS_NGINX, ingress_class_of, served_ingresses
 from .paths import prefix_matches, split_query
 from .types import Considered, IngressPathType, explain_lines
 
-__all__ = ["IngressBackend", "IngressDecision", "route_ingress", "ANNOTATION_PREFIX"]
+__all__ = ["IngressBackend", "IngressDecision", "IngressIndex", "compile_ingress", "route_ingress",
+           "ANNOTATION_PREFIX"]
 
 ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/"
 _CATCH_ALL = "_"
@@ -97,6 +104,9 @@ class _Server:
     hostname: str
     locations: list[_Location] = field(default_factory=list)
     tls: bool = False
+    # Filled by compile_ingress once the locations are final: None when the server matches
+    # paths as the Ingress spec says, else its (regex, location) list in nginx's order.
+    regexes: list[tuple[str, _Location]] | None = None
 
 
 def _key(ing: dict) -> str:
@@ -175,10 +185,12 @@ def _build_servers(served: list[dict], considered: list[Considered]) -> dict[str
 def _select_server(servers: dict[str, _Server], host: str) -> tuple[_Server, str]:
     if host in servers and host != _CATCH_ALL:
         return servers[host], f"server {host} (exact host)"
-    wild = [s for h, s in servers.items() if h.startswith("*.") and ingress_host_matches(h, host)]
-    if wild:
-        best = max(wild, key=lambda s: len(s.hostname))
-        return best, f"server {best.hostname} (wildcard covers one label)"
+    # An Ingress wildcard covers exactly one label, so the only server that can match
+    # "a.foo.com" is "*.foo.com": one dictionary look-up instead of a scan of every host.
+    first, _, rest = host.partition(".")
+    wild = servers.get("*." + rest) if first else None
+    if wild is not None:
+        return wild, f"server {wild.hostname} (wildcard covers one label)"
     return servers[_CATCH_ALL], "catch-all server (rules without host, default backend)"
 
 
@@ -212,8 +224,8 @@ def _regex_candidates(server: _Server) -> list[tuple[str, _Location]]:
 
 
 def _match(server: _Server, path: str, considered: list[Considered]) -> tuple[_Location, str]:
-    if _regex_mode(server):
-        for regex, loc in _regex_candidates(server):
+    if server.regexes is not None:
+        for regex, loc in server.regexes:
             try:
                 ok = re.match(regex, path, re.IGNORECASE) is not None
             except re.error as err:
@@ -253,25 +265,63 @@ def _rewrite(loc: _Location, path: str, query: str) -> str:
     return uri
 
 
-def route_ingress(ingresses: list[dict], ingress_classes: list[dict], *, controller: str = INGRESS_NGINX,
-                  scheme: str = "http", host: str | None = None, path: str = "/",
-                  annotation_class: str = "nginx", ssl_redirect: bool = True) -> IngressDecision:
-    """Route one request through the Ingresses that ``controller`` serves.
+class IngressIndex:
+    """The Ingresses one controller serves, compiled: what nginx.conf is to ingress-nginx.
 
-    ``host`` is the Host header (a port in it is ignored), ``path`` may carry a query
-    string. ``ssl_redirect`` is the controller-wide ConfigMap default.
+    Built by ``compile_ingress`` and never changed afterwards; ``route`` decides a request
+    without looking at the Ingress objects again. Build a new index when they change.
     """
+
+    def __init__(self, servers: dict[str, _Server], preamble: tuple[Considered, ...]):
+        self._servers = servers
+        # The Considered lines that do not depend on the request (which Ingresses are
+        # served, which paths were skipped): computed once, shared by every decision.
+        self._preamble = preamble
+
+    def route(self, *, scheme: str = "http", host: str | None = None, path: str = "/",
+              ssl_redirect: bool = True) -> IngressDecision:
+        """Route one request (arguments as for ``route_ingress``)."""
+        considered: list[Considered] = []
+        hostname = request_host(host)
+        server, server_why = _select_server(self._servers, hostname)
+        considered.append(Considered(f"host {hostname or '(none)'}", server.hostname != _CATCH_ALL, server_why))
+        upath, query = split_query(path)
+        loc, why = _match(server, upath, considered)
+        return _decide(server, loc, why, scheme, hostname, upath, query, ssl_redirect,
+                       self._preamble + tuple(considered))
+
+
+def compile_ingress(ingresses: list[dict], ingress_classes: list[dict], *, controller: str = INGRESS_NGINX,
+                    annotation_class: str = "nginx") -> IngressIndex:
+    """The ``IngressIndex`` of the Ingresses ``controller`` serves (see ``route_ingress``)."""
     considered: list[Considered] = []
     for ing in sorted(ingresses, key=_key):
         d = ingress_class_of(ing, ingress_classes, controller=controller, annotation_class=annotation_class)
         considered.append(Considered(f"Ingress {_key(ing)}", d.served, d.why))
     servers = _build_servers(served_ingresses(ingresses, ingress_classes, controller=controller,
                                               annotation_class=annotation_class), considered)
-    hostname = request_host(host)
-    server, server_why = _select_server(servers, hostname)
-    considered.append(Considered(f"host {hostname or '(none)'}", server.hostname != _CATCH_ALL, server_why))
-    upath, query = split_query(path)
-    loc, why = _match(server, upath, considered)
+    for server in servers.values():
+        server.regexes = _regex_candidates(server) if _regex_mode(server) else None
+    return IngressIndex(servers, tuple(considered))
+
+
+def route_ingress(ingresses: list[dict], ingress_classes: list[dict], *, controller: str = INGRESS_NGINX,
+                  scheme: str = "http", host: str | None = None, path: str = "/",
+                  annotation_class: str = "nginx", ssl_redirect: bool = True) -> IngressDecision:
+    """Route one request through the Ingresses that ``controller`` serves.
+
+    ``host`` is the Host header (a port in it is ignored), ``path`` may carry a query
+    string. ``ssl_redirect`` is the controller-wide ConfigMap default. This compiles the
+    objects for every call; to route many requests, ``compile_ingress`` once and call
+    ``IngressIndex.route``.
+    """
+    index = compile_ingress(ingresses, ingress_classes, controller=controller, annotation_class=annotation_class)
+    return index.route(scheme=scheme, host=host, path=path, ssl_redirect=ssl_redirect)
+
+
+def _decide(server: _Server, loc: _Location, why: str, scheme: str, hostname: str, upath: str, query: str,
+            ssl_redirect: bool, considered: tuple[Considered, ...]) -> IngressDecision:
+    """The answer for the chosen location: 308 to https, 404 default backend, or proxy."""
     anns = loc.annotations
     rule_host = None if server.hostname == _CATCH_ALL else server.hostname
     base = dict(ingress=loc.ingress, rule_host=rule_host, path=loc.path, path_type=loc.path_type)
@@ -285,10 +335,10 @@ def route_ingress(ingresses: list[dict], ingress_classes: list[dict], *, control
         reason = ("force-ssl-redirect" if _flag(anns, "force-ssl-redirect", False)
                   else f"host {hostname} is listed in spec.tls") + f": 308 Permanent Redirect to {location}"
         return IngressDecision(308, None, upstream_path=None, headers=(("Location", location),),
-                               considered=tuple(considered), reason=reason, **base)
+                               considered=considered, reason=reason, **base)
     if loc.backend is None:
-        return IngressDecision(404, None, upstream_path=None, considered=tuple(considered),
+        return IngressDecision(404, None, upstream_path=None, considered=considered,
                                reason=f"{why}: no Ingress backend, the controller's default backend answers 404",
                                **base)
     return IngressDecision(None, loc.backend, upstream_path=_rewrite(loc, upath, query),
-                           considered=tuple(considered), reason=f"{why}: proxied to {loc.backend}", **base)
+                           considered=considered, reason=f"{why}: proxied to {loc.backend}", **base)
