@@ -2,8 +2,8 @@
 
 Data flows ``Service``/``EndpointSlice`` dicts → :mod:`.changetracker` (ServicePortMap,
 EndpointsMap) → :mod:`.topology` (which endpoints this node uses) → a backend:
-:mod:`.iptables` (``iptables-save``), :mod:`.nftables` (``nft list table ip kube-proxy``) or
-:mod:`.ipvs` (``ipvsadm -Ln``).  :class:`ProxyState` is one node's kube-proxy;
+:mod:`.iptables` + :mod:`.iptables_tables` (``iptables-save``), :mod:`.nftables`
+(``nft list table ip kube-proxy``) or :mod:`.ipvs` (``ipvsadm -Ln``).  :class:`ProxyState` is one node's kube-proxy;
 :func:`trace` walks one packet through that node's rules.
 """
 from __future__ import annotations

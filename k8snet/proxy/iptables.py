@@ -3,26 +3,30 @@
 Upstream: ``pkg/proxy/iptables/proxier.go`` (``syncProxyRules``,
 ``writeServiceToEndpointRules``, ``portProtoHash``, ``servicePortEndpointChainName``,
 ``computeProbability``, ``iptablesJumpChains``).  The rules of each Service port are built
-by :func:`service_rules` (cached per Service by :class:`~k8snet.proxy.state.ProxyState`),
-and :func:`sync_proxy_rules` adds the fixed chains and orders everything.
+by :func:`service_rules` (cached per Service by :class:`~k8snet.proxy.state.ProxyState`);
+:mod:`.iptables_tables` adds the fixed rules of :func:`base_rules` / :func:`tail_rules` and
+orders everything.
+
+Chain names, comments and most matches are pure functions of their inputs, so they are
+memoised (``functools.lru_cache``, bounded): re-rendering a Service does not hash its
+name or quote its comments again, and equal matches are one shared object.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 
-from ..errors import UsageError
-from .iptables_save import Match, Rule, render_table, saved_probability, save_string
+from .iptables_save import Match, Rule, saved_probability, save_string
 from .topology import categorize_endpoints
 from .types import EndpointInfo, ProxyConfig, ServicePortInfo
 
 __all__ = ["port_proto_hash", "service_port_chain_name", "service_port_endpoint_chain_name",
            "service_local_chain_name", "service_external_chain_name",
            "service_firewall_chain_name", "compute_probability", "ServiceRules",
-           "service_rules", "base_rules", "sync_proxy_rules", "IptablesTables",
-           "NODEPORTS_COMMENT"]
+           "service_rules", "base_rules", "tail_rules", "NODEPORTS_COMMENT"]
 
 KUBE_SERVICES, KUBE_EXTERNAL_SERVICES = "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"
 KUBE_NODEPORTS, KUBE_POSTROUTING = "KUBE-NODEPORTS", "KUBE-POSTROUTING"
@@ -35,10 +39,16 @@ _NFACCT_LOCALHOST = "localhost_nps_accepted_pkts"
 _NFACCT_INVALID = "ct_state_invalid_dropped_pkts"
 
 
+def _hash16(text: str) -> str:
+    # base32(sha256(text))[:16]: 16 base32 characters are exactly the first 10 bytes
+    # (80 bits), so encoding only those gives the same characters with less work.
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()[:10]).decode()
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """``portProtoHash``: base32(sha256(name + protocol)) cut to 16 characters."""
-    digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
-    return base64.b32encode(digest).decode()[:16]
+    return _hash16(service_port_name + protocol)
 
 
 def service_port_chain_name(service_port_name: str, protocol: str) -> str:
@@ -63,20 +73,27 @@ def service_firewall_chain_name(service_port_name: str, protocol: str) -> str:
 
 def service_port_endpoint_chain_name(service_port_name: str, protocol: str, endpoint: str) -> str:
     """``KUBE-SEP-<hash>`` of ``name + protocol + "ip:port"``: DNAT to one endpoint."""
-    digest = hashlib.sha256((service_port_name + protocol.lower() + endpoint).encode()).digest()
-    return "KUBE-SEP-" + base64.b32encode(digest).decode()[:16]
+    return "KUBE-SEP-" + _hash16(service_port_name + protocol.lower() + endpoint)
 
 
+@functools.lru_cache(maxsize=1024)
 def compute_probability(n: int) -> str:
     """``computeProbability``: ``fmt.Sprintf("%0.10f", 1.0/float64(n))``."""
     return "%0.10f" % (1.0 / n)
 
 
 # --- match / rule helpers (each mirrors the args kube-proxy writes) ------------------
-def _comment(text: str) -> Match:
+def _endpoint_comment(text: str) -> Match:
+    # "ns/svc:port -> ip:port": one per endpoint, so not worth memoising.
     return Match("comment", "--comment " + save_string(text), text)
 
 
+# Matches are frozen records, so equal ones can be shared: the memoised helpers quote a
+# comment once per text and allocate one "-m tcp --dport 80" for every rule that uses it.
+_comment = functools.lru_cache(maxsize=1 << 15)(_endpoint_comment)
+
+
+@functools.lru_cache(maxsize=1 << 12)
 def _l4(proto: str, dport: int | None = None) -> Match:
     return Match(proto, f"--dport {dport}" if dport else "", dport)
 
@@ -106,6 +123,7 @@ def _recent_rcheck(name: str, seconds: int) -> Match:
                  "--mask 255.255.255.255 --rsource", ("rcheck", name, seconds))
 
 
+@functools.lru_cache(maxsize=1024)
 def _statistic(probability: str) -> Match:
     return Match("statistic", f"--mode random --probability {saved_probability(probability)}",
                  probability)
@@ -117,29 +135,62 @@ def _mark_or(value: int) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class ServiceRules:
-    """Everything one Service port contributes to one sync (cached between syncs)."""
+    """Everything one Service port contributes to one sync (cached between syncs).
+
+    The fixed rules written before and after the Services are blocks of the same shape
+    (:func:`k8snet.proxy.iptables_tables.fixed_blocks`), so a sync is simply an ordered
+    sequence of blocks.
+    """
 
     nat_chains: tuple[str, ...]
     nat_rules: tuple[Rule, ...]
     filter_rules: tuple[Rule, ...]
     endpoint_chains: tuple[tuple[str, str], ...]  # (KUBE-SEP chain, "ip:port")
+    filter_chains: tuple[str, ...] = ()
+    # Rules grouped by chain and their saved text, filled on first use: a block is
+    # grouped and printed once, however many syncs reuse it.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def chains(self, table: str) -> tuple[str, ...]:
+        """The chains this block creates in ``table``."""
+        return self.nat_chains if table == "nat" else self.filter_chains
+
+    def by_chain(self, table: str) -> dict[str, tuple[Rule, ...]]:
+        """This block's rules of ``table`` grouped by chain, chains in first-seen order."""
+        if table not in self.memo:
+            groups: dict[str, list[Rule]] = {}
+            for rule in (self.nat_rules if table == "nat" else self.filter_rules):
+                groups.setdefault(rule.chain, []).append(rule)
+            self.memo[table] = {c: tuple(rs) for c, rs in groups.items()}
+        return self.memo[table]
+
+    def saved_lines(self, table: str) -> dict[str, str]:
+        """Per chain, the ``iptables-save`` lines of this block's rules (newline-terminated)."""
+        key = table + " text"
+        if key not in self.memo:
+            lines: dict[str, list[str]] = {}
+            for rule in (self.nat_rules if table == "nat" else self.filter_rules):
+                lines.setdefault(rule.chain, []).append(rule.text())
+            self.memo[key] = {c: "\n".join(ls) + "\n" for c, ls in lines.items()}
+        return self.memo[key]
 
 
 def _service_to_endpoint_rules(name: str, svc: ServicePortInfo, chain: str,
-                               endpoints: tuple[EndpointInfo, ...], large: bool) -> list[Rule]:
+                               endpoints: tuple[EndpointInfo, ...], large: bool,
+                               sep_chains: dict[str, str]) -> list[Rule]:
     # writeServiceToEndpointRules: affinity checks first, then the probability cascade.
     proto = svc.protocol.lower()
     out: list[Rule] = []
     if svc.client_ip_affinity:
         for ep in endpoints:
-            sep = service_port_endpoint_chain_name(name, proto, str(ep))
-            m = () if large else (_comment(f"{name} -> {ep}"),)
+            sep = sep_chains[str(ep)]
+            m = () if large else (_endpoint_comment(f"{name} -> {ep}"),)
             out.append(Rule("nat", chain, m + (_recent_rcheck(sep, svc.sticky_max_age_seconds),),
                             target=sep))
     n = len(endpoints)
     for i, ep in enumerate(endpoints):
-        sep = service_port_endpoint_chain_name(name, proto, str(ep))
-        m = () if large else (_comment(f"{name} -> {ep}"),)
+        sep = sep_chains[str(ep)]
+        m = () if large else (_endpoint_comment(f"{name} -> {ep}"),)
         if i < n - 1:
             m += (_statistic(compute_probability(n - i)),)
         out.append(Rule("nat", chain, m, target=sep))
@@ -152,6 +203,8 @@ def service_rules(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], con
     """The nat and filter rules of one Service port, as ``syncProxyRules`` writes them."""
     name, proto = str(svc.name), svc.protocol.lower()
     cluster_eps, local_eps, reachable, has_eps = categorize_endpoints(endpoints, svc, node_labels)
+    # Every endpoint used is reachable; hash each one's KUBE-SEP name once.
+    sep_chains = {str(ep): service_port_endpoint_chain_name(name, proto, str(ep)) for ep in reachable}
     svc_chain = service_port_chain_name(name, proto)
     svl_chain = service_local_chain_name(name, proto)
     ext_chain = service_external_chain_name(name, proto)
@@ -262,18 +315,20 @@ def service_rules(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], con
         nat.append(Rule("nat", fw_chain, (_comment(f"other traffic to {name} will be dropped by KUBE-PROXY-FIREWALL"),)))
     if uses_cluster:
         chains.append(svc_chain)
-        nat += _service_to_endpoint_rules(name, svc, svc_chain, cluster_eps, large_cluster)
+        nat += _service_to_endpoint_rules(name, svc, svc_chain, cluster_eps, large_cluster, sep_chains)
     if uses_local:
         chains.append(svl_chain)
-        nat += _service_to_endpoint_rules(name, svc, svl_chain, local_eps, large_cluster)
+        nat += _service_to_endpoint_rules(name, svc, svl_chain, local_eps, large_cluster, sep_chains)
     seps = []
+    # The KUBE-SEP match lists are the same for every endpoint (but for -m recent): share them.
+    head = () if large_cluster else (_comment(name),)
+    dnat = head + (_l4(proto),)
     for ep in reachable:
-        sep = service_port_endpoint_chain_name(name, proto, str(ep))
+        sep = sep_chains[str(ep)]
         chains.append(sep)
         seps.append((sep, str(ep)))
-        head = () if large_cluster else (_comment(name),)
         nat.append(Rule("nat", sep, head, target=KUBE_MARK_MASQ, src=ep.ip))
-        m = head + ((_recent_set(sep),) if svc.client_ip_affinity else ()) + (_l4(proto),)
+        m = head + (_recent_set(sep), _l4(proto)) if svc.client_ip_affinity else dnat
         nat.append(Rule("nat", sep, m, target="DNAT", target_opts=f"--to-destination {ep}", proto=proto))
     return ServiceRules(tuple(chains), tuple(nat), tuple(flt), tuple(seps))
 
@@ -326,8 +381,12 @@ def base_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
     return nat, flt
 
 
-def _tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
-    # The KUBE-SERVICES → KUBE-NODEPORTS tail call and the KUBE-FORWARD rules.
+def tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
+    """The fixed rules written after every Service: ``(nat_rules, filter_rules)``.
+
+    The KUBE-SERVICES → KUBE-NODEPORTS tail call (it must stay last in KUBE-SERVICES)
+    and the KUBE-FORWARD rules.
+    """
     nodeports = Rule("nat", KUBE_SERVICES, (_comment(NODEPORTS_COMMENT), _addrtype("dst")),
                      target=KUBE_NODEPORTS,
                      **({} if config.localhost_nodeports else {"dst": "127.0.0.0/8", "dst_neg": True}))
@@ -341,44 +400,3 @@ def _tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
     ]
     return [nodeports], flt
 
-
-@dataclass(frozen=True, slots=True)
-class IptablesTables:
-    """One sync's result: the chains and rules of the nat and filter tables."""
-
-    nat_chains: tuple[str, ...]
-    nat_rules: tuple[Rule, ...]
-    filter_chains: tuple[str, ...]
-    filter_rules: tuple[Rule, ...]
-    #: table -> chain -> rules, for walking packets (built once per sync).
-    index: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def save(self, table: str, now: float) -> str:
-        """``iptables-save -t table`` text at simulated time ``now``."""
-        if table == "nat":
-            return render_table("nat", self.nat_chains, self.nat_rules, now)
-        if table == "filter":
-            return render_table("filter", self.filter_chains, self.filter_rules, now)
-        raise UsageError(f"iptables-save: table {table!r} is not one kube-proxy writes (nat, filter)")
-
-    def chain(self, table: str, name: str) -> tuple[Rule, ...]:
-        """The rules of one chain, in order (empty for an unknown chain)."""
-        return tuple(self.index.get(table, {}).get(name, ()))
-
-
-def sync_proxy_rules(per_service: list[ServiceRules], config: ProxyConfig) -> IptablesTables:
-    """Assemble one full sync from the (ordered) per-Service rules."""
-    nat, flt = base_rules(config)
-    nat_chains = [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ, KUBE_PROXY_CANARY]
-    flt_chains = [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
-                  KUBE_PROXY_FIREWALL, KUBE_PROXY_CANARY, KUBE_FIREWALL]
-    for sr in per_service:
-        nat_chains += sr.nat_chains
-        nat += sr.nat_rules
-        flt += sr.filter_rules
-    tail_nat, tail_flt = _tail_rules(config)
-    nat, flt = nat + tail_nat, flt + tail_flt
-    index: dict[str, dict[str, list[Rule]]] = {"nat": {}, "filter": {}}
-    for rule in nat + flt:
-        index[rule.table].setdefault(rule.chain, []).append(rule)
-    return IptablesTables(tuple(nat_chains), tuple(nat), tuple(flt_chains), tuple(flt), index)

@@ -4,13 +4,20 @@
 trackers, knows which node it programs, and renders the rules of its mode.  Like
 ``syncProxyRules``' partial sync, it keeps the rendered rules of every Service port and
 re-renders only the ones whose Service or endpoints changed since the last sync.
+
+Everything a sync needs is kept up to date event by event, so that one pod going away in a
+5,000-Service cluster costs one Service's work, not 5,000: the Service port names in sort
+order (a bisect-maintained list), the endpoint count behind iptables' "large cluster mode",
+and the set of Service ports each backend must re-render.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+import bisect
+from typing import Callable, Iterable, Mapping
 
 from ..errors import UsageError
 from . import iptables, ipvs, nftables
+from .iptables_tables import IptablesTables, sync_proxy_rules
 from .changetracker import EndpointsChangeTracker, ServiceChangeTracker
 from .runtime import NodeRuntime
 from .types import LARGE_CLUSTER_THRESHOLD, ProxyConfig, ServicePortInfo, ServicePortName
@@ -36,6 +43,9 @@ class ProxyState:
     scheduler positions and connection counts) used by :func:`k8snet.proxy.trace.trace`.
     """
 
+    #: The three modes whose rules a state can render (each keeps its own cache).
+    BACKENDS = ("iptables", "nftables", "ipvs")
+
     def __init__(self, config: ProxyConfig, *, services: Iterable[Mapping] = (),
                  slices: Iterable[Mapping] = (), nodes: Iterable[Mapping] = ()) -> None:
         self.config = config
@@ -44,23 +54,39 @@ class ProxyState:
         self.node_ip = ""
         self.node_labels: dict[str, str] = {}
         self.runtime = NodeRuntime()
-        self._cache: dict[tuple[str, ServicePortName], object] = {}
+        # Upstream iterates a Go map (random order); we keep the names sorted so output is
+        # reproducible, inserting and removing as Services come and go.
+        self._names: list[ServicePortName] = []
+        # Endpoints per Service port and their sum: iptables' large-cluster switch.
+        self._endpoint_counts: dict[ServicePortName, int] = {}
+        self._endpoint_total = 0
+        # backend -> Service port -> its rendered rules; and the ports to render again.
+        self._cache: dict[str, dict[ServicePortName, object]] = {b: {} for b in self.BACKENDS}
+        self._stale: dict[str, set[ServicePortName]] = {b: set() for b in self.BACKENDS}
         # The assembled result of the last sync per backend, until something changes.
         self._synced: dict[str, object] = {}
         self._large_cluster: bool | None = None
         #: How many Service ports each backend rendered (tests use it to see partial syncs).
-        self.render_count: dict[str, int] = {"iptables": 0, "nftables": 0, "ipvs": 0}
+        self.render_count: dict[str, int] = {b: 0 for b in self.BACKENDS}
         for node in nodes:
             self.update_node(node)
         for svc in services:
-            self.services.update(None, svc)
+            self.update_service(None, svc)
         for sl in slices:
-            self.endpoints.update_endpoint_slice(None, sl)
+            self.update_endpoint_slice(None, sl)
 
     # --- events ---------------------------------------------------------------------
     def update_service(self, old: Mapping | None, new: Mapping | None) -> set[ServicePortName]:
         """A Service was added (old=None), changed, or deleted (new=None)."""
         changed = self.services.update(old, new)
+        for name in changed:
+            i = bisect.bisect_left(self._names, name)
+            listed = i < len(self._names) and self._names[i] == name
+            if self.services.get(name) is None:
+                if listed:
+                    del self._names[i]
+            elif not listed:
+                self._names.insert(i, name)
         self._invalidate(changed)
         return changed
 
@@ -79,17 +105,27 @@ class ProxyState:
         if (ip, labels) == (self.node_ip, self.node_labels):
             return False
         self.node_ip, self.node_labels = ip, labels
-        self._cache.clear()
-        self._synced.clear()
+        for backend in self.BACKENDS:
+            self._rerender_all(backend)
         return True
 
     def _invalidate(self, names: Iterable[ServicePortName]) -> None:
-        names = list(names)
-        if names:
-            self._synced.clear()
+        # Called with the Service ports whose info or endpoints changed.
         for name in names:
-            for backend in ("iptables", "nftables", "ipvs"):
-                self._cache.pop((backend, name), None)
+            self._synced.clear()
+            count = len(self.endpoints.endpoints_for(name)) if self.services.get(name) else 0
+            self._endpoint_total += count - self._endpoint_counts.pop(name, 0)
+            if count:
+                self._endpoint_counts[name] = count
+            for backend in self.BACKENDS:
+                self._cache[backend].pop(name, None)
+                self._stale[backend].add(name)
+
+    def _rerender_all(self, backend: str) -> None:
+        # needFullSync: every Service port of this backend is rendered again.
+        self._cache[backend].clear()
+        self._stale[backend] = set(self._names)
+        self._synced.pop(backend, None)
 
     # --- maps -----------------------------------------------------------------------
     def service_port_map(self) -> dict[ServicePortName, ServicePortInfo]:
@@ -100,39 +136,33 @@ class ProxyState:
         """The current EndpointsMap."""
         return self.endpoints.endpoints_map()
 
-    def _ordered(self) -> list[tuple[ServicePortName, ServicePortInfo]]:
-        # Upstream iterates a Go map (random order); we sort so output is reproducible.
-        return sorted(self.service_port_map().items(), key=lambda kv: kv[0])
-
-    def _rendered(self, backend: str, name: ServicePortName, build):
-        key = (backend, name)
-        if key not in self._cache:
-            self._cache[key] = build()
-            self.render_count[backend] += 1
-        return self._cache[key]
+    def _blocks(self, backend: str, build: Callable[[ServicePortInfo, tuple], object]) -> list:
+        """The backend's rendered blocks in Service-port order, re-rendering stale ones only."""
+        cache = self._cache[backend]
+        for name in self._stale[backend]:
+            info = self.services.get(name)
+            if info is not None:
+                cache[name] = build(info, self.endpoints.endpoints_for(name))
+                self.render_count[backend] += 1
+        self._stale[backend].clear()
+        return [cache[name] for name in self._names]
 
     # --- backends -------------------------------------------------------------------
-    def iptables_tables(self) -> iptables.IptablesTables:
+    def iptables_tables(self) -> IptablesTables:
         """The nat and filter tables this node's kube-proxy (iptables mode) programs."""
         if "iptables" not in self._synced:
             self._synced["iptables"] = self._sync_iptables()
         return self._synced["iptables"]
 
-    def _sync_iptables(self) -> iptables.IptablesTables:
-        ordered = self._ordered()
-        total = sum(len(self.endpoints.endpoints_for(n)) for n, _ in ordered)
-        large = total > LARGE_CLUSTER_THRESHOLD
+    def _sync_iptables(self) -> IptablesTables:
+        large = self._endpoint_total > LARGE_CLUSTER_THRESHOLD
         if large != self._large_cluster:
             # Crossing the threshold changes every SEP comment: re-render all.
             self._large_cluster = large
-            for key in [k for k in self._cache if k[0] == "iptables"]:
-                del self._cache[key]
-        per_service = [
-            self._rendered("iptables", name, lambda name=name, info=info: iptables.service_rules(
-                info, self.endpoints.endpoints_for(name), self.config, self.node_labels,
-                self.node_ip, large))
-            for name, info in ordered]
-        return iptables.sync_proxy_rules(per_service, self.config)
+            self._rerender_all("iptables")
+        per_service = self._blocks("iptables", lambda info, eps: iptables.service_rules(
+            info, eps, self.config, self.node_labels, self.node_ip, large))
+        return sync_proxy_rules(per_service, self.config)
 
     def iptables_save(self, table: str = "nat", now: float = 0.0) -> str:
         """What ``iptables-save -t <table>`` prints on this node (simulated time ``now``)."""
@@ -145,10 +175,8 @@ class ProxyState:
         return self._synced["nftables"]
 
     def _sync_nftables(self) -> nftables.NFTable:
-        per_service = [
-            self._rendered("nftables", name, lambda name=name, info=info: nftables.service_objects(
-                info, self.endpoints.endpoints_for(name), self.config, self.node_labels, self.node_ip))
-            for name, info in self._ordered()]
+        per_service = self._blocks("nftables", lambda info, eps: nftables.service_objects(
+            info, eps, self.config, self.node_labels, self.node_ip))
         return nftables.sync_proxy_rules(per_service, self.config, self.node_ip)
 
     def nft(self) -> str:
@@ -163,9 +191,9 @@ class ProxyState:
 
     def _sync_ipvs(self) -> list[ipvs.VirtualServer]:
         out: list[ipvs.VirtualServer] = []
-        for name, info in self._ordered():
-            out += self._rendered("ipvs", name, lambda name=name, info=info: ipvs.service_virtual_servers(
-                info, self.endpoints.endpoints_for(name), self.config, self.node_labels, self.node_ip))
+        for servers in self._blocks("ipvs", lambda info, eps: ipvs.service_virtual_servers(
+                info, eps, self.config, self.node_labels, self.node_ip)):
+            out += servers
         return ipvs.sort_services(out)
 
     def ipvsadm(self) -> str:

@@ -110,7 +110,11 @@ def test_probability_strings(n, written, saved):
     ("kubernetes service portals", '"kubernetes service portals"'),
     ("plain-word_1", "plain-word_1"),
     ('say "hi"', '"say \\"hi\\""'),
-], ids=["slash-quoted", "space-quoted", "bare", "escaped"])
+    ("it's", '"it\\\'s"'),
+    ("a\\b", '"a\\\\b"'),
+    ("", '""'),
+], ids=["slash-quoted", "space-quoted", "bare", "escaped", "single-quote-escaped",
+        "backslash-escaped", "empty-quoted"])
 def test_comment_quoting(text, want):
     """libxtables xtables_save_string: only [A-Za-z0-9_-] prints bare."""
     assert save_string(text) == want
