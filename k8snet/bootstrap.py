@@ -5,6 +5,9 @@
   ``--node-cidr-mask-size=24``) and an InternalIP;
 * Service ``default/kubernetes`` at the first service IP (10.96.0.1), port ``https``
   443 -> 6443, whose endpoint is the API server (on the first node, as on kind and minikube);
+* the node agents, as DaemonSets on the node's network: ``kube-proxy`` (kubeadm's) and the CNI's
+  agent (``calico-node``, ``cilium``, ``kube-flannel-ds`` in ``kube-flannel``, ``weave-net``,
+  ``kindnet``);
 * CoreDNS: Deployment ``kube-system/coredns`` (2 replicas, label ``k8s-app=kube-dns``) behind
   Service ``kube-dns`` at 10.96.0.10 (ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP).
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 __all__ = ["NAMESPACES", "POD_CIDR", "SERVICE_CIDR", "DNS_IP", "node_object", "system_objects",
-           "KUBERNETES_VERSION"]
+           "node_agents", "KUBERNETES_VERSION"]
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 POD_CIDR = "10.244.0.0/16"
@@ -94,3 +97,39 @@ def system_objects(first_node_ip: str) -> list[dict]:
                                              {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]}],
                                    "dnsPolicy": "Default", "priorityClassName": "system-cluster-critical"}}}},
     ]
+
+
+# The CNI's per-node agent: (namespace, DaemonSet name, labels, image), as each project's
+# standard install names it.
+CNI_AGENTS = {
+    "calico": ("kube-system", "calico-node", {"k8s-app": "calico-node"}, "docker.io/calico/node:v3.30.3"),
+    "cilium": ("kube-system", "cilium", {"k8s-app": "cilium"}, "quay.io/cilium/cilium:v1.18.2"),
+    "flannel": ("kube-flannel", "kube-flannel-ds", {"app": "flannel", "k8s-app": "flannel"},
+                "ghcr.io/flannel-io/flannel:v0.27.3"),
+    "weave": ("kube-system", "weave-net", {"name": "weave-net"}, "ghcr.io/weaveworks/launcher/weave-kube:2.8.1"),
+    "kindnet": ("kube-system", "kindnet", {"app": "kindnet", "k8s-app": "kindnet"},
+                "docker.io/kindest/kindnetd:v20250512-df8de77b"),
+}
+
+
+def _agent(namespace: str, name: str, labels: dict, image: str, container: str, **extra) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
+            "spec": {"selector": {"matchLabels": dict(labels)},
+                     "template": {"metadata": {"labels": dict(labels)},
+                                  "spec": {"containers": [{"name": container, "image": image, **extra}],
+                                           "hostNetwork": True, "nodeSelector": {"kubernetes.io/os": "linux"},
+                                           "priorityClassName": "system-node-critical",
+                                           "tolerations": [{"operator": "Exists"}]}}}}
+
+
+def node_agents(cni: str) -> list[dict]:
+    """kube-proxy's DaemonSet and the CNI agent's (plus the namespace flannel installs into)."""
+    out = [_agent("kube-system", "kube-proxy", {"k8s-app": "kube-proxy"},
+                  f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}", "kube-proxy",
+                  command=["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf"])]
+    ns, name, labels, image = CNI_AGENTS[cni]
+    if ns != "kube-system":
+        out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    out.append(_agent(ns, name, labels, image, name.removesuffix("-ds")))
+    return out

@@ -7,6 +7,7 @@ and AGE columns print like kubectl's ``duration.HumanDuration``
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 __all__ = ["EPOCH", "rfc3339", "parse_rfc3339", "human_duration", "age"]
 
@@ -16,7 +17,12 @@ EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 def rfc3339(t: float) -> str:
     """The timestamp the API server stores for simulated time ``t`` (whole seconds, UTC)."""
-    return (EPOCH + timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(t))
+
+
+@lru_cache(maxsize=4096)  # every write stamps "now": most calls ask for the same second
+def _rfc3339(seconds: int) -> str:
+    return (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_rfc3339(text: str) -> float:

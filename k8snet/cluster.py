@@ -89,6 +89,8 @@ class Cluster:
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
             self.controllers.kubelet_up[name] = True
+        for obj in bootstrap.node_agents(self.cni):
+            self.api.apply(obj)
         first_ip = bootstrap.node_ip(0)
         for obj in bootstrap.system_objects(first_ip):
             self.api.apply(obj) if obj["kind"] != "Endpoints" else self.api.write(obj)

@@ -54,7 +54,9 @@ def _index(cluster):
         idx["node"][_node_ip(node)] = node
     for pod in cluster.store.items("Pod"):
         ip = (pod.get("status") or {}).get("podIP")
-        if ip and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+        # hostNetwork pods (kube-proxy, CNI agents) share their node's IP: that IP is the node's.
+        if ip and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
+                and not pod["spec"].get("hostNetwork"):
             idx["pod"][ip] = pod
     cluster._ip_index = (version, idx)
     return idx

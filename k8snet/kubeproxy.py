@@ -43,6 +43,11 @@ class KubeProxies:
                 self.running.setdefault(name, True)
                 if name in self.states:
                     self.states[name].update_node(new)
+        elif kind == "Pod" and old is None and (new["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy":
+            # A new kube-proxy pod (its DaemonSet replaced a deleted one) starts kube-proxy on its
+            # node again: deleting the pod is how a stuck kube-proxy is restarted.
+            if new["spec"].get("nodeName"):
+                self.running[new["spec"]["nodeName"]] = True
         elif kind == "Service":
             for state in self.states.values():
                 state.update_service(old, new)

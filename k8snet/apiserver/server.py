@@ -71,6 +71,8 @@ class APIServer:
         self._events: dict[tuple, dict] = {}
         # Event names draw from their own stream: more or fewer events never shift pod names.
         self.event_rng = random.Random(rng.getrandbits(64))
+        # UIDs too: creating more or fewer objects never shifts pod names or IPs.
+        self.uid_rng = random.Random(rng.getrandbits(64))
 
     # -- helpers ---------------------------------------------------------------
     def resource_for(self, obj: dict) -> resources.Resource:
@@ -84,7 +86,7 @@ class APIServer:
         return res
 
     def new_uid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self.uid_rng.getrandbits(128), version=4))
 
     def _stamp(self, obj: dict, res: resources.Resource) -> None:
         meta = obj["metadata"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-__all__ = ["Store", "clone"]
+__all__ = ["Store", "clone", "replace_fields"]
 
 Watcher = Callable[[str, str, "dict | None", "dict | None"], None]
 
@@ -22,6 +22,19 @@ def clone(obj):
     if isinstance(obj, list):
         return [clone(v) for v in obj]
     return obj
+
+
+def replace_fields(obj: dict, **fields) -> dict:
+    """A new version of a stored object with top-level ``fields`` replaced (e.g. ``status=``).
+
+    Unchanged parts are shared with the old version, not copied: stored objects are never
+    changed in place (every writer builds a new version), so sharing is safe and saves a deep
+    copy of the whole object on every status update.  ``metadata`` is always copied, since
+    the store writes the new resourceVersion into it."""
+    new = dict(obj)
+    new["metadata"] = dict(obj["metadata"])
+    new.update(fields)
+    return new
 
 
 class Store:

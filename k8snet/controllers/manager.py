@@ -14,15 +14,15 @@ from typing import Callable
 from .. import clock, labels
 from ..apiserver.defaults import default
 from ..apiserver.server import APIServer
-from ..apiserver.store import clone
-from . import deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
+from ..apiserver.store import clone, replace_fields
+from . import daemonset, deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
 from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
 
 __all__ = ["Manager"]
 
-ORDER = ("deployment", "replicaset", "statefulset", "scheduler", "kubelet", "endpointslice",
+ORDER = ("deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet", "endpointslice",
          "endpoints", "mirror", "service")
 
 
@@ -41,6 +41,7 @@ class Manager(NodeControllers):
         # EndpointSlice names draw from their own stream, so slice churn never shifts pod names.
         import random
         self.slice_rng = random.Random(api.rng.getrandbits(64))
+        self.ds_rng = random.Random(api.rng.getrandbits(64))  # DaemonSet pod names
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------
@@ -81,6 +82,8 @@ class Manager(NodeControllers):
                             self.dirty["deployment"].add((ns, r["name"]))
                 elif okind == "StatefulSet":
                     self.dirty["statefulset"].add((ns, oname))
+                elif okind == "DaemonSet":
+                    self.dirty["daemonset"].add((ns, oname))
             before = (old or {}).get("metadata", {}).get("labels") if old else None
             after = (new or {}).get("metadata", {}).get("labels") if new else None
             for svc in self._services_selecting(ns, before, after):
@@ -95,6 +98,8 @@ class Manager(NodeControllers):
             self.dirty["deployment"].add((ns, name))
         elif kind == "StatefulSet":
             self.dirty["statefulset"].add((ns, name))
+        elif kind == "DaemonSet":
+            self.dirty["daemonset"].add((ns, name))
         elif kind == "Service":
             for q in ("endpointslice", "endpoints", "mirror", "service"):
                 self.dirty[q].add((ns, name))
@@ -106,6 +111,8 @@ class Manager(NodeControllers):
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
             self._schedulable = None
+            for ds in self.store.items("DaemonSet"):
+                self.dirty["daemonset"].add((ds["metadata"]["namespace"], ds["metadata"]["name"]))
             for pod in self.store.items("Pod"):
                 if not pod["spec"].get("nodeName"):
                     self.dirty["scheduler"].add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
@@ -218,8 +225,8 @@ class Manager(NodeControllers):
             self.api.mark_deleted(pod)
             self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
-        rs2 = clone(self.store.peek("ReplicaSet", ns, name))
-        rs2["status"] = replicaset.status(rs2, self._owned("Pod", rs2))
+        rs2 = self.store.peek("ReplicaSet", ns, name)
+        rs2 = replace_fields(rs2, status=replicaset.status(rs2, self._owned("Pod", rs2)))
         if rs2["status"] != rs.get("status"):
             self.api.write(rs2)
 
@@ -239,10 +246,33 @@ class Manager(NodeControllers):
             self.api.record_event(sts, "Normal", "SuccessfulDelete",
                                   f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful",
                                   "statefulset-controller")
-        sts2 = clone(self.store.peek("StatefulSet", ns, name))
-        sts2["status"] = statefulset.status(sts2, self._owned("Pod", sts2))
+        sts2 = self.store.peek("StatefulSet", ns, name)
+        sts2 = replace_fields(sts2, status=statefulset.status(sts2, self._owned("Pod", sts2)))
         if sts2["status"] != sts.get("status"):
             self.api.write(sts2)
+
+    def _sync_daemonset(self, ns: str, name: str) -> None:
+        ds = self.store.peek("DaemonSet", ns, name)
+        if ds is None:
+            return
+        nodes = list(self.store.items("Node"))
+        create, delete = daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
+        for node_name in create:
+            pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
+            self.api.write(pod)
+            self.api.record_event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
+                                  "daemonset-controller")
+            self.api.record_event(pod, "Normal", "Scheduled",
+                                  f"Successfully assigned {ns}/{pod['metadata']['name']} to {node_name}",
+                                  "default-scheduler")
+        for pod in delete:
+            self.api.mark_deleted(pod)
+            self.api.record_event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
+                                  "daemonset-controller")
+        ds2 = self.store.peek("DaemonSet", ns, name)
+        ds2 = replace_fields(ds2, status=daemonset.status(ds2, self._owned("Pod", ds2), nodes))
+        if ds2["status"] != ds.get("status"):
+            self.api.write(ds2)
 
     # -- networking controllers -----------------------------------------------------
     def _sync_endpointslice(self, ns: str, name: str) -> None:

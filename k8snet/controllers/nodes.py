@@ -12,13 +12,23 @@ with a new IP.  The evicted pod stays ``Terminating`` until its kubelet comes ba
 from __future__ import annotations
 
 from .. import clock
-from ..apiserver.store import clone
+from ..apiserver.store import clone, replace_fields
 from . import kubelet
 
 __all__ = ["NodeControllers"]
 
 NODE_MONITOR_GRACE = 50
 EVICTION_TOLERATION = 300
+
+
+def _tolerates_forever(pod: dict, key: str) -> bool:
+    """A NoExecute toleration of ``key`` without tolerationSeconds: the taint eviction
+    controller never evicts the pod (DaemonSet pods, e.g. kube-proxy, tolerate everything)."""
+    for t in pod["spec"].get("tolerations") or []:
+        matches = (t.get("operator") == "Exists" and not t.get("key")) or t.get("key") == key
+        if matches and t.get("effect") in (None, "", "NoExecute") and t.get("tolerationSeconds") is None:
+            return True
+    return False
 
 
 def node_ready(node: dict) -> bool:
@@ -56,8 +66,7 @@ class NodeControllers:
         # kube-scheduler scores nodes, then picks at random among the best (selectHost).
         best = sorted(n for n, c in load.items() if c == least)
         chosen = best[self.api.rng.randrange(len(best))]
-        p2 = clone(pod)
-        p2["spec"]["nodeName"] = chosen
+        p2 = replace_fields(pod, spec={**pod["spec"], "nodeName": chosen})
         self.api.write(p2)
         self.api.record_event(p2, "Normal", "Scheduled", f"Successfully assigned {ns}/{name} to {chosen}",
                               "default-scheduler")
@@ -71,16 +80,19 @@ class NodeControllers:
             return
         if pod["metadata"].get("deletionTimestamp"):
             # The app exits on SIGTERM at once; the kubelet then removes the pod.
-            self.ipam[node_name].release((pod.get("status") or {}).get("podIP"))
+            if not pod["spec"].get("hostNetwork"):
+                self.ipam[node_name].release((pod.get("status") or {}).get("podIP"))
             self.store.remove("Pod", ns, name)
             return
         if (pod.get("status") or {}).get("podIP"):
             return
         node = self.store.peek("Node", "", node_name)
-        ip = self.ipam[node_name].allocate()
+        if pod["spec"].get("hostNetwork"):  # the node's own network namespace: its IP
+            ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+        else:
+            ip = self.ipam[node_name].allocate()
         status, timers = kubelet.start_pod(pod, node, ip, self.now)
-        p2 = clone(pod)
-        p2["status"] = status
+        p2 = replace_fields(pod, status=status)
         self.api.write(p2)
         for ct in p2["spec"]["containers"]:
             image = ct["image"]
@@ -193,7 +205,8 @@ class NodeControllers:
         if self.kubelet_up.get(name):
             return
         for pod in list(self.store.items("Pod")):
-            if pod["spec"].get("nodeName") == name and not pod["metadata"].get("deletionTimestamp"):
+            if pod["spec"].get("nodeName") == name and not pod["metadata"].get("deletionTimestamp") \
+                    and not _tolerates_forever(pod, "node.kubernetes.io/unreachable"):
                 self.api.record_event(pod, "Normal", "TaintManagerEviction", f"Marking for deletion Pod {pod['metadata']['namespace']}/{pod['metadata']['name']}",
                                       "taint-eviction-controller")
                 self.api.mark_deleted(pod)

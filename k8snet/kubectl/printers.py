@@ -51,6 +51,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "ReplicaSet": _cols("Name", "Desired", "Current", "Ready", "Age",
                         wide=("Containers", "Images", "Selector")),
     "StatefulSet": _cols("Name", "Ready", "Age", wide=("Containers", "Images")),
+    "DaemonSet": _cols("Name", "Desired", "Current", "Ready", "Up-to-date", "Available", "Node Selector", "Age",
+                       wide=("Containers", "Images", "Selector")),
     "Service": _cols("Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", wide=("Selector",)),
     "Endpoints": _cols("Name", "Endpoints", "Age"),
     "EndpointSlice": _cols("Name", "AddressType", "Ports", "Endpoints", "Age"),
@@ -176,6 +178,18 @@ def _statefulset_row(obj, now):
             "Age": _age(obj, now), "Containers": names, "Images": images}
 
 
+def _daemonset_row(obj, now):
+    # printers.go printDaemonSet
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    names, images = _template_cells(obj)
+    node_selector = ((spec.get("template") or {}).get("spec") or {}).get("nodeSelector")
+    return {"Desired": status.get("desiredNumberScheduled", 0), "Current": status.get("currentNumberScheduled", 0),
+            "Ready": status.get("numberReady", 0), "Up-to-date": status.get("updatedNumberScheduled", 0),
+            "Available": status.get("numberAvailable", 0), "Node Selector": c.format_labels(node_selector),
+            "Age": _age(obj, now), "Containers": names, "Images": images,
+            "Selector": c.format_label_selector(spec.get("selector"))}
+
+
 def _service_row(obj, now):
     spec = obj.get("spec") or {}
     cluster_ips = spec.get("clusterIPs") or []
@@ -261,7 +275,7 @@ def _crd_row(kind: str) -> Callable[[Mapping, float], dict]:
 
 _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
     "Namespace": _namespace_row, "Node": _node_row, "Pod": c.pod_row_cells,
-    "Deployment": _deployment_row, "ReplicaSet": _replicaset_row, "StatefulSet": _statefulset_row,
+    "Deployment": _deployment_row, "ReplicaSet": _replicaset_row, "StatefulSet": _statefulset_row, "DaemonSet": _daemonset_row,
     "Service": _service_row, "Endpoints": _endpoints_row, "EndpointSlice": _endpointslice_row,
     "Ingress": _ingress_row, "IngressClass": _ingressclass_row, "NetworkPolicy": _networkpolicy_row,
     "ConfigMap": _configmap_row, "Secret": _secret_row, "Event": _event_row,

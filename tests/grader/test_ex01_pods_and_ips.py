@@ -8,6 +8,8 @@ from k8snet.grader import Outcome, ____
 from k8snet.grader import ex01_pods_and_ips as ex
 
 QUESTIONS = ["q1", "q2", "q3", "q4", "q5", "q6"]
+# b's IP as the scenario gives it (read from the simulator, as a learner would read kubectl).
+B_IP = ex._cluster(scenario=ex.AGNHOST_PODS).get("pod", "b")["status"]["podIP"]
 
 
 @pytest.mark.parametrize("name", QUESTIONS)
@@ -26,7 +28,7 @@ def test_blank_is_incomplete(name):
     # Kubernetes network model (docs: concepts/services-networking "The Kubernetes network model"):
     # pods communicate without NAT, so the callee sees the caller's pod IP.
     ("q1", "172.18.0.2", ["node-1", "no NAT"]),
-    ("q1", "10.244.2.3", ["b's own IP"]),
+    ("q1", B_IP, ["b's own IP"]),
     ("q1", "10.96.0.1", ["not a pod address"]),
     # kube-controller-manager --allocate-node-cidrs / --node-cidr-mask-size=24: one /24 per node, in order.
     ("q2", "10.244.1.0/24", ["belongs to node-2"]),

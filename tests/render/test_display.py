@@ -24,9 +24,9 @@ PICTURES = [
     ("topology", lambda: scenarios.base().graph(),
      "<Digraph: cluster topology, 2 nodes, 1 service, 4 pods>"),
     ("topology-system", lambda: scenarios.base().graph(show_system=True),
-     "<Digraph: cluster topology, 2 nodes, 5 services, 7 pods>"),
+     "<Digraph: cluster topology, 2 nodes, 5 services, 11 pods>"),
     ("request-success", lambda: scenarios.success(scenarios.base()).graph(),
-     "<Digraph: request path, 6 hops, HTTP 200>"),
+     "<Digraph: request path, 5 hops, HTTP 200>"),
     ("request-refused", lambda: scenarios.refused(scenarios.base()).graph(),
      "<Digraph: request path, 3 hops, connection refused>"),
 ]
