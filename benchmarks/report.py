@@ -99,7 +99,9 @@ def _rows(results: dict, mode: str) -> list[tuple[str, str, str, str]]:
         r = _rec(results, "routing", key)
         rows.append((f"HTTP routing decision among {r['rules'] if r else '?':,} {label}" if r else
                      f"HTTP routing decision ({label})", "≤ 20 µs median",
-                     *((f"{r['median'] * 1e6:,.0f} µs median", _verdict(r["median"] <= 20e-6)) if r
+                     *((f"{r['median'] * 1e6:,.0f} µs median"
+                        + (f" (index built once per change of the objects, not timed: {r['compile'] * 1e3:,.0f} ms)"
+                           if "compile" in r else ""), _verdict(r["median"] <= 20e-6)) if r
                        else _missing(results, "routing"))))
     r, n = _rec(results, "netpol", "netpol"), _rec(results, "netpol", "nca")
     rows.append((f"NetworkPolicy matrix, {r['pods']:,} pods × {r['policies']} policies" if r
