@@ -86,6 +86,21 @@ def dns_reachable(trip) -> str | None:
 
 
 def _allowed(cluster, src, dst, port, protocol="TCP"):
+    """NetworkPolicy's verdict, remembered until the store changes (a burst of requests
+    between the same pods asks the same question again and again)."""
+    key = (cluster.store.version, src, dst, port, protocol) if isinstance(src, str) and isinstance(dst, str) else None
+    cache = cluster.__dict__.setdefault("_verdicts", {})
+    if key is not None and key in cache:
+        return cache[key]
+    verdict = _evaluate(cluster, src, dst, port, protocol)
+    if key is not None:
+        if len(cache) > 10_000 or any(k[0] != key[0] for k in list(cache)[:1]):
+            cache.clear()  # an older store version: every entry is stale
+        cache[key] = verdict
+    return verdict
+
+
+def _evaluate(cluster, src, dst, port, protocol):
     return netpol.evaluate(list(cluster.store.items("NetworkPolicy")), list(cluster.store.items("Pod")),
                            list(cluster.store.items("Namespace")), src=src, dst=dst, port=port,
                            protocol=protocol, cni=cluster.cni)

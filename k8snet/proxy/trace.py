@@ -19,6 +19,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from ..errors import UsageError
 from .iptables_save import Rule, kernel_probability
@@ -88,6 +89,7 @@ class Packet:
     service: str | None = None
 
 
+@lru_cache(maxsize=65536)  # a pure function of two strings, asked for every rule a packet meets
 def in_cidr(ip: str, cidr: str) -> bool:
     """``ip`` inside ``cidr`` (a bare address counts as /32)."""
     try:
