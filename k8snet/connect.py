@@ -247,7 +247,13 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
                         return deliver(trip, pod, p["containerPort"], src_ip, via=None)
     local = trip.client.kind == "node" and trip.client.node == name
     entry = proxy.Entry.NODE if local else proxy.Entry.EXTERNAL
-    trip.hop("node", f"packet reaches {name} ({node_ip}:{port})")
+    owner = next((f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{p['port']}"
+                  for svc in cluster.store.items("Service") for p in svc["spec"].get("ports") or []
+                  if p.get("nodePort") == port and p.get("protocol", "TCP") == "TCP"), None)
+    if owner:  # every node listens on a Service's nodePort (Service docs, type NodePort)
+        trip.hop("NodePort", f"packet reaches {name} ({node_ip}:{port}), the NodePort of {owner}")
+    else:
+        trip.hop("node", f"packet reaches {name} ({node_ip}:{port})")
     return _through_kube_proxy(trip, name, node_ip, port, entry, src_ip)
 
 
@@ -317,7 +323,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
         from . import l7
         return l7.route(trip, pod, app, port, req, via)
     ans = workloads.answer(app, pod, req)
-    trip.hop("container", f"{container['name']} answers HTTP {ans.status}")
+    trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)
 
 

@@ -55,7 +55,7 @@ def test_node_port_answers_on_every_node(node):
     c = cluster_with(NODE_PORT, nodes=3)
     r = c.request(f"http://{node_ip(c, node)}:30080", from_internet=True)
     assert (r.status, r.backend) == (200, "default/nodeport:80"), r.explain()
-    assert r.pod.startswith("default/web-") and "node" in _components(r)
+    assert r.pod.startswith("default/web-") and "NodePort" in _components(r)
 
 
 @pytest.mark.parametrize("service_port,node,status,error,client_address", [
