@@ -160,7 +160,10 @@ class Problem:
 
     def assert_check_passed(self) -> None:
         """For solution cells and tests: the reference answer must pass."""
-        fb = self.grade(self._solution_answer)
+        from ..magics import keep_current
+        with keep_current():  # a computed reference answer may build a scenario cluster
+            answer = self._solution_answer
+        fb = self.grade(answer)
         if fb.outcome is not Outcome.CORRECT:
             raise AssertionError(f"{type(self).__name__}: the reference answer does not pass: {fb.message}")
 

@@ -34,21 +34,11 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_reference_answer_passes(name):
-    type(getattr(ex, name))().assert_check_passed()
-
-
 @pytest.mark.parametrize("name, answer, words", ROWS, ids=[f"{r[0]}-{i}" for i, r in enumerate(ROWS)])
 def test_wrong_answers_get_specific_feedback(name, answer, words):
     fb = type(getattr(ex, name))().check(answer)
     assert fb.outcome is Outcome.INCORRECT
     assert words in fb.message, fb.message
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_blank_is_incomplete(name):
-    assert type(getattr(ex, name))().check(ex.____).outcome is Outcome.INCOMPLETE
 
 
 @pytest.mark.parametrize("name, answer, words", [

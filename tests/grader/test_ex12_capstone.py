@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from k8snet.grader import ex12_capstone as ex
-from k8snet.grader.core import ____, Outcome
+from k8snet.grader.core import Outcome
 
 QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4, "q5": ex.q5}
 Q1, Q3 = ex.q1._solution_answer, ex.q3._solution_answer
@@ -31,20 +31,10 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("name", list(QS))
-def test_reference_passes(name):
-    QS[name].assert_check_passed()
-
-
 @pytest.mark.parametrize("q,answer,words", [r[1:] for r in WRONG], ids=[r[0] for r in WRONG])
 def test_wrong_answers_explain(q, answer, words):
     fb = QS[q].grade(answer)
     assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
-
-
-@pytest.mark.parametrize("name", list(QS))
-def test_blank_is_incomplete(name):
-    assert QS[name].grade(____).outcome is Outcome.INCOMPLETE
 
 
 @pytest.mark.parametrize("q,answer,words", [
