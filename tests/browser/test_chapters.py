@@ -13,7 +13,9 @@ names the notebook, the ``cells[i]`` index and the step.
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from .chapter_helpers import (
     as_records, assert_page_clean, assert_picture, assert_widgets_rendered, cell_index, highlighted_rows, output,
@@ -430,4 +432,294 @@ def test_ch09_policy_toggles_redraw_the_matrix(lab):
         if box == "api-from-web":
             shoot_cell(nb, index, "ch09-netpol-api-from-web")
     shoot_cell(nb, index, "ch09-netpol-after")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 03 --
+
+NODE_PORT_RANGE = range(30000, 32768)   # kube-apiserver --service-node-port-range default 30000-32767
+
+
+def ports_view_text(view) -> tuple[str, str, str]:
+    """The ports view as (result text, outcome line, path text)."""
+    areas = view.locator(".widget-html")
+    result = areas.nth(0).inner_text().strip()
+    return result, result.splitlines()[-1].strip(), areas.nth(1).inner_text()
+
+
+# (control, value typed or picked, outcome line starts with, regex found in result + path).  Rules:
+# Concepts › Services "Port definitions" (targetPort defaults to port; it may name a containerPort);
+# Tasks › Debug Services "Does the Service work by IP?" (a targetPort nothing listens on: connection
+# refused); "type: NodePort" (nodePort from --service-node-port-range, 30000-32767 by default; the
+# API server rejects one outside it); the echoserver image listens on 8080.
+PORTS_STEPS = [
+    (None, None, "HTTP 200 from default/web-", r"DNAT to [\d.]+:8080"),
+    ("targetPort", "9090", "connection refused", r"refuses port 9090: its containers listen on 8080/TCP"),
+    ("targetPort", "http", "HTTP 200 from default/web-", r"targetPort: http[\s\S]*DNAT to [\d.]+:8080"),
+    ("nodePort", "99999", "rejected by the API server", r"nodePort: Invalid value: 99999.*30000-32767"),
+    ("nodePort", "auto", "HTTP 200 from default/web-", r"web\s+NodePort\s+\S+\s+<none>\s+80:\d+/TCP"),
+    ("send", "from the internet (NodePort)", "HTTP 200 from default/web-", r"curl http://[\d.]+:\d+/"),
+]
+
+
+def test_ch03_ports_view_follows_target_port_and_node_port(lab):
+    """Chapter 03: a targetPort nothing listens on is refused; a named one works; nodePort in range."""
+    nb = open_and_run(lab, "notebooks/03_ports.ipynb")
+    assert_picture(nb, cell_index(nb, "r.graph()"), "img")
+    index, view = widget_cell(nb, "PortsView().widget()")
+    where = f"{nb.path} cells[{index}]"
+    assert_picture(nb, index, ".widget-html svg")
+    for control, value, outcome, shows in PORTS_STEPS:
+        if control == "send":
+            view.locator(".widget-dropdown select").first.select_option(label=value)
+        elif control is not None:
+            text_box(view, control).fill(value)
+            text_box(view, control).press("Enter")
+
+        def settled():
+            result, line, path = ports_view_text(view)
+            return line.startswith(outcome) and re.search(shows, result + "\n" + path) is not None
+
+        wait_for(settled, f"{where}: after {control}={value!r}, the outcome {outcome!r} and /{shows}/",
+                 show=lambda: ports_view_text(view))
+        result, _, _ = ports_view_text(view)
+        node_port = re.search(r"80:(\d+)/TCP", result)
+        if control in ("nodePort", "send") and value != "99999":
+            assert node_port and int(node_port.group(1)) in NODE_PORT_RANGE, f"{where} ({value}): {result}"
+        if control == "send":   # the internet reaches a node's IP on that very nodePort
+            assert f":{node_port.group(1)}/" in result.split("curl ")[-1], f"{where}: {result}"
+        if value == "9090":
+            shoot_cell(nb, index, "ch03-ports-refused")
+    shoot_cell(nb, index, "ch03-ports-nodeport")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 04 --
+
+def svc_columns(view) -> dict[str, str]:
+    """The ``kubectl get svc web`` line of the service-types view, keyed by its header."""
+    header, row = view.locator(".widget-html pre").nth(1).inner_text().strip().splitlines()[:2]
+    return dict(zip(re.split(r"\s{2,}", header.strip()), re.split(r"\s{2,}", row.strip())))
+
+
+def ways_in(view) -> list[dict[str, str]]:
+    """The view's table of requests tried: ``from``, ``URL``, ``result`` (✓ or ✗ first)."""
+    return as_records(table_rows(view, "URL"))
+
+
+IPV4 = r"\d+\.\d+\.\d+\.\d+"
+# (type picked, {column of `kubectl get svc`: regex}, nslookup regex, the internet gets in by
+# (nodePort, load balancer)).  Rules: Concepts › Services "Publishing Services (ServiceTypes)":
+# NodePort and LoadBalancer allocate a nodePort from 30000-32767 and open it on every node;
+# without a cloud controller EXTERNAL-IP stays <pending>; "ExternalName" is a CNAME with no
+# ClusterIP or ports; "Headless Services" (clusterIP: None) answer with the pods' A records.
+SERVICE_TYPE_STEPS = [
+    ("NodePort", {"TYPE": "NodePort", "CLUSTER-IP": IPV4, "EXTERNAL-IP": "<none>", "PORT(S)": r"80:30080/TCP"},
+     r"web\.default\.svc\.cluster\.local\.\s+A\s+" + IPV4, (True, False)),
+    ("LoadBalancer (minikube / bare metal)",
+     {"TYPE": "LoadBalancer", "EXTERNAL-IP": "<pending>", "PORT(S)": r"80:\d+/TCP"},
+     r"\sA\s", (True, False)),
+    ("LoadBalancer (cloud: GCP)", {"TYPE": "LoadBalancer", "EXTERNAL-IP": IPV4, "PORT(S)": r"80:\d+/TCP"},
+     r"\sA\s", (True, True)),
+    ("ExternalName", {"TYPE": "ExternalName", "CLUSTER-IP": "<none>", "EXTERNAL-IP": "web.example.com",
+                      "PORT(S)": "<none>"}, r"CNAME\s+web\.example\.com\.", (False, False)),
+    ("Headless (clusterIP: None)", {"TYPE": "ClusterIP", "CLUSTER-IP": "None", "PORT(S)": "80/TCP"},
+     rf"A\s+{IPV4}\n.*A\s+{IPV4}", (False, False)),
+    ("ClusterIP", {"TYPE": "ClusterIP", "CLUSTER-IP": IPV4, "EXTERNAL-IP": "<none>", "PORT(S)": "80/TCP"},
+     r"\sA\s", (False, False)),
+]
+
+
+def test_ch04_service_types_view_shows_each_type(lab):
+    """Chapter 04: each type's ``kubectl get svc`` line, DNS answer and ways in follow its rules."""
+    nb = open_and_run(lab, "notebooks/04_service_types.ipynb")
+    assert_picture(nb, cell_index(nb, "cluster.graph()"), "img")
+    index, view = widget_cell(nb, "ServiceTypesView().widget()")
+    where = f"{nb.path} cells[{index}]"
+    assert_picture(nb, index, ".widget-html svg")
+    for choice, columns, dns, (by_node_port, by_lb) in SERVICE_TYPE_STEPS:
+        view.get_by_role("button", name=choice, exact=True).click()
+
+        def settled():
+            cols = svc_columns(view)
+            nslookup = view.locator(".widget-html pre").nth(2).inner_text()
+            ok = (all(re.fullmatch(rx, cols.get(k, "")) for k, rx in columns.items())
+                  and re.search(dns, nslookup) is not None)
+            return (cols, nslookup) if ok else None
+
+        cols, _ = wait_for(settled, f"{where}: after picking {choice!r}, kubectl get svc {columns} and DNS /{dns}/",
+                           show=lambda: (svc_columns(view), view.locator(".widget-html pre").nth(2).inner_text()))
+        node_port = re.fullmatch(r"80:(\d+)/TCP", cols["PORT(S)"])
+        assert (node_port is not None) == by_node_port, f"{where} ({choice}): {cols}"
+        if node_port:
+            assert int(node_port.group(1)) in NODE_PORT_RANGE, f"{where} ({choice}): {cols}"
+        probes = ways_in(view)
+        assert probes[0]["result"].startswith("✓ HTTP 200"), f"{where} ({choice}): a pod asks for web: {probes}"
+        outside = probes[2]["result"].startswith("✓")
+        assert outside == by_node_port, f"{where} ({choice}): the internet via nodePort: {probes}"
+        if by_node_port:
+            assert f":{node_port.group(1)}/" in probes[2]["URL"], f"{where} ({choice}): {probes}"
+        assert probes[3]["result"].startswith("✓") == by_lb, f"{where} ({choice}): via the load balancer: {probes}"
+        if by_lb:
+            assert probes[3]["URL"] == f"http://{cols['EXTERNAL-IP']}/", f"{where} ({choice}): {probes}"
+        if choice == "NodePort":
+            shoot_cell(nb, index, "ch04-types-nodeport")
+    shoot_cell(nb, index, "ch04-types-clusterip")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 10 --
+
+def current_hop(view) -> tuple[str, str]:
+    """(the title of the SVG node outlined as the current hop, the hop text's "hop k of n" line)."""
+    titles = view.locator(".widget-html svg g.node").evaluate_all(
+        "gs => gs.filter(g => g.querySelector('[stroke=\"#ef6c00\"]'))"
+        ".map(g => g.querySelector('title').textContent)")
+    text = view.locator(".widget-html pre").first.inner_text()
+    line = next((l for l in text.splitlines() if l.startswith("hop ")), "")
+    return ",".join(titles), line
+
+
+def code_cell_exactly(nb, source: str) -> int:
+    """The index of the one code cell whose whole source is ``source`` (prose may quote it too)."""
+    cells = json.loads((Path(nb.lab.server.root_dir) / nb.path).read_text(encoding="utf-8"))["cells"]
+    hits = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and "".join(c["source"]).strip() == source]
+    assert len(hits) == 1, f"{nb.path}: expected one code cell reading {source!r}, found cells {hits}"
+    return hits[0]
+
+
+def test_ch10_hop_stepper_moves_the_highlighted_hop(lab):
+    """Chapter 10: Next/Back move the outlined hop of the picture and the hop text with it.
+
+    The hops and their actions are the chapter's own listing (the cell that prints
+    ``r.hops``), and hop 3's text is the one the chapter prints with ``stepper.hop_text(3)``.
+    """
+    nb = open_and_run(lab, "notebooks/10_internet_to_container.ipynb")
+    assert_picture(nb, code_cell_exactly(nb, "r.graph()"), "img")
+    listing = output(nb, cell_index(nb, "for i, hop in enumerate(r.hops):")).inner_text()
+    hops = [re.match(r"\s*\d+\s+(.+?)\s{2,}(.*)$", l).groups() for l in listing.strip().splitlines()]
+    printed3 = output(nb, cell_index(nb, "print(stepper.hop_text(3))")).inner_text().strip()
+    index, view = widget_cell(nb, "stepper.widget()")
+    where = f"{nb.path} cells[{index}]"
+    assert_picture(nb, index, ".widget-html svg")
+    assert len(hops) >= 5, f"{nb.path}: the chapter listed {hops}"
+
+    def at(step: int):
+        component, action = hops[step - 1]
+        return wait_until(lambda: current_hop(view), lambda h: h == (f"hop{step}", f"hop {step} of {len(hops)}: "
+                                                                        f"{component}"),
+                          f"{where}: hop {step} ({component}) outlined and described")
+
+    at(1)
+    clicks = [("Next ▶", 2), ("Next ▶", 3), ("Next ▶", 4), ("◀ Back", 3)]
+    clicks += [("Next ▶", step) for step in range(4, len(hops) + 1)] + [("Next ▶", len(hops))]  # stops at the end
+    for button, step in clicks:
+        view.get_by_role("button", name=button, exact=True).click()
+        at(step)
+        text = view.locator(".widget-html pre").first.inner_text()
+        assert f"▶ {step:>2}. {hops[step - 1][0]}: {hops[step - 1][1]}" in text, f"{where} (hop {step}): {text}"
+        if step == 3:
+            assert text.strip() == printed3, f"{where}: hop 3 differs from the chapter's hop_text(3):\n{text}"
+            shoot_cell(nb, index, "ch10-hops-3")
+    final = view.locator(".widget-html pre").first.inner_text().strip().splitlines()[-1]
+    assert re.fullmatch(r"=> HTTP 200 from default/shop-\S+", final), f"{where}: the last hop ends with {final!r}"
+    shoot_cell(nb, index, "ch10-hops-last")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 11 --
+
+# (scenario, kubectl command typed, regex its answer shows, regex of the broken re-check).  Rules:
+# Tasks › Debug Services — "Does the Service have any Endpoints?" (a selector matching no pod
+# leaves the slice empty: <unset>); "Is the Pod working?" / "Does the Service work by IP?" (the
+# slice's port is the targetPort; nothing listening there: connection refused); Concepts ›
+# Services "type: LoadBalancer" (no cloud controller: EXTERNAL-IP stays <pending>).  The fix is the
+# scenario's own YAML; a re-check sends the scenario's requests again and must get HTTP 200.
+TROUBLESHOOT_STEPS = [
+    ("empty-endpoints", "get endpointslices", r"web-\S+\s+IPv4\s+<unset>\s+<unset>",
+     r"✗ GET http://web/ -> connection refused"),
+    ("lb-pending", "get svc web", r"web\s+LoadBalancer\s+\S+\s+<pending>", r"EXTERNAL-IP <pending>"),
+    ("wrong-targetport", "kubectl get endpointslices", r"web-\S+\s+IPv4\s+8080\s+",
+     r"✗ GET http://web/ -> connection refused .*refuses port 8080"),
+]
+
+
+def test_ch11_troubleshoot_lab_fix_then_recheck(lab):
+    """Chapter 11: for each scenario, the re-check fails as reported until its fix YAML is applied."""
+    from k8snet.widgets.troubleshoot import SCENARIOS
+
+    nb = open_and_run(lab, "notebooks/11_troubleshooting.ipynb")
+    index, view = widget_cell(nb, "lab.widget()")
+    where = f"{nb.path} cells[{index}]"
+    areas = view.locator(".widget-html")   # story, console, status
+
+    def status():
+        return areas.nth(2).inner_text().strip()
+
+    for key, command, shows, broken in TROUBLESHOOT_STEPS:
+        scenario = SCENARIOS[key]
+        view.locator(".widget-dropdown select").first.select_option(label=scenario.title)
+        wait_for(lambda: scenario.title in areas.nth(0).inner_text() and not status(),
+                 f"{where}: the story of {key!r}", show=lambda: areas.nth(0).inner_text())
+        text_box(view, "kubectl").fill(command)
+        view.get_by_role("button", name="Run", exact=True).click()
+        wait_for(lambda: re.search(shows, areas.nth(1).inner_text()),
+                 f"{where} ({key}): `{command}` to show /{shows}/", show=lambda: areas.nth(1).inner_text())
+        view.get_by_role("button", name="Re-check", exact=True).click()
+        wait_for(lambda: status().startswith("STILL BROKEN") and re.search(broken, status()),
+                 f"{where} ({key}): the re-check before the fix to say STILL BROKEN, /{broken}/", show=status)
+        view.locator(".widget-textarea textarea").fill(scenario.fix)
+        view.get_by_role("button", name="Apply", exact=True).click()
+        wait_for(lambda: re.search(r"kubectl apply -f fix.yaml\n(\S+ (configured|created)\n?)+$",
+                                   areas.nth(1).inner_text().strip() + "\n"),
+                 f"{where} ({key}): kubectl apply of the fix", show=lambda: areas.nth(1).inner_text())
+        view.get_by_role("button", name="Re-check", exact=True).click()
+        result = wait_for(lambda: status().startswith("FIXED") and status(),
+                          f"{where} ({key}): the re-check after the fix to say FIXED", show=status)
+        requests = result.splitlines()[1:]
+        assert requests and all(re.match(r"✓ GET \S+ -> HTTP 200 from default/web-", l) for l in requests), (
+            f"{where} ({key}): {result}")
+        if key == "empty-endpoints":
+            shoot_cell(nb, index, "ch11-troubleshoot-fixed")
+    assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 12 --
+
+def matrix_by_namespace(view) -> dict[tuple[str, str], str]:
+    """The capstone's matrix as ``{(from namespace, to namespace): mark}`` (one pod per namespace)."""
+    return {(src.split("/")[0], dst.split("/")[0]): mark for (src, dst), mark in policy_matrix(view).items()}
+
+
+# (checkbox clicked, cells that must hold after it).  Rules: Concepts › Services › Network Policies —
+# "Behavior of to and from selectors" (namespaceSelector and podSelector in one peer: AND); policies
+# are additive, so an `ingress: [{}]` rule (allow all) undoes a narrower one; an unselected pod is
+# not isolated.
+CAPSTONE_POLICY_STEPS = [
+    (None, {("user", "cart"): ".", ("cart", "payment"): ".", ("user", "payment"): "X", ("payment", "cart"): "X"}),
+    ("payment-from-anywhere", {("user", "payment"): ".", ("cart", "payment"): ".", ("payment", "cart"): "X"}),
+    ("cart-from-user", {("payment", "cart"): ".", ("user", "payment"): "."}),
+    ("payment-from-anywhere", {("user", "payment"): "X", ("cart", "payment"): ".", ("payment", "cart"): "."}),
+]
+
+
+def test_ch12_capstone_policies_add_up(lab):
+    """Chapter 12: the capstone's pictures render, and its policy toggles follow the additive rules."""
+    nb = open_and_run(lab, "notebooks/12_capstone.ipynb")
+    assert_picture(nb, cell_index(nb, "api_call.graph()"), "img")
+    assert_picture(nb, cell_index(nb, 'cluster.graph(namespaces=["default", "user", "cart", "payment"])'), "img")
+    index, view = widget_cell(nb, "toggles.widget()")
+    where = f"{nb.path} cells[{index}]"
+    assert_picture(nb, index, ".widget-html svg")
+    # The chapter's next cell sends the requests: the blocked pair is the one the matrix marks X.
+    sent = output(nb, cell_index(nb, 'print(cluster.allowed(user, payment, 8080).reason)')).inner_text()
+    assert re.search(r"user\s+-> http://payment\.payment/\s+connection timed out", sent), f"{nb.path}: {sent}"
+    for box, expected in CAPSTONE_POLICY_STEPS:
+        if box is not None:
+            view.locator(".widget-checkbox", has_text=box).locator("input").click()
+        wait_until(lambda: matrix_by_namespace(view), lambda m: all(m.get(k) == v for k, v in expected.items()),
+                   f"{where}: after clicking {box!r}, the cells {expected}")
+        if box == "payment-from-anywhere" and expected[("user", "payment")] == ".":
+            shoot_cell(nb, index, "ch12-capstone-anywhere")
+    shoot_cell(nb, index, "ch12-capstone-after")
     assert_page_clean(nb)
