@@ -10,6 +10,7 @@ Which address was dialled decides the path:
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import netpol, proxy, workloads
@@ -147,8 +148,8 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     state = cluster.kube_proxy.state(node_name)
     r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol="TCP",
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
-    steps = "\n".join(f"[{s.table}] {s.rule}" + (f"  (p={s.probability:.4f})" if s.probability else "")
-                      for s in r.steps if s.matched)
+    # The matched rules, as text, only when someone reads the hop's detail (see response.Hop).
+    steps = functools.partial(_matched_rules, r)
     svc_key = r.service
     if r.verdict == proxy.Verdict.DNAT:
         ep_ip, _, ep_port = r.endpoint.rpartition(":")
@@ -193,6 +194,12 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
     trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
               f"no rule on {node_name} matches {dst_ip}:{port}", steps)
+
+
+def _matched_rules(r) -> str:
+    """The rules a traced packet matched, one per line, with the odds of each random draw."""
+    return "\n".join(f"[{s.table}] {s.rule}" + (f"  (p={s.probability:.4f})" if s.probability else "")
+                     for s in r.steps if s.matched)
 
 
 def _service_for(cluster, key: str | None, dst_ip: str, port: int) -> dict | None:
@@ -303,7 +310,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
             trip.hop("NetworkPolicy", f"allowed into {ref}:{port}", v.reason)
     # An app bound to 127.0.0.1 accepts only connections *to* 127.0.0.1: even from inside its
     # own pod, a connection to the pod IP is refused.
-    app, container = _listener(pod, port, loopback)
+    app, container = _listener(pod, port, loopback, cluster)
     if app is None:
         listening = sorted({f"{p}/{proto}" for c in pod["spec"]["containers"]
                             for p, proto in workloads.app_for(pod, c).ports})
@@ -332,7 +339,24 @@ def _pod_by_ip(cluster, ip: str):
     return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" if pod else None
 
 
-def _listener(pod: dict, port: int, loopback: bool):
+def _listener(pod: dict, port: int, loopback: bool, cluster=None):
+    """(app, container) that accepts ``port`` in ``pod``, or (None, None).
+
+    For a stored pod the answer is kept until the store changes (stored objects are never
+    changed in place, so the same version means the same containers and annotations)."""
+    meta = pod["metadata"]
+    if cluster is None or cluster.store.peek("Pod", meta.get("namespace", ""), meta.get("name", "")) is not pod:
+        return _find_listener(pod, port, loopback)
+    cache = cluster.__dict__.get("_listeners")
+    if cache is None or cache[0] != cluster.store.version:
+        cache = cluster.__dict__["_listeners"] = (cluster.store.version, {})
+    key = (meta["namespace"], meta["name"], port, loopback)
+    if key not in cache[1]:
+        cache[1][key] = _find_listener(pod, port, loopback)
+    return cache[1][key]
+
+
+def _find_listener(pod: dict, port: int, loopback: bool):
     for c in pod["spec"]["containers"]:
         app = workloads.app_for(pod, c)
         if app.kind == "gateway" and not app.crash:

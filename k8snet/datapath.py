@@ -10,8 +10,10 @@ refused by the pod; a NetworkPolicy drop, a dead node, kube-proxy down -> timed 
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 from . import dnsview, workloads
@@ -54,10 +56,11 @@ class Trip:
     headers: dict
     hops: list
 
-    def hop(self, component: str, action: str, detail: str = "") -> None:
+    # ``detail`` may be a zero-argument function: the Hop builds the text on first read.
+    def hop(self, component: str, action: str, detail: str | Callable[[], str] = "") -> None:
         self.hops.append(Hop(component, action, detail))
 
-    def fail(self, error: str, component: str, action: str, detail: str = ""):
+    def fail(self, error: str, component: str, action: str, detail: str | Callable[[], str] = ""):
         raise Failed(error, Hop(component, action, detail, ok=False))
 
 
@@ -120,6 +123,7 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
                     backend=result.backend, pod=result.pod, hops=tuple(trip.hops))
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the host, asked on every request
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.IPv4Address(text)
@@ -152,10 +156,7 @@ def _resolve(trip: Trip) -> str:
             result = dns.resolve(dnsview.zone(cluster), host, pod=client.pod, rng=cluster.dns_rng)
         tried = "tried: " + ", ".join(result.tried)
     else:
-        zone = dnsview.zone(cluster)
-        reply = zone.upstream.query(host.rstrip(".") + ".", "A")
-        from .dns import DNSResult
-        result = DNSResult.from_reply(reply, tried=(host.rstrip(".") + ".",))
+        result = _public_answer(dnsview.zone(cluster).upstream, cluster, host)
         tried = f"asked the {'node' if client.kind == 'node' else 'public'} resolver (cluster names are not public)"
     a = [v for (_, t, v) in result.answers if t == "A"]
     if result.rcode != "NOERROR" or not a:
@@ -164,3 +165,17 @@ def _resolve(trip: Trip) -> str:
     chain = " -> ".join(f"{v}" for (_, t, v) in result.answers if t == "CNAME")
     trip.hop("DNS", f"{host} -> {a[0]}" + (f" (CNAME {chain})" if chain else ""), tried)
     return a[0]
+
+
+def _public_answer(upstream, cluster, host: str):
+    """The public resolver's answer for ``host``, remembered for the zone's ``upstream``
+    (the zone is rebuilt when the cluster's objects change, and with it the upstream)."""
+    cached = cluster.__dict__.get("_public_dns")
+    if cached is None or cached[0] is not upstream:  # holding ``upstream`` keeps the check sound
+        cached = cluster.__dict__["_public_dns"] = (upstream, {})
+    answers = cached[1]
+    if host not in answers:
+        from .dns import DNSResult
+        reply = upstream.query(host.rstrip(".") + ".", "A")
+        answers[host] = DNSResult.from_reply(reply, tried=(host.rstrip(".") + ".",))
+    return answers[host]

@@ -12,6 +12,7 @@ import weakref
 
 from . import routing, workloads
 from .addons import GATEWAY_CONTROLLER, INGRESS_CONTROLLER
+from .response import Hop
 
 __all__ = ["route", "ready_endpoints"]
 
@@ -81,7 +82,8 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
     from .connect import deliver
     cluster = trip.cluster
     backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
-    eps = ready_endpoints(cluster, svc, svc_port)
+    # Like the controller's own view of the EndpointSlices: rebuilt when the objects change.
+    eps = _index(cluster, ("endpoints", backend), lambda: ready_endpoints(cluster, svc, svc_port))
     if not eps:
         trip.hops.append(_hop(component, f"{backend} has no ready endpoints: answers 503", ok=False))
         return _answer(503, unavailable_body, [("Content-Type", "text/html" if "html" in unavailable_body else "text/plain")],
@@ -94,8 +96,9 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
     return res
 
 
+# Hop details are passed as ``d.explain`` (not called): the explanation walks every route of
+# the listener, so it is built only when someone reads ``hop.detail`` (see response.Hop).
 def _hop(component, action, detail="", ok=True):
-    from .response import Hop
     return Hop(component, action, detail, ok)
 
 
@@ -107,11 +110,11 @@ def _ingress(trip, pod: dict, port: int, req: workloads.HTTPRequest):
     d = index.route(scheme=scheme, host=trip.host, path=trip.path)
     where = f"{d.ingress} rule host={d.rule_host or '*'} path={d.path} ({d.path_type})" if d.ingress else "no rule"
     if d.status is not None:
-        trip.hops.append(_hop("Ingress controller", f"{where}: answers {d.status} itself", d.explain()))
+        trip.hops.append(_hop("Ingress controller", f"{where}: answers {d.status} itself", d.explain))
         body = NGINX_308 if d.status == 308 else NGINX_404
         return _answer(d.status, body, list(d.headers) + [("Content-Type", "text/html")])
     b = d.backend
-    trip.hops.append(_hop("Ingress controller", f"{where} -> Service {b.namespace}/{b.service}", d.explain()))
+    trip.hops.append(_hop("Ingress controller", f"{where} -> Service {b.namespace}/{b.service}", d.explain))
     svc = cluster.store.peek("Service", b.namespace, b.service)
     port_ref = b.port_number if b.port_number is not None else b.port_name
     if svc is None:
@@ -139,7 +142,6 @@ def _gateway_of(cluster, via: dict | None, port: int) -> dict | None:
 
 
 def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict | None):
-    from .response import Hop
     cluster = trip.cluster
     gw = _gateway_of(cluster, via, port)
     if gw is None:
@@ -157,13 +159,13 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     d = index.route(port=listener_port, scheme=trip.scheme, host=trip.host, path=trip.path, method=trip.method,
                     headers=dict(trip.headers), rng=cluster.lb_rng)
     if d.error:
-        trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain())
+        trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain)
     where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")
     if d.status is not None:
-        trip.hops.append(Hop("Gateway", f"{where}: answers {d.status} itself", d.explain()))
+        trip.hops.append(Hop("Gateway", f"{where}: answers {d.status} itself", d.explain))
         return _answer(d.status, "" if d.status in (301, 302, 303, 307, 308) else f"{d.reason}\n", list(d.headers))
     b = d.backend
-    trip.hops.append(Hop("Gateway", f"{where} -> {b}", d.explain()))
+    trip.hops.append(Hop("Gateway", f"{where} -> {b}", d.explain))
     svc = cluster.store.peek("Service", b.namespace, b.name)
     upstream = workloads.HTTPRequest(method=trip.method, host=d.host or req.host, path=d.path or req.path,
                                      headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],

@@ -25,6 +25,27 @@ class Hop:
         return f"{mark}{self.component}: {self.action}"
 
 
+# ``detail`` may be given as a zero-argument callable instead of a str: the text (every
+# iptables rule a packet met, every HTTPRoute match a Gateway tried) is then built the
+# first time someone reads ``.detail``, not on every request. A widget that sends 500
+# requests and only counts the answers never formats it. Reading ``.detail`` (and so
+# ``==``, ``hash`` and ``repr``, which read it) always gives the str, as if it had been
+# passed directly. The dataclass keeps ``detail`` in a slot; the property below wraps
+# that slot so the first read calls the function and stores its result in the slot.
+_DETAIL_SLOT = Hop.detail
+
+
+def _detail(hop: Hop) -> str:
+    value = _DETAIL_SLOT.__get__(hop, Hop)
+    if callable(value):  # still the deferred form: build it once and keep the text
+        value = value()
+        _DETAIL_SLOT.__set__(hop, value)
+    return value
+
+
+Hop.detail = property(_detail, _DETAIL_SLOT.__set__, doc="What the component did, in detail (a str).")
+
+
 @dataclass(frozen=True)
 class Response:
     """The result of one HTTP request through the simulated cluster."""

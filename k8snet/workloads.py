@@ -163,9 +163,29 @@ def app_for(pod: dict, container: dict) -> App:
                ready_fails=str(ann.get(ANNOTATION_PREFIX + "readiness", "")).lower() == "fail")
 
 
+# The answer depends only on the app, the pod's name and namespace and the (frozen) request,
+# and a burst of identical requests (a canary split sends hundreds) gets identical answers:
+# remember recent ones instead of formatting the same JSON body again.
+_ANSWERS: dict[tuple, HTTPAnswer] = {}
+_MAX_ANSWERS = 1024
+
+
 def answer(app: App, pod: dict, request: HTTPRequest) -> HTTPAnswer:
     """The HTTP answer the app gives to ``request`` (the connection was already accepted)."""
     meta = pod["metadata"]
+    key = (app, meta["namespace"], meta["name"], request)
+    try:
+        known = _ANSWERS.get(key)
+    except TypeError:  # a header value that is not hashable (a list, say): just answer
+        return _answer(app, meta, request)
+    if known is None:
+        if len(_ANSWERS) >= _MAX_ANSWERS:
+            _ANSWERS.clear()
+        known = _ANSWERS[key] = _answer(app, meta, request)
+    return known
+
+
+def _answer(app: App, meta: dict, request: HTTPRequest) -> HTTPAnswer:
     if app.kind == "nginx":
         path = request.path.split("?", 1)[0]
         if path in ("/", "/index.html"):

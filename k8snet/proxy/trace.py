@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import re
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -119,6 +120,10 @@ class _IptablesWalker:
         self.tables = tables
         self.pkt, self.node_ip, self.rng, self.runtime, self.now = pkt, node_ip, rng, runtime, now
         self.steps: list[TraceStep] = []
+        # For the path cache below: every statistic rule met, as (threshold, matched), in
+        # order; and how many had been met when a ``-m recent`` rule (node state) was first read.
+        self.draws: list[tuple[int, bool]] = []
+        self.draws_before_state: int | None = None
 
     def _matches(self, rule: Rule) -> tuple[bool, float | None]:
         p = self.pkt
@@ -146,7 +151,10 @@ class _IptablesWalker:
                 prob = threshold / 0x80000000
                 # xt_statistic: (get_random_u32() & 0x7FFFFFFF) < threshold
                 ok = int(self.rng.random() * 0x80000000) < threshold
+                self.draws.append((threshold, ok))
             elif m.module == "recent":
+                if self.draws_before_state is None:
+                    self.draws_before_state = len(self.draws)
                 op, name, seconds = m.value
                 if op == "set":
                     self.runtime.recent_set(name, p.src, self.now)
@@ -202,13 +210,96 @@ class _IptablesWalker:
         return None
 
 
+# --- the path cache -------------------------------------------------------------------
+# A burst of requests sends the same packet (same addresses, port and entry point) through
+# the same rules again and again. The walk is a pure function of the packet and the rules,
+# except for two things: each ``-m statistic`` rule draws ``rng.random()``, and ``-m recent``
+# rules read the node's lists. So for each packet we remember the walks already made as a
+# tree of random draws: a _Fork says "the next rule met is a statistic rule with this
+# threshold", and its branches (draw matched / did not) lead to the next _Fork or to the
+# TraceResult. Replaying draws ``rng.random()`` at each fork exactly as the walk would, in
+# the same order, so the generator ends in the same state and the answer is the same. A
+# branch not walked yet, or a path that reads ``-m recent`` state, is walked for real
+# (handing the walker the draws already taken first). The tree belongs to one sync's
+# tables object (a new sync builds a new object), so stale rules are never replayed.
+
+
+@dataclass(slots=True)
+class _Fork:
+    threshold: int  # the statistic rule's 31-bit threshold, as the kernel compares it
+    branches: dict = field(default_factory=dict)  # matched (bool) -> _Fork | TraceResult | _WALK
+
+
+_WALK = "walk"  # this branch reads -m recent state: always walk it
+_PATHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # tables -> packet key -> root
+_MAX_PACKETS = 4096  # distinct packets remembered per tables object
+
+
+class _Replay:
+    """An rng for the walker: the draws already taken at forks first, then fresh draws."""
+
+    def __init__(self, rng: random.Random, taken: list[float]):
+        self.rng, self.taken = rng, taken
+
+    def random(self) -> float:
+        return self.taken.pop(0) if self.taken else self.rng.random()
+
+
+def _replay(node, rng, taken: list[float]):
+    """Follow the tree, drawing at each fork; the TraceResult, or None where it must walk."""
+    while isinstance(node, _Fork):
+        value = rng.random()
+        taken.append(value)
+        # xt_statistic's test, as in _IptablesWalker._matches
+        node = node.branches.get(int(value * 0x80000000) < node.threshold)
+    return node if isinstance(node, TraceResult) else None
+
+
+def _remember(paths: dict, key: tuple, w: _IptablesWalker, result: TraceResult) -> None:
+    """Add one real walk to the packet's tree."""
+    stateful = w.draws_before_state is not None
+    draws = w.draws[:w.draws_before_state] if stateful else w.draws
+    leaf = _WALK if stateful else result
+    if key not in paths and len(paths) >= _MAX_PACKETS:
+        paths.clear()  # a scan over many addresses: start afresh rather than grow without end
+    if not draws:
+        paths[key] = leaf
+        return
+    if not isinstance(paths.get(key), _Fork):
+        paths[key] = _Fork(draws[0][0])
+    node = paths[key]
+    for i, (_, matched) in enumerate(draws):
+        nxt = draws[i + 1][0] if i + 1 < len(draws) else None
+        child = node.branches.get(matched)
+        if nxt is None:
+            node.branches.setdefault(matched, leaf)
+            return
+        if not isinstance(child, _Fork):
+            child = node.branches[matched] = _Fork(nxt)
+        node = child
+
+
 def _trace_iptables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
-    w = _IptablesWalker(state.iptables_tables(), pkt, state.node_ip, rng, runtime, now)
+    tables = state.iptables_tables()
+    paths = _PATHS.setdefault(tables, {})
+    key = (state.node_ip, pkt.src, pkt.dst, pkt.dport, pkt.proto, entry)
+    taken: list[float] = []
+    known = _replay(paths.get(key), rng, taken)
+    if known is not None:
+        return known
+    w = _IptablesWalker(tables, pkt, state.node_ip, _Replay(rng, taken) if taken else rng, runtime, now)
+    result = _walk_hooks(w, pkt, entry, state.node_ip)
+    _remember(paths, key, w, result)
+    return result
+
+
+def _walk_hooks(w: _IptablesWalker, pkt: Packet, entry: Entry, node_ip: str) -> TraceResult:
+    """The netfilter hooks the packet's entry point crosses, in order."""
     w.run("nat", "OUTPUT" if entry is Entry.NODE else "PREROUTING")
     if entry is Entry.NODE:
         hook = "OUTPUT"
     else:
-        hook = "INPUT" if is_local(pkt.dst, state.node_ip) else "FORWARD"
+        hook = "INPUT" if is_local(pkt.dst, node_ip) else "FORWARD"
     verdict = w.run("filter", hook)
     if verdict in ("REJECT", "DROP"):
         return TraceResult(Verdict(verdict), None, False, pkt.service, tuple(w.steps))
