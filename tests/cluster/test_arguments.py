@@ -43,6 +43,9 @@ def test_accepted_arguments(kwargs, check):
     pytest.param({"nodes": 0}, ["nodes=0"], id="zero-nodes"),
     pytest.param({"nodes": []}, ["nodes"], id="empty-node-list"),
     pytest.param({"nodes": ["a", "a"]}, ["distinct"], id="duplicate-node-names"),
+    # kube-controller-manager node-ipam: --cluster-cidr 10.244.0.0/16, --node-cidr-mask-size 24 gives
+    # 256 node ranges; the 257th node would get no podCIDR (CIDRNotAvailable).
+    pytest.param({"nodes": 257}, ["nodes=257", "256"], id="more-nodes-than-pod-ranges"),
 ])
 def test_bad_arguments_raise_clear_errors(kwargs, words):
     with pytest.raises(K8sNetError) as info:
