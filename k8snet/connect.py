@@ -89,16 +89,16 @@ def dns_reachable(trip) -> str | None:
 def _allowed(cluster, src, dst, port, protocol="TCP"):
     """NetworkPolicy's verdict, remembered until the store changes (a burst of requests
     between the same pods asks the same question again and again)."""
-    key = (cluster.store.version, src, dst, port, protocol) if isinstance(src, str) and isinstance(dst, str) else None
-    cache = cluster.__dict__.setdefault("_verdicts", {})
-    if key is not None and key in cache:
-        return cache[key]
-    verdict = _evaluate(cluster, src, dst, port, protocol)
-    if key is not None:
-        if len(cache) > 10_000 or any(k[0] != key[0] for k in list(cache)[:1]):
-            cache.clear()  # an older store version: every entry is stale
-        cache[key] = verdict
-    return verdict
+    if not (isinstance(src, str) and isinstance(dst, str)):  # a throw-away client pod (a dict)
+        return _evaluate(cluster, src, dst, port, protocol)
+    version, cache = cluster.__dict__.get("_verdicts", (None, {}))
+    if version != cluster.store.version:  # any write may change a verdict: start afresh
+        version, cache = cluster.store.version, {}
+        cluster._verdicts = (version, cache)
+    key = (src, dst, port, protocol)
+    if key not in cache:
+        cache[key] = _evaluate(cluster, src, dst, port, protocol)
+    return cache[key]
 
 
 def _evaluate(cluster, src, dst, port, protocol):

@@ -132,15 +132,14 @@ class APIServer:
             if e:
                 errs.append(e)
         old_ports = {p.get("nodePort") for p in old_spec.get("ports") or []}
-        seen = set()
+        checked = set()  # one nodePort may serve TCP and UDP of the same port: check it once
         for i, p in enumerate(spec.get("ports") or []):
             np = p.get("nodePort")
-            if np and np not in old_ports and (np, p.get("protocol")) not in seen:
+            if np and np not in old_ports and np not in checked:
+                checked.add(np)
                 e = self.node_ports.check(np, f"spec.ports[{i}].nodePort")
-                if e and not (np in seen_ports(seen) and "already allocated" in e.detail):
+                if e:
                     errs.append(e)
-            if np:
-                seen.add((np, p.get("protocol")))
         return errs
 
     @staticmethod
@@ -353,7 +352,3 @@ class APIServer:
         evs = [e for e in self.store.items("Event", meta.get("namespace") or "default")
                if e["involvedObject"].get("uid") == uid]
         return sorted(evs, key=lambda e: (e["firstTimestamp"], e["metadata"]["resourceVersion"].zfill(12)))
-
-
-def seen_ports(seen: set) -> set:
-    return {p for p, _ in seen}

@@ -204,8 +204,6 @@ def _describe(cluster, args, flags, after) -> str:
     out = []
     for res, names in _targets(args):
         objs = _select(cluster, res, names, flags)
-        if not names:
-            pass
         for obj in objs:
             out.append(describe(res.kind, obj, now=cluster.now, related=related_for(cluster, obj)))
     if not out:

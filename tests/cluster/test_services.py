@@ -181,3 +181,15 @@ def test_dynamic_allocations_prefer_the_upper_band():
         spec = c.get("svc", f"s{i}")["spec"]
         assert ipaddress.ip_address(spec["clusterIP"]) not in ipaddress.ip_network("10.96.0.0/24")
         assert spec["ports"][0]["nodePort"] >= 30086
+
+
+def test_one_node_port_may_serve_tcp_and_udp():
+    """validation.go ValidateService: nodePorts must be unique per (nodePort, protocol), so one
+    nodePort may carry the TCP and the UDP port of a DNS-like Service; the allocator takes it once."""
+    from k8snet import Cluster
+    c = Cluster(seed=8)
+    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dns"},
+             "spec": {"type": "NodePort", "selector": {"app": "dns"},
+                      "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "nodePort": 30053},
+                                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "nodePort": 30053}]}})
+    assert [p["nodePort"] for p in c.get("svc", "dns")["spec"]["ports"]] == [30053, 30053]
