@@ -97,16 +97,8 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
     if not isinstance(url, str) or not url:
         raise UsageError(f"request({url!r}): give a URL such as 'http://web' or 'http://web.default:8080/path'")
     client = _client(cluster, from_pod, from_node, from_internet)
-    parts = urlsplit(url if "://" in url else "http://" + url)
-    if parts.scheme not in ("http", "https"):
-        raise UsageError(f"request({url!r}): only http:// and https:// URLs are simulated")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise UsageError(f"request({url!r}): the port is not a number from 1 to 65535") from None
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    trip = Trip(cluster, client, method.upper(), parts.scheme, parts.hostname or "", port, path,
-                dict(headers or {}), [])
+    scheme, hostname, port, path = _split_url(url)
+    trip = Trip(cluster, client, method.upper(), scheme, hostname, port, path, dict(headers or {}), [])
     trip.hop("client", f"{client.ref} ({client.ip}) sends {trip.method} {url}")
     from .connect import connect
     try:
@@ -121,6 +113,19 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
     return Response(url=url, status=result.status, body=result.body, headers=dict(result.headers),
                     backend=result.backend, pod=result.pod, hops=tuple(trip.hops))
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request
+def _split_url(url: str) -> tuple[str, str, int, str]:
+    """(scheme, host, port, path with query) of a URL; ``web:8080/x`` means ``http://web:8080/x``."""
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    if parts.scheme not in ("http", "https"):
+        raise UsageError(f"request({url!r}): only http:// and https:// URLs are simulated")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UsageError(f"request({url!r}): the port is not a number from 1 to 65535") from None
+    return parts.scheme, parts.hostname or "", port, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the host, asked on every request

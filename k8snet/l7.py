@@ -157,7 +157,7 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
         gateway_classes=list(cluster.store.items("GatewayClass")), controller_name=GATEWAY_CONTROLLER,
         secrets=list(cluster.store.items("Secret"))))
     d = index.route(port=listener_port, scheme=trip.scheme, host=trip.host, path=trip.path, method=trip.method,
-                    headers=dict(trip.headers), rng=cluster.lb_rng)
+                    headers=trip.headers, rng=cluster.lb_rng)
     if d.error:
         trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain)
     where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")

@@ -20,12 +20,12 @@ The match step is ``httpmatch``: ``HTTPRouteIndex.route`` decides one request.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .hostnames import intersect
 from .httproute import (CONTROLLER_NAME, BackendResolution, attach, gateway_is_ours, nn, parent_gateway,
                         resolve_backend, route_problem)
-from .httpmatch import RouteDecision, route_compiled
+from .httpmatch import CompiledMatch, RouteDecision, compile_match, route_compiled
 from .listeners import ListenerState, evaluate_listeners
 
 __all__ = ["RouteEntry", "ListenerRoutes", "HTTPRouteIndex", "compile_http"]
@@ -36,7 +36,8 @@ class RouteEntry:
     """One HTTPRoute with a parentRef to the Gateway, prepared for matching.
 
     ``rules`` pairs each rule with its matches (a rule without ``matches`` has one empty
-    match, i.e. PathPrefix ``/``); ``backends[i][k]`` resolves ``rules[i]``'s k-th backendRef.
+    match, i.e. PathPrefix ``/``), and ``matches[i]`` holds them compiled (``compile_match``);
+    ``backends[i][k]`` resolves ``rules[i]``'s k-th backendRef.
     ``listeners`` names the listeners it attached to (none when it has an unsupported value);
     ``order`` is its place in ``namespace/name`` order.
     """
@@ -47,6 +48,7 @@ class RouteEntry:
     created: str
     listeners: frozenset[str]
     rules: tuple[tuple[dict, tuple[dict, ...]], ...]
+    matches: tuple[tuple[CompiledMatch, ...], ...]
     backends: tuple[tuple[BackendResolution, ...], ...]
 
 
@@ -79,12 +81,16 @@ class HTTPRouteIndex:
     """One Gateway compiled for routing; ``error`` is set when it serves nothing here.
 
     ``listeners`` has one entry per listener, in spec order; ``programmed`` the programmed
-    ones by (port, protocol), the listeners a connection on that port can reach."""
+    ones by (port, protocol), the listeners a connection on that port can reach.
+    ``by_request`` remembers, per (port, protocol, Host), the listener chosen and the routes
+    that serve that Host (filled by ``httpmatch.route_compiled``; the index itself is built
+    again when the objects change, and with it this memory)."""
 
     gateway: str
     error: str | None
     listeners: tuple[ListenerRoutes, ...] = ()
     programmed: dict[tuple[int, str], tuple[ListenerRoutes, ...]] | None = None
+    by_request: dict[tuple[int, str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
 
     def route(self, *, port: int, rng: random.Random, scheme: str = "http", host: str | None = None,
               path: str = "/", method: str = "GET", headers: dict[str, str] | None = None,
@@ -108,7 +114,8 @@ def _entry(route: dict, order: int, refs: list[dict], gw: dict, states: list[Lis
     backends = tuple(tuple(resolve_backend(route, b, _only(services, b, route_ns), grants)
                            for b in rule.get("backendRefs") or []) for rule, _ in rules)
     return RouteEntry(route, nn(route), order, (route.get("metadata") or {}).get("creationTimestamp") or "",
-                      frozenset(attached), rules, backends)
+                      frozenset(attached), rules, tuple(tuple(compile_match(m) for m in ms) for _, ms in rules),
+                      backends)
 
 
 def _only(services: dict[str, dict], ref: dict, route_ns: str) -> list[dict]:

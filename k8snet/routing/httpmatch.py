@@ -34,13 +34,13 @@ from urllib.parse import parse_qsl
 from .filters import HeaderModifier, redirect, rewrite
 from .hostnames import gateway_host_matches, intersect, listener_specificity, request_host
 from .httproute import CONTROLLER_NAME, BackendResolution
-from .paths import prefix_matches, split_query
+from .paths import split_query
 from .types import Considered, explain_lines
 
 if TYPE_CHECKING:  # httpindex (the compile step) imports this module for HTTPRouteIndex.route
     from .httpindex import HTTPRouteIndex, ListenerRoutes, RouteEntry
 
-__all__ = ["RouteDecision", "route_http", "route_compiled"]
+__all__ = ["RouteDecision", "CompiledMatch", "compile_match", "route_http", "route_compiled"]
 
 
 @dataclass(frozen=True)  # no slots: ``considered`` is a cached_property, kept in the instance dict
@@ -81,44 +81,94 @@ class RouteDecision:
         return explain_lines(self.considered, self.reason)
 
 
-def _match(m: dict, path: str, method: str, lower: dict[str, str], query: dict[str, str]) -> tuple[bool, str, tuple]:
-    """Does one HTTPRouteMatch hit? Returns (hit, why, precedence key parts).
+def _pattern(value: str) -> re.Pattern | None:
+    """A RegularExpression value compiled once; None when Python cannot compile it (such a
+    match never hits, and the explanation says why)."""
+    try:
+        return re.compile(value)
+    except re.error:
+        return None
 
-    ``lower`` holds the request headers by lower-cased name (header names are
-    case-insensitive)."""
+
+@dataclass(frozen=True, slots=True)
+class CompiledMatch:
+    """One HTTPRouteMatch prepared once per change of the route (``compile_match``).
+
+    ``want`` is a PathPrefix's path elements; ``headers`` keeps only the first entry of each
+    header name ("Subsequent entries with an equivalent header name MUST be ignored"), by
+    lower-cased name since header names are case-insensitive; ``key`` is the match's part of
+    the precedence order, smallest first: Exact > longest PathPrefix > method > most headers
+    > most query params."""
+
+    ptype: str
+    value: str
+    want: tuple[str, ...] | None
+    regex: re.Pattern | None
+    method: str | None
+    headers: tuple[tuple[str, str, str, re.Pattern | None, bool], ...]
+    query: tuple[tuple[str, str, re.Pattern | None, bool], ...]
+    key: tuple[int, int, int, int, int]
+    prefix: str | None
+    why: str
+
+
+def compile_match(m: dict) -> CompiledMatch:
+    """Prepare one HTTPRouteMatch (``{}`` = PathPrefix ``/``)."""
     p = m.get("path") or {"type": "PathPrefix", "value": "/"}
     ptype, value = p.get("type", "PathPrefix"), p.get("value", "/")
-    if ptype == "Exact":
-        ok, rank = path == value, (2, len(value))
-    elif ptype == "PathPrefix":
-        ok, rank = prefix_matches(value, path), (1, len(value))
-    else:
-        ok, rank = re.fullmatch(value, path) is not None, (0, len(value))
-    if not ok:
-        return False, f"path {ptype} {value} does not match {path}", ()
-    if m.get("method") and m["method"] != method:
-        return False, f"method {m['method']} != {method}", ()
-    seen: set[str] = set()
+    pk = {"Exact": 2, "PathPrefix": 1}.get(ptype, 0)
+    headers, seen = [], set()
     for h in m.get("headers") or []:
         name = h["name"].lower()
-        if name in seen:  # "Subsequent entries with an equivalent header name MUST be ignored"
-            continue
-        seen.add(name)
-        got = lower.get(name)
-        hit = got is not None and (re.fullmatch(h["value"], got) is not None
-                                   if h.get("type") == "RegularExpression" else got == h["value"])
-        if not hit:
-            return False, f"header {h['name']}: {h['value']} not present (got {got!r})", ()
-    for q in m.get("queryParams") or []:
-        got = query.get(q["name"])
-        hit = got is not None and (re.fullmatch(q["value"], got) is not None
-                                   if q.get("type") == "RegularExpression" else got == q["value"])
-        if not hit:
-            return False, f"query param {q['name']}={q['value']} not present (got {got!r})", ()
-    why = f"path {ptype} {value}" + (f", method {m['method']}" if m.get("method") else "") \
-        + f", {len(m.get('headers') or [])} header(s), {len(m.get('queryParams') or [])} query param(s)"
-    return True, why, (rank, 1 if m.get("method") else 0, len(seen), len(m.get("queryParams") or []),
-                       value if ptype == "PathPrefix" else None)
+        if name not in seen:
+            seen.add(name)
+            regex = h.get("type") == "RegularExpression"
+            headers.append((h["name"], name, h["value"], _pattern(h["value"]) if regex else None, regex))
+    query = tuple((q["name"], q["value"], _pattern(q["value"]) if q.get("type") == "RegularExpression" else None,
+                   q.get("type") == "RegularExpression") for q in m.get("queryParams") or [])
+    method = m.get("method") or None
+    why = f"path {ptype} {value}" + (f", method {method}" if method else "") \
+        + f", {len(m.get('headers') or [])} header(s), {len(query)} query param(s)"
+    return CompiledMatch(ptype, value, tuple(e for e in value.split("/") if e) if ptype == "PathPrefix" else None,
+                         _pattern(value) if pk == 0 else None, method, tuple(headers), query,
+                         (-pk, -len(value), -1 if method else 0, -len(headers), -len(query)),
+                         value if ptype == "PathPrefix" else None, why)
+
+
+def _value_hits(got: str | None, value: str, pattern: re.Pattern | None, regex: bool) -> bool:
+    if got is None:
+        return False
+    if regex:
+        return pattern is not None and pattern.fullmatch(got) is not None
+    return got == value
+
+
+def _match(m: CompiledMatch, path: str, elements: tuple[str, ...], method: str, lower: dict[str, str],
+           query: dict[str, str], explain: bool = False) -> tuple[bool, str]:
+    """Does one HTTPRouteMatch hit? Returns (hit, why); ``why`` is worded only when ``explain``.
+
+    ``elements`` are the request path's elements (for PathPrefix); ``lower`` holds the
+    request headers by lower-cased name."""
+    if m.ptype == "Exact":
+        ok = path == m.value
+    elif m.ptype == "PathPrefix":
+        ok = elements[: len(m.want)] == m.want
+    else:
+        ok = m.regex is not None and m.regex.fullmatch(path) is not None
+    if not ok:
+        bad = "" if m.ptype in ("Exact", "PathPrefix") or m.regex is not None else " (not a valid regular expression)"
+        return False, f"path {m.ptype} {m.value}{bad} does not match {path}" if explain else ""
+    if m.method and m.method != method:
+        return False, f"method {m.method} != {method}" if explain else ""
+    for name, low, value, pattern, regex in m.headers:
+        got = lower.get(low)
+        if not _value_hits(got, value, pattern, regex):
+            return False, f"header {name}: {value} not present (got {got!r})" if explain else ""
+    for name, value, pattern, regex in m.query:
+        got = query.get(name)
+        if not _value_hits(got, value, pattern, regex):
+            return False, f"query param {name}={value} not present (got {got!r})" if explain else ""
+    return True, m.why
 
 
 def _host_rank(route: dict, listener_host: str | None, host: str) -> tuple[int, int] | None:
@@ -169,27 +219,29 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
     headers = dict(headers or {})
     lower = {k.lower(): v for k, v in headers.items()}
     proto = "HTTPS" if scheme == "https" else "HTTP"
-    on_port = index.programmed.get((port, proto), ())
+    known = index.by_request.get((port, proto, hostname))
+    if known is None:  # what depends only on port, protocol and Host, kept with the index
+        if len(index.by_request) >= 1024:
+            index.by_request.clear()
+        known = index.by_request[(port, proto, hostname)] = _for_host(index, port, proto, hostname)
+    on_port, fitting, chosen, ranked = known
     if not on_port:
         return RouteDecision(None, gateway, error="connection refused", reason=f"no programmed {proto} listener on port {port}")
-    fitting = [lr for lr in on_port if not lr.state.hostname or gateway_host_matches(lr.state.hostname, hostname)]
 
     def listeners_seen() -> tuple[Considered, ...]:
         return tuple(Considered(f"listener {lr.state.name} ({lr.state.hostname or '*'})", lr in fitting,
                                 "hostname fits" if lr in fitting else f"hostname does not match {hostname}")
                      for lr in on_port)
-    if not fitting:
+    if chosen is None:
         return RouteDecision(404, gateway, trace=listeners_seen, reason=f"no listener accepts host {hostname}: 404")
-    chosen = fitting[0] if len(fitting) == 1 else max(fitting, key=lambda lr: listener_specificity(lr.state.hostname))
     listener = chosen.state
 
     def trace() -> tuple[Considered, ...]:
         return listeners_seen() + tuple(_explain_routes(chosen, hostname, upath, method, lower, params))
+    elements = tuple(e for e in upath.split("/") if e)
     hits = []
-    for entry in chosen.candidates(hostname):
-        hrank = _host_rank(entry.route, listener.hostname, hostname)
-        if hrank is not None:
-            hits += _hits(entry, hrank, upath, method, lower, params)
+    for entry, hrank in ranked:
+        hits += _hits(entry, hrank, upath, elements, method, lower, params)
     if not hits:
         return RouteDecision(404, gateway, listener.name, trace=trace, reason="no route rule matches: 404")
     _, entry, i, j, prefix = hits[0] if len(hits) == 1 else min(hits, key=lambda h: h[0])
@@ -199,23 +251,35 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
     return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base)
 
 
-def _hits(entry: RouteEntry, hrank: tuple[int, int], upath: str, method: str, lower: dict[str, str],
-          params: dict[str, str], considered: list[Considered] | None = None) -> list[tuple]:
+def _for_host(index: HTTPRouteIndex, port: int, proto: str, hostname: str) -> tuple:
+    """(listeners on the port, those whose hostname fits, the most specific of them or None,
+    its routes serving ``hostname`` with their hostname rank)."""
+    on_port = index.programmed.get((port, proto), ())
+    fitting = [lr for lr in on_port if not lr.state.hostname or gateway_host_matches(lr.state.hostname, hostname)]
+    if not fitting:
+        return on_port, fitting, None, ()
+    chosen = fitting[0] if len(fitting) == 1 else max(fitting, key=lambda lr: listener_specificity(lr.state.hostname))
+    ranked = tuple((e, r) for e in chosen.candidates(hostname)
+                   if (r := _host_rank(e.route, chosen.state.hostname, hostname)) is not None)
+    return on_port, fitting, chosen, ranked
+
+
+def _hits(entry: RouteEntry, hrank: tuple[int, int], upath: str, elements: tuple[str, ...], method: str,
+          lower: dict[str, str], params: dict[str, str], considered: list[Considered] | None = None) -> list[tuple]:
     """Try every match of every rule of one route: (precedence key, entry, rule, match, matched
     prefix) for each hit; with ``considered``, also note each match tried."""
     out = []
-    for i, (_rule, matches) in enumerate(entry.rules):
+    explain = considered is not None
+    for i, matches in enumerate(entry.matches):
         for j, m in enumerate(matches):
-            ok, why, key = _match(m, upath, method, lower, params)
-            if considered is not None:
+            ok, why = _match(m, upath, elements, method, lower, params, explain)
+            if explain:
                 considered.append(Considered(f"HTTPRoute {entry.name} rules[{i}].matches[{j}]", ok, why))
             if ok:
-                (pk, plen), meth, nh, nq, prefix = key
                 # httproute_types.go precedence, smallest first; ``order`` (the route's place in
                 # namespace/name order) only separates two copies of one route.
-                sort_key = (-hrank[0], -hrank[1], -pk, -plen, -meth, -nh, -nq, entry.created, entry.name, i, j,
-                            entry.order)
-                out.append((sort_key, entry, i, j, prefix))
+                sort_key = (-hrank[0], -hrank[1]) + m.key + (entry.created, entry.name, i, j, entry.order)
+                out.append((sort_key, entry, i, j, m.prefix))
     return out
 
 
@@ -232,7 +296,7 @@ def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: s
         if hrank is None:
             considered.append(Considered(f"HTTPRoute {entry.name}", False, f"no hostname matches {hostname}"))
             continue
-        _hits(entry, hrank, upath, method, lower, params, considered)
+        _hits(entry, hrank, upath, tuple(e for e in upath.split("/") if e), method, lower, params, considered)
     return considered
 
 

@@ -138,3 +138,39 @@ def test_ties_go_to_the_oldest_route_then_by_name(scenario):
 def test_explanation_lists_every_match_and_the_winner(scenario, golden):
     d = scenario("matching.yaml").request(path="/v2/x", headers={"Version": "one"})
     golden("routing", "httproute-matching.explain.txt", d.explain() + "\n")
+
+
+def _with_bad_regex(scenario):
+    s = scenario("path-match-order.yaml")
+    route = s.get("HTTPRoute", "gateway-conformance-infra/path-matching-order")
+    route["spec"]["rules"].append({"matches": [{"path": {"type": "RegularExpression", "value": "/bad/(["}}],
+                                   "backendRefs": [{"name": "infra-backend-v1", "port": 8080}]})
+    return s
+
+
+BAD_REGEX = [  # httproute_types.go: RegularExpression support is implementation-specific
+    ("/bad/([", 404, "an unparsable regex never matches, even its own text"),
+    ("/regex/123", V2, "the other rules of the route still route"),
+]
+
+
+@pytest.mark.parametrize("path,want,why", BAD_REGEX, ids=[w for *_, w in BAD_REGEX])
+def test_invalid_regular_expression_matches_nothing(scenario, path, want, why):
+    d = _with_bad_regex(scenario).request(path=path)
+    check(d, want)
+    if want == 404:
+        assert "not a valid regular expression" in d.explain()
+
+
+def test_repeated_requests_through_one_index_decide_as_fresh_ones(scenario):
+    """The index remembers per Host which listener and routes apply; a second request with
+    another path must still be decided from the rules, as a freshly compiled index does."""
+    from k8snet.routing.httpindex import compile_http
+    s = scenario("path-match-order.yaml")
+    index = compile_http(s.kind("Gateway"), s.kind("HTTPRoute"), s.kind("Service"), s.kind("ReferenceGrant"),
+                         s.kind("Namespace"), gateway="gateway-conformance-infra/same-namespace",
+                         gateway_classes=s.kind("GatewayClass"))
+    import random
+    for path, want in ORDER:
+        check(index.route(port=80, path=path, rng=random.Random(0)), want)
+    assert len(index.by_request) == 1  # one Host, one port: one remembered listener choice
