@@ -2,7 +2,8 @@
 
 * the namespaces ``default``, ``kube-system``, ``kube-public``, ``kube-node-lease``;
 * the nodes, each with a ``/24`` from the pod CIDR 10.244.0.0/16 (node-ipam controller,
-  ``--node-cidr-mask-size=24``) and an InternalIP;
+  ``--node-cidr-mask-size=24``; ``Cluster(pod_cidr=, node_cidr_mask_size=)`` change both),
+  an InternalIP, and room for 110 pods (the kubelet's ``--max-pods``);
 * Service ``default/kubernetes`` at the first service IP (10.96.0.1), port ``https``
   443 -> 6443, whose endpoint is the API server (on the first node, as on kind and minikube);
 * the node agents, as DaemonSets on the node's network: ``kube-proxy`` (kubeadm's) and the CNI's
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import ipaddress
 
-__all__ = ["NAMESPACES", "POD_CIDR", "SERVICE_CIDR", "DNS_IP", "node_object", "system_objects",
-           "node_agents", "KUBERNETES_VERSION"]
+__all__ = ["NAMESPACES", "POD_CIDR", "NODE_CIDR_MASK_SIZE", "NODE_CAPACITY", "SERVICE_CIDR", "DNS_IP", "node_cidrs",
+           "node_object", "system_objects", "node_agents", "KUBERNETES_VERSION"]
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 POD_CIDR = "10.244.0.0/16"
+NODE_CIDR_MASK_SIZE = 24  # kube-controller-manager --node-cidr-mask-size (IPv4 default)
 SERVICE_CIDR = "10.96.0.0/12"
 DNS_IP = "10.96.0.10"
 API_SERVER_PORT = 6443
@@ -32,9 +34,20 @@ def node_ip(index: int) -> str:
     return str(ipaddress.ip_address("172.18.0.2") + index)
 
 
-def node_object(name: str, index: int, created: str) -> dict:
-    """A Ready node with its pod CIDR and addresses."""
-    cidr = str(list(ipaddress.ip_network(POD_CIDR).subnets(new_prefix=24))[index])
+def node_cidrs(pod_cidr: str = POD_CIDR, mask_size: int = NODE_CIDR_MASK_SIZE):
+    """The node ranges in the order node-ipam hands them out (``--cluster-cidr`` cut into
+    ``--node-cidr-mask-size`` pieces, lowest first), as an iterator."""
+    return (str(n) for n in ipaddress.ip_network(pod_cidr).subnets(new_prefix=mask_size))
+
+
+# What a kind node reports (kind shows its host's CPUs and memory; allocatable equals capacity
+# there). ``pods`` is the kubelet's --max-pods, which kube-scheduler enforces ("Too many pods").
+NODE_CAPACITY = {"cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0",
+                 "memory": "16365528Ki", "pods": "110"}
+
+
+def node_object(name: str, index: int, created: str, cidr: str) -> dict:
+    """A Ready node with its pod range ``cidr`` (from ``node_cidrs``) and addresses."""
     lbls = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
     if index == 0:
@@ -49,6 +62,7 @@ def node_object(name: str, index: int, created: str) -> dict:
         "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/k8snet/{name}"},
         "status": {
             "addresses": [{"type": "InternalIP", "address": node_ip(index)}, {"type": "Hostname", "address": name}],
+            "capacity": dict(NODE_CAPACITY), "allocatable": dict(NODE_CAPACITY),
             "conditions": [
                 cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
                 cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),

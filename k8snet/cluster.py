@@ -32,11 +32,44 @@ def _choice(name: str, value: Any, allowed: Iterable) -> None:
         raise UsageError(f"{name}={value!r} is not supported: use one of {shown}")
 
 
+def _pod_network(pod_cidr, mask: int, nodes: int) -> str:
+    """Check ``pod_cidr`` (kubeadm's --pod-network-cidr) and ``mask`` (kube-controller-manager's
+    --node-cidr-mask-size) as kubeadm does, and that every node gets a range; the CIDR, normalized."""
+    import ipaddress
+    try:
+        if "/" not in str(pod_cidr):
+            raise ValueError(pod_cidr)
+        net = ipaddress.IPv4Network(str(pod_cidr), strict=False)
+    except ValueError:
+        raise UsageError(f"pod_cidr={pod_cidr!r} is not supported: give an IPv4 CIDR such as \"10.244.0.0/16\"") from None
+    if not isinstance(mask, int) or isinstance(mask, bool) or not 0 <= mask <= 30:
+        raise UsageError(f"node_cidr_mask_size={mask!r} is not supported: use a whole number from {net.prefixlen} "
+                         "to 30 (a /30 holds one pod next to the gateway)")
+    if mask < net.prefixlen:
+        raise UsageError(f"node_cidr_mask_size={mask} is not supported: the size of pod subnet with mask "
+                         f"{net.prefixlen} is smaller than the size of node subnet with mask {mask}")
+    if mask - net.prefixlen > 16:
+        raise UsageError(f"node_cidr_mask_size={mask} is not supported: pod subnet mask ({net.prefixlen}) and "
+                         f"node-mask-size ({mask}) difference is greater than 16")
+    for other, what in ((bootstrap.SERVICE_CIDR, "the Service CIDR"), ("172.18.0.0/16", "the node network")):
+        if net.overlaps(ipaddress.IPv4Network(other)):
+            raise UsageError(f"pod_cidr={pod_cidr!r} is not supported: it overlaps {what} {other}")
+    ranges = 2 ** (mask - net.prefixlen)
+    if nodes > ranges:
+        # node-ipam hands each node one range; with none left a node gets no podCIDR
+        # ("CIDRNotAvailable") and its pods never get an IP, so the cluster is refused here.
+        more = f"; give a larger pod_cidr= or node_cidr_mask_size={mask + 1} ({ranges * 2} ranges)" if mask < 30 else ""
+        raise UsageError(f"nodes={nodes} is not supported: the pod CIDR {net} holds {ranges} node ranges of "
+                         f"/{mask}{more}")
+    return str(net)
+
+
 class Cluster:
     """A Kubernetes cluster simulated in-process (see the contract for every method)."""
 
     def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
-                 ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0):
+                 ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0,
+                 pod_cidr: str = bootstrap.POD_CIDR, node_cidr_mask_size: int = bootstrap.NODE_CIDR_MASK_SIZE):
         _choice("cni", cni, CNIS)
         _choice("proxy_mode", proxy_mode, PROXY_MODES)
         _choice("ipvs_scheduler", ipvs_scheduler, IPVS_SCHEDULERS)
@@ -52,11 +85,8 @@ class Cluster:
             names = list(nodes)
             if not names or len(set(names)) != len(names):
                 raise UsageError("nodes must be a count or a list of distinct node names")
-        if len(names) > 256:
-            # node-ipam hands each node a /24 of the /16 pod CIDR: 256 ranges, no more
-            # (kube-controller-manager --cluster-cidr with --node-cidr-mask-size=24).
-            raise UsageError(f"nodes={len(names)} is not supported: the pod CIDR {bootstrap.POD_CIDR} "
-                             f"holds 256 node ranges of /24, so a cluster has 1 to 256 nodes")
+        self.pod_cidr = _pod_network(pod_cidr, node_cidr_mask_size, len(names))
+        self.node_cidr_mask_size = node_cidr_mask_size
         self.cni, self.proxy_mode, self.ipvs_scheduler, self.cloud, self.seed = cni, proxy_mode, ipvs_scheduler, cloud, seed
         self.rng = random.Random(seed)
         # Separate streams so that, e.g., a DNS query does not shift which pod names come next.
@@ -70,7 +100,7 @@ class Cluster:
         self.controllers.extra.append(RoutingStatus(self.api, cloud))
         from .kubeproxy import KubeProxies
         self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
-                                      cluster_cidr=bootstrap.POD_CIDR, service_cidr=bootstrap.SERVICE_CIDR)
+                                      cluster_cidr=self.pod_cidr, service_cidr=bootstrap.SERVICE_CIDR)
         self.external_hosts: dict[str, str] = {}
         self.addons: list[str] = []
         self._bootstrap(names)
@@ -84,8 +114,8 @@ class Cluster:
         for ns in bootstrap.NAMESPACES:
             self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         from . import clock
-        for i, name in enumerate(names):
-            node = bootstrap.node_object(name, i, clock.rfc3339(self._now))
+        for i, (name, cidr) in enumerate(zip(names, bootstrap.node_cidrs(self.pod_cidr, self.node_cidr_mask_size))):
+            node = bootstrap.node_object(name, i, clock.rfc3339(self._now), cidr)
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
             self.controllers.kubelet_up[name] = True

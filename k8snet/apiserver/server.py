@@ -311,8 +311,13 @@ class APIServer:
         return obj
 
     def mark_deleted(self, pod: dict, grace: int | None = None) -> None:
-        """Graceful pod deletion: set deletionTimestamp; the kubelet finishes the job."""
+        """Graceful pod deletion: set deletionTimestamp; the kubelet finishes the job. A pod on
+        no node has no kubelet to wait for: it goes at once (pod strategy CheckGracefulDelete
+        sets the grace period to 0 when spec.nodeName is empty)."""
         if pod["metadata"].get("deletionTimestamp"):
+            return
+        if not pod["spec"].get("nodeName"):
+            self.remove("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
             return
         pod = clone(pod)
         if grace is None:

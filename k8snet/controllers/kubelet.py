@@ -18,9 +18,13 @@ import ipaddress
 from .. import clock
 from ..workloads import App, HTTPRequest, answer, app_for
 
-__all__ = ["IPAM", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
+__all__ = ["IPAM", "Exhausted", "waiting_status", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
 
 CRASH_BACKOFF = (10, 20, 40, 80, 160, 300)
+
+
+class Exhausted(Exception):
+    """host-local has no free address left in the node's range (its own wording)."""
 
 
 class IPAM:
@@ -41,7 +45,8 @@ class IPAM:
                 self.used.add(cand)
                 self.last_reserved = cand
                 return str(ipaddress.ip_address(cand))
-        raise RuntimeError(f"no IP addresses available in range set: {self.net}")
+        raise Exhausted(f"failed to allocate for range 0: no IP addresses available in range set: "
+                        f"{self.net.network_address + 1}-{self.net.broadcast_address - 1}")
 
     def release(self, ip: str | None) -> None:
         if ip:
@@ -123,6 +128,23 @@ def ready_conditions(pod: dict, ready: bool, now_ts: str) -> list[dict]:
             c("Ready", "True") if ready else c("Ready", "False", "ContainersNotReady", msg),
             c("ContainersReady", "True") if ready else c("ContainersReady", "False", "ContainersNotReady", msg),
             c("PodScheduled", "True")]
+
+
+def waiting_status(pod: dict, node: dict, now: float) -> dict:
+    """The status of a pod whose sandbox is not up yet: Pending, every container waiting in
+    ``ContainerCreating``, no pod IP."""
+    now_ts = clock.rfc3339(now)
+    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    statuses = [{"image": normalize_image(ct["image"]), "imageID": "", "lastState": {}, "name": ct["name"],
+                 "ready": False, "restartCount": 0, "started": False,
+                 "state": {"waiting": {"reason": "ContainerCreating"}}} for ct in pod["spec"]["containers"]]
+    status = {"phase": "Pending", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+              "qosClass": pod["status"].get("qosClass", "BestEffort"), "startTime": now_ts,
+              "containerStatuses": statuses}
+    conditions = ready_conditions({**pod, "status": status}, False, now_ts)
+    conditions[0] = {**conditions[0], "status": "False"}  # PodReadyToStartContainers: no sandbox
+    status["conditions"] = conditions
+    return status
 
 
 def start_pod(pod: dict, node: dict, ip: str, now: float) -> tuple[dict, list[tuple[str, float]]]:

@@ -38,6 +38,8 @@ class Manager(NodeControllers):
         self.kubelet_up: dict[str, bool] = {}
         self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
         self.idx = Indexes()
+        self._nodes: list | None = None  # the scheduler's node list, cleared by Node events
+        self.unschedulable: set[tuple[str, str]] = set()  # pods the scheduler could not place
         # EndpointSlice names draw from their own stream, so slice churn never shifts pod names.
         import random
         self.slice_rng = random.Random(api.rng.getrandbits(64))
@@ -70,6 +72,10 @@ class Manager(NodeControllers):
         if kind == "Pod":
             if new is not None and not new["spec"].get("nodeName"):
                 self.dirty["scheduler"].add((ns, name))
+            if new is None and old["spec"].get("nodeName"):
+                # An assigned pod is gone: the scheduler retries the pods that did not fit
+                # (its queue moves them back on the AssignedPodDelete event).
+                self.dirty["scheduler"] |= self.unschedulable
             self.dirty["kubelet"].add((ns, name))
             for okind, oname in owners:
                 if okind == "ReplicaSet":
@@ -110,7 +116,7 @@ class Manager(NodeControllers):
             if svc:
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
-            self._schedulable = None
+            self._nodes = None
             for ds in self.store.items("DaemonSet"):
                 self.dirty["daemonset"].add((ds["metadata"]["namespace"], ds["metadata"]["name"]))
             for pod in self.store.items("Pod"):

@@ -15,9 +15,10 @@ from .. import clock
 from ..apiserver.store import clone, replace_fields
 from . import kubelet
 
-__all__ = ["NodeControllers"]
+__all__ = ["NodeControllers", "allocatable_pods", "MAX_PODS"]
 
 NODE_MONITOR_GRACE = 50
+MAX_PODS = 110  # the kubelet's --max-pods default
 EVICTION_TOLERATION = 300
 
 
@@ -35,33 +36,87 @@ def node_ready(node: dict) -> bool:
     return any(c["type"] == "Ready" and c["status"] == "True" for c in node["status"].get("conditions") or [])
 
 
+def _tolerates(toleration: dict, taint: dict) -> bool:
+    """core/v1 Toleration.ToleratesTaint: effect (empty = any), key (empty with Exists = any),
+    then ``Exists`` or an equal value."""
+    if toleration.get("effect") and toleration["effect"] != taint.get("effect"):
+        return False
+    if toleration.get("key") and toleration["key"] != taint.get("key"):
+        return False
+    if toleration.get("operator") == "Exists":
+        return True
+    return toleration.get("operator", "Equal") == "Equal" and toleration.get("value", "") == taint.get("value", "")
+
+
+def allocatable_pods(node: dict) -> int:
+    """``status.allocatable.pods``: the kubelet's ``--max-pods`` (110 by default)."""
+    return int(((node.get("status") or {}).get("allocatable") or {}).get("pods", MAX_PODS))
+
+
+def _filter(pod: dict, node: dict, pods_on_node: int) -> str | None:
+    """Why ``pod`` cannot go to ``node`` (the first failing kube-scheduler filter plugin, in
+    the default profile's order, with the plugin's own wording), or None when it fits."""
+    spec, tolerations = node["spec"], pod["spec"].get("tolerations") or []
+    if spec.get("unschedulable") and not any(
+            _tolerates(t, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}) for t in tolerations):
+        return "node(s) were unschedulable"  # NodeUnschedulable
+    taints = list(spec.get("taints") or [])
+    if not taints and not node_ready(node):  # the lifecycle controller's taint, before it is written
+        taints = [{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}]
+    for taint in taints:  # TaintToleration: only NoSchedule and NoExecute keep pods off
+        if taint.get("effect") in ("NoSchedule", "NoExecute") and not any(_tolerates(t, taint) for t in tolerations):
+            return f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}"
+    labels = node["metadata"].get("labels") or {}
+    if any(labels.get(k) != v for k, v in (pod["spec"].get("nodeSelector") or {}).items()):
+        return "node(s) didn't match Pod's node affinity/selector"  # NodeAffinity
+    if pods_on_node + 1 > allocatable_pods(node):
+        return "Too many pods"  # NodeResourcesFit
+    return None
+
+
+def _fit_error(total: int, reasons: dict[str, int]) -> str:
+    """FitError.Error() and the preemption plugin's PostFilter message: reasons as "count
+    reason", sorted as strings. Only a full node could be freed by preemption, and every
+    pod here has the same priority, so there is no victim (default_preemption.go)."""
+    found = ", ".join(sorted(f"{n} {r}" for r, n in reasons.items()))
+    full = reasons.get("Too many pods", 0)
+    after = {"No preemption victims found for incoming pod": full,
+             "Preemption is not helpful for scheduling": total - full}
+    preempt = ", ".join(sorted(f"{n} {r}" for r, n in after.items() if n))
+    return f"0/{total} nodes are available: {found}. preemption: 0/{total} nodes are available: {preempt}."
+
+
 class NodeControllers:
     """kube-scheduler, the kubelets and the node lifecycle controller."""
 
     def _sync_scheduler(self, ns: str, name: str) -> None:
         pod = self.store.peek("Pod", ns, name)
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            self.unschedulable.discard((ns, name))
             return
-        if getattr(self, "_schedulable", None) is None:  # cleared by every Node event
-            self._schedulable = [n for n in self.store.items("Node") if node_ready(n) and not any(
-                t.get("effect") in ("NoSchedule", "NoExecute") for t in n["spec"].get("taints") or [])]
-        nodes = self._schedulable
-        sel = pod["spec"].get("nodeSelector") or {}
-        nodes = [n for n in nodes if all((n["metadata"].get("labels") or {}).get(k) == v for k, v in sel.items())]
-        total = self.store.count("Node")
-        if not nodes:
+        if getattr(self, "_nodes", None) is None:  # cleared by every Node event
+            self._nodes = sorted(self.store.items("Node"), key=lambda n: n["metadata"]["name"])
+        fits, reasons = [], {}
+        for n in self._nodes:
+            why = _filter(pod, n, self.idx.node_pods.get(n["metadata"]["name"], 0))
+            if why is None:
+                fits.append(n["metadata"]["name"])
+            else:
+                reasons[why] = reasons.get(why, 0) + 1
+        if not fits:
+            self.unschedulable.add((ns, name))
+            msg = _fit_error(len(self._nodes), reasons)
             p2 = clone(pod)
-            msg = (f"0/{total} nodes are available: {total} node(s) didn't match Pod's node affinity/selector, "
-                   f"or had untolerated taints. preemption: 0/{total} nodes are available: "
-                   f"{total} Preemption is not helpful for scheduling.")
             cond = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
                     "lastTransitionTime": clock.rfc3339(self.now), "reason": "Unschedulable", "message": msg}
-            if p2["status"].get("conditions") != [cond]:
+            old = p2["status"].get("conditions") or []
+            if [{**c, "lastTransitionTime": None} for c in old] != [{**cond, "lastTransitionTime": None}]:
                 p2["status"]["conditions"] = [cond]
                 self.api.write(p2)
                 self.api.record_event(p2, "Warning", "FailedScheduling", msg, "default-scheduler")
             return
-        load = {n["metadata"]["name"]: self.idx.node_pods.get(n["metadata"]["name"], 0) for n in nodes}
+        self.unschedulable.discard((ns, name))
+        load = {n: self.idx.node_pods.get(n, 0) for n in fits}
         least = min(load.values())
         # kube-scheduler scores nodes, then picks at random among the best (selectHost).
         best = sorted(n for n, c in load.items() if c == least)
@@ -90,7 +145,11 @@ class NodeControllers:
         if pod["spec"].get("hostNetwork"):  # the node's own network namespace: its IP
             ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
         else:
-            ip = self.ipam[node_name].allocate()
+            try:
+                ip = self.ipam[node_name].allocate()
+            except kubelet.Exhausted as e:  # a node range smaller than --max-pods: the CNI fails
+                self._sandbox_failed(pod, str(e))
+                return
         status, timers = kubelet.start_pod(pod, node, ip, self.now)
         p2 = replace_fields(pod, status=status)
         self.api.write(p2)
@@ -102,6 +161,26 @@ class NodeControllers:
             self.api.record_event(p2, "Normal", "Started", f"Started container {ct['name']}", "kubelet")
         for kind, at in timers:
             self.after(at, (kind, ns, name, p2["metadata"]["uid"], 0))
+
+    def _sandbox_failed(self, pod: dict, why: str) -> None:
+        """The CNI plugin could not set the pod's network up: the kubelet's event, and a retry."""
+        meta = pod["metadata"]
+        if not (pod.get("status") or {}).get("containerStatuses"):
+            # kubectl shows such a pod as ContainerCreating: Pending, containers waiting.
+            waiting = kubelet.waiting_status(pod, self.store.peek("Node", "", pod["spec"]["nodeName"]), self.now)
+            pod = replace_fields(pod, status=waiting)
+            self.api.write(pod)
+        sandbox = kubelet._digest(f"sandbox/{meta.get('uid')}")
+        self.api.record_event(pod, "Warning", "FailedCreatePodSandBox",
+                              f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup "
+                              f"network for sandbox \"{sandbox}\": plugin type=\"host-local\" failed (add): {why}",
+                              "kubelet")
+        self.after(self.now + 10, ("sandbox", meta["namespace"], meta["name"], meta.get("uid"), 0))
+
+    def _timer_sandbox(self, ns: str, name: str, uid: str, attempt: int) -> None:
+        pod = self.store.peek("Pod", ns, name)
+        if pod is not None and pod["metadata"].get("uid") == uid and not (pod.get("status") or {}).get("podIP"):
+            self.dirty["kubelet"].add((ns, name))
 
     def _live(self, ns: str, name: str, uid: str) -> dict | None:
         pod = self.store.peek("Pod", ns, name)

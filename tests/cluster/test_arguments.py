@@ -27,6 +27,18 @@ from k8snet.errors import K8sNetError
                  lambda c: c.get("gatewayclass", "k8snet")["spec"]["controllerName"] == "k8snet.io/gateway-controller",
                  id="addon-gateway"),
     pytest.param({"seed": 42}, lambda c: c.seed == 42, id="seed"),
+    # kube-controller-manager --node-cidr-mask-size: node-ipam cuts --cluster-cidr into pieces of
+    # that size, lowest first; a /25 per node lets 512 nodes share 10.244.0.0/16.
+    pytest.param({"nodes": 3, "node_cidr_mask_size": 25},
+                 lambda c: [n["spec"]["podCIDR"] for n in c.list("Node")]
+                 == ["10.244.0.0/25", "10.244.0.128/25", "10.244.1.0/25"], id="node-cidr-mask-size"),
+    # kubeadm init --pod-network-cidr: the cluster CIDR; kube-proxy's ClusterCIDR local-traffic
+    # detection follows it (the "! -s <cidr>" masquerade rule).
+    pytest.param({"pod_cidr": "192.168.0.0/16"},
+                 lambda c: c.get("node", "node-2")["spec"]["podCIDR"] == "192.168.1.0/24"
+                 and "! -s 192.168.0.0/16" in c.iptables_save("node-1"), id="pod-cidr"),
+    pytest.param({"nodes": 300, "node_cidr_mask_size": 25}, lambda c: len(c.list("Node")) == 300,
+                 id="more-than-256-nodes-with-smaller-ranges"),
 ])
 def test_accepted_arguments(kwargs, check):
     assert check(Cluster(**kwargs))
@@ -45,7 +57,18 @@ def test_accepted_arguments(kwargs, check):
     pytest.param({"nodes": ["a", "a"]}, ["distinct"], id="duplicate-node-names"),
     # kube-controller-manager node-ipam: --cluster-cidr 10.244.0.0/16, --node-cidr-mask-size 24 gives
     # 256 node ranges; the 257th node would get no podCIDR (CIDRNotAvailable).
-    pytest.param({"nodes": 257}, ["nodes=257", "256"], id="more-nodes-than-pod-ranges"),
+    pytest.param({"nodes": 257}, ["nodes=257", "256", "node_cidr_mask_size=25"], id="more-nodes-than-pod-ranges"),
+    pytest.param({"pod_cidr": "10.244.0.0"}, ["pod_cidr="], id="pod-cidr-without-prefix-is-a-host"),
+    pytest.param({"pod_cidr": "banana"}, ["pod_cidr='banana'", "IPv4 CIDR"], id="pod-cidr-not-a-cidr"),
+    # Pod IPs inside the Service range would collide with ClusterIPs.
+    pytest.param({"pod_cidr": "10.96.0.0/16"}, ["overlaps the Service CIDR 10.96.0.0/12"], id="pod-cidr-overlaps-services"),
+    # kubeadm ValidatePodSubnetNodeMask: the node mask may not be larger than the pod subnet...
+    pytest.param({"node_cidr_mask_size": 8}, ["smaller than the size of node subnet with mask 8"],
+                 id="node-mask-wider-than-pod-cidr"),
+    # ... and the two may differ by at most 16 bits.
+    pytest.param({"pod_cidr": "10.0.0.0/8", "node_cidr_mask_size": 25}, ["difference is greater than 16"],
+                 id="node-mask-more-than-16-bits-smaller"),
+    pytest.param({"node_cidr_mask_size": 31}, ["node_cidr_mask_size=31", "30"], id="node-mask-without-room-for-pods"),
 ])
 def test_bad_arguments_raise_clear_errors(kwargs, words):
     with pytest.raises(K8sNetError) as info:
