@@ -64,12 +64,20 @@ def _chunks(docs: list[str], n: int) -> list[str]:
     return ["---\n".join(docs[i:i + size]) for i in range(0, len(docs), size)]
 
 
+def node_mask(nodes: int) -> int:
+    """The node range size the build uses: /24 up to 256 nodes, then /25 (up to 512)."""
+    return 24 if nodes <= 256 else 25
+
+
 def build(nodes: int, services: int, namespaces: int, replicas: int = 4, *, progress: bool = True):
-    """A ``Cluster(nodes)`` with the generated YAML applied; emits progress per tenth."""
+    """A ``Cluster(nodes)`` with the generated YAML applied; emits progress per tenth.
+
+    10.244.0.0/16 holds 256 node ranges of /24; a larger cluster gets /25s, as an admin sets
+    kube-controller-manager's --node-cidr-mask-size=25 for it."""
     from k8snet import Cluster
     docs = cluster_yaml(services, namespaces, replicas).split("---\n")
     t0 = time.perf_counter()
-    c = Cluster(nodes)
+    c = Cluster(nodes, node_cidr_mask_size=node_mask(nodes))
     parts = _chunks(docs, 10)
     for k, text in enumerate(parts, 1):
         c.apply(text)

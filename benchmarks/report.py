@@ -64,8 +64,8 @@ def _rows(results: dict, mode: str) -> list[tuple[str, str, str, str]]:
                    _missing(results, "widgets"))))
     a = (results.get("cluster") or {}).get("args") or {}
     size = f"{a.get('nodes')} nodes, {a.get('services', 0) * 4:,} pods, {a.get('services', 0):,} Services"
-    if a.get("nodes") == 256:
-        size += " (target: 500 nodes; the pod CIDR 10.244.0.0/16 with a /24 per node holds 256)"
+    if (a.get("nodes") or 0) > 256:
+        size += " (a /25 pod range per node: `node_cidr_mask_size=25`; 10.244.0.0/16 holds 256 of /24)"
     r, prog = _rec(results, "cluster", "build"), _rec(results, "cluster", "build_progress")
     if r:
         cell = (f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB",

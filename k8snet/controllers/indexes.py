@@ -28,6 +28,7 @@ class Indexes:
         self.svc_selector: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (ns, key, value) -> svcs
         self.slices: dict[tuple[str, str], set[str]] = defaultdict(set)  # (ns, service) -> slice names
         self.node_pods: dict[str, int] = defaultdict(int)  # node -> active pods scheduled there
+        self.by_load: dict[int, set[str]] = {}  # active pods on a node -> the Nodes with that many
 
     def update(self, kind: str, old: dict | None, new: dict | None) -> None:
         """Apply one watch event."""
@@ -57,7 +58,13 @@ class Indexes:
                 put(self.pod_labels, (ns, k, v))
             node = obj["spec"].get("nodeName")
             if node and (obj.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                self.node_pods[node] += -1 if remove else 1
+                before = self.node_pods[node]
+                self.node_pods[node] = before + (-1 if remove else 1)
+                if node in self.by_load.get(before, ()):
+                    self._move(node, before, self.node_pods[node])
+        elif kind == "Node":
+            self._move(name, self.node_pods.get(name, 0) if remove else None,
+                       None if remove else self.node_pods.get(name, 0))
         elif kind == "Service":
             for k, v in (obj["spec"].get("selector") or {}).items():
                 put(self.svc_selector, (ns, k, v))
@@ -66,7 +73,24 @@ class Indexes:
             if svc:
                 put(self.slices, (ns, svc))
 
+    def _move(self, node: str, old: int | None, new: int | None) -> None:
+        if old is not None:
+            bucket = self.by_load.get(old)
+            if bucket is not None:
+                bucket.discard(node)
+                if not bucket:
+                    del self.by_load[old]
+        if new is not None:
+            self.by_load.setdefault(new, set()).add(node)
+
     # -- queries ------------------------------------------------------------------------
+    def least_loaded(self) -> tuple[int, set[str]]:
+        """(fewest active pods on any node, the nodes with that many); (0, set()) with no nodes."""
+        if not self.by_load:
+            return 0, set()
+        least = min(self.by_load)
+        return least, self.by_load[least]
+
     def owned(self, kind: str, owner: dict) -> set[str]:
         """Names of the ``kind`` objects whose controller is ``owner``."""
         return set(self.by_owner.get((kind, owner["metadata"].get("uid")), ()))

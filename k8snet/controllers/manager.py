@@ -39,6 +39,8 @@ class Manager(NodeControllers):
         self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
         self.idx = Indexes()
         self._nodes: list | None = None  # the scheduler's node list, cleared by Node events
+        self._verdicts: dict = {}  # the scheduler's node-only filter results per kind of pod
+        self._node_map: dict | None = None  # the EndpointSlice controller's nodes by name
         self.unschedulable: set[tuple[str, str]] = set()  # pods the scheduler could not place
         # EndpointSlice names draw from their own stream, so slice churn never shifts pod names.
         import random
@@ -116,7 +118,7 @@ class Manager(NodeControllers):
             if svc:
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
-            self._nodes = None
+            self._nodes = self._node_map = None
             for ds in self.store.items("DaemonSet"):
                 self.dirty["daemonset"].add((ds["metadata"]["namespace"], ds["metadata"]["name"]))
             for pod in self.store.items("Pod"):
@@ -202,16 +204,18 @@ class Manager(NodeControllers):
             verb = "up" if n > before else "down"
             self.api.record_event(d, "Normal", "ScalingReplicaSet",
                                   f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
-        d2 = clone(self.store.peek("Deployment", ns, name))
-        rss = self._owned("ReplicaSet", d2)
-        d2["status"] = deployment.status(d2, rss, clock.rfc3339(self.now), self._pod_hash(d2))
-        new_rs = max((r for r in rss if replicaset.owned_by(r, d2)), default=None,
+        d = self.store.peek("Deployment", ns, name)
+        rss = self._owned("ReplicaSet", d)
+        status = deployment.status(d, rss, clock.rfc3339(self.now), self._pod_hash(d))
+        new_rs = max((r for r in rss if replicaset.owned_by(r, d)), default=None,
                      key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
+        meta = d["metadata"]
         if new_rs is not None:
-            d2["metadata"].setdefault("annotations", {})[deployment.REVISION] = \
-                new_rs["metadata"]["annotations"][deployment.REVISION]
-        if d2 != self.store.peek("Deployment", ns, name):
-            self.api.write(d2)
+            revision = new_rs["metadata"]["annotations"][deployment.REVISION]
+            if (meta.get("annotations") or {}).get(deployment.REVISION) != revision:
+                meta = {**meta, "annotations": {**(meta.get("annotations") or {}), deployment.REVISION: revision}}
+        if status != d.get("status") or meta is not d["metadata"]:
+            self.api.write(replace_fields(d, status=status, metadata=meta))
 
     def _sync_replicaset(self, ns: str, name: str) -> None:
         rs = self.store.peek("ReplicaSet", ns, name)
@@ -289,7 +293,9 @@ class Manager(NodeControllers):
             for s in existing:
                 self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
             return
-        nodes = {n["metadata"]["name"]: n for n in self.store.items("Node")}
+        if self._node_map is None:  # cleared by every Node event
+            self._node_map = {n["metadata"]["name"]: n for n in self.store.items("Node")}
+        nodes = self._node_map
         changes = endpointslice.reconcile(svc, self._selected_pods(ns, svc), existing, nodes=nodes,
                                           new_name=lambda p: generate_name(p, self.slice_rng))
         for s in changes.create:

@@ -19,6 +19,7 @@ __all__ = ["NodeControllers", "allocatable_pods", "MAX_PODS"]
 
 NODE_MONITOR_GRACE = 50
 MAX_PODS = 110  # the kubelet's --max-pods default
+TOO_MANY_PODS = "Too many pods"  # NodeResourcesFit's reason
 EVICTION_TOLERATION = 300
 
 
@@ -53,9 +54,8 @@ def allocatable_pods(node: dict) -> int:
     return int(((node.get("status") or {}).get("allocatable") or {}).get("pods", MAX_PODS))
 
 
-def _filter(pod: dict, node: dict, pods_on_node: int) -> str | None:
-    """Why ``pod`` cannot go to ``node`` (the first failing kube-scheduler filter plugin, in
-    the default profile's order, with the plugin's own wording), or None when it fits."""
+def _node_filter(pod: dict, node: dict) -> str | None:
+    """The filters that depend on the pod and the node only (see ``_filter``)."""
     spec, tolerations = node["spec"], pod["spec"].get("tolerations") or []
     if spec.get("unschedulable") and not any(
             _tolerates(t, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}) for t in tolerations):
@@ -69,9 +69,16 @@ def _filter(pod: dict, node: dict, pods_on_node: int) -> str | None:
     labels = node["metadata"].get("labels") or {}
     if any(labels.get(k) != v for k, v in (pod["spec"].get("nodeSelector") or {}).items()):
         return "node(s) didn't match Pod's node affinity/selector"  # NodeAffinity
-    if pods_on_node + 1 > allocatable_pods(node):
-        return "Too many pods"  # NodeResourcesFit
     return None
+
+
+def _filter(pod: dict, node: dict, pods_on_node: int) -> str | None:
+    """Why ``pod`` cannot go to ``node`` (the first failing kube-scheduler filter plugin, in
+    the default profile's order, with the plugin's own wording), or None when it fits."""
+    why = _node_filter(pod, node)
+    if why is None and pods_on_node + 1 > allocatable_pods(node):
+        return TOO_MANY_PODS  # NodeResourcesFit
+    return why
 
 
 def _fit_error(total: int, reasons: dict[str, int]) -> str:
@@ -79,7 +86,7 @@ def _fit_error(total: int, reasons: dict[str, int]) -> str:
     reason", sorted as strings. Only a full node could be freed by preemption, and every
     pod here has the same priority, so there is no victim (default_preemption.go)."""
     found = ", ".join(sorted(f"{n} {r}" for r, n in reasons.items()))
-    full = reasons.get("Too many pods", 0)
+    full = reasons.get(TOO_MANY_PODS, 0)
     after = {"No preemption victims found for incoming pod": full,
              "Preemption is not helpful for scheduling": total - full}
     preempt = ", ".join(sorted(f"{n} {r}" for r, n in after.items() if n))
@@ -96,11 +103,28 @@ class NodeControllers:
             return
         if getattr(self, "_nodes", None) is None:  # cleared by every Node event
             self._nodes = sorted(self.store.items("Node"), key=lambda n: n["metadata"]["name"])
-        fits, reasons = [], {}
-        for n in self._nodes:
-            why = _filter(pod, n, self.idx.node_pods.get(n["metadata"]["name"], 0))
+            self._verdicts = {}
+        # What does not change while the nodes stay the same, once per kind of pod: the
+        # nodes' names, the first failing node-only filter for such a pod, the pod room.
+        shape = (repr(pod["spec"].get("tolerations")), repr(pod["spec"].get("nodeSelector")))
+        static = self._verdicts.get(shape)
+        if static is None:
+            per_node = [(n["metadata"]["name"], _node_filter(pod, n), allocatable_pods(n)) for n in self._nodes]
+            everywhere = all(why is None for _, why, _ in per_node)
+            static = self._verdicts[shape] = (per_node, everywhere, min((r for *_, r in per_node), default=0))
+        per_node, everywhere, room = static
+        least, emptiest = self.idx.least_loaded()
+        if everywhere and least + 1 <= room and emptiest:
+            # Every node passes the node-only filters and even the fullest of the emptiest
+            # has room: the emptiest nodes are the candidates (the indexes keep them by load).
+            self._bind(pod, sorted(emptiest))
+            return
+        fits, reasons, counts = [], {}, self.idx.node_pods
+        for node, why, room in per_node:
+            if why is None and counts.get(node, 0) + 1 > room:
+                why = TOO_MANY_PODS
             if why is None:
-                fits.append(n["metadata"]["name"])
+                fits.append(node)
             else:
                 reasons[why] = reasons.get(why, 0) + 1
         if not fits:
@@ -115,11 +139,15 @@ class NodeControllers:
                 self.api.write(p2)
                 self.api.record_event(p2, "Warning", "FailedScheduling", msg, "default-scheduler")
             return
-        self.unschedulable.discard((ns, name))
-        load = {n: self.idx.node_pods.get(n, 0) for n in fits}
+        load = {n: counts.get(n, 0) for n in fits}
         least = min(load.values())
-        # kube-scheduler scores nodes, then picks at random among the best (selectHost).
-        best = sorted(n for n, c in load.items() if c == least)
+        self._bind(pod, sorted(n for n, c in load.items() if c == least))
+
+    def _bind(self, pod: dict, best: list[str]) -> None:
+        """kube-scheduler scores the feasible nodes (here: fewest pods first), then picks at
+        random among the best (selectHost) and binds the pod there."""
+        ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+        self.unschedulable.discard((ns, name))
         chosen = best[self.api.rng.randrange(len(best))]
         p2 = replace_fields(pod, spec={**pod["spec"], "nodeName": chosen})
         self.api.write(p2)

@@ -134,3 +134,23 @@ def test_full_pod_range_keeps_pods_container_creating_until_an_ip_is_free():
     c.apply(deployment(replicas=10))
     c.advance(10)  # the kubelet retries the sandbox
     assert all(p["status"].get("podIP") for p in c.list("Pod"))
+
+
+def test_nodes_by_load_index_matches_the_pods_on_each_node():
+    """The scheduler takes the emptiest nodes from an index kept by watch events; after
+    scheduling, deleting, node failure and eviction it must equal a fresh count."""
+    c = Cluster(3, seed=5)
+    c.apply(deployment(replicas=40))
+    c.apply(deployment(replicas=7))
+    c.fail_node("node-2")
+    c.advance(400)  # evicted and recreated elsewhere
+    c.recover_node("node-2")
+    c.advance(5)
+    counts = {n["metadata"]["name"]: 0 for n in c.list("Node")}
+    for p in c.store.items("Pod"):
+        if p["spec"].get("nodeName") and p["status"].get("phase") not in ("Succeeded", "Failed"):
+            counts[p["spec"]["nodeName"]] += 1
+    by_load: dict[int, set[str]] = {}
+    for node, k in counts.items():
+        by_load.setdefault(k, set()).add(node)
+    assert c.controllers.idx.by_load == by_load
