@@ -18,12 +18,12 @@ WHY = {
     # Our reading of the code when these were written; re-check a row whose function changed.
     "manifest.py:load": "yaml.safe_load uses PyYAML's pure-Python parser although libyaml is installed "
         "(yaml.__with_libyaml__): linear, but the largest share; yaml.CSafeLoader is several times faster.",
-    "controllers/nodes.py:_sync_scheduler": "for each pod, rebuilds the list of schedulable Nodes (Ready, "
-        "taints, nodeSelector) and sorts the least-loaded: O(nodes) per pod, O(pods × nodes) per build. "
-        "Cache the schedulable set, invalidated by Node events.",
-    "controllers/nodes.py:<listcomp>": "the schedulable-Node filter of _sync_scheduler, once per pod.",
+    "controllers/nodes.py:_sync_scheduler": "node-only filters cached per kind of pod until a Node changes; "
+        "when every node passes them, the emptiest nodes come from the by-load index: about O(1) per pod. "
+        "A pod some nodes reject (nodeSelector, taints, full nodes) still walks every node.",
+    "controllers/nodes.py:<listcomp>": "the node-only filters of _sync_scheduler, once per kind of pod.",
     "controllers/manager.py:_sync_deployment": "re-queued by every ReplicaSet/Pod status change (about six "
-        "syncs per Deployment in a build), each cloning the Deployment and hashing its template.",
+        "syncs per Deployment in a build), each computing the status and hashing the template.",
     "controllers/names.py:template_hash": "hashes the pod template (FNV-32a over its JSON, in Python) on "
         "every Deployment sync; cache it per Deployment generation.",
     "controllers/deployment.py:sync": "per Deployment sync; its cost is template_hash (see above).",
