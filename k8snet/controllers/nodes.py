@@ -20,6 +20,8 @@ __all__ = ["NodeControllers", "allocatable_pods", "MAX_PODS"]
 NODE_MONITOR_GRACE = 50
 MAX_PODS = 110  # the kubelet's --max-pods default
 TOO_MANY_PODS = "Too many pods"  # NodeResourcesFit's reason
+# The taints the node lifecycle controller adds and removes as the Ready condition changes.
+CONDITION_TAINTS = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
 EVICTION_TOLERATION = 300
 
 
@@ -270,7 +272,11 @@ class NodeControllers:
         """The kubelet is back: the node turns Ready, taints go, leftover pods are cleaned up."""
         self.kubelet_up[name] = True
         node = clone(self.store.peek("Node", "", name))
-        node["spec"].pop("taints", None)
+        kept = [t for t in node["spec"].get("taints") or [] if t.get("key") not in CONDITION_TAINTS]
+        if kept:
+            node["spec"]["taints"] = kept
+        else:
+            node["spec"].pop("taints", None)
         for c in node["status"]["conditions"]:
             if c["type"] == "Ready":
                 c.update(status="True", reason="KubeletReady", message="kubelet is posting ready status",
@@ -291,8 +297,10 @@ class NodeControllers:
         for c in node["status"]["conditions"]:
             c.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.",
                      lastTransitionTime=ts)
-        node["spec"]["taints"] = [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": ts},
-                                  {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ts}]
+        # Only NoExecute taints carry timeAdded (core/v1 Taint: "It is only written for NoExecute taints").
+        node["spec"]["taints"] = [t for t in node["spec"].get("taints") or [] if t.get("key") not in CONDITION_TAINTS] + [
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ts}]
         self.api.write(node)
         self.api.record_event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady",
                               "node-controller")

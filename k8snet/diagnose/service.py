@@ -34,6 +34,7 @@ def _service(cluster, svc: dict) -> list[Finding]:
     if down:
         out.append(_failed_node(cluster, svc, down, len(pods)))
     up = [p for p in pods if p not in down]
+    out += _waiting(cluster, [p for p in up if not (p.get("status") or {}).get("podIP")], len(pods))
     out += _ports(cluster, svc, [p for p in up if not _crashing(p) and (p.get("status") or {}).get("podIP")])
     crashing = [p for p in up if _crashing(p)]
     if crashing:
@@ -243,6 +244,49 @@ def _failed_node(cluster, svc: dict, down: list[dict], total: int) -> Finding:
         fix=f"bring {nodes[0]} back, or wait for eviction; run more replicas spread over nodes "
             "(topologySpreadConstraints) so one node's loss does not take the Service down",
         evidence="kubectl get nodes; kubectl get pods -o wide")
+
+
+def _waiting(cluster, waiting: list[dict], total: int) -> list[Finding]:
+    """Selected pods without an IP: not scheduled (the scheduler's reason), or their node's pod
+    range is full (the CNI's FailedCreatePodSandBox)."""
+    out = []
+    pending = [p for p in waiting if not p["spec"].get("nodeName")]
+    if pending:
+        cond = next((c for c in (pending[0].get("status") or {}).get("conditions") or []
+                     if c.get("type") == "PodScheduled" and c.get("status") == "False"), {})
+        msg = cond.get("message", "")
+        fixes = [fix for words, fix in _SCHEDULING_FIXES if words in msg]
+        out.append(Finding(
+            what=f"pod {_names(pending)} is Pending: no node can take it ({len(pending)} of {total} selected pods)",
+            severity=ERROR if len(pending) == total else WARNING,
+            why=f"kube-scheduler says: {msg or 'it has not tried yet'} — a pod on no node has no IP, so it is "
+                "no endpoint of the Service",
+            fix="; ".join(fixes) or "make a node fit the pod (kubectl describe pod shows why none does)",
+            evidence=f"kubectl describe pod {_pod_ref(pending[0])}"))
+    creating = [p for p in waiting if p["spec"].get("nodeName")]
+    if creating and any(e["reason"] == "FailedCreatePodSandBox" and e["involvedObject"]["name"] == p["metadata"]["name"]
+                        for e in cluster.store.items("Event", creating[0]["metadata"]["namespace"]) for p in creating):
+        out.append(Finding(
+            what=f"pod {_names(creating)} is stuck in ContainerCreating ({len(creating)} of {total} selected pods)",
+            severity=ERROR if len(creating) == total else WARNING,
+            why="the CNI plugin could not give it an IP: every address of its node's pod range (spec.podCIDR) is "
+                "taken (event FailedCreatePodSandBox: no IP addresses available in range set)",
+            fix="run fewer pods per node or give nodes larger ranges (kube-controller-manager "
+                "--node-cidr-mask-size; here Cluster(node_cidr_mask_size=...)), or add nodes",
+            evidence=f"kubectl describe pod {_pod_ref(creating[0])}"))
+    return out
+
+
+# Words of kube-scheduler's FailedScheduling message -> what to change.
+_SCHEDULING_FIXES = (
+    ("Too many pods", "every node already runs its maximum of pods (allocatable pods, the kubelet's --max-pods, "
+                      "110): add nodes or run fewer replicas"),
+    ("were unschedulable", "a node is cordoned: kubectl uncordon <node>"),
+    ("untolerated taint", "remove the taint (kubectl taint nodes <node> <key>-) or add a matching toleration "
+                          "to the pod template"),
+    ("didn't match Pod's node affinity/selector", "fix the pod's nodeSelector, or label a node to match it "
+                                                  "(kubectl label node <node> key=value)"),
+)
 
 
 def _kube_proxy(cluster, svc: dict) -> list[Finding]:

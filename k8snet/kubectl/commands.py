@@ -6,12 +6,13 @@ kubectl prints (``Error from server (NotFound): ...``), as a terminal would show
 """
 from __future__ import annotations
 
+import functools
 import shlex
 
 from .. import labels
 from ..apiserver import resources
 from ..errors import K8sNetError, UsageError, ValidationError
-from . import output, printers, warnings
+from . import nodes, output, printers, warnings
 from .describe import describe
 
 __all__ = ["run", "parse"]
@@ -371,4 +372,5 @@ def _exec(cluster, args, flags, after) -> str:
 
 _VERBS = {"get": _get, "describe": _describe, "apply": _apply, "create": _create, "run": _run,
           "expose": _expose, "delete": _delete, "scale": _scale, "label": _label, "rollout": _rollout,
-          "exec": _exec}
+          "exec": _exec, "cordon": nodes.cordon, "uncordon": functools.partial(nodes.cordon, on=False),
+          "taint": nodes.taint}

@@ -88,6 +88,7 @@ class Case:
     fixed_url: str | None = None
     check: Callable | None = None
     web: bool = True  # also apply web.yaml (False: the scenario brings its own app=web pods)
+    options: dict = field(default_factory=dict)  # Cluster(...) arguments
 
 
 CASES = [
@@ -140,6 +141,18 @@ CASES = [
     Case("unknown-service-name", "DNS for Services and Pods: <service>.<ns>.svc.cluster.local", None,
          ('service "wbe" not found', "did you mean web?"), lambda c: None, ref="request", url="http://wbe",
          fixed_url="http://web"),
+    Case("pods-pending-untolerated-taint", "kube-scheduler TaintToleration filter and FitError message; "
+         "Taints and Tolerations docs", None,
+         ("is Pending", "untolerated taint {maintenance: true}", "kubectl taint nodes <node> <key>-"),
+         lambda c: [c.kubectl(f"taint nodes {n} maintenance-") for n in ("node-1", "node-2")],
+         setup=lambda c: [c.kubectl(f"taint nodes {n} maintenance=true:NoSchedule") for n in ("node-1", "node-2")]
+         + [c.kubectl("delete pod -l app=web")]),
+    Case("pod-range-full", "host-local IPAM 'no IP addresses available in range set'; "
+         "kube-controller-manager --node-cidr-mask-size", None,
+         ("stuck in ContainerCreating", "no IP addresses available", "node_cidr_mask_size"),
+         lambda c: (c.kubectl("scale deployment web --replicas=3"), c.advance(10)), broken=False,
+         setup=lambda c: (c.kubectl("scale deployment web --replicas=12"), c.advance(10)),
+         options={"nodes": 1, "node_cidr_mask_size": 28}),
     Case("port-not-in-service", "Services docs 'Multi-port Services': only declared ports are proxied", None,
          ("has no port 8080", "its ports: 80"), lambda c: None, ref="request", url="http://web:8080",
          fixed_url="http://web"),
@@ -152,7 +165,7 @@ def _matching(findings: list[Finding], words: tuple[str, ...]) -> list[Finding]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_diagnose_finds_explains_and_the_fix_works(case: Case):
-    c = cluster_with(*((DIAG + case.scenario,) if case.scenario else ()), web=case.web)
+    c = cluster_with(*((DIAG + case.scenario,) if case.scenario else ()), web=case.web, **case.options)
     if case.setup:
         case.setup(c)
     before = c.request(case.url, from_pod="client") if case.url else None
