@@ -13,6 +13,7 @@ names the notebook, the ``cells[i]`` index and the step.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from pathlib import Path
@@ -44,6 +45,36 @@ def widget_cell(nb, needle: str):
         raise AssertionError(f"{nb.path} cells[{index}]: the widget view did not render "
                              f"(output: {out.inner_text()[:300]!r})") from exc
     return index, out
+
+
+# --------------------------------------------------------------------------- chapter 00 --
+
+def test_ch00_start_here_runs_and_shows_the_first_answers(lab):
+    """Chapter 00 (no live view): Run All works in the browser; the magics print kubectl's
+    answers, a bad nodePort comes back as the API server words it, and the picture renders.
+
+    Rules: Concepts › Services "type: NodePort" — the port must be in --service-node-port-range
+    (30000-32767), rejected by validation as ``spec.ports[0].nodePort: Invalid value``.
+    """
+    nb = lab.open("notebooks/00_start_here.ipynb")
+    nb.run_all()
+    nb.assert_no_errors()
+    nodes = output(nb, cell_index(nb, "%kubectl get nodes -o wide")).inner_text()
+    assert re.search(r"node-1\s+Ready\s+control-plane", nodes) and re.search(r"node-2\s+Ready\s+<none>", nodes), (
+        f"{nb.path}: get nodes printed {nodes!r}")
+    bad = output(nb, cell_index(nb, "nodePort: 80")).inner_text()
+    assert 'The Service "hello" is invalid: spec.ports[0].nodePort: Invalid value: 80' in bad, (
+        f"{nb.path}: the invalid nodePort printed {bad!r}")
+    assert "Traceback" not in bad, f"{nb.path}: a traceback instead of the API server's words: {bad!r}"
+    fixed = cell_index(nb, "nodePort: 80") + 2  # the next %%apply, after the "Fix it" text
+    assert "service/hello created" in output(nb, fixed).inner_text(), f"{nb.path} cells[{fixed}]"
+    graph = cell_index(nb, 'print(cluster.resolve("hello.default.svc.cluster.local").answers)')
+    answer = re.search(r"'A', '([\d.]+)'", output(nb, graph).inner_text())
+    assert answer and ipaddress.ip_address(answer[1]) in ipaddress.ip_network("10.96.0.0/12"), (
+        f"{nb.path} cells[{graph}]: no A record in the Service CIDR for hello")
+    assert_picture(nb, graph, "img")
+    shoot_cell(nb, graph, "ch00-graph")
+    assert_page_clean(nb)
 
 
 # --------------------------------------------------------------------------- chapter 01 --
@@ -634,13 +665,17 @@ def test_ch10_hop_stepper_moves_the_highlighted_hop(lab):
 # leaves the slice empty: <unset>); "Is the Pod working?" / "Does the Service work by IP?" (the
 # slice's port is the targetPort; nothing listening there: connection refused); Concepts ›
 # Services "type: LoadBalancer" (no cloud controller: EXTERNAL-IP stays <pending>).  The fix is the
-# scenario's own YAML; a re-check sends the scenario's requests again and must get HTTP 200.
+# scenario's own YAML; a re-check sends the scenario's requests again and must get HTTP 200. The
+# Diagnose button shows cluster.diagnose("svc/web"): the finding before the fix, none after.
 TROUBLESHOOT_STEPS = [
     ("empty-endpoints", "get endpointslices", r"web-\S+\s+IPv4\s+<unset>\s+<unset>",
-     r"✗ GET http://web/ -> connection refused"),
-    ("lb-pending", "get svc web", r"web\s+LoadBalancer\s+\S+\s+<pending>", r"EXTERNAL-IP <pending>"),
+     r"✗ GET http://web/ -> connection refused",
+     r"\[error\] the selector app=wbe of service/web matches no pod; pods with app=web exist"),
+    ("lb-pending", "get svc web", r"web\s+LoadBalancer\s+\S+\s+<pending>", r"EXTERNAL-IP <pending>",
+     r"\[error\] service/web is type LoadBalancer and its EXTERNAL-IP is <pending>"),
     ("wrong-targetport", "kubectl get endpointslices", r"web-\S+\s+IPv4\s+8080\s+",
-     r"✗ GET http://web/ -> connection refused .*refuses port 8080"),
+     r"✗ GET http://web/ -> connection refused .*refuses port 8080",
+     r"\[error\] service/web port 80 \(targetPort 8080\) sends to port 8080, but nothing listens there"),
 ]
 
 
@@ -656,7 +691,12 @@ def test_ch11_troubleshoot_lab_fix_then_recheck(lab):
     def status():
         return areas.nth(2).inner_text().strip()
 
-    for key, command, shows, broken in TROUBLESHOOT_STEPS:
+    def diagnose(pattern: str, what: str) -> None:
+        view.get_by_role("button", name="Diagnose", exact=True).click()
+        wait_for(lambda: re.search(pattern, areas.nth(1).inner_text()),
+                 f"{where} ({key}): Diagnose {what} to show /{pattern}/", show=lambda: areas.nth(1).inner_text())
+
+    for key, command, shows, broken, finding in TROUBLESHOOT_STEPS:
         scenario = SCENARIOS[key]
         view.locator(".widget-dropdown select").first.select_option(label=scenario.title)
         wait_for(lambda: scenario.title in areas.nth(0).inner_text() and not status(),
@@ -668,6 +708,7 @@ def test_ch11_troubleshoot_lab_fix_then_recheck(lab):
         view.get_by_role("button", name="Re-check", exact=True).click()
         wait_for(lambda: status().startswith("STILL BROKEN") and re.search(broken, status()),
                  f"{where} ({key}): the re-check before the fix to say STILL BROKEN, /{broken}/", show=status)
+        diagnose(finding, "before the fix")
         view.locator(".widget-textarea textarea").fill(scenario.fix)
         view.get_by_role("button", name="Apply", exact=True).click()
         wait_for(lambda: re.search(r"kubectl apply -f fix.yaml\n(\S+ (configured|created)\n?)+$",
@@ -676,6 +717,7 @@ def test_ch11_troubleshoot_lab_fix_then_recheck(lab):
         view.get_by_role("button", name="Re-check", exact=True).click()
         result = wait_for(lambda: status().startswith("FIXED") and status(),
                           f"{where} ({key}): the re-check after the fix to say FIXED", show=status)
+        diagnose(r"^diagnose found nothing wrong with service/web$", "after the fix")
         requests = result.splitlines()[1:]
         assert requests and all(re.match(r"✓ GET \S+ -> HTTP 200 from default/web-", l) for l in requests), (
             f"{where} ({key}): {result}")
