@@ -321,10 +321,11 @@ class Cluster:
 
     # -- kube-proxy's rules ---------------------------------------------------------------
     def iptables_save(self, node: str, table: str = "nat") -> str:
-        """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables mode)."""
+        """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables
+        mode; in ipvs mode, the few rules over ipsets that IPVS mode writes)."""
         if table not in ("nat", "filter"):
             raise UsageError(f"table={table!r}: kube-proxy writes the 'nat' and 'filter' tables")
-        return self.kube_proxy.view(node, "iptables", lambda s: s.iptables_save(table, now=self._now))
+        return self.kube_proxy.view(node, ("iptables", "ipvs"), lambda s: s.iptables_save(table, now=self._now))
 
     def nft(self, node: str) -> str:
         """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode)."""
@@ -333,6 +334,10 @@ class Cluster:
     def ipvsadm(self, node: str) -> str:
         """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode)."""
         return self.kube_proxy.view(node, "ipvs", lambda s: s.ipvsadm())
+
+    def ipset(self, node: str) -> str:
+        """What ``ipset list`` prints on ``node``: kube-proxy's ipsets and their members (ipvs mode)."""
+        return self.kube_proxy.view(node, "ipvs", lambda s: s.ipset_list(), what="ipsets")
 
     def stop_kube_proxy(self, node: str) -> None:
         """kube-proxy on ``node`` stops (crashed, deleted): Service traffic from there fails."""

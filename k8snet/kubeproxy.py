@@ -64,13 +64,17 @@ class KubeProxies:
             self.states[node] = self._new_state(obj)
         return self.states[node]
 
-    def view(self, node: str, wanted: str, render) -> str:
-        """One node's rules as ``wanted`` mode's tool prints them."""
+    def view(self, node: str, wanted: str | tuple[str, ...], render, *, what: str = "") -> str:
+        """One node's rules as a tool prints them; ``wanted`` is the mode (or modes) whose
+        kube-proxy writes what that tool shows, ``what`` names it in the error (default
+        "<first wanted mode> rules")."""
         state = self.state(node)
-        if self.mode != wanted:
+        modes = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+        if self.mode not in modes:
             tool = {"iptables": "iptables_save()", "nftables": "nft()", "ipvs": "ipvsadm()"}[self.mode]
-            raise UsageError(f"this cluster's kube-proxy runs in {self.mode} mode, so {node} has no {wanted} "
-                             f"rules of kube-proxy to show: use {tool}, or Cluster(proxy_mode={wanted!r})")
+            raise UsageError(f"this cluster's kube-proxy runs in {self.mode} mode, so {node} has no "
+                             f"{what or modes[0] + ' rules'} of kube-proxy to show: use {tool}, "
+                             f"or Cluster(proxy_mode={modes[0]!r})")
         if not self.running.get(node, True):
             return ""
         return render(state)

@@ -16,7 +16,7 @@ import bisect
 from typing import Callable, Iterable, Mapping
 
 from ..errors import UsageError
-from . import iptables, ipvs, nftables
+from . import iptables, ipvs, ipvs_ipset, ipvs_iptables, nftables
 from .iptables_tables import IptablesTables, sync_proxy_rules
 from .changetracker import EndpointsChangeTracker, ServiceChangeTracker
 from .runtime import NodeRuntime
@@ -38,13 +38,15 @@ class ProxyState:
 
     ``ProxyState(config, services=..., slices=..., nodes=...)`` builds everything from
     lists of API objects; ``update_service``/``update_endpoint_slice``/``update_node`` apply
-    watch events.  ``iptables_save(table, now)``, ``nft()`` and ``ipvsadm()`` render the mode's
-    view; ``runtime`` holds the per-node kernel state (recent lists, nft affinity sets, IPVS
+    watch events.  ``iptables_save(table, now)``, ``nft()``, ``ipvsadm()`` and ``ipset_list()``
+    render the mode's views (in ipvs mode ``iptables_save`` shows IPVS mode's own rules);
+    ``runtime`` holds the per-node kernel state (recent lists, nft affinity sets, IPVS
     scheduler positions and connection counts) used by :func:`k8snet.proxy.trace.trace`.
     """
 
-    #: The three modes whose rules a state can render (each keeps its own cache).
-    BACKENDS = ("iptables", "nftables", "ipvs")
+    #: What a state can render, each with its own cache: the three modes' rules, and the
+    #: ipset entries of IPVS mode (its iptables rules are built from them).
+    BACKENDS = ("iptables", "nftables", "ipvs", "ipset")
 
     def __init__(self, config: ProxyConfig, *, services: Iterable[Mapping] = (),
                  slices: Iterable[Mapping] = (), nodes: Iterable[Mapping] = ()) -> None:
@@ -165,7 +167,12 @@ class ProxyState:
         return sync_proxy_rules(per_service, self.config)
 
     def iptables_save(self, table: str = "nat", now: float = 0.0) -> str:
-        """What ``iptables-save -t <table>`` prints on this node (simulated time ``now``)."""
+        """What ``iptables-save -t <table>`` prints on this node (simulated time ``now``).
+
+        In ipvs mode these are IPVS mode's rules (:meth:`ipvs_iptables_tables`).
+        """
+        if self.config.mode == "ipvs":
+            return self.ipvs_iptables_tables().save(table, now)
         return self.iptables_tables().save(table, now)
 
     def nft_table(self) -> nftables.NFTable:
@@ -199,6 +206,26 @@ class ProxyState:
     def ipvsadm(self) -> str:
         """What ``ipvsadm -Ln`` prints on this node (connection counts from ``runtime``)."""
         return ipvs.ipvsadm_ln(self.ipvs_services(), self.runtime.ipvs)
+
+    def ipsets(self) -> ipvs_ipset.IPSets:
+        """kube-proxy's ipsets (ipvs mode) and their members after the last sync."""
+        return self._sync_ipsets()[0]
+
+    def ipvs_iptables_tables(self) -> IptablesTables:
+        """The nat and filter tables kube-proxy programs in ipvs mode (rules over ipsets)."""
+        return self._sync_ipsets()[1]
+
+    def _sync_ipsets(self) -> tuple[ipvs_ipset.IPSets, IptablesTables]:
+        if "ipset" not in self._synced:
+            sets = ipvs_ipset.sync_ipsets(self._blocks("ipset", lambda info, eps: ipvs_ipset.service_entries(
+                info, eps, self.node_ip)))
+            self._synced["ipset"] = (sets, ipvs_iptables.sync_tables(sets, self.config))
+        return self._synced["ipset"]
+
+    def ipset_list(self) -> str:
+        """What ``ipset list`` prints on this node for kube-proxy's sets (ipvs mode)."""
+        sets, tables = self._sync_ipsets()
+        return ipvs_ipset.ipset_list(sets, ipvs_iptables.set_references(tables), self.config.node_name)
 
     def render(self, now: float = 0.0) -> str:
         """The main view of this node's mode (iptables: the nat table)."""
