@@ -114,7 +114,7 @@ class NodeControllers:
             per_node = [(n["metadata"]["name"], _node_filter(pod, n), allocatable_pods(n)) for n in self._nodes]
             everywhere = all(why is None for _, why, _ in per_node)
             static = self._verdicts[shape] = (per_node, everywhere, min((r for *_, r in per_node), default=0))
-        per_node, everywhere, room = static
+        per_node, everywhere, room = static  # room: the smallest allocatable pods of any node
         least, emptiest = self.idx.least_loaded()
         if everywhere and least + 1 <= room and emptiest:
             # Every node passes the node-only filters and even the fullest of the emptiest
@@ -122,8 +122,8 @@ class NodeControllers:
             self._bind(pod, sorted(emptiest))
             return
         fits, reasons, counts = [], {}, self.idx.node_pods
-        for node, why, room in per_node:
-            if why is None and counts.get(node, 0) + 1 > room:
+        for node, why, node_room in per_node:
+            if why is None and counts.get(node, 0) + 1 > node_room:
                 why = TOO_MANY_PODS
             if why is None:
                 fits.append(node)
