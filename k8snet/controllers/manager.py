@@ -22,8 +22,8 @@ from .nodes import NodeControllers
 
 __all__ = ["Manager"]
 
-ORDER = ("deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet", "endpointslice",
-         "endpoints", "mirror", "service")
+ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet",
+         "endpointslice", "endpoints", "mirror", "service")
 
 
 class Manager(NodeControllers):
@@ -38,9 +38,8 @@ class Manager(NodeControllers):
         self.kubelet_up: dict[str, bool] = {}
         self.extra: list[Callable[[], None]] = []  # addon controllers (ingress, gateway status)
         self.idx = Indexes()
-        self._nodes: list | None = None  # the scheduler's node list, cleared by Node events
-        self._verdicts: dict = {}  # the scheduler's node-only filter results per kind of pod
-        self._node_map: dict | None = None  # the EndpointSlice controller's nodes by name
+        self._node_map: dict | None = None  # the Nodes by name, in name order; cleared by Node events
+        self._verdicts: dict = {}  # the scheduler's node-only filter results per kind of pod (same life)
         self.unschedulable: set[tuple[str, str]] = set()  # pods the scheduler could not place
         # EndpointSlice names draw from their own stream, so slice churn never shifts pod names.
         import random
@@ -49,6 +48,15 @@ class Manager(NodeControllers):
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------
+    def nodes_by_name(self) -> dict[str, dict]:
+        """The Nodes by name, in name order; kept until a Node changes (then the scheduler's
+        per-node verdicts go too)."""
+        if self._node_map is None:
+            self._node_map = {n["metadata"]["name"]: n
+                              for n in sorted(self.store.items("Node"), key=lambda n: n["metadata"]["name"])}
+            self._verdicts = {}
+        return self._node_map
+
     def after(self, at: float, action: tuple) -> None:
         self._seq += 1
         heapq.heappush(self.timers, (at, self._seq, action))
@@ -118,7 +126,9 @@ class Manager(NodeControllers):
             if svc:
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
-            self._nodes = self._node_map = None
+            self._node_map = None
+            if new is not None:
+                self.dirty["nodelifecycle"].add(("", name))
             for ds in self.store.items("DaemonSet"):
                 self.dirty["daemonset"].add((ds["metadata"]["namespace"], ds["metadata"]["name"]))
             for pod in self.store.items("Pod"):
@@ -293,9 +303,7 @@ class Manager(NodeControllers):
             for s in existing:
                 self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
             return
-        if self._node_map is None:  # cleared by every Node event
-            self._node_map = {n["metadata"]["name"]: n for n in self.store.items("Node")}
-        nodes = self._node_map
+        nodes = self.nodes_by_name()
         changes = endpointslice.reconcile(svc, self._selected_pods(ns, svc), existing, nodes=nodes,
                                           new_name=lambda p: generate_name(p, self.slice_rng))
         for s in changes.create:

@@ -22,6 +22,7 @@ MAX_PODS = 110  # the kubelet's --max-pods default
 TOO_MANY_PODS = "Too many pods"  # NodeResourcesFit's reason
 # The taints the node lifecycle controller adds and removes as the Ready condition changes.
 CONDITION_TAINTS = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
+UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"  # follows spec.unschedulable
 EVICTION_TOLERATION = 300
 
 
@@ -60,7 +61,7 @@ def _node_filter(pod: dict, node: dict) -> str | None:
     """The filters that depend on the pod and the node only (see ``_filter``)."""
     spec, tolerations = node["spec"], pod["spec"].get("tolerations") or []
     if spec.get("unschedulable") and not any(
-            _tolerates(t, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}) for t in tolerations):
+            _tolerates(t, {"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"}) for t in tolerations):
         return "node(s) were unschedulable"  # NodeUnschedulable
     taints = list(spec.get("taints") or [])
     if not taints and not node_ready(node):  # the lifecycle controller's taint, before it is written
@@ -77,10 +78,12 @@ def _node_filter(pod: dict, node: dict) -> str | None:
 def _filter(pod: dict, node: dict, pods_on_node: int) -> str | None:
     """Why ``pod`` cannot go to ``node`` (the first failing kube-scheduler filter plugin, in
     the default profile's order, with the plugin's own wording), or None when it fits."""
-    why = _node_filter(pod, node)
-    if why is None and pods_on_node + 1 > allocatable_pods(node):
-        return TOO_MANY_PODS  # NodeResourcesFit
-    return why
+    return _room(_node_filter(pod, node), pods_on_node, allocatable_pods(node))
+
+
+def _room(why: str | None, pods_on_node: int, room: int) -> str | None:
+    """NodeResourcesFit on the pod count, for a node that passed the node-only filters."""
+    return TOO_MANY_PODS if why is None and pods_on_node + 1 > room else why
 
 
 def _fit_error(total: int, reasons: dict[str, int]) -> str:
@@ -103,15 +106,13 @@ class NodeControllers:
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
             self.unschedulable.discard((ns, name))
             return
-        if getattr(self, "_nodes", None) is None:  # cleared by every Node event
-            self._nodes = sorted(self.store.items("Node"), key=lambda n: n["metadata"]["name"])
-            self._verdicts = {}
+        nodes = self.nodes_by_name()
         # What does not change while the nodes stay the same, once per kind of pod: the
         # nodes' names, the first failing node-only filter for such a pod, the pod room.
         shape = (repr(pod["spec"].get("tolerations")), repr(pod["spec"].get("nodeSelector")))
         static = self._verdicts.get(shape)
         if static is None:
-            per_node = [(n["metadata"]["name"], _node_filter(pod, n), allocatable_pods(n)) for n in self._nodes]
+            per_node = [(n["metadata"]["name"], _node_filter(pod, n), allocatable_pods(n)) for n in nodes.values()]
             everywhere = all(why is None for _, why, _ in per_node)
             static = self._verdicts[shape] = (per_node, everywhere, min((r for *_, r in per_node), default=0))
         per_node, everywhere, room = static  # room: the smallest allocatable pods of any node
@@ -123,15 +124,14 @@ class NodeControllers:
             return
         fits, reasons, counts = [], {}, self.idx.node_pods
         for node, why, node_room in per_node:
-            if why is None and counts.get(node, 0) + 1 > node_room:
-                why = TOO_MANY_PODS
+            why = _room(why, counts.get(node, 0), node_room)
             if why is None:
                 fits.append(node)
             else:
                 reasons[why] = reasons.get(why, 0) + 1
         if not fits:
             self.unschedulable.add((ns, name))
-            msg = _fit_error(len(self._nodes), reasons)
+            msg = _fit_error(len(nodes), reasons)
             p2 = clone(pod)
             cond = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
                     "lastTransitionTime": clock.rfc3339(self.now), "reason": "Unschedulable", "message": msg}
@@ -155,6 +155,22 @@ class NodeControllers:
         self.api.write(p2)
         self.api.record_event(p2, "Normal", "Scheduled", f"Successfully assigned {ns}/{name} to {chosen}",
                               "default-scheduler")
+
+    def _sync_nodelifecycle(self, _ns: str, name: str) -> None:
+        """TaintNodesByCondition for a cordon: the node lifecycle controller keeps the taint
+        node.kubernetes.io/unschedulable:NoSchedule in step with spec.unschedulable."""
+        node = self.store.peek("Node", "", name)
+        if node is None:
+            return
+        taints = node["spec"].get("taints") or []
+        want = bool(node["spec"].get("unschedulable"))
+        if want == any(t.get("key") == UNSCHEDULABLE_TAINT for t in taints):
+            return
+        kept = [t for t in taints if t.get("key") != UNSCHEDULABLE_TAINT]
+        if want:
+            kept.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule", "timeAdded": clock.rfc3339(self.now)})
+        spec = {k: v for k, v in node["spec"].items() if k != "taints"}
+        self.api.write(replace_fields(node, spec={**spec, "taints": kept} if kept else spec))
 
     def _sync_kubelet(self, ns: str, name: str) -> None:
         pod = self.store.peek("Pod", ns, name)
@@ -297,9 +313,9 @@ class NodeControllers:
         for c in node["status"]["conditions"]:
             c.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.",
                      lastTransitionTime=ts)
-        # Only NoExecute taints carry timeAdded (core/v1 Taint: "It is only written for NoExecute taints").
+        # The lifecycle controller stamps timeAdded on every taint it adds (SwapNodeControllerTaint).
         node["spec"]["taints"] = [t for t in node["spec"].get("taints") or [] if t.get("key") not in CONDITION_TAINTS] + [
-            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": ts},
             {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ts}]
         self.api.write(node)
         self.api.record_event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady",

@@ -15,6 +15,7 @@ import ipaddress
 
 from ..errors import K8sNetError
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
+from .scenario import fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "AGNHOST_PODS", "FAILING_NODE_SCENARIO"]
 
@@ -54,11 +55,7 @@ spec:
 
 
 def _cluster(nodes: int = 3, scenario: str | None = None, seed: int = 5):
-    from .. import Cluster
-    c = Cluster(nodes=nodes, seed=seed)
-    if scenario:
-        c.apply(scenario)
-    return c
+    return fresh_cluster(scenario, nodes=nodes, seed=seed)
 
 
 def _ip_text(answer, what: str) -> str:

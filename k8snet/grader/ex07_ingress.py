@@ -20,7 +20,7 @@ import json
 from urllib.parse import urlsplit
 
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
-from .scenario import BuildProblem, fresh_cluster
+from .scenario import BuildProblem, backend_service, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "APPS", "send"]
 
@@ -111,14 +111,10 @@ def send(cluster, url: str, method: str = "GET"):
     return cluster.request(target, from_internet=True, method=method, headers={"Host": parts.hostname})
 
 
-def _service(resp) -> str | None:
-    return resp.backend.split("/", 1)[1].split(":", 1)[0] if resp.backend else None
-
-
 def _what(resp) -> str:
     if resp.status is None:
         return resp.error
-    return f"HTTP {resp.status}" + (f" from Service {_service(resp)}" if resp.backend else " from the controller itself")
+    return f"HTTP {resp.status}" + (f" from Service {backend_service(resp)}" if resp.backend else " from the controller itself")
 
 
 def _reasoning(resp) -> str:
@@ -173,7 +169,7 @@ class WhichBackend(_Scenario):
     def check_answer(self, answer) -> None:
         got = str(answer).strip().removeprefix("svc/").removeprefix("default/")
         resp = send(self.cluster(), "http://shop.example.com/api/v2/users")
-        truth = _service(resp)
+        truth = backend_service(resp)
         if got != truth:
             why = {"api-v2": "Exact /api/v2 matches only the path /api/v2 itself, not /api/v2/users.",
                    "shop": "/ matches, but so does the longer prefix /api."}.get(got, "that is not one of the backends.")
@@ -255,7 +251,7 @@ spec:
                             f"{ing['spec'].get('ingressClassName')!r}; use ingressClassName: nginx")
         for url, want in self.CASES:
             resp = send(cluster, url)
-            if resp.status != 200 or _service(resp) != want:
+            if resp.status != 200 or backend_service(resp) != want:
                 raise Incorrect(f"GET {url} should reach Service {want}, but got {_what(resp)}.\n"
                                 + _reasoning(resp))
         return "right: every URL reached the intended Service."
@@ -296,7 +292,7 @@ spec:
     def verify(self, cluster) -> None:
         for url, want in self.CASES:
             resp = send(cluster, url)
-            if resp.status != 200 or _service(resp) != "api":
+            if resp.status != 200 or backend_service(resp) != "api":
                 raise Incorrect(f"GET {url} should reach Service api, but got {_what(resp)}")
             seen = _backend_path(resp)
             if seen != want:
@@ -338,8 +334,8 @@ spec:
             raise Incorrect(f"GET http://store.example.com/ still gets {_what(resp)}"
                             + (f": {failed[-1]}" if failed else "")
                             + ". The backend port must be a port the Service exposes (its `port`, not the pod's).")
-        if _service(resp) != "shop":
-            raise Incorrect(f"it answers, but from Service {_service(resp)}; the store is the shop app")
+        if backend_service(resp) != "shop":
+            raise Incorrect(f"it answers, but from Service {backend_service(resp)}; the store is the shop app")
         return "right: the Service shop exposes port 80 (targetPort 3000); 8080 had no endpoints, hence 503."
 
 

@@ -17,7 +17,7 @@ Scenario: ``Cluster(addons=["gateway"], cloud="gcp")``; Gateway ``infra/web-gw``
 from __future__ import annotations
 
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
-from .scenario import BuildProblem, fresh_cluster
+from .scenario import BuildProblem, backend_service, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "SCENARIO", "conditions"]
 
@@ -130,10 +130,6 @@ def conditions(cluster, route: str, namespace: str) -> dict[str, tuple[str, str]
     return {c["type"]: (c["status"], c["reason"]) for c in parents[0].get("conditions") or []}
 
 
-def _service(resp) -> str | None:
-    return resp.backend.split("/", 1)[1].split(":", 1)[0] if resp.backend else None
-
-
 class _Scenario(Problem):
     scenario = SCENARIO
 
@@ -172,7 +168,7 @@ class Precedence(_Scenario):
         got = str(answer).strip().removeprefix("store/")
         resp = self.cluster().request("http://api.example.com/api/orders/7", from_internet=True,
                                       headers={"x-beta": "1"})
-        truth = _service(resp)
+        truth = backend_service(resp)
         if got != truth:
             why = ("more header matches only break ties between equally long paths."
                    if got == "store-v2" else "that Service is not in the route.")
@@ -255,13 +251,13 @@ spec:
                 raise Incorrect(f"the route is not working: {kind}={status} ({reason}). "
                                 "Run kubectl describe httproute store -n store.")
         url = "http://store.example.com/"
-        beta = {_service(cluster.request(url, from_internet=True, headers={"x-beta": "1"})) for _ in range(20)}
+        beta = {backend_service(cluster.request(url, from_internet=True, headers={"x-beta": "1"})) for _ in range(20)}
         if beta != {"store-v2"}:
             raise Incorrect(f"requests with x-beta: 1 reached {sorted(b or 'nothing' for b in beta)}; "
                             "they should all reach store-v2")
         counts = {"store-v1": 0, "store-v2": 0}
         for _ in range(400):
-            s = _service(cluster.request(url, from_internet=True))
+            s = backend_service(cluster.request(url, from_internet=True))
             counts[s] = counts.get(s, 0) + 1
         share = counts.get("store-v2", 0) / 400
         if set(counts) - {"store-v1", "store-v2"} or not 0.12 <= share <= 0.28:
@@ -308,7 +304,7 @@ spec:
                 where = " A ReferenceGrant must live in the namespace of the target (payments)."
             raise Incorrect(f"the route's ResolvedRefs is still {status} ({reason}) and the request gets "
                             f"{resp.status or resp.error}.{where}")
-        if _service(resp) != "checkout":
+        if backend_service(resp) != "checkout":
             raise Incorrect(f"/checkout answers, but from {resp.backend}")
         return "right: payments consents with a ReferenceGrant; ResolvedRefs is True and /checkout answers 200."
 

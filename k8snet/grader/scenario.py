@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..errors import K8sNetError, ManifestError
 from .core import Incorrect, Problem
 
-__all__ = ["BuildProblem", "apply_answer", "expect_ok", "expect_error", "fresh_cluster"]
+__all__ = ["BuildProblem", "apply_answer", "backend_service", "expect_ok", "expect_error", "fresh_cluster"]
 
 
 def fresh_cluster(scenario: str | list | None, **cluster_args):
@@ -37,6 +37,11 @@ def apply_answer(cluster, answer) -> list[str]:
         applied = getattr(e, "applied", [])
         lines = "".join(f"{x}\n" for x in applied)
         raise Incorrect(f"kubectl apply refused it:\n{lines}{e}") from None
+
+
+def backend_service(resp) -> str | None:
+    """The name of the Service that answered (``"ns/web:80"`` -> ``"web"``), None when none did."""
+    return resp.backend.split("/", 1)[1].split(":", 1)[0] if resp.backend else None
 
 
 def _summary(resp) -> str:

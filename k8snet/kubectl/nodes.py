@@ -2,7 +2,7 @@
 
 * ``cordon`` sets the Node's ``spec.unschedulable`` (kubectl/pkg/drain/cordon.go); the node
   lifecycle controller then adds the taint ``node.kubernetes.io/unschedulable:NoSchedule``
-  (TaintNodesByCondition), done here in the same step. Running pods stay where they are.
+  (TaintNodesByCondition, controllers/nodes.py). Running pods stay where they are.
 * ``taint NODE key[=value]:effect`` adds a taint, ``key[:effect]-`` removes it
   (kubectl/pkg/cmd/taint); effects are NoSchedule, PreferNoSchedule and NoExecute, and only
   NoExecute taints get a ``timeAdded`` (core/v1 Taint).
@@ -17,7 +17,6 @@ from ..errors import K8sNetError, NotFoundError, UsageError
 
 __all__ = ["cordon", "taint"]
 
-UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
@@ -42,13 +41,10 @@ def cordon(cluster, args: list[str], flags: dict, after: list[str], *, on: bool 
         if bool(node["spec"].get("unschedulable")) == on:
             out.append(f"node/{name} already {verb}\n")
             continue
-        taints = [t for t in node["spec"].get("taints") or [] if t.get("key") != UNSCHEDULABLE_TAINT]
         if on:
             node["spec"]["unschedulable"] = True
-            taints.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
         else:
             node["spec"].pop("unschedulable", None)
-        _set_taints(node, taints)
         cluster.api.update(node)
         cluster.controllers.run()
         out.append(f"node/{name} {verb}\n")

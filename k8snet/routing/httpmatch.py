@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl
 from .filters import HeaderModifier, redirect, rewrite
 from .hostnames import gateway_host_matches, intersect, listener_specificity, request_host
 from .httproute import CONTROLLER_NAME, BackendResolution
-from .paths import split_query
+from .paths import path_elements, split_query
 from .types import Considered, explain_lines
 
 if TYPE_CHECKING:  # httpindex (the compile step) imports this module for HTTPRouteIndex.route
@@ -129,7 +129,7 @@ def compile_match(m: dict) -> CompiledMatch:
     method = m.get("method") or None
     why = f"path {ptype} {value}" + (f", method {method}" if method else "") \
         + f", {len(m.get('headers') or [])} header(s), {len(query)} query param(s)"
-    return CompiledMatch(ptype, value, tuple(e for e in value.split("/") if e) if ptype == "PathPrefix" else None,
+    return CompiledMatch(ptype, value, path_elements(value) if ptype == "PathPrefix" else None,
                          _pattern(value) if pk == 0 else None, method, tuple(headers), query,
                          (-pk, -len(value), -1 if method else 0, -len(headers), -len(query)),
                          value if ptype == "PathPrefix" else None, why)
@@ -238,7 +238,7 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
 
     def trace() -> tuple[Considered, ...]:
         return listeners_seen() + tuple(_explain_routes(chosen, hostname, upath, method, lower, params))
-    elements = tuple(e for e in upath.split("/") if e)
+    elements = path_elements(upath)
     hits = []
     for entry, hrank in ranked:
         hits += _hits(entry, hrank, upath, elements, method, lower, params)
@@ -296,7 +296,7 @@ def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: s
         if hrank is None:
             considered.append(Considered(f"HTTPRoute {entry.name}", False, f"no hostname matches {hostname}"))
             continue
-        _hits(entry, hrank, upath, tuple(e for e in upath.split("/") if e), method, lower, params, considered)
+        _hits(entry, hrank, upath, path_elements(upath), method, lower, params, considered)
     return considered
 
 

@@ -6,7 +6,7 @@ the prefix is ignored (ingress.md "Examples", httproute_types.go PathMatchPathPr
 """
 from __future__ import annotations
 
-__all__ = ["split_query", "prefix_matches", "replace_prefix"]
+__all__ = ["split_query", "path_elements", "prefix_matches", "replace_prefix"]
 
 
 def split_query(path: str) -> tuple[str, str]:
@@ -15,14 +15,15 @@ def split_query(path: str) -> tuple[str, str]:
     return (p or "/"), q
 
 
-def _elements(path: str) -> list[str]:
-    return [e for e in path.split("/") if e]
+def path_elements(path: str) -> tuple[str, ...]:
+    """The ``/``-separated elements of a path, empty ones dropped: ``/a//b/`` -> ``("a", "b")``."""
+    return tuple(e for e in path.split("/") if e)
 
 
 def prefix_matches(prefix: str, path: str) -> bool:
     """Element-wise prefix match: ``/aaa/bbb`` matches ``/aaa/bbb/ccc`` but not ``/aaa/bbbxyz``."""
-    want = _elements(prefix)
-    have = _elements(path)
+    want = path_elements(prefix)
+    have = path_elements(path)
     return have[: len(want)] == want
 
 
@@ -33,7 +34,7 @@ def replace_prefix(path: str, prefix: str, replacement: str) -> str:
     ``/foo`` and replacement ``/xyz`` or ``/xyz/`` gives ``/xyz/bar``; an empty
     replacement or ``/`` gives ``/bar``; ``/foo/`` gives ``/xyz/`` (a trailing slash stays).
     """
-    rest = _elements(path)[len(_elements(prefix)):]
+    rest = path_elements(path)[len(path_elements(prefix)):]
     out = replacement.rstrip("/") + ("/" + "/".join(rest) if rest else "")
     if path.endswith("/") and not out.endswith("/"):
         out += "/"

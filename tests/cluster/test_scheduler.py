@@ -154,3 +154,32 @@ def test_nodes_by_load_index_matches_the_pods_on_each_node():
     for node, k in counts.items():
         by_load.setdefault(k, set()).add(node)
     assert c.controllers.idx.by_load == by_load
+
+
+def test_lifecycle_controller_keeps_the_unschedulable_taint_in_step_with_the_field():
+    """TaintNodesByCondition: whoever sets spec.unschedulable (kubectl cordon, an edit, an
+    apply), the controller adds node.kubernetes.io/unschedulable:NoSchedule, stamped with
+    timeAdded (SwapNodeControllerTaint), and removes it when the field goes."""
+    c = Cluster(2, seed=1)
+    node = c.get("node", "node-2")
+    node["spec"]["unschedulable"] = True
+    c.api.update(node)
+    c.controllers.run()
+    taints = c.get("node", "node-2")["spec"]["taints"]
+    assert [(t["key"], t["effect"]) for t in taints] == [("node.kubernetes.io/unschedulable", "NoSchedule")]
+    assert "timeAdded" in taints[0]
+    node = c.get("node", "node-2")
+    del node["spec"]["unschedulable"]
+    c.api.update(node)
+    c.controllers.run()
+    assert "taints" not in c.get("node", "node-2")["spec"]
+
+
+def test_unreachable_taints_are_stamped_with_time_added():
+    # A real NotReady node lists both unreachable taints, each with timeAdded.
+    c = Cluster(2, seed=1)
+    c.fail_node("node-2")
+    c.advance(50)
+    taints = c.get("node", "node-2")["spec"]["taints"]
+    assert [(t["key"], t["effect"], "timeAdded" in t) for t in taints] == [
+        ("node.kubernetes.io/unreachable", "NoSchedule", True), ("node.kubernetes.io/unreachable", "NoExecute", True)]
