@@ -2,7 +2,7 @@
 
 Data flows ``manifest -> apiserver -> controllers -> engines (proxy, dns, routing, netpol)
 -> datapath``; this class only connects them and keeps the simulated clock.  See
-``../shared/contract.md`` for the public surface and docs/ARCHITECTURE.md for the rest.
+docs/API.md for the public surface and docs/ARCHITECTURE.md for the rest.
 """
 from __future__ import annotations
 
