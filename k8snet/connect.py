@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import netpol, proxy, workloads
+from . import netpol, podlogs, proxy, workloads
 from .controllers.endpointslice import pod_is_ready
 
 __all__ = ["Result", "connect", "dns_reachable", "deliver"]
@@ -330,6 +330,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
         from . import l7
         return l7.route(trip, pod, app, port, req, via)
     ans = workloads.answer(app, pod, req)
+    podlogs.served(cluster, pod, container, app, req, ans)  # the app's access-log line
     trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)
 

@@ -12,13 +12,14 @@ import shlex
 from .. import labels
 from ..apiserver import resources
 from ..errors import K8sNetError, UsageError, ValidationError
-from . import nodes, output, printers, warnings
+from . import logs, nodes, output, printers, warnings
 from .describe import describe
 
 __all__ = ["run", "parse"]
 
 _BOOL_FLAGS = {"-A", "--all-namespaces", "--show-labels", "--overwrite", "-i", "-t", "-it", "-ti", "--rm",
-               "--stdin", "--tty", "--no-headers", "--all", "--watch", "-w", "--now", "--force", "--wait"}
+               "--stdin", "--tty", "--no-headers", "--all", "--watch", "-w", "--now", "--force", "--wait",
+               "--timestamps", "--previous", "--prefix", "--all-containers", "--follow", "--ignore-errors"}
 _ALIASES = {"-n": "--namespace", "-l": "--selector", "-o": "--output", "-f": "--filename", "-A": "--all-namespaces",
             "-c": "--container", "-w": "--watch"}
 
@@ -31,6 +32,8 @@ def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
         raise UsageError(f"error: cannot parse command line: {e}") from None
     if words and words[0] == "kubectl":
         words = words[1:]
+    if words[:1] == ["logs"]:  # in `kubectl logs`, -f is --follow and -p --previous
+        words = [{"-f": "--follow", "-p": "--previous"}.get(w, w) for w in words]
     after: list[str] = []
     if "--" in words:
         i = words.index("--")
@@ -373,4 +376,4 @@ def _exec(cluster, args, flags, after) -> str:
 _VERBS = {"get": _get, "describe": _describe, "apply": _apply, "create": _create, "run": _run,
           "expose": _expose, "delete": _delete, "scale": _scale, "label": _label, "rollout": _rollout,
           "exec": _exec, "cordon": nodes.cordon, "uncordon": functools.partial(nodes.cordon, on=False),
-          "taint": nodes.taint}
+          "taint": nodes.taint, "logs": logs.logs}

@@ -73,10 +73,13 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
         if not names:
             raise UsageError("nslookup: a name to look up is required")
         return cluster.nslookup(names[0], from_pod=ref)
-    if prog == "curl":
-        return _curl(cluster, ref, argv[1:])
-    if prog == "wget":
-        return _wget(cluster, ref, argv[1:])
+    if prog in ("curl", "wget"):
+        from ..podlogs import CLIENT_AGENT, CURL_AGENT, WGET_AGENT
+        token = CLIENT_AGENT.set(CURL_AGENT if prog == "curl" else WGET_AGENT)  # for the app's access log
+        try:
+            return (_curl if prog == "curl" else _wget)(cluster, ref, argv[1:])
+        finally:
+            CLIENT_AGENT.reset(token)
     return f"{prog}: not simulated here\n", 127
 
 
