@@ -3,13 +3,20 @@
 Simulated time is a float of seconds since ``EPOCH``.  Objects carry RFC 3339 timestamps,
 and AGE columns print like kubectl's ``duration.HumanDuration``
 (k8s.io/apimachinery/pkg/util/duration).
+
+:class:`Clock` is the one owner of a cluster's time.  It only moves when told to
+(``Cluster.advance``), so a cluster is deterministic — until it is served to real tools:
+then :meth:`Clock.follow_wall` makes it follow wall time (``due()`` says how far), and the
+server's loop moves the cluster there, as a real cluster's controllers see time pass.
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Callable
 
-__all__ = ["EPOCH", "rfc3339", "parse_rfc3339", "human_duration", "age"]
+__all__ = ["EPOCH", "Clock", "rfc3339", "parse_rfc3339", "human_duration", "age"]
 
 #: The simulated clock's zero: every cluster starts at this instant.
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -68,3 +75,48 @@ def age(timestamp: str | None, now: float) -> str:
     if not timestamp:
         return "<unknown>"
     return human_duration(now - parse_rfc3339(timestamp))
+
+
+class Clock:
+    """A cluster's simulated time: ``now`` (seconds since :data:`EPOCH`), moved by ``set``.
+
+    Not following the wall (the default), nothing but ``set`` moves it: same calls, same
+    output.  Following the wall (while the cluster is served), :meth:`due` is where wall time
+    says the clock should be: the time it had when it started following plus the wall seconds
+    since; :meth:`jump` (``advance()`` while served) moves that target too, so a jump is
+    kept and time goes on from there.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.now = 0.0
+        self._monotonic = monotonic
+        self._origin: tuple[float, float] | None = None  # (simulated, wall) when following began
+
+    @property
+    def follows_wall(self) -> bool:
+        """True while the clock follows wall time (the cluster is served)."""
+        return self._origin is not None
+
+    def set(self, t: float) -> None:
+        """Move the clock to ``t`` (the controller manager calls this as timers fire)."""
+        self.now = t
+
+    def follow_wall(self) -> None:
+        """From now on, :meth:`due` follows wall time from the current simulated time."""
+        self._origin = (self.now, self._monotonic())
+
+    def stop_following(self) -> None:
+        """Back to a clock only ``set`` moves (the server stopped)."""
+        self._origin = None
+
+    def jump(self, seconds: float) -> None:
+        """``advance()`` while following: the wall-time target moves by ``seconds`` too."""
+        if self._origin is not None:
+            self._origin = (self._origin[0] + seconds, self._origin[1])
+
+    def due(self) -> float:
+        """Where the clock should be now: wall-time driven when following, else ``now``."""
+        if self._origin is None:
+            return self.now
+        sim, wall = self._origin
+        return max(self.now, sim + (self._monotonic() - wall))

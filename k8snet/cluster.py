@@ -6,10 +6,13 @@ docs/API.md for the public surface and docs/ARCHITECTURE.md for the rest.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import random
+import threading
 from typing import Any, Iterable
 
-from . import bootstrap, manifest
+from . import bootstrap, clock, manifest
 from .apiserver.server import APIServer
 from .apiserver.store import clone
 from .controllers.kubelet import IPAM
@@ -92,8 +95,11 @@ class Cluster:
         # Separate streams so that, e.g., a DNS query does not shift which pod names come next.
         self.dns_rng = random.Random(f"{seed}/dns")
         self.lb_rng = random.Random(f"{seed}/lb")
-        self._now = 0.0
-        self.api = APIServer(rng=self.rng, now=lambda: self._now, service_cidr=bootstrap.SERVICE_CIDR)
+        # One lock for the cluster: every public method takes it, and so does the API server
+        # that serve() starts, so a notebook and concurrent kubectl processes never interleave.
+        self.lock = threading.RLock()
+        self.clock = clock.Clock()
+        self.api = APIServer(rng=self.rng, now=lambda: self.clock.now, service_cidr=bootstrap.SERVICE_CIDR)
         self.store = self.api.store
         self.controllers = Manager(self.api, cloud=cloud)
         from .controllers.routing import RoutingStatus
@@ -113,9 +119,8 @@ class Cluster:
     def _bootstrap(self, names: list[str]) -> None:
         for ns in bootstrap.NAMESPACES:
             self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        from . import clock
         for i, (name, cidr) in enumerate(zip(names, bootstrap.node_cidrs(self.pod_cidr, self.node_cidr_mask_size))):
-            node = bootstrap.node_object(name, i, clock.rfc3339(self._now), cidr)
+            node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidr)
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
             self.controllers.kubelet_up[name] = True
@@ -148,16 +153,34 @@ class Cluster:
     @property
     def now(self) -> float:
         """Simulated seconds since the cluster was created."""
-        return self._now
+        return self.clock.now
+
+    @property
+    def _now(self) -> float:
+        return self.clock.now
 
     def advance(self, seconds: float) -> None:
-        """Move the simulated clock forward, firing what falls due (probes, evictions, rollouts)."""
+        """Move the simulated clock forward, firing what falls due (probes, evictions, rollouts).
+        While served, the clock then goes on following wall time from the new instant."""
         if seconds < 0:
             raise UsageError(f"advance({seconds}): the clock only moves forward")
-        self.controllers.advance_to(self._now + seconds, self._set_now)
+        self.clock.jump(seconds)
+        self.controllers.advance_to(max(self.clock.now + seconds, self.clock.due()), self.clock.set)
 
-    def _set_now(self, t: float) -> None:
-        self._now = t
+    def catch_up(self) -> None:
+        """While served: move the clock to wall time, firing what fell due (the server's loop
+        calls this); a cluster not served does not move."""
+        due = self.clock.due()
+        if due > self.clock.now:
+            self.controllers.advance_to(due, self.clock.set)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | None = None):
+        """Serve this cluster to real tools: a Kubernetes API server for kubectl and the
+        ``kubernetes`` client, NodePorts on ``127.0.0.1:<nodePort>``, and its DNS server.
+        Returns the running server (``.url``, ``.kubeconfig``, ``.dns_port``, ``.stop()``);
+        see docs/serve.md.  While served, the clock follows wall time."""
+        from .serve import serve
+        return serve(self, host, port, kubeconfig=kubeconfig)
 
     # -- changing it -------------------------------------------------------------
     def apply(self, source: Any) -> list[str]:
@@ -371,3 +394,17 @@ class Cluster:
         a list of ``Finding`` (what was seen, why, the fix, the kubectl command that shows it)."""
         from . import diagnose
         return diagnose.diagnose(self, ref, namespace)
+
+
+def _locked(fn):
+    @functools.wraps(fn)
+    def call(self, *args, **kwargs):
+        with self.lock:
+            return fn(self, *args, **kwargs)
+    return call
+
+
+# Every public method runs under the cluster's lock (serve() starts the thread that takes it).
+for _name, _fn in list(vars(Cluster).items()):
+    if not _name.startswith("_") and inspect.isfunction(_fn) and _name != "serve":
+        setattr(Cluster, _name, _locked(_fn))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .store import clone
 
-__all__ = ["LAST_APPLIED", "three_way_merge", "MERGE_KEYS"]
+__all__ = ["LAST_APPLIED", "three_way_merge", "MERGE_KEYS", "merge_key"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -30,7 +30,9 @@ MERGE_KEYS = {
 }
 
 
-def _merge_key(path: tuple[str, ...], items: list) -> str | None:
+def merge_key(path: tuple[str, ...], items: list) -> str | None:
+    """The patch merge key of the list at ``path`` (field names from the object's root), or
+    None when the list is replaced whole."""
     name = path[-1] if path else ""
     if name == "ports":
         if any(isinstance(i, dict) and "containerPort" in i for i in items):
@@ -57,7 +59,7 @@ def _merge(live, last, new, path: tuple[str, ...]):
                 out[k] = clone(v)
         return out
     if isinstance(new, list) and isinstance(live, list):
-        key = _merge_key(path, new + live)
+        key = merge_key(path, new + live)
         if key and all(isinstance(i, dict) and key in i for i in new + live):
             live_by = {i[key]: i for i in live}
             last_by = {i.get(key): i for i in (last or []) if isinstance(i, dict)}

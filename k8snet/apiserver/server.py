@@ -201,6 +201,12 @@ class APIServer:
         for np in gone - now_used:
             self.node_ports.release(np)
 
+    def admit(self, obj: dict, old: dict | None) -> dict:
+        """A copy of ``obj`` defaulted, validated and checked for allocation, as a new object
+        (``old`` None) or an update of ``old``; raises before anything changes.  Nothing is
+        stored: the REST handlers store it with :meth:`replace` (or not, for a dry run)."""
+        return self._admit(clone(obj), old)
+
     # -- verbs -----------------------------------------------------------------
     def create(self, obj: dict) -> dict:
         """``kubectl create``: refuse if the name exists; otherwise admit and store."""

@@ -114,3 +114,8 @@ class Store:
     def watch(self, watcher: Watcher) -> None:
         """Call ``watcher(verb, kind, old, new)`` after every write (verb ADDED/MODIFIED/DELETED)."""
         self._watchers.append(watcher)
+
+    def unwatch(self, watcher: Watcher) -> None:
+        """Stop calling ``watcher`` (a served API's watch cache, when the server stops)."""
+        if watcher in self._watchers:
+            self._watchers.remove(watcher)

@@ -1,0 +1,68 @@
+"""Serving a simulated cluster to real tools: ``cluster.serve()``.
+
+A Kubernetes API server (kubectl and the ``kubernetes`` Python client use it unchanged),
+NodePorts on ``127.0.0.1:<nodePort>``, and the cluster's DNS server — see docs/serve.md.
+The server libraries (aiohttp) are imported only when a cluster is served: ``import
+k8snet`` stays light.
+
+The layout follows kube-apiserver's:
+
+* :mod:`.requestinfo` reads a URL; :mod:`.registry` is the one mapping from
+  (group, version, resource) to a stored kind;
+* :mod:`.handlers` holds one module per verb (get/list, create, update, patch, delete, watch)
+  over :mod:`.cacher` (the watch cache); :mod:`.table` prints server-side;
+* :mod:`.discovery`, :mod:`.openapi`, :mod:`.status` (errors), :mod:`.auth`,
+  :mod:`.kubeconfig`, :mod:`.nodeports`; :mod:`.streams` the pods' log/exec/attach/portforward;
+* :mod:`.context` is what they share (cluster, lock, loop, token).
+"""
+from __future__ import annotations
+
+import ipaddress
+import weakref
+
+from ..errors import K8sNetError
+from ..runtime import in_browser
+
+__all__ = ["serve", "ServeError"]
+
+# cluster -> its running server: a cluster is served at most once at a time.
+_SERVING: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class ServeError(K8sNetError):
+    """The cluster cannot be served here (a browser, a second server, a non-loopback host)."""
+
+
+def _release(cluster, server) -> None:
+    if _SERVING.get(cluster) is server:
+        del _SERVING[cluster]
+
+
+def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | None = None):
+    """Start serving ``cluster`` (see :meth:`k8snet.Cluster.serve`)."""
+    if in_browser():
+        raise ServeError("cluster.serve() needs a real machine: it opens network ports for kubectl, curl and "
+                         "dig, which a browser (JupyterLite) cannot. Open the course in a local JupyterLab or "
+                         "on Binder to use it.")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ServeError(f"serve(host={host!r}): the simulated cluster is served on loopback only "
+                         f"(127.0.0.1): its API server has no TLS")
+    running = _SERVING.get(cluster)
+    if running is not None:
+        raise ServeError(f"this cluster is already served at {running.url}: call server.stop() first "
+                         f"(one cluster, one API server)")
+    from .server import Server
+    with cluster.lock:
+        cluster.clock.follow_wall()
+    try:
+        server = Server(cluster, host, port, kubeconfig=kubeconfig)
+    except BaseException:
+        with cluster.lock:
+            cluster.clock.stop_following()
+        raise
+    _SERVING[cluster] = server
+    return server

@@ -1,0 +1,55 @@
+"""DELETE of one object or a collection (apiserver ``pkg/endpoints/handlers/delete.go``).
+
+Deletion goes through ``Cluster.delete``, the one place that knows how each kind goes
+(a pod terminates gracefully, a namespace takes its objects with it, dependents are
+garbage-collected).  A pod still terminating is answered with the pod (its
+``deletionTimestamp`` set); anything gone with a ``Success`` Status, as the registry does.
+"""
+from __future__ import annotations
+
+from .. import status as st
+from ..registry import Served
+from ..requestinfo import RequestInfo
+from .get import matching
+from .rest import dry_run, live, strip_list_item
+
+__all__ = ["delete", "delete_collection"]
+
+
+def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool):
+    cluster = ctx.cluster
+    cur = cluster.store.peek(served.kind, ns, name)
+    if cur is None:
+        raise st.StatusError(st.not_found(served.qualified, name))
+    if dry:
+        return cur
+    cluster.delete(f"{served.plural}/{name}", ns or "default")
+    after = cluster.store.peek(served.kind, ns, name)
+    if after is not None:
+        return after
+    return st.success(name, served.qualified, cur["metadata"].get("uid", ""))
+
+
+def delete(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, dict]:
+    """``kubectl delete TYPE NAME``."""
+    if "delete" not in served.verbs:
+        raise st.StatusError(st.method_not_supported(served.qualified, "delete"))
+    if info.subresource:
+        raise st.StatusError(st.method_not_supported(served.qualified, "delete"))
+    live(ctx.cluster, served, info)
+    out = _delete_one(ctx, served, info.namespace if served.namespaced else "", info.name, dry_run(query))
+    return 200, (served.out(out) if out.get("kind") != "Status" else out)
+
+
+def delete_collection(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, dict]:
+    """``DELETE .../pods?labelSelector=app=web``: every matching object; the list of them."""
+    if "deletecollection" not in served.verbs:
+        raise st.StatusError(st.method_not_supported(served.qualified, "deletecollection"))
+    dry = dry_run(query)
+    gone = []
+    for obj in matching(ctx.cluster, served, info, query):
+        meta = obj["metadata"]
+        _delete_one(ctx, served, meta.get("namespace", ""), meta["name"], dry)
+        gone.append(strip_list_item(served.out(obj), served))
+    return 200, {"kind": f"{served.kind}List", "apiVersion": served.group_version,
+                 "metadata": {"resourceVersion": str(ctx.cluster.store.version)}, "items": gone}

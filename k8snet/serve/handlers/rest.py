@@ -1,0 +1,113 @@
+"""What every verb handler shares (apiserver ``pkg/endpoints/handlers/rest.go``): reading a
+request body in the formats the server accepts, the namespace rules, finding the live
+object, and writing objects the way the registry does (a failed write changes nothing).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from ...apiserver.store import clone
+from .. import status as st
+from ..registry import Served
+from ..requestinfo import RequestInfo
+
+__all__ = ["decode_body", "live", "check_namespace", "settle", "dry_run", "strip_list_item", "JSON_TYPES"]
+
+JSON_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
+
+
+def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = ("application/json", "application/yaml"),
+                ) -> Any:
+    """The request body as JSON-shaped data, or a 415/400 Status error as kube-apiserver words it."""
+    media = content_type.split(";")[0].strip().lower()
+    if media not in allowed:
+        raise st.StatusError(st.unsupported_media_type(content_type))
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        if media.endswith("yaml"):
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except (ValueError, yaml.YAMLError) as e:
+        detail = str(e).split("\n")[0]
+        raise st.StatusError(st.bad_request(f"couldn't get version/kind; json parse error: {detail}")) from None
+    return data
+
+
+def check_object(data: Any, served: Served, info: RequestInfo) -> dict:
+    """A body for create/update: an object of the URL's kind, in the URL's namespace; kind and
+    apiVersion default from the URL (the decoder's defaulting GVK)."""
+    if not isinstance(data, dict):
+        raise st.StatusError(st.bad_request("Object 'Kind' is missing in '" + json.dumps(data)[:200] + "'"))
+    obj = clone(data)
+    obj.setdefault("apiVersion", served.group_version)
+    obj.setdefault("kind", served.kind)
+    if obj["kind"] != served.kind:
+        raise st.StatusError(st.bad_request(
+            f'the kind in the data ({obj["kind"]}) does not match the expected kind ({served.kind})'))
+    if obj["apiVersion"] != served.group_version:
+        raise st.StatusError(st.bad_request(
+            f'the API version in the data ({obj["apiVersion"]}) does not match the expected API version '
+            f'({served.group_version})'))
+    # Stored objects carry the resource's storage version (ReferenceGrant v1beta1 and v1 alike).
+    obj["apiVersion"] = served.resource.api_version
+    meta = obj.get("metadata")
+    if meta is None:
+        meta = obj["metadata"] = {}
+    if not isinstance(meta, dict):
+        raise st.StatusError(st.bad_request(f'{served.kind} in version "{served.version}" cannot be handled as a '
+                                            f'{served.kind}: json: cannot unmarshal {type(meta).__name__} into '
+                                            f'Go struct field {served.kind}.metadata of type v1.ObjectMeta'))
+    check_namespace(meta, served, info)
+    if info.name and meta.get("name") and meta["name"] != info.name:
+        raise st.StatusError(st.bad_request("the name of the object "
+                                            f"({meta['name']}) does not match the name on the URL ({info.name})"))
+    if info.name:
+        meta.setdefault("name", info.name)
+    return obj
+
+
+def check_namespace(meta: dict, served: Served, info: RequestInfo) -> None:
+    """rest.go: the object's namespace must match the URL's (an empty one takes the URL's)."""
+    if not served.namespaced:
+        meta.pop("namespace", None)
+        return
+    ns = meta.get("namespace")
+    if ns and info.namespace and ns != info.namespace:
+        raise st.StatusError(st.bad_request("the namespace of the provided object does not match the namespace "
+                                            "sent on the request"))
+    if info.namespace:
+        meta["namespace"] = info.namespace
+    elif not ns:
+        raise st.StatusError(st.bad_request("the namespace of the object is missing"))
+
+
+def live(cluster, served: Served, info: RequestInfo) -> dict:
+    """The stored object the URL names (do not mutate), or a 404 Status error."""
+    obj = cluster.store.peek(served.kind, info.namespace if served.namespaced else "", info.name)
+    if obj is None:
+        raise st.StatusError(st.not_found(served.qualified, info.name))
+    return obj
+
+
+def dry_run(query) -> bool:
+    """``?dryRun=All``: admit the object, store nothing."""
+    values = query.getall("dryRun", []) if hasattr(query, "getall") else [query.get("dryRun")]
+    if any(v and v != "All" for v in values):
+        raise st.StatusError(st.bad_request(f"Invalid dryRun value: {values[0]} (supported: All)"))
+    return "All" in values
+
+
+def settle(cluster) -> None:
+    """After a write: let the controllers react, as the real ones would in the next instants."""
+    cluster.controllers.run()
+
+
+def strip_list_item(obj: dict, served: Served) -> dict:
+    """A typed list's items carry no kind/apiVersion (CRD lists, being unstructured, keep them)."""
+    if served.group == "gateway.networking.k8s.io":
+        return obj
+    return {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
