@@ -4,13 +4,24 @@
   hostPorts 80/443 as in the kind/minikube manifests), its LoadBalancer Service
   ``ingress-nginx-controller`` and the default IngressClass ``nginx`` (controller
   ``k8s.io/ingress-nginx``).
-* ``gateway``: the Gateway API CRDs (standard channel: GatewayClass, Gateway, HTTPRoute,
-  ReferenceGrant), namespace ``k8snet-gateway-system`` with the controller Deployment, and
-  the GatewayClass ``k8snet`` whose controllerName is ``k8snet.io/gateway-controller``.
+* ``gateway``: the Gateway API CRDs of the **v1.6.1** standard channel that k8snet implements
+  (GatewayClass, Gateway, HTTPRoute, ReferenceGrant; each CRD annotated
+  ``gateway.networking.k8s.io/bundle-version: v1.6.1`` and ``.../channel: standard``, as
+  ``standard-install.yaml`` writes them), namespace ``k8snet-gateway-system`` with the
+  controller Deployment, and the GatewayClass ``k8snet`` whose controllerName is
+  ``k8snet.io/gateway-controller``.
 """
 from __future__ import annotations
 
-__all__ = ["install", "INGRESS_CONTROLLER", "GATEWAY_CONTROLLER", "INGRESS_IMAGE", "GATEWAY_IMAGE"]
+from . import clock
+
+__all__ = ["install", "INGRESS_CONTROLLER", "GATEWAY_CONTROLLER", "INGRESS_IMAGE", "GATEWAY_IMAGE",
+           "GATEWAY_API_VERSION", "gateway_api_crds"]
+
+#: The Gateway API release whose standard-channel CRDs the ``gateway`` addon installs.
+GATEWAY_API_VERSION = "v1.6.1"
+#: config/crd/standard: ReferenceGrant is served as v1 but still stored as v1beta1.
+_STORAGE_VERSION = {"ReferenceGrant": "v1beta1"}
 
 INGRESS_CONTROLLER = "k8s.io/ingress-nginx"
 GATEWAY_CONTROLLER = "k8snet.io/gateway-controller"
@@ -58,6 +69,44 @@ def _ingress_nginx() -> list[dict]:
     ]
 
 
+def gateway_api_crds() -> list[dict]:
+    """The CustomResourceDefinitions ``standard-install.yaml`` creates, for the kinds the
+    API server serves in group ``gateway.networking.k8s.io`` (no schemas: those live in
+    ``apiserver/validation/gateway.py``)."""
+    from .apiserver.resources import RESOURCES
+    crds = []
+    for r in RESOURCES:
+        if r.group != "gateway.networking.k8s.io":
+            continue
+        names = [r.api_version, *r.versions[1:]]
+        storage = _STORAGE_VERSION.get(r.kind, "v1")
+        versions = [{"name": v.rpartition("/")[2], "served": True, "storage": v.endswith("/" + storage)} for v in names]
+        crds.append({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"{r.plural}.{r.group}", "annotations": {
+                "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/4530",
+                "gateway.networking.k8s.io/bundle-version": GATEWAY_API_VERSION,
+                "gateway.networking.k8s.io/channel": "standard"}},
+            "spec": {"group": r.group,
+                     "names": {"categories": ["gateway-api"], "kind": r.kind, "listKind": f"{r.kind}List",
+                               "plural": r.plural, **({"shortNames": list(r.short)} if r.short else {}),
+                               "singular": r.kind.lower()},
+                     "scope": "Namespaced" if r.namespaced else "Cluster", "versions": versions}})
+    return crds
+
+
+def _crd_status(crd: dict, now: str) -> dict:
+    """What apiextensions-apiserver's controllers write on a new CRD (naming and
+    establishing controllers): names accepted, Established, the stored version."""
+    spec = crd["spec"]
+    return {"acceptedNames": dict(spec["names"]),
+            "conditions": [{"lastTransitionTime": now, "message": "no conflicts found", "reason": "NoConflicts",
+                            "status": "True", "type": "NamesAccepted"},
+                           {"lastTransitionTime": now, "message": "the initial names have been accepted",
+                            "reason": "InitialNamesAccepted", "status": "True", "type": "Established"}],
+            "storedVersions": [v["name"] for v in spec["versions"] if v["storage"]]}
+
+
 def _gateway() -> list[dict]:
     ns = "k8snet-gateway-system"
     return [
@@ -77,9 +126,14 @@ def _gateway() -> list[dict]:
 
 def install(cluster, name: str) -> list[str]:
     """Apply the addon's objects to ``cluster``; returns kubectl's lines."""
-    if name == "gateway":
-        cluster.api.crd_groups.add("gateway.networking.k8s.io")
-        objs = _gateway()
-    else:
-        objs = _ingress_nginx()
-    return cluster.apply(objs)
+    if name != "gateway":
+        return cluster.apply(_ingress_nginx())
+    # `kubectl apply --server-side -f standard-install.yaml`, as the Gateway API docs install it.
+    lines = []
+    for crd in gateway_api_crds():
+        stored = cluster.api.create(crd)
+        stored["status"] = _crd_status(stored, clock.rfc3339(cluster.api.now()))
+        cluster.store.put(stored)
+        lines.append(f"customresourcedefinition.apiextensions.k8s.io/{crd['metadata']['name']} serverside-applied")
+    cluster.api.crd_groups.add("gateway.networking.k8s.io")  # the kinds are served once their CRDs exist
+    return lines + cluster.apply(_gateway())

@@ -21,6 +21,14 @@ class Resource:
     plural: str
     namespaced: bool
     short: tuple[str, ...] = ()
+    #: Older versions still served (a CRD's ``served: true`` versions other than the preferred one);
+    #: an object sent in one of them is stored and returned in ``api_version``.
+    also_served: tuple[str, ...] = ()
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every ``apiVersion`` the server accepts for this kind, preferred first."""
+        return (self.api_version, *(f"{self.group}/{v}" for v in self.also_served))
 
     @property
     def group(self) -> str:
@@ -55,10 +63,13 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Ingress", "networking.k8s.io/v1", "ingresses", True, ("ing",)),
     Resource("IngressClass", "networking.k8s.io/v1", "ingressclasses", False, ()),
     Resource("NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", True, ("netpol",)),
-    Resource("GatewayClass", "gateway.networking.k8s.io/v1", "gatewayclasses", False, ("gc",)),
-    Resource("Gateway", "gateway.networking.k8s.io/v1", "gateways", True, ("gtw",)),
-    Resource("HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", True, ()),
-    Resource("ReferenceGrant", "gateway.networking.k8s.io/v1beta1", "referencegrants", True, ("refgrant",)),
+    # gateway-api v1.6.1 config/crd/standard: the v1beta1 versions are still served (storage
+    # v1, except ReferenceGrant: v1 since v1.5 but still stored as v1beta1).
+    Resource("GatewayClass", "gateway.networking.k8s.io/v1", "gatewayclasses", False, ("gc",), ("v1beta1",)),
+    Resource("Gateway", "gateway.networking.k8s.io/v1", "gateways", True, ("gtw",), ("v1beta1",)),
+    Resource("HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", True, (), ("v1beta1",)),
+    Resource("ReferenceGrant", "gateway.networking.k8s.io/v1", "referencegrants", True, ("refgrant",), ("v1beta1",)),
+    Resource("CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", False, ("crd", "crds")),
 )
 
 _BY_KIND = {r.kind: r for r in RESOURCES}

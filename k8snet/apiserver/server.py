@@ -80,7 +80,7 @@ class APIServer:
         res = resources.by_kind(kind)
         group = version.rpartition("/")[0]
         if res is None or (res.group in _CRD_GROUPS and res.group not in self.crd_groups) \
-                or (res.group != group and not (res.kind == "ReferenceGrant" and group == "gateway.networking.k8s.io")):
+                or version not in res.versions:
             hint = ("\nensure CRDs are installed first" if group in _CRD_GROUPS or res is None else "")
             raise NoKindMatchError(f'no matches for kind "{kind}" in version "{version}"{hint}')
         return res
@@ -104,6 +104,7 @@ class APIServer:
         problem = decode_error(obj)
         if problem:
             raise StrictDecodingError(obj.get("kind", ""), (obj.get("metadata") or {}).get("name", ""), problem)
+        obj["apiVersion"] = res.api_version  # stored and returned in the preferred version
         meta = obj.setdefault("metadata", {})
         if res.namespaced:
             meta.setdefault("namespace", "default")

@@ -70,10 +70,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "Gateway": _cols("Name", "Class", "Address", "Programmed", "Age"),
     "HTTPRoute": _cols("Name", "Hostnames", "Age"),
     "ReferenceGrant": _cols("Name", "Age"),
+    # apiextensions-apiserver serves CRDs without printer columns: the default table is
+    # NAME and CREATED AT (the creationTimestamp as RFC 3339).
+    "CustomResourceDefinition": _cols("Name", "Created At"),
 }
 
 #: Kinds whose objects have no namespace: ``-A`` adds no NAMESPACE column for them.
-CLUSTER_SCOPED = frozenset({"Namespace", "Node", "IngressClass", "GatewayClass"})
+CLUSTER_SCOPED = frozenset({"Namespace", "Node", "IngressClass", "GatewayClass", "CustomResourceDefinition"})
 
 #: API group of each kind, for ``kind.group/name`` (empty for the core group).
 GROUPS = {
@@ -82,6 +85,7 @@ GROUPS = {
     "IngressClass": "networking.k8s.io", "NetworkPolicy": "networking.k8s.io",
     "GatewayClass": "gateway.networking.k8s.io", "Gateway": "gateway.networking.k8s.io",
     "HTTPRoute": "gateway.networking.k8s.io", "ReferenceGrant": "gateway.networking.k8s.io",
+    "CustomResourceDefinition": "apiextensions.k8s.io",
 }
 
 # CRD columns: (name, jsonPath, type) evaluated like apiextensions' tableconvertor.
@@ -280,6 +284,7 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
     "Ingress": _ingress_row, "IngressClass": _ingressclass_row, "NetworkPolicy": _networkpolicy_row,
     "ConfigMap": _configmap_row, "Secret": _secret_row, "Event": _event_row,
     **{k: _crd_row(k) for k in _CRD_COLUMNS},
+    "CustomResourceDefinition": lambda obj, now: {"Created At": _meta(obj).get("creationTimestamp", "")},
 }
 
 

@@ -25,7 +25,7 @@ from .. import labels
 from .hostnames import intersect
 from .listeners import ListenerState, evaluate_listeners
 from .referencegrant import find_reference_grant
-from .types import (GATEWAY_GROUP, FilterType, HeaderMatchType, PathMatchType, QueryParamMatchType,
+from .types import (GATEWAY_GROUP, REDIRECT_STATUS_CODES, FilterType, HeaderMatchType, PathMatchType, QueryParamMatchType,
                     RouteConditionType, RouteReason, condition)
 
 __all__ = ["CONTROLLER_NAME", "Attachment", "BackendResolution", "gateway_is_ours", "parent_gateway", "attach",
@@ -33,7 +33,6 @@ __all__ = ["CONTROLLER_NAME", "Attachment", "BackendResolution", "gateway_is_our
 
 #: The controllerName of k8snet's Gateway API implementation.
 CONTROLLER_NAME = "k8snet.io/gateway-controller"
-_REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
 def _values(enum) -> set[str]:
@@ -182,7 +181,7 @@ def route_problem(route: dict) -> str | None:
             if f.get("type") not in _values(FilterType):
                 return f"rules[{i}]: unsupported filter type {f.get('type')}"
             code = (f.get("requestRedirect") or {}).get("statusCode")
-            if code is not None and code not in _REDIRECT_CODES:
+            if code is not None and code not in REDIRECT_STATUS_CODES:
                 return f"rules[{i}]: unsupported redirect statusCode {code}"
     return None
 

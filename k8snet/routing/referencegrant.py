@@ -1,6 +1,7 @@
 """ReferenceGrant: the owner of a namespace allowing references into it.
 
-gateway.networking.k8s.io/v1beta1 ReferenceGrant (referencegrant_types.go): a grant lives
+gateway.networking.k8s.io/v1 ReferenceGrant (apis/v1/referencegrant_types.go; v1 since
+gateway-api v1.5, v1beta1 still served in v1.6 with the same schema): a grant lives
 in the *target* namespace; ``spec.from[]`` lists (group, kind, namespace) that may refer,
 ``spec.to[]`` lists (group, kind, optional name) they may refer to. A reference to another
 namespace is allowed only when one grant has a matching ``from`` *and* a matching ``to``.

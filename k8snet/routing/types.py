@@ -1,8 +1,10 @@
 """Wire values and result records shared by the routing engines.
 
 The enums carry the exact strings the API uses (``PathMatchType.EXACT == "Exact"``), as
-networking.k8s.io/v1 (Ingress) and gateway.networking.k8s.io/v1 (``apis/v1/*_types.go``)
-define them, so a value read from YAML can be compared to them directly.
+networking.k8s.io/v1 (Ingress) and gateway.networking.k8s.io/v1 (``apis/v1/*_types.go`` of
+gateway-api v1.6.1: the standard channel's condition types and reasons, without the
+experimental ones and the deprecated ``Detached``/``Ready``) define them, so a value read
+from YAML can be compared to them directly.
 """
 from __future__ import annotations
 
@@ -13,11 +15,16 @@ __all__ = [
     "IngressPathType", "PathMatchType", "HeaderMatchType", "QueryParamMatchType",
     "PathModifierType", "FilterType", "GatewayClassConditionType", "GatewayClassReason",
     "GatewayConditionType", "GatewayReason", "ListenerConditionType", "ListenerReason",
-    "RouteConditionType", "RouteReason", "Considered", "GATEWAY_GROUP", "condition", "explain_lines",
+    "RouteConditionType", "RouteReason", "Considered", "GATEWAY_GROUP", "REDIRECT_STATUS_CODES", "condition",
+    "explain_lines",
 ]
 
 #: The API group of Gateway API kinds (``v1.GroupName``).
 GATEWAY_GROUP = "gateway.networking.k8s.io"
+
+#: ``HTTPRequestRedirectFilter.statusCode``: ``+kubebuilder:validation:Enum=301;302;303;307;308``
+#: (apis/v1/httproute_types.go, v1.6; 303/307/308 are Extended, 301/302 Core).
+REDIRECT_STATUS_CODES = (301, 302, 303, 307, 308)
 
 
 class _WireEnum(str, Enum):
@@ -74,12 +81,21 @@ class PathModifierType(_WireEnum):
 
 
 class FilterType(_WireEnum):
-    """``HTTPRouteFilter.type`` values k8snet implements (the Core and common Extended ones)."""
+    """``HTTPRouteFilter.type`` values k8snet implements, with their support level in an
+    HTTPRouteRule (httproute_types.go, v1.6; every filter is Extended inside a backendRef).
 
-    REQUEST_HEADER_MODIFIER = "RequestHeaderModifier"
-    RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier"
-    REQUEST_REDIRECT = "RequestRedirect"
-    URL_REWRITE = "URLRewrite"
+    The API also has RequestMirror and CORS (Extended) and ExtensionRef
+    (Implementation-specific); a route using a type not listed here is
+    ``Accepted=False/UnsupportedValue``. Inside RequestRedirect, ``hostname`` and
+    ``statusCode`` are Core and ``scheme``, ``path`` and ``port`` Extended; of the status
+    codes, 301 and 302 are Core and 303, 307 and 308 are Extended features
+    (SupportHTTPRoute303RedirectStatusCode, ...307..., ...308...).
+    """
+
+    REQUEST_HEADER_MODIFIER = "RequestHeaderModifier"    # Core
+    RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier"  # Extended
+    REQUEST_REDIRECT = "RequestRedirect"                 # Core
+    URL_REWRITE = "URLRewrite"                           # Extended (path and hostname rewrite)
 
 
 class GatewayClassConditionType(_WireEnum):
@@ -95,6 +111,7 @@ class GatewayClassReason(_WireEnum):
     INVALID_PARAMETERS = "InvalidParameters"
     PENDING = "Pending"
     UNSUPPORTED = "Unsupported"
+    UNSUPPORTED_VERSION = "UnsupportedVersion"
 
 
 class GatewayConditionType(_WireEnum):
@@ -112,6 +129,10 @@ class GatewayReason(_WireEnum):
     INVALID = "Invalid"
     LISTENERS_NOT_VALID = "ListenersNotValid"
     ADDRESS_NOT_ASSIGNED = "AddressNotAssigned"
+    ADDRESS_NOT_USABLE = "AddressNotUsable"
+    UNSUPPORTED_ADDRESS = "UnsupportedAddress"
+    NO_RESOURCES = "NoResources"
+    INVALID_PARAMETERS = "InvalidParameters"
     PENDING = "Pending"
 
 
@@ -138,6 +159,12 @@ class ListenerReason(_WireEnum):
     INVALID_ROUTE_KINDS = "InvalidRouteKinds"
     INVALID_CERTIFICATE_REF = "InvalidCertificateRef"
     REF_NOT_PERMITTED = "RefNotPermitted"
+    PORT_UNAVAILABLE = "PortUnavailable"
+    UNSUPPORTED_VALUE = "UnsupportedValue"
+    PENDING = "Pending"
+    NO_VALID_CA_CERTIFICATE = "NoValidCACertificate"
+    INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef"
+    INVALID_CA_CERTIFICATE_KIND = "InvalidCACertificateKind"
 
 
 class RouteConditionType(_WireEnum):
@@ -145,6 +172,7 @@ class RouteConditionType(_WireEnum):
 
     ACCEPTED = "Accepted"
     RESOLVED_REFS = "ResolvedRefs"
+    PARTIALLY_INVALID = "PartiallyInvalid"
 
 
 class RouteReason(_WireEnum):
@@ -155,10 +183,13 @@ class RouteReason(_WireEnum):
     NO_MATCHING_LISTENER_HOSTNAME = "NoMatchingListenerHostname"
     NO_MATCHING_PARENT = "NoMatchingParent"
     UNSUPPORTED_VALUE = "UnsupportedValue"
+    PENDING = "Pending"
+    INCOMPATIBLE_FILTERS = "IncompatibleFilters"
     RESOLVED_REFS = "ResolvedRefs"
     REF_NOT_PERMITTED = "RefNotPermitted"
     INVALID_KIND = "InvalidKind"
     BACKEND_NOT_FOUND = "BackendNotFound"
+    UNSUPPORTED_PROTOCOL = "UnsupportedProtocol"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
-"""Gateway API rows: the gateway-api v1.3.0 standard CRDs (config/crd/standard/
-gateway.networking.k8s.io_*.yaml, version v1), as apiextensions-apiserver reports them."""
+"""Gateway API rows: the gateway-api v1.6.1 standard CRDs (config/crd/standard/
+gateway.networking.k8s.io_*.yaml, version v1; ReferenceGrant v1 and v1beta1), as
+apiextensions-apiserver reports them."""
 from __future__ import annotations
 
 import pytest
@@ -53,6 +54,14 @@ GATEWAY_ROWS = [
      "listeners[].tls CEL"),
     ("https-passthrough", gateway(listeners=[_https(mode="Passthrough")]),
      ['spec.listeners: Invalid value: "array": tls mode must be Terminate for protocol HTTPS'], "listeners CEL"),
+    ("tls-listener-needs-mode", gateway(listeners=[{"name": "tls", "port": 443, "protocol": "TLS",
+                                                    "hostname": "db.example.com"}]),
+     ['spec.listeners: Invalid value: "array": tls mode must be set for protocol TLS'], "listeners CEL (v1.5)"),
+    ("hostname-address-without-value", gateway(addresses=[{"type": "Hostname"}]), [],
+     "addresses[] CEL: Hostname value must be empty or valid (v1.6)"),
+    ("hostname-address-pattern", gateway(addresses=[{"type": "Hostname", "value": "Bad_Host"}]),
+     ['spec.addresses[0]: Invalid value: "object": Hostname value must be empty or contain only valid characters '
+      f"(matching {HOSTNAME_RE})"], "addresses[] CEL (v1.6 message)"),
     ("class-name-required", gateway(gatewayClassName=None), ["spec.gatewayClassName: Required value", BLOCKED],
      "spec required"),
     ("allowed-routes-from", gateway(listeners=[{"name": "web", "port": 80, "protocol": "HTTP",
@@ -113,9 +122,39 @@ ROUTE_ROWS = [
      [f'{R0}: Invalid value: "object": RequestRedirect filter must not be used together with backendRefs'], "rules[] CEL"),
     ("redirect-ok", _filters({"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}},
                              backends=False), [], "rules[] CEL"),
-    ("redirect-status-code", _filters({"type": "RequestRedirect", "requestRedirect": {"statusCode": 303}}, backends=False),
-     [f'{R0}.filters[0].requestRedirect.statusCode: Unsupported value: 303: supported values: "301", "302"', BLOCKED],
-     "requestRedirect.statusCode enum"),
+    *[(f"redirect-status-code-{code}", _filters({"type": "RequestRedirect", "requestRedirect": {"statusCode": code}},
+                                                backends=False), [],
+       "httproute_types.go HTTPRequestRedirectFilter.StatusCode Enum=301;302;303;307;308 (v1.6)")
+      for code in (301, 302, 303, 307, 308)],
+    ("redirect-status-code-404", _filters({"type": "RequestRedirect", "requestRedirect": {"statusCode": 404}},
+                                          backends=False),
+     [f'{R0}.filters[0].requestRedirect.statusCode: Unsupported value: 404: supported values: '
+      '"301", "302", "303", "307", "308"', BLOCKED], "requestRedirect.statusCode enum (v1.6)"),
+    ("rules-empty", httproute(rules=[]),
+     ["spec.rules: Invalid value: 0: spec.rules in body should have at least 1 items"],
+     "httproutes CRD v1.6 spec.rules minItems: 1 (Invalid is not a blocking error: CEL still runs)"),
+    ("rule-name-ok", httproute(rules=[{"name": "checkout", "backendRefs": [{"name": "web", "port": 80}]}]), [],
+     "HTTPRouteRule.Name (SectionName, v1.4)"),
+    ("rule-name-pattern", httproute(rules=[{"name": "Checkout", "backendRefs": [{"name": "web", "port": 80}]}]),
+     [f'{R0}.name: Invalid value: "Checkout": {R0}.name in body should match '
+      r"'^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"],
+     "HTTPRouteRule.Name pattern"),
+    ("cors-ok", _filters({"type": "CORS", "cors": {"allowOrigins": ["https://shop.example"], "allowMethods": ["GET"]}}),
+     [], "HTTPCORSFilter: standard channel since v1.5"),
+    ("cors-repeated", _filters(*[{"type": "CORS", "cors": {"allowOrigins": ["*"]}}] * 2),
+     [f'{R0}.filters: Invalid value: "array": CORS filter cannot be repeated'], "filters CEL (v1.6)"),
+    ("cors-star-and-origin", _filters({"type": "CORS", "cors": {"allowOrigins": ["*", "https://a.example"]}}),
+     [f'{R0}.filters[0].cors.allowOrigins: Invalid value: "array": AllowOrigins cannot contain \'*\' alongside '
+      "other origins"], "cors.allowOrigins CEL"),
+    ("cors-field-missing", _filters({"type": "CORS"}),
+     [f'{R0}.filters[0]: Invalid value: "object": filter.cors must be specified for CORS filter.type'],
+     "filters[] CEL"),
+    ("backend-filters-rule-once", httproute(rules=[{"backendRefs": [{"name": "web", "port": 80, "filters": [
+        {"type": "RequestRedirect", "requestRedirect": {"scheme": "https"}},
+        {"type": "URLRewrite", "urlRewrite": {"hostname": "a.example.com"}}]}]}]),
+     [f'{R0}.backendRefs[0].filters: Invalid value: "array": May specify either httpRouteFilterRequestRedirect or '
+      "httpRouteFilterRequestRewrite, but not both"],
+     "backendRefs[].filters CEL: v1.6 lists the rule once (v1.3 listed it twice)"),
     ("filter-field-missing", _filters({"type": "RequestRedirect"}, backends=False),
      [f'{R0}.filters[0]: Invalid value: "object": filter.requestRedirect must be specified for RequestRedirect filter.type'],
      "filters[] CEL"),
@@ -154,8 +193,13 @@ def _gc(controller):
             "spec": {"controllerName": controller}}
 
 
-def _grant(**spec):
-    return {"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant", "metadata": meta("g"), "spec": spec}
+def _grant(version="v1", **spec):
+    return {"apiVersion": f"gateway.networking.k8s.io/{version}", "kind": "ReferenceGrant", "metadata": meta("g"),
+            "spec": spec}
+
+
+_GRANT = {"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "web"}],
+          "to": [{"group": "", "kind": "Service"}]}
 
 
 OTHER_ROWS = [
@@ -166,8 +210,10 @@ OTHER_ROWS = [
      "controllerName pattern"),
     ("class-controller-immutable", _gc("example.com/other"), _gc("k8snet.io/gateway-controller"),
      ['spec.controllerName: Invalid value: "string": Value is immutable'], "controllerName transition rule"),
-    ("grant-valid", _grant(**{"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "web"}],
-                              "to": [{"group": "", "kind": "Service"}]}), None, [], "referencegrants CRD"),
+    ("grant-valid", _grant(**_GRANT), None, [], "referencegrants CRD v1 (v1.5+)"),
+    ("grant-v1beta1-valid", _grant("v1beta1", **_GRANT), None, [], "referencegrants CRD: v1beta1 still served (v1.6)"),
+    ("grant-spec-required", {k: v for k, v in _grant(**_GRANT).items() if k != "spec"}, None,
+     ["spec: Required value", BLOCKED], "referencegrants CRD v1.6: spec required (#4845)"),
     ("grant-from-namespace", _grant(**{"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute"}],
                                        "to": [{"group": "", "kind": "Service"}]}), None,
      ["spec.from[0].namespace: Required value", BLOCKED], "from[] required"),

@@ -1,6 +1,13 @@
 """Gateway API kinds (``gateway.networking.k8s.io``): the CRD schemas of the standard channel,
-**gateway-api v1.3.0** (``config/crd/standard/*.yaml``, version ``v1``; ReferenceGrant
-``v1beta1``), for the fields k8snet models, with their defaults, patterns, limits and CEL rules.
+**gateway-api v1.6.1** (``config/crd/standard/*.yaml``, version ``v1``; ReferenceGrant is
+served as ``v1`` and ``v1beta1`` with one schema), for the fields k8snet models, with their
+defaults, patterns, limits and CEL rules.
+
+What changed since v1.3 and is modelled here: redirect ``statusCode`` takes 301, 302, 303,
+307 and 308 (v1.4); the ``CORS`` filter joined the standard channel (v1.5) with its
+"cannot be repeated" rule; ``spec.rules`` needs at least one item and a rule may carry a
+``name`` (v1.4); a ``TLS`` listener must set ``tls.mode``; an address of type Hostname may
+omit its value; ReferenceGrant ``spec`` is required (v1.6).
 
 The rules are transcribed from the CRDs' ``x-kubernetes-validations`` (messages verbatim,
 typos included) and the ``+kubebuilder`` markers in ``apis/v1``; there is no webhook.
@@ -12,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from ...routing.types import REDIRECT_STATUS_CODES
 from .crd import Rule, Schema
 
 __all__ = ["SCHEMAS"]
@@ -92,9 +100,34 @@ _HEADER = _o({"name": _s(pattern=HEADER_NAME, min_length=1, max_length=256),
               "value": _s(min_length=1, max_length=4096)}, required=("name", "value"))
 _HEADER_MODIFIER = _o({"add": _a(_HEADER, max_items=16), "set": _a(_HEADER, max_items=16),
                        "remove": _a(_s(), max_items=16)})
-_FILTER_FIELDS = {"RequestHeaderModifier": "requestHeaderModifier", "ResponseHeaderModifier": "responseHeaderModifier",
+_FILTER_FIELDS = {"CORS": "cors", "RequestHeaderModifier": "requestHeaderModifier", "ResponseHeaderModifier": "responseHeaderModifier",
                   "RequestMirror": "requestMirror", "RequestRedirect": "requestRedirect",
                   "URLRewrite": "urlRewrite", "ExtensionRef": "extensionRef"}
+
+#: HTTPRouteFilter.type enum, in the CRD's order (CORS appended in v1.5).
+_FILTER_TYPES = ("RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect",
+                 "URLRewrite", "ExtensionRef", "CORS")
+_CORS_ORIGIN = r"(^\*$)|(^(http(s)?):\/\/(((\*\.)?([a-zA-Z0-9\-]+\.)*[a-zA-Z0-9-]+|\*)(:([0-9]{1,5}))?)$)"
+_CORS_HEADER = _s(pattern=HEADER_NAME, min_length=1, max_length=256)
+
+
+def _no_star_with_others(msg: str) -> Rule:
+    return Rule(msg, lambda xs: not ("*" in xs and len(xs) > 1))
+
+
+#: HTTPCORSFilter (GEP-1767, standard since v1.5).
+_CORS = _o({
+    "allowOrigins": _a(_s(pattern=_CORS_ORIGIN, min_length=1, max_length=253), max_items=64,
+                       rules=(_no_star_with_others("AllowOrigins cannot contain '*' alongside other origins"),)),
+    "allowCredentials": Schema("boolean"),
+    "allowMethods": _a(_s(enum=("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "*")),
+                       max_items=9,
+                       rules=(_no_star_with_others("AllowMethods cannot contain '*' alongside other methods"),)),
+    "allowHeaders": _a(_CORS_HEADER, max_items=64,
+                       rules=(_no_star_with_others("AllowHeaders cannot contain '*' alongside other methods"),)),
+    "exposeHeaders": _a(_CORS_HEADER, max_items=64),
+    "maxAge": _i(minimum=1, default=5),
+})
 
 
 def _filter_rules() -> tuple[Rule, ...]:
@@ -107,7 +140,7 @@ def _filter_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _filters(duplicate_first_rule: bool) -> Schema:
+def _filters() -> Schema:
     mirror = _o({"backendRef": _backend_ref(weight=False), "percent": _i(minimum=0, maximum=100),
                  "fraction": _o({"numerator": _i(minimum=0), "denominator": _i(minimum=1, default=100)},
                                 required=("numerator",), rules=(Rule(
@@ -119,21 +152,20 @@ def _filters(duplicate_first_rule: bool) -> Schema:
     redirect = _o({"scheme": _s(enum=("http", "https")),
                    "hostname": _s(pattern=PRECISE_HOSTNAME, min_length=1, max_length=253),
                    "path": _path_modifier(), "port": _PORT,
-                   "statusCode": _i(enum=(301, 302), default=302)})
+                   "statusCode": _i(enum=REDIRECT_STATUS_CODES, default=302)})
     rewrite = _o({"hostname": _s(pattern=PRECISE_HOSTNAME, min_length=1, max_length=253),
                   "path": _path_modifier()})
     ext = _o({"group": _s(pattern=GROUP, max_length=253), "kind": _s(pattern=KIND, min_length=1, max_length=63),
               "name": _NAME}, required=("group", "kind", "name"))
-    item = _o({"type": _s(enum=tuple(_FILTER_FIELDS)), "requestHeaderModifier": _HEADER_MODIFIER,
+    item = _o({"type": _s(enum=_FILTER_TYPES), "cors": _CORS, "requestHeaderModifier": _HEADER_MODIFIER,
                "responseHeaderModifier": _HEADER_MODIFIER, "requestMirror": mirror,
                "requestRedirect": redirect, "urlRewrite": rewrite, "extensionRef": ext},
               required=("type",), rules=_filter_rules())
     both = Rule("May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
                 lambda fs: not (any(f.get("type") == "RequestRedirect" for f in fs)
                                 and any(f.get("type") == "URLRewrite" for f in fs)))
-    # The CRD really lists this rule twice on backendRefs[].filters, so it is reported twice.
-    rules = [both, both] if duplicate_first_rule else [both]
-    for t in ("RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite"):
+    rules = [both]
+    for t in ("CORS", "RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite"):
         rules.append(Rule(f"{t} filter cannot be repeated",
                           lambda fs, t=t: _count(fs, lambda f: f.get("type") == t) <= 1))
     return _a(item, max_items=16, rules=tuple(rules))
@@ -198,11 +230,12 @@ def _duration(text: str) -> float:
 
 
 _BACKEND_REF = _backend_ref(weight=True)
-_BACKEND_REF = Schema("object", props={**_BACKEND_REF.props, "filters": _filters(duplicate_first_rule=True)},
+_BACKEND_REF = Schema("object", props={**_BACKEND_REF.props, "filters": _filters()},
                       required=_BACKEND_REF.required, rules=_BACKEND_REF.rules)
 _RULE = _o({
+    "name": _s(pattern=SECTION_NAME, min_length=1, max_length=253),
     "matches": _a(_MATCH, max_items=64, default=[{"path": {"type": "PathPrefix", "value": "/"}}]),
-    "filters": _filters(duplicate_first_rule=False),
+    "filters": _filters(),
     "backendRefs": _a(_BACKEND_REF, max_items=16),
     "timeouts": _o({"request": _s(pattern=DURATION), "backendRequest": _s(pattern=DURATION)}, rules=(Rule(
         "backendRequest timeout cannot be longer than request timeout",
@@ -238,7 +271,7 @@ _PARENT_REFS = _a(_PARENT_REF, max_items=32, rules=(
 HTTPROUTE = _o({"spec": _o({
     "parentRefs": _PARENT_REFS,
     "hostnames": _a(_s(pattern=HOSTNAME, min_length=1, max_length=253), max_items=16),
-    "rules": _a(_RULE, max_items=16, default=[{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}], rules=(
+    "rules": _a(_RULE, min_items=1, max_items=16, default=[{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}], rules=(
         Rule("While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128",
              lambda rs: sum(len(r.get("matches") or []) for r in rs[:16]) <= 128),)),
 })}, required=("spec",))
@@ -276,6 +309,8 @@ _LISTENERS = _a(_LISTENER, min_items=1, max_items=64, rules=(
     Rule("tls mode must be Terminate for protocol HTTPS",
          lambda ls: all(l["tls"].get("mode", "") in ("", "Terminate") for l in ls
                         if l.get("protocol") == "HTTPS" and _has(l, "tls"))),
+    Rule("tls mode must be set for protocol TLS",
+         lambda ls: all(_has(l, "tls") and l["tls"].get("mode", "") != "" for l in ls if l.get("protocol") == "TLS")),
     Rule("hostname must not be specified for protocols ['TCP', 'UDP']",
          lambda ls: all(l.get("hostname", "") == "" for l in ls if l.get("protocol") in ("TCP", "UDP"))),
     Rule("Listener name must be unique within the Gateway", lambda ls: _unique(ls, lambda l: l.get("name"))),
@@ -286,8 +321,9 @@ MISSING_HOST = object()  # "hostname absent" differs from every hostname, as in 
 
 _ADDRESS = _o({"type": _s(pattern=ADDRESS_TYPE, min_length=1, max_length=253, default="IPAddress"),
                "value": _s(max_length=253)}, rules=(Rule(
-    r"Hostname value must only contain valid characters (matching ^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)",
-    lambda a: re.search(HOSTNAME, a.get("value", "")) is not None if a.get("type") == "Hostname" else True),))
+    r"Hostname value must be empty or contain only valid characters (matching ^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)",
+    lambda a: (not _has(a, "value") or re.search(HOSTNAME, a["value"]) is not None)
+    if a.get("type") == "Hostname" else True),))
 
 GATEWAY = _o({"spec": _o({
     "gatewayClassName": _s(min_length=1, max_length=253),
@@ -317,7 +353,7 @@ REFERENCEGRANT = _o({"spec": _o({
                    "namespace": _NS}, required=("group", "kind", "namespace")), min_items=1, max_items=16),
     "to": _a(_o({"group": _s(pattern=GROUP, max_length=253), "kind": _s(pattern=KIND, min_length=1, max_length=63),
                  "name": _NAME}, required=("group", "kind")), min_items=1, max_items=16),
-}, required=("from", "to"))})
+}, required=("from", "to"))}, required=("spec",))
 
 #: The schema of each Gateway API kind the course uses (root: ``spec`` only).
 SCHEMAS: dict[str, Schema] = {"GatewayClass": GATEWAYCLASS, "Gateway": GATEWAY,
