@@ -277,7 +277,7 @@ class GrantCheckout(BuildProblem):
               "The namespace that owns the target (payments) must consent, with a ReferenceGrant in payments.",
               "from: HTTPRoute in namespace store (group gateway.networking.k8s.io); to: Service (group \"\")."]
     _solution = """answer = '''
-apiVersion: gateway.networking.k8s.io/v1beta1
+apiVersion: gateway.networking.k8s.io/v1
 kind: ReferenceGrant
 metadata:
   name: store-to-checkout
