@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import netpol, podlogs, proxy, workloads
 from .controllers.endpointslice import pod_is_ready
 
-__all__ = ["Result", "connect", "dns_reachable", "deliver"]
+__all__ = ["Result", "connect", "dns_reachable", "deliver", "refuse_gone"]
 
 REFUSED, TIMED_OUT = "connection refused", "connection timed out"
 
@@ -161,6 +161,8 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         idx = _index(cluster)
         pod = idx["pod"].get(ep_ip)
         svc = _service_for(cluster, svc_key, dst_ip, port)
+        if pod is None and ep_ip in cluster.controllers.gone_ips:
+            refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
         if pod is None:
             # An endpoint that is no pod: a manual EndpointSlice may point anywhere (upstream
             # "Services without selectors"); only a node address is the API server.
@@ -311,6 +313,9 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     # An app bound to 127.0.0.1 accepts only connections *to* 127.0.0.1: even from inside its
     # own pod, a connection to the pod IP is refused.
     app, container = _listener(pod, port, loopback, cluster)
+    why = cluster.controllers.refusal(pod) if app is not None else None
+    if why:  # still starting, or shutting down (controllers/termination.py)
+        trip.fail(REFUSED, "pod", f"{ref} ({pod['status']['podIP']}) refuses port {port}: {why}")
     if app is None:
         listening = sorted({f"{p}/{proto}" for c in pod["spec"]["containers"]
                             for p, proto in workloads.app_for(pod, c).ports})
@@ -333,6 +338,13 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     podlogs.served(cluster, pod, container, app, req, ans)  # the app's access-log line
     trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)
+
+
+def refuse_gone(trip, ip: str, port: int, component: str):
+    """A stale rule or upstream list still names a pod that has exited: nothing listens there."""
+    ref, term = trip.cluster.controllers.gone_ips[ip]
+    trip.fail(REFUSED, "pod", f"{ip}:{port} was {ref}, whose app exited at t={term.exit:g}s; "
+              f"the {component} still had it as an endpoint (the change had not reached it yet)")
 
 
 def _pod_by_ip(cluster, ip: str):

@@ -72,6 +72,11 @@ def _default_container(c: dict) -> None:
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         if probe in c:
             _default_probe(c[probe])
+    for hook in ("postStart", "preStop"):  # SetDefaults_HTTPGetAction for lifecycle hooks too
+        h = (c.get("lifecycle") or {}).get(hook) if isinstance(c.get("lifecycle"), dict) else None
+        if isinstance(h, dict) and isinstance(h.get("httpGet"), dict):
+            _setdefault(h["httpGet"], "path", "/")
+            _setdefault(h["httpGet"], "scheme", "HTTP")
 
 
 def _default_pod_spec(spec: Any) -> None:
@@ -81,6 +86,11 @@ def _default_pod_spec(spec: Any) -> None:
     for k, v in (("dnsPolicy", "ClusterFirst"), ("restartPolicy", "Always"), ("securityContext", {}),
                  ("terminationGracePeriodSeconds", 30), ("schedulerName", "default-scheduler")):
         _setdefault(spec, k, v)
+    grace = spec.get("terminationGracePeriodSeconds")
+    if isinstance(grace, int) and not isinstance(grace, bool) and grace < 0:
+        # Negative grace periods are treated as 1 (kubernetes#98866, #115606); the API server
+        # warns (pkg/api/pod/warnings.go), see kubectl/warnings.py pod_spec_warnings.
+        spec["terminationGracePeriodSeconds"] = 1
     for c in _dicts(spec.get("containers")) + _dicts(spec.get("initContainers")):
         _default_container(c)
 

@@ -78,18 +78,19 @@ def _resolve_probe_port(port, container: dict) -> int | None:
     return int(port) if str(port).isdigit() else None
 
 
-def probe_result(pod: dict, container: dict, probe: dict) -> tuple[bool, str]:
+def probe_result(pod: dict, container: dict, probe: dict, *, starting: bool = False) -> tuple[bool, str]:
     """Run one readiness probe against the app, as the kubelet would from the node:
-    (success, the failure text the kubelet puts in its ``Unhealthy`` event)."""
+    (success, the failure text the kubelet puts in its ``Unhealthy`` event).  ``starting``:
+    the app does not listen yet (``k8snet.io/startup-seconds``)."""
     app: App = app_for(pod, container)
     ip = pod["status"].get("podIP", "")
     if "exec" in probe:  # a command in the container: succeeds unless the lesson says it fails
-        return (not (app.crash or app.ready_fails)), ""
+        return (not (app.crash or app.ready_fails or starting)), ""
     action = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc") or {}
     port = _resolve_probe_port(action.get("port"), container)
     path = action.get("path", "/")
     refused = f"dial tcp {ip}:{port}: connect: connection refused"
-    if port is None or app.crash or not app.listens(port, "TCP"):
+    if port is None or app.crash or starting or not app.listens(port, "TCP"):
         # prober/http.go and tcp.go: the dial error, wrapped in the GET for HTTP probes.
         return False, (f'Get "http://{ip}:{port}{path}": {refused}' if "httpGet" in probe else refused)
     if "httpGet" in probe:

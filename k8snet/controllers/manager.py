@@ -19,6 +19,7 @@ from . import daemonset, deployment, endpoints, endpointslice, kubelet, replicas
 from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
+from .termination import KubeletTermination
 
 __all__ = ["Manager"]
 
@@ -26,7 +27,7 @@ ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset"
          "endpointslice", "endpoints", "mirror", "service")
 
 
-class Manager(NodeControllers):
+class Manager(NodeControllers, KubeletTermination):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
@@ -45,6 +46,7 @@ class Manager(NodeControllers):
         import random
         self.slice_rng = random.Random(api.rng.getrandbits(64))
         self.ds_rng = random.Random(api.rng.getrandbits(64))  # DaemonSet pod names
+        self._init_termination()
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------

@@ -180,10 +180,7 @@ class NodeControllers:
         if not node_name or not self.kubelet_up.get(node_name, False):
             return
         if pod["metadata"].get("deletionTimestamp"):
-            # The app exits on SIGTERM at once; the kubelet then removes the pod.
-            if not pod["spec"].get("hostNetwork"):
-                self.ipam[node_name].release((pod.get("status") or {}).get("podIP"))
-            self.store.remove("Pod", ns, name)
+            self._kill_pod(pod)  # preStop, stop signal, grace period (termination.py)
             return
         if (pod.get("status") or {}).get("podIP"):
             return
@@ -197,6 +194,7 @@ class NodeControllers:
                 self._sandbox_failed(pod, str(e))
                 return
         status, timers = kubelet.start_pod(pod, node, ip, self.now)
+        self.started_at[pod["metadata"]["uid"]] = self.now
         p2 = replace_fields(pod, status=status)
         self.api.write(p2)
         for ct in p2["spec"]["containers"]:
@@ -245,7 +243,7 @@ class NodeControllers:
         for ct, cs in zip(p2["spec"]["containers"], p2["status"]["containerStatuses"]):
             probe = ct.get("readinessProbe")
             if probe is not None and "running" in cs["state"]:
-                cs["ready"], why = kubelet.probe_result(p2, ct, probe)
+                cs["ready"], why = kubelet.probe_result(p2, ct, probe, starting=self.refusal(p2) is not None)
                 if not cs["ready"]:
                     failures.append(f"Readiness probe failed: {why}".rstrip())
             all_ready = all_ready and cs["ready"]

@@ -220,8 +220,11 @@ def _apply(cluster, args, flags, after) -> str:
     f = flags.get("--filename")
     if not f:
         raise UsageError("error: must specify one of -f and -k")
+    from .. import manifest
+    warn = [warnings.kubectl_warning(w) + "\n" for doc in manifest.load(str(f))
+            for w in warnings.pod_spec_warnings(doc.obj)]
     lines = cluster.apply(str(f))
-    return "".join(line + "\n" for line in lines)
+    return "".join(warn) + "".join(line + "\n" for line in lines)
 
 
 def _create(cluster, args, flags, after) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Mapping
 
 __all__ = ["ENDPOINTS_DEPRECATED", "INGRESS_CLASS_ANNOTATION_DEPRECATED", "kubectl_warning",
-           "service_warnings", "ingress_warnings", "warnings_for"]
+           "service_warnings", "ingress_warnings", "pod_spec_warnings", "warnings_for"]
 
 #: Sent for every request on v1 Endpoints since Kubernetes 1.33.
 ENDPOINTS_DEPRECATED = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
@@ -61,6 +61,27 @@ def ingress_warnings(ingress: Mapping) -> list[str]:
     return [INGRESS_CLASS_ANNOTATION_DEPRECATED] if "kubernetes.io/ingress.class" in annotations else []
 
 
+_POD_TEMPLATE_PATHS = {"Pod": "spec", "Deployment": "spec.template.spec", "ReplicaSet": "spec.template.spec",
+                       "StatefulSet": "spec.template.spec", "DaemonSet": "spec.template.spec",
+                       "Job": "spec.template.spec"}
+
+
+def pod_spec_warnings(obj: Mapping) -> list[str]:
+    """GetWarningsForPod / GetWarningsForPodTemplate (pkg/api/pod/warnings.go) as the object
+    was sent, before defaulting: a negative terminationGracePeriodSeconds is treated as 1."""
+    path = _POD_TEMPLATE_PATHS.get(str(obj.get("kind")))
+    if path is None:
+        return []
+    spec: Mapping = obj
+    for part in path.split("."):
+        spec = spec.get(part) or {} if isinstance(spec, Mapping) else {}
+    grace = spec.get("terminationGracePeriodSeconds") if isinstance(spec, Mapping) else None
+    if isinstance(grace, int) and not isinstance(grace, bool) and grace < 0:
+        return [f"{path}.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will "
+                "be treated as 1"]
+    return []
+
+
 def warnings_for(obj: Mapping) -> list[str]:
     """The server warnings for writing ``obj`` (any kind): Endpoints, Service, Ingress."""
     kind = obj.get("kind")
@@ -70,4 +91,4 @@ def warnings_for(obj: Mapping) -> list[str]:
         return service_warnings(obj)
     if kind == "Ingress":
         return ingress_warnings(obj)
-    return []
+    return pod_spec_warnings(obj)

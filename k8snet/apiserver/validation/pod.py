@@ -92,6 +92,34 @@ def _validate_handler(h: Mapping, path: str) -> list[FieldError]:
     return errs
 
 
+def _validate_lifecycle(lifecycle: Mapping | None, path: str, grace) -> list[FieldError]:
+    """validateLifecycle / validateLifecycleHandler: one of exec, httpGet, tcpSocket, sleep per
+    hook; validateSleepAction (PodLifecycleSleepActionAllowZero, GA): 0 to the grace period."""
+    errs: list[FieldError] = []
+    for hook in ("postStart", "preStop"):
+        h = (lifecycle or {}).get(hook)
+        if h is None:
+            continue
+        hp = f"{path}.{hook}"
+        sleep = h.get("sleep")
+        others = {k: v for k, v in h.items() if k != "sleep"}
+        if sleep is not None and any(others.get(k) is not None for k in ("exec", "httpGet", "tcpSocket")):
+            errs += _validate_handler(others, hp) if "tcpSocket" not in others else []
+            errs.append(FieldError.forbidden(f"{hp}.sleep", "may not specify more than 1 handler type"))
+            continue
+        if sleep is not None:
+            secs = (sleep or {}).get("seconds", 0)
+            if isinstance(grace, int) and (secs < 0 or secs > grace):
+                errs.append(FieldError.invalid(f"{hp}.sleep", secs, "must be non-negative and less than "
+                                               f"terminationGracePeriodSeconds ({grace})"))
+            continue
+        if others.get("tcpSocket") is not None:  # deprecated but accepted (never run)
+            errs += validate_port_num_or_name(others["tcpSocket"].get("port", 0), f"{hp}.tcpSocket.port")
+            continue
+        errs += _validate_handler(others, hp)
+    return errs
+
+
 def _validate_probe(probe: Mapping | None, path: str, liveness: bool) -> list[FieldError]:
     """validateProbe + validateLivenessProbe / validateReadinessProbe."""
     if probe is None:
@@ -157,6 +185,10 @@ def validate_pod_spec(spec: Mapping | None, path: str) -> list[FieldError]:
     """ValidatePodSpec (the fields listed in the module docstring), in upstream's order."""
     spec = spec or {}
     errs = _validate_containers(spec.get("containers"), f"{path}.containers")
+    grace = spec.get("terminationGracePeriodSeconds")
+    for i, c in enumerate(spec.get("containers") or []):
+        if isinstance(c, Mapping) and c.get("lifecycle"):
+            errs += _validate_lifecycle(c["lifecycle"], f"{path}.containers[{i}].lifecycle", grace)
     host_net = bool(spec.get("hostNetwork"))
     if host_net:  # validatePodHostNetworkDeps (hostPort 0 is allowed in templates only)
         for i, c in enumerate(spec.get("containers") or []):

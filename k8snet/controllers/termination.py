@@ -1,0 +1,181 @@
+"""How the kubelet stops a pod: ``preStop`` hooks, the stop signal, the grace period, SIGKILL.
+
+When a pod gets a ``deletionTimestamp`` (pod strategy ``CheckGracefulDelete`` sets it to now
+plus ``deletionGracePeriodSeconds``), the kubelet's ``killPod`` stops every container
+(``kuberuntime_container.go`` ``killContainer``):
+
+1. it runs the container's ``preStop`` hook, if any (``exec``, ``httpGet`` or ``sleep``), for at
+   most the grace period;
+2. it asks the runtime to stop the container with what is left of the grace period, and never
+   less than 2 s (``minimumGracePeriodInSeconds``): the runtime sends the image's STOPSIGNAL
+   (SIGTERM; SIGQUIT for nginx, which means *graceful* shutdown to nginx) and SIGKILL when the
+   time is up;
+3. once every container has exited, the kubelet asks the API server to remove the pod.
+
+What an app does on the signal is the app's business (``workloads.py``): most images stop
+accepting connections and exit at once; nginx stops accepting and lets in-flight requests
+finish; an app that ignores SIGTERM serves on until SIGKILL.  The annotation
+``k8snet.io/on-sigterm: exit | drain | ignore`` overrides the image's reaction, and
+``k8snet.io/startup-seconds: "N"`` makes an app listen only N seconds after it starts.
+
+`plan` is pure and gives the times; ``KubeletTermination`` (a mixin of the Manager) acts
+on them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..workloads import ANNOTATION_PREFIX, app_for
+
+__all__ = ["Termination", "plan", "prestop_seconds", "on_sigterm", "startup_seconds", "refusal",
+           "KubeletTermination", "MINIMUM_GRACE_PERIOD", "DEFAULT_GRACE_PERIOD"]
+
+#: kuberuntime_container.go minimumGracePeriodInSeconds: the stop signal always gets 2 s.
+MINIMUM_GRACE_PERIOD = 2
+#: v1.DefaultTerminationGracePeriodSeconds.
+DEFAULT_GRACE_PERIOD = 30
+SIGTERM_REACTIONS = ("exit", "drain", "ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class Termination:
+    """When each step of one pod's shutdown happens (simulated seconds)."""
+
+    started: float         # the kubelet begins killPod (the DELETE's time)
+    grace: float           # deletionGracePeriodSeconds
+    hook: str              # the preStop hook, as text ("" when none)
+    signal: float          # the stop signal is sent (after the preStop hook)
+    stop_listening: float  # the app closes its listening socket
+    exit: float            # the last container has exited: the pod is removed
+    reaction: str          # exit | drain | ignore
+    killed: bool           # SIGKILL ended it (the grace period ran out)
+
+    def hard_stop(self) -> float | None:
+        """When open connections are cut (None: a draining app lets them finish)."""
+        return None if self.reaction == "drain" and not self.killed else self.exit
+
+
+_SLEEP = re.compile(r"(?:^|[;&|\s])sleep\s+(\d+(?:\.\d+)?)\s*(?:$|[;&|])")
+
+
+def prestop_seconds(container: dict) -> tuple[str, float]:
+    """(the preStop hook as text, how long it runs): ``sleep`` takes its seconds; an ``exec``
+    of ``sleep N`` (directly or in a shell) takes N; any other hook returns at once."""
+    hook = ((container.get("lifecycle") or {}).get("preStop")) or {}
+    if "sleep" in hook:
+        secs = (hook["sleep"] or {}).get("seconds", 0)
+        return f"sleep {secs}s", float(secs)
+    if "exec" in hook:
+        cmd = [str(w) for w in (hook["exec"] or {}).get("command") or []]
+        text = " ".join(cmd)
+        if cmd[:1] and cmd[0].rsplit("/", 1)[-1] == "sleep" and len(cmd) > 1:
+            try:
+                return f"exec {cmd}", float(cmd[1])
+            except ValueError:
+                return f"exec {cmd}", 0.0
+        m = _SLEEP.search(text)
+        return f"exec {cmd}", float(m.group(1)) if m else 0.0
+    if "httpGet" in hook:
+        return f"httpGet {(hook['httpGet'] or {}).get('path', '/')}", 0.0
+    if "tcpSocket" in hook:  # deprecated, accepted and never run (kubelet: "TCPSocket is not supported")
+        return "tcpSocket", 0.0
+    return "", 0.0
+
+
+def on_sigterm(pod: dict, container: dict) -> str:
+    """How the app reacts to the stop signal: the annotation, else the image's own way."""
+    ann = (pod.get("metadata") or {}).get("annotations") or {}
+    value = str(ann.get(ANNOTATION_PREFIX + "on-sigterm", "")).lower()
+    if value in SIGTERM_REACTIONS:
+        return value
+    # nginx's image sets STOPSIGNAL SIGQUIT: graceful shutdown, in-flight requests finish.
+    return "drain" if app_for(pod, container).kind == "nginx" else "exit"
+
+
+def startup_seconds(pod: dict) -> float:
+    """``k8snet.io/startup-seconds``: how long after the container starts the app listens."""
+    ann = (pod.get("metadata") or {}).get("annotations") or {}
+    try:
+        return max(0.0, float(ann.get(ANNOTATION_PREFIX + "startup-seconds", 0)))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def plan(pod: dict, started: float) -> Termination:
+    """The kubelet's killPod for ``pod`` (its deletionGracePeriodSeconds) begun at ``started``.
+    Containers stop in parallel; the pod's times are the latest container's."""
+    grace = float(pod["metadata"].get("deletionGracePeriodSeconds",
+                                      pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_GRACE_PERIOD)))
+    best = None
+    for c in pod["spec"].get("containers") or []:
+        hook, hook_time = prestop_seconds(c)
+        hook_time = min(hook_time, grace)  # the hook is cut off when the grace period ends
+        # killContainer: what is left after the hook, never under minimumGracePeriodInSeconds
+        # (a 0 grace period is a force delete: no hook, no wait).
+        left = max(grace - hook_time, MINIMUM_GRACE_PERIOD) if grace > 0 else 0.0
+        signal = started + (hook_time if grace > 0 else 0.0)
+        reaction = on_sigterm(pod, c)
+        if reaction == "ignore" and grace > 0:
+            stop, exit_, killed = signal + left, signal + left, True
+        else:
+            stop, exit_, killed = signal, signal, grace == 0
+        t = Termination(started, grace, hook if grace > 0 else "", signal, stop, exit_, reaction, killed)
+        if best is None or t.exit > best.exit:
+            best = t
+    return best or Termination(started, grace, "", started, started, started, "exit", False)
+
+
+def refusal(pod: dict, now: float, started_at: float | None, term: Termination | None) -> str | None:
+    """Why the pod's app refuses a new connection at ``now`` (None: it accepts)."""
+    if term is not None and now >= term.stop_listening:
+        return (f"its app stopped listening at the stop signal ({term.reaction} on SIGTERM)"
+                if not term.killed else "its app was killed (SIGKILL) at the end of the grace period")
+    wait = startup_seconds(pod)
+    if wait and started_at is not None and now < started_at + wait:
+        return f"its app is still starting (it listens {wait:g}s after the container starts)"
+    return None
+
+
+class KubeletTermination:
+    """The kubelets' side of pod deletion, a mixin of the controller Manager: run :func:`plan`
+    when a pod gets its deletionTimestamp, remove the pod when its last container exits."""
+
+    def _init_termination(self) -> None:
+        self.terminations: dict[str, Termination] = {}  # pod uid -> its shutdown
+        self.started_at: dict[str, float] = {}  # pod uid -> when its containers started
+        self.gone_ips: dict[str, tuple[str, Termination]] = {}  # IP of a removed pod -> (ref, shutdown)
+
+    def _kill_pod(self, pod: dict) -> None:
+        """killPod: the plan's first step is now; the pod goes when its last container exits."""
+        meta = pod["metadata"]
+        uid = meta.get("uid", "")
+        term = self.terminations.get(uid)
+        if term is None:
+            if not (pod.get("status") or {}).get("podIP"):  # nothing started: nothing to stop
+                term = Termination(self.now, 0.0, "", self.now, self.now, self.now, "exit", False)
+            else:
+                term = plan(pod, self.now)
+            self.terminations[uid] = term
+            if term.exit > self.now:
+                self.after(term.exit, ("terminated", meta["namespace"], meta["name"], uid))
+        if term.exit <= self.now:
+            self._remove_pod(pod)
+
+    def _remove_pod(self, pod: dict) -> None:
+        meta, ip = pod["metadata"], (pod.get("status") or {}).get("podIP")
+        if not pod["spec"].get("hostNetwork"):
+            self.ipam[pod["spec"]["nodeName"]].release(ip)
+            if ip and meta.get("uid") in self.terminations:
+                self.gone_ips[ip] = (f"{meta['namespace']}/{meta['name']}", self.terminations[meta["uid"]])
+        self.store.remove("Pod", meta["namespace"], meta["name"])
+
+    def _timer_terminated(self, ns: str, name: str, uid: str) -> None:
+        pod = self.store.peek("Pod", ns, name)
+        if pod is not None and pod["metadata"].get("uid") == uid:
+            self.dirty["kubelet"].add((ns, name))
+
+    def refusal(self, pod: dict) -> str | None:
+        """Why ``pod``'s app refuses a new connection now (starting up, shutting down), or None."""
+        uid = pod["metadata"].get("uid", "")
+        return refusal(pod, self.now, self.started_at.get(uid), self.terminations.get(uid))
