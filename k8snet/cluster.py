@@ -107,6 +107,10 @@ class Cluster:
         from .kubeproxy import KubeProxies
         self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
                                       cluster_cidr=self.pod_cidr, service_cidr=bootstrap.SERVICE_CIDR)
+        from .propagation import Propagation
+        self.propagation = Propagation(seed, lambda: self._now)
+        self.kube_proxy.propagation = self.propagation
+        self.store.watch(lambda verb, kind, old, new: kind == "EndpointSlice" and self.propagation.on_slice(old, new))
         self.external_hosts: dict[str, str] = {}
         self.addons: list[str] = []
         self._bootstrap(names)
@@ -380,6 +384,30 @@ class Cluster:
         from . import datapath
         return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
                                 method=method, headers=headers)
+
+    def traffic(self, url: str, *, from_pod: str | None = None, from_node: str | None = None,
+                from_internet: bool = False, rate: float = 10, duration: float = 20, during=None,
+                at: float = 1.0, request_time: float = 0.05, method: str = "GET", headers: dict | None = None):
+        """Send a steady stream of requests while something happens, and get each one's outcome.
+
+        ``rate`` requests a second for ``duration`` simulated seconds go to ``url`` from the
+        client (as ``request``: ``from_pod``, ``from_node``, ``from_internet``; none = a client
+        pod), through a Service, an Ingress or a Gateway.  ``during`` is what happens meanwhile:
+        a callable (it gets the cluster), a kubectl command line (``"rollout restart
+        deployment/web"``, ``"drain node-1 --ignore-daemonsets"``), run ``at`` seconds after the
+        start, or a list of ``(seconds, action)``.  The clock runs between requests: rollouts,
+        probes and graceful shutdowns progress, and EndpointSlice changes reach kube-proxy and
+        the Ingress controller / Gateway after their propagation delay (k8snet.propagation).
+        Each request lasts ``request_time`` seconds; a pod killed meanwhile resets it.
+
+        Returns a ``Traffic``: ``.samples`` (``t``, ``status``, ``error``, ``pod``, ``where``,
+        ``why``), ``.errors``, ``.by_cause()``, ``.timeline(bucket)``, ``.summary()``; in a
+        notebook it shows as a timeline chart.  Impossible parameters raise ``UsageError``
+        (``rate`` up to 1000/s, ``duration`` up to 3600 s, at most 100,000 requests)."""
+        from . import traffic
+        return traffic.run(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
+                           rate=rate, duration=duration, during=during, at=at, request_time=request_time,
+                           method=method, headers=headers)
 
     # -- pictures ------------------------------------------------------------------------
     def graph(self, *, namespaces: Iterable[str] | None = None, show_system: bool = False):

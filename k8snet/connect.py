@@ -343,7 +343,8 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
 def refuse_gone(trip, ip: str, port: int, component: str):
     """A stale rule or upstream list still names a pod that has exited: nothing listens there."""
     ref, term = trip.cluster.controllers.gone_ips[ip]
-    trip.fail(REFUSED, "pod", f"{ip}:{port} was {ref}, whose app exited at t={term.exit:g}s; "
+    ago = trip.cluster.now - term.exit
+    trip.fail(REFUSED, "pod", f"{ip}:{port} was {ref}, whose app exited {ago:.2f}s earlier; "
               f"the {component} still had it as an endpoint (the change had not reached it yet)")
 
 

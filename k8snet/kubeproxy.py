@@ -22,6 +22,10 @@ class KubeProxies:
         self.cluster_cidr, self.service_cidr = cluster_cidr, service_cidr
         self.states: dict[str, ProxyState] = {}
         self.running: dict[str, bool] = {}
+        # While Cluster.traffic() runs the clock, EndpointSlice changes reach each node late
+        # (propagation.py): (due, old, new) per node, applied when that node is next used.
+        self.propagation = None
+        self.pending: dict[str, list] = {}
         store.watch(self._on_event)
 
     def _new_state(self, node: dict) -> ProxyState:
@@ -52,10 +56,28 @@ class KubeProxies:
             for state in self.states.values():
                 state.update_service(old, new)
         elif kind == "EndpointSlice":
-            for state in self.states.values():
-                state.update_endpoint_slice(old, new)
+            lag = self.propagation
+            for node, state in self.states.items():
+                if lag is not None and lag.active:
+                    from .propagation import KUBE_PROXY_DELAY
+                    queue = self.pending.setdefault(node, [])
+                    due = lag.now() + lag.draw(KUBE_PROXY_DELAY)
+                    queue.append((max(due, queue[-1][0]) if queue else due, old, new))
+                else:
+                    state.update_endpoint_slice(old, new)
+
+    def catch_up(self, node: str, until: float | None) -> None:
+        """Apply the EndpointSlice changes that reached ``node`` by ``until`` (None: all)."""
+        queue = self.pending.get(node)
+        while queue and (until is None or queue[0][0] <= until):
+            _, old, new = queue.pop(0)
+            self.states[node].update_endpoint_slice(old, new)
 
     def state(self, node: str) -> ProxyState:
+        """``node``'s kube-proxy state (built on first use), with the changes that reached it."""
+        if node in self.pending:
+            lag = self.propagation
+            self.catch_up(node, lag.now() if lag is not None and lag.active else None)
         if node not in self.states:
             obj = self.store.peek("Node", "", node)
             if obj is None:

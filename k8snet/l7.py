@@ -44,12 +44,20 @@ def _index(cluster, key: tuple, build):
 
 def ready_endpoints(cluster, svc: dict, port) -> list[tuple[dict, int]]:
     """(pod, target port) for each ready endpoint of ``svc``'s port (number or name)."""
+    return [(pod, p) for _, p, pod in _endpoints(cluster, svc, port, None) if pod is not None]
+
+
+def _endpoints(cluster, svc: dict, port, slices) -> list[tuple[str, int, dict | None]]:
+    """(IP, target port, pod or None when it is gone) of each ready endpoint, from ``slices``
+    (default: the stored EndpointSlices)."""
     sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port or p.get("name") == port), None)
     if sp is None:
         return []
     out = []
     ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-    for s in sorted(cluster.store.items("EndpointSlice", ns), key=lambda s: s["metadata"]["name"]):
+    if slices is None:
+        slices = sorted(cluster.store.items("EndpointSlice", ns), key=lambda s: s["metadata"]["name"])
+    for s in slices:
         if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") != name:
             continue
         slice_port = next((p["port"] for p in s.get("ports") or [] if p.get("name", "") == sp.get("name", "")), None)
@@ -60,8 +68,10 @@ def ready_endpoints(cluster, svc: dict, port) -> list[tuple[dict, int]]:
                 continue
             ref = e.get("targetRef") or {}
             pod = cluster.store.peek("Pod", ref.get("namespace", ns), ref.get("name", ""))
-            if pod is not None:
-                out.append((pod, slice_port))
+            if pod is not None and (pod.get("status") or {}).get("podIP") != e["addresses"][0]:
+                pod = None
+            if pod is not None or e["addresses"][0] in cluster.controllers.gone_ips:
+                out.append((e["addresses"][0], slice_port, pod))
     return out
 
 
@@ -77,23 +87,55 @@ def _answer(status, body, headers=(), pod=None, backend=None):
     return Result(status, body, list(headers), backend=backend, pod=pod)
 
 
+#: ingress-nginx's proxy-next-upstream "error timeout" with proxy-next-upstream-tries 3: a
+#: connection error moves the request to another upstream; Envoy (the Gateway) retries nothing.
+NEXT_UPSTREAM_TRIES = {"Ingress controller": 3, "Gateway": 1}
+NGINX_502 = ("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+             "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+NGINX_504 = ("<html>\n<head><title>504 Gateway Time-out</title></head>\n<body>\n"
+             "<center><h1>504 Gateway Time-out</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+ENVOY_CONNECT_ERROR = ("upstream connect error or disconnect/reset before headers. reset reason: remote connection "
+                       "failure, transport failure reason: delayed connect error: Connection refused")
+
+
 def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
            unavailable_body: str):
-    from .connect import deliver
+    from .connect import deliver, refuse_gone
+    from .datapath import Failed
     cluster = trip.cluster
     backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
-    # Like the controller's own view of the EndpointSlices: rebuilt when the objects change.
-    eps = _index(cluster, ("endpoints", backend), lambda: ready_endpoints(cluster, svc, svc_port))
+    lag = getattr(cluster, "propagation", None)
+    if lag is not None and lag.active:  # the controller's view lags the API (propagation.py)
+        eps = _endpoints(cluster, svc, svc_port, lag.l7_slices(svc["metadata"]["namespace"]))
+    else:  # like the controller's own view of the EndpointSlices: rebuilt when the objects change
+        eps = _index(cluster, ("endpoints", backend), lambda: _endpoints(cluster, svc, svc_port, None))
     if not eps:
         trip.hops.append(_hop(component, f"{backend} has no ready endpoints: answers 503", ok=False))
         return _answer(503, unavailable_body, [("Content-Type", "text/html" if "html" in unavailable_body else "text/plain")],
                        backend=backend)
-    target, target_port = eps[cluster.lb_rng.randrange(len(eps))]
-    trip.hops.append(_hop(component, f"proxies to {backend} -> endpoint {target['status']['podIP']}:{target_port} "
-                                     f"(1 of {len(eps)})"))
-    res = deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
-    res.backend = backend
-    return res
+    left, tries, failure = list(eps), NEXT_UPSTREAM_TRIES.get(component, 1), None
+    for attempt in range(min(tries, len(left))):
+        ip, target_port, target = left.pop(cluster.lb_rng.randrange(len(left)))
+        trip.hops.append(_hop(component, f"proxies to {backend} -> endpoint {ip}:{target_port} "
+                                         f"(1 of {len(eps)})" + (f", try {attempt + 1}" if attempt else "")))
+        try:
+            if target is None:
+                refuse_gone(trip, ip, target_port, component)
+            res = deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
+        except Failed as f:  # the upstream failed: the proxy answers the client itself
+            trip.hops.append(f.hop)
+            failure = f
+            continue
+        res.backend = backend
+        return res
+    timed_out = failure.error == "connection timed out"
+    if component == "Gateway":
+        status, body = (504, "upstream request timeout") if timed_out else (503, ENVOY_CONNECT_ERROR)
+        ctype = "text/plain"
+    else:
+        status, body, ctype = (504, NGINX_504, "text/html") if timed_out else (502, NGINX_502, "text/html")
+    trip.hops.append(_hop(component, f"no upstream of {backend} answered ({failure.error}): answers {status}", ok=False))
+    return _answer(status, body, [("Content-Type", ctype)], backend=backend)
 
 
 # Hop details are passed as ``d.explain`` (not called): the explanation walks every route of

@@ -50,10 +50,12 @@ class Termination:
     exit: float            # the last container has exited: the pod is removed
     reaction: str          # exit | drain | ignore
     killed: bool           # SIGKILL ended it (the grace period ran out)
+    kill: float = 0.0      # when SIGKILL would come (the end of the grace period)
 
-    def hard_stop(self) -> float | None:
-        """When open connections are cut (None: a draining app lets them finish)."""
-        return None if self.reaction == "drain" and not self.killed else self.exit
+    def hard_stop(self) -> float:
+        """When open connections are cut: at the exit, except that a draining app lets
+        in-flight requests finish until SIGKILL."""
+        return self.kill if self.reaction == "drain" and not self.killed else self.exit
 
 
 _SLEEP = re.compile(r"(?:^|[;&|\s])sleep\s+(\d+(?:\.\d+)?)\s*(?:$|[;&|])")
@@ -120,7 +122,7 @@ def plan(pod: dict, started: float) -> Termination:
             stop, exit_, killed = signal + left, signal + left, True
         else:
             stop, exit_, killed = signal, signal, grace == 0
-        t = Termination(started, grace, hook if grace > 0 else "", signal, stop, exit_, reaction, killed)
+        t = Termination(started, grace, hook if grace > 0 else "", signal, stop, exit_, reaction, killed, signal + left)
         if best is None or t.exit > best.exit:
             best = t
     return best or Termination(started, grace, "", started, started, started, "exit", False)
