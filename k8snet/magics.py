@@ -61,8 +61,38 @@ def _apply(line: str, cell: str) -> None:
     print(out, end="")
 
 
+_servers: dict = {}
+
+
+def _serve(words: list[str]) -> None:
+    """``%k8snet serve`` / ``%k8snet serve stop``: serve the current cluster to real tools."""
+    cluster = current()
+    running = _servers.get(id(cluster))
+    if words[1:] == ["stop"]:
+        if running is None:
+            print("error: the current cluster is not served")
+            return
+        running.stop()
+        del _servers[id(cluster)]
+        print("stopped serving the cluster")
+        return
+    if running is not None:
+        server = running
+    else:
+        server = _servers[id(cluster)] = cluster.serve()
+    print(f"Kubernetes control plane is running at {server.url}")
+    print("Paste this line in a terminal (File > New > Terminal), then use kubectl:")
+    print(f"export KUBECONFIG={server.kubeconfig}")
+
+
 def _k8snet(line: str, user_ns: dict) -> None:
     words = line.split()
+    if words[:1] == ["serve"]:
+        try:
+            _serve(words)
+        except K8sNetError as e:
+            print(str(e))
+        return
     if len(words) == 2 and words[0] == "use":
         obj = user_ns.get(words[1])
         if obj is None or not hasattr(obj, "kubectl"):
@@ -71,7 +101,7 @@ def _k8snet(line: str, user_ns: dict) -> None:
         set_current(obj)
         print(f"%kubectl and %%apply now act on {words[1]}")
     else:
-        print("usage: %k8snet use CLUSTER_VARIABLE")
+        print("usage: %k8snet use CLUSTER_VARIABLE | %k8snet serve [stop]")
 
 
 def load_ipython_extension(ipython) -> None:

@@ -59,8 +59,9 @@ class Server:
 
     async def _start(self, host: str, port: int) -> int:
         self.ctx.parts["watch-cache"] = WatchCache(self.cluster.store, self._loop)
+        # handler_cancellation: a watch whose client went away stops at once.
         self._runner = web.AppRunner(make_app(self.ctx), handle_signals=False, access_log=None,
-                                     shutdown_timeout=1.0)
+                                     shutdown_timeout=1.0, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port, ssl_context=self.certificates.ssl_context())
         try:
@@ -96,6 +97,11 @@ class Server:
                 cache.close()
         if self._runner is not None:
             await self._runner.cleanup()
+        # Whatever still runs (a watch stream, a stream subresource) ends with the server.
+        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in rest:
+            t.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
 
     def _shutdown(self) -> None:
         if self._loop.is_running():
