@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from . import clock, workloads
 
-__all__ = ["LogLine", "container_log", "served", "of", "CLIENT_AGENT", "MAX_LINES"]
+__all__ = ["LogLine", "container_log", "served", "of", "pod_log", "new_lines", "LogError", "CLIENT_AGENT",
+           "MAX_LINES", "timestamp"]
 
 #: The User-Agent of the program making a request from inside the simulation (``kubectl
 #: exec ... -- curl``).  The request model carries only the headers a lesson sets, so the
@@ -88,6 +89,7 @@ class _Logs:
         self.files: dict[tuple[str, str, int], deque] = {}
         self.rng = random.Random(f"{seed}/logs")
         self.version = 0  # bumped on every write, so followers know when to look again
+        self.written: dict[tuple[str, str, int], int] = {}  # lines ever written per file
 
 
 def of(cluster) -> _Logs:
@@ -147,6 +149,7 @@ def served(cluster, pod: dict, container: dict, app: workloads.App, req: workloa
         text = f"{req.client_ip} {request_line} -> {ans.status} ({size} bytes)"
     lines.append(LogLine(now, text))
     logs.version += 1
+    logs.written[key] = logs.written.get(key, 0) + 1
 
 
 def container_log(cluster, pod: dict, container: dict, *, previous: bool = False) -> list[LogLine]:
@@ -291,3 +294,21 @@ def pod_log(cluster, namespace: str, name: str, *, container: str | None = None,
     if tail is not None and tail >= 0:
         lines = lines[len(lines) - tail:] if tail else []
     return [(timestamp(x.time) + " " if timestamps else "") + x.text + "\n" for x in lines]
+
+
+def new_lines(cluster, pod: dict, container: str, seen: int, *, timestamps: bool = False) -> tuple[list[str], int]:
+    """For ``follow``: the lines written to ``container``'s current log since ``seen`` lines had
+    been written, and the new count."""
+    logs = of(cluster)
+    key = (pod["metadata"].get("uid", ""), container, _restarts(pod, container))
+    total = logs.written.get(key, 0)
+    if total <= seen:
+        return [], seen
+    fresh = list(logs.files.get(key, ()))[-(total - seen):]
+    return [(timestamp(x.time) + " " if timestamps else "") + x.text + "\n" for x in fresh], total
+
+
+def written(cluster, pod: dict, container: str) -> int:
+    """How many access lines ``container``'s current log has had written (see new_lines)."""
+    key = (pod["metadata"].get("uid", ""), container, _restarts(pod, container))
+    return of(cluster).written.get(key, 0)

@@ -373,7 +373,8 @@ def _exec(cluster, args, flags, after) -> str:
     if not after:
         raise UsageError("error: you must specify at least one command for the container")
     target = args[0].split("/", 1)[-1] if args[0].startswith(("pod/", "po/", "pods/")) else args[0]
-    return exec_in_pod(cluster, target, _namespace(cluster, flags), after)
+    return exec_in_pod(cluster, target, _namespace(cluster, flags), after,
+                       str(flags["--container"]) if flags.get("--container") else None)
 
 
 _VERBS = {"get": _get, "describe": _describe, "apply": _apply, "create": _create, "run": _run,

@@ -7,12 +7,13 @@ tool prints on success and failure follows curl 8, busybox wget and busybox nslo
 """
 from __future__ import annotations
 
+import hashlib
 import shlex
 from urllib.parse import urlsplit
 
 from ..errors import K8sNetError, UsageError
 
-__all__ = ["exec_in_pod", "run_in_temporary_pod", "rollout_status", "TOOLS"]
+__all__ = ["exec_in_pod", "check_container", "run_in_temporary_pod", "rollout_status", "TOOLS"]
 
 _ALL = {"curl", "wget", "nslookup", "cat", "env", "printenv", "hostname", "sh", "dig"}
 #: image name (last path element, no tag) -> the programs it ships
@@ -42,13 +43,23 @@ def _pod(cluster, name: str, namespace: str) -> dict:
     return pod
 
 
-def exec_in_pod(cluster, name: str, namespace: str, argv: list[str]) -> str:
-    """What ``kubectl exec NAME -n NAMESPACE -- argv...`` prints."""
+def exec_in_pod(cluster, name: str, namespace: str, argv: list[str], container: str | None = None) -> str:
+    """What ``kubectl exec NAME -n NAMESPACE [-c CONTAINER] -- argv...`` prints."""
     pod = _pod(cluster, name, namespace)
+    check_container(pod, container)
     out, code = _program(cluster, pod, argv)
     if code:
         out += f"command terminated with exit code {code}\n"
     return out
+
+
+def check_container(pod: dict, container: str | None) -> None:
+    """kubectl's own check of ``-c`` (polymorphichelpers/attachablepodforobject and logs):
+    the name must be one of the pod's containers."""
+    names = [c["name"] for c in pod["spec"]["containers"]]
+    if container and container not in names:
+        raise K8sNetError(f"error: container {container} is not valid for pod {pod['metadata']['name']} "
+                          f"out of: {', '.join(names)}")
 
 
 def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
@@ -56,8 +67,12 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
     if prog in ("sh", "bash", "/bin/sh") and len(argv) >= 3 and argv[1] == "-c":
         return _program(cluster, pod, shlex.split(argv[2]))
     if prog not in _tools(pod):
-        msg = (f'error: Internal error occurred: Internal error occurred: error executing command in container: '
-               f'failed to exec in container: failed to start exec "{"0" * 12}": OCI runtime exec failed: '
+        # The kubelet wraps the runtime's error once (apierrors.NewInternalError), and kubectl
+        # prints the error channel's Status message after "error: " (remotecommand errorDecoderV4).
+        # containerd names the exec by a random 64-hex id; here it is derived from the pod and argv.
+        exec_id = hashlib.sha256(f"{pod['metadata'].get('uid', '')}/{argv}".encode()).hexdigest()
+        msg = (f'error: Internal error occurred: error executing command in container: '
+               f'failed to exec in container: failed to start exec "{exec_id}": OCI runtime exec failed: '
                f'exec failed: unable to start container process: exec: "{argv[0]}": executable file not found '
                f'in $PATH: unknown')
         return msg + "\n", 0

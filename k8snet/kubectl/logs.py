@@ -107,6 +107,9 @@ def logs(cluster, args, flags, after) -> str:
             name, why = default_container(pod)
             out.append(why)
             names = [name]
+        if flags.get("--container"):
+            from .execs import check_container
+            check_container(pod, names[0])
         for c in names:
             try:
                 lines = podlogs.pod_log(cluster, ns, pod["metadata"]["name"], container=c, tail=tail_n,

@@ -1,0 +1,98 @@
+"""``GET /api/v1/namespaces/NS/pods/NAME/log``: a container's log, as plain text.
+
+Options as ``PodLogOptions`` (staging/src/k8s.io/api/core/v1/types.go): ``container``,
+``tailLines``, ``timestamps``, ``previous``, ``follow``, ``limitBytes``, ``sinceSeconds``.
+With ``follow=true`` the answer stays open and new lines are written as the app logs them;
+it ends when the container's instance ends (the pod deleted, the container restarted), as
+the kubelet's ``ReadLogs`` stops when the container is no longer running.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from ... import podlogs
+from .. import status as st
+
+__all__ = ["pod_log", "FOLLOW_POLL"]
+
+#: How often a follower looks for new lines (seconds).
+FOLLOW_POLL = 0.2
+
+
+def _bool(query, name: str) -> bool:
+    return query.get(name, "false").lower() in ("true", "1")
+
+
+def _int(query, name: str) -> int | None:
+    if name not in query:
+        return None
+    try:
+        return int(query[name])
+    except ValueError:
+        raise st.StatusError(st.status("BadRequest", f'strconv.ParseInt: parsing "{query[name]}": invalid syntax')) \
+            from None
+
+
+def _error(e: podlogs.LogError) -> st.StatusError:
+    return st.StatusError(st.status(e.reason, e.message))
+
+
+async def pod_log(ctx, request: web.Request) -> web.StreamResponse:
+    """Serve one log request."""
+    ns, name = request.match_info["namespace"], request.match_info["name"]
+    q = request.query
+    container, tail, limit = q.get("container") or None, _int(q, "tailLines"), _int(q, "limitBytes")
+    since = _int(q, "sinceSeconds")
+    timestamps, previous, follow = _bool(q, "timestamps"), _bool(q, "previous"), _bool(q, "follow")
+    cluster = ctx.cluster
+
+    def read():
+        lines = podlogs.pod_log(cluster, ns, name, container=container, tail=None if since else tail,
+                                timestamps=timestamps or bool(since), previous=previous)
+        if since:  # keep the lines of the last ``since`` seconds (the kubelet compares timestamps)
+            cutoff = podlogs.timestamp(max(0.0, cluster.now - since))
+            lines = [line for line in lines if line[:30] >= cutoff]
+            if not timestamps:
+                lines = [line.split(" ", 1)[1] for line in lines]
+            if tail is not None and tail >= 0:
+                lines = lines[len(lines) - tail:] if tail else []
+        pod = cluster.store.get("Pod", ns, name)
+        cname = container or pod["spec"]["containers"][0]["name"]
+        return lines, pod["metadata"].get("uid"), cname, podlogs.written(cluster, pod, cname)
+
+    try:
+        lines, uid, cname, seen = ctx.call(read)
+    except podlogs.LogError as e:
+        raise _error(e) from None
+    body = "".join(lines).encode()
+    if limit is not None and limit >= 0:
+        body = body[:limit]
+    if not follow:
+        return web.Response(body=body, headers={"Content-Type": "text/plain"})
+    resp = web.StreamResponse(headers={"Content-Type": "text/plain", "Transfer-Encoding": "chunked"})
+    await resp.prepare(request)
+    await resp.write(body)
+
+    def more(seen_now):
+        pod = cluster.store.get("Pod", ns, name)
+        if pod is None or pod["metadata"].get("uid") != uid:
+            return None, seen_now
+        state = next((cs.get("state") or {} for cs in (pod.get("status") or {}).get("containerStatuses") or []
+                      if cs["name"] == cname), {})
+        if "running" not in state:
+            return None, seen_now
+        return podlogs.new_lines(cluster, pod, cname, seen_now, timestamps=timestamps)
+
+    try:
+        while True:
+            await asyncio.sleep(FOLLOW_POLL)
+            fresh, seen = ctx.call(more, seen)
+            if fresh is None:
+                break
+            if fresh:
+                await resp.write("".join(fresh).encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    return resp
