@@ -38,6 +38,9 @@ def pick_pod(cluster, ref: str, namespace: str) -> tuple[dict, str]:
     kind, _, name = ref.partition("/")
     res = resources.lookup(kind)
     obj = cluster.store.get(res.kind, namespace, name)
+    if obj is None and res.kind == "Pod":
+        # kubectl logs reads a pod through the builder's visitor, which words it so.
+        raise K8sNetError(f'error: error from server (NotFound): pods "{name}" not found in namespace "{namespace}"')
     if obj is None:
         raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{name}" not found')
     if res.kind == "Pod":

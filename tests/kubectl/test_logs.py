@@ -107,7 +107,7 @@ ROWS = [  # (rule, command, regular expression every printed line must match, in
     ("logsforobject.go: kubectl checks -c against the pod's containers itself",
      "logs two -c nope", [r"error: container nope is not valid for pod two out of: app, sidecar"]),
     ("pods/log on a missing pod is NotFound",
-     "logs ghost", [r'Error from server \(NotFound\): pods "ghost" not found']),
+     "logs ghost", [r'error: error from server \(NotFound\): pods "ghost" not found in namespace "default"']),
     ("--previous with no earlier instance",
      "logs echo -p", [r'Error from server \(BadRequest\): previous terminated container "echo" in pod "echo" not found']),
 ]

@@ -100,8 +100,9 @@ async def pod_exec(ctx, request: web.Request) -> web.StreamResponse:
             code = await _shell(ctx, ws, send, run, pod, tty)
             status = exit_status(argv, code)
         elif prog in _SHELL_NAMES and len(argv) >= 3 and argv[1] == "-c":
-            text, code, _ = _line(ctx, run, argv[2])
-            await send(STDERR if code and not tty else STDOUT, crlf(text))
+            chunks, code, _ = _line(ctx, run, argv[2])
+            for stream, text in chunks:
+                await send(STDOUT if tty else stream, crlf(text))
             status = exit_status(argv, code)
         else:
             text, code = ctx.call(run, argv)
@@ -142,24 +143,26 @@ async def _shell(ctx, ws, send, run, pod: dict, tty: bool) -> int:
                 *lines, rest = pending.split(b"\n")
                 pending = rest
                 for line in lines:
-                    out, code, exited = _line(ctx, run, line.decode(), code)
-                    await send(STDERR if code else STDOUT, out.encode())
+                    chunks, code, exited = _line(ctx, run, line.decode(), code)
+                    for stream, text in chunks:
+                        await send(stream, text.encode())
                     if exited:
                         return code
         elif channel == CLOSE or (channel == STDIN and not data):
             if sh is None:
                 if pending.strip():
-                    out, code, _ = _line(ctx, run, pending.decode(), code)
-                    await send(STDERR if code else STDOUT, out.encode())
+                    chunks, code, _ = _line(ctx, run, pending.decode(), code)
+                    for stream, text in chunks:
+                        await send(stream, text.encode())
                 return code
             return sh.status
         # RESIZE: the terminal's size changes nothing we print
     return code if sh is None else sh.status
 
 
-def _line(ctx, run, line: str, status: int = 0) -> tuple[str, int, bool]:
+def _line(ctx, run, line: str, status: int = 0) -> tuple[list[tuple[int, str]], int, bool]:
     """One line a non-interactive ``sh`` reads (BusyBox ash words its errors)."""
     try:
         return ctx.call(run_line, run, line, lambda message: f"sh: {message}\n", status)
     except ValueError:
-        return "sh: syntax error: unterminated quoted string\n", 2, False
+        return [(STDERR, "sh: syntax error: unterminated quoted string\n")], 2, False

@@ -94,7 +94,8 @@ class Shell:
         if len(parsed) == 1 and parsed[0][1][0] == ["pwd"]:
             self.status = 0
             return ("/home/curl_user" if self.prompt.startswith("~") else "/") + "\r\n"
-        text, self.status, exited = run_line(self._run, line, self._word, self.status)
+        chunks, self.status, exited = run_line(self._run, line, self._word, self.status)
+        text = "".join(t for _, t in chunks)
         if exited:
             self.exit_code = self.status
         return text.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -122,26 +123,28 @@ def parse_line(line: str) -> list[tuple[str, list[list[str]]]]:
     return [(op, [st for st in stages if st]) for op, stages in out if any(stages)]
 
 
-def run_line(run, line: str, word: Callable[[str], str], status: int = 0) -> tuple[str, int, bool]:
-    """(output, exit status, whether ``exit`` ended the shell) of a command line: pipelines
-    joined by ``;``, ``&&``, ``||``.  ``word(message)`` words a shell error
-    (``sh: foo: not found``); ``status`` is ``$?`` before the line."""
-    text, code = "", status
+def run_line(run, line: str, word: Callable[[str], str], status: int = 0) -> tuple[list[tuple[int, str]], int, bool]:
+    """(output chunks, exit status, whether ``exit`` ended the shell) of a command line:
+    pipelines joined by ``;``, ``&&``, ``||``.  Each chunk is (stream, text): 1 for stdout,
+    2 for stderr (a program that failed, the shell's own errors).  ``word(message)`` words a
+    shell error (``sh: foo: not found``); ``status`` is ``$?`` before the line."""
+    chunks: list[tuple[int, str]] = []
+    code = status
     for op, stages in parse_line(line):
         if (op == "&&" and code) or (op == "||" and not code):
             continue
         argv = stages[0]
         if argv[0] == "exit":
             try:
-                return text, int(argv[1]) if len(argv) > 1 else code, True
+                return chunks, int(argv[1]) if len(argv) > 1 else code, True
             except ValueError:
-                return text + word(f"exit: Illegal number: {argv[1]}"), 2, True
+                return chunks + [(2, word(f"exit: Illegal number: {argv[1]}"))], 2, True
         if argv[0] in ("cd", "true", ":"):
             code = 0
             continue
         out, code, missing = run_pipeline(run, stages)
-        text += word(f"{missing}: not found") if missing else out
-    return text, code, False
+        chunks.append((2, word(f"{missing}: not found")) if missing else (2 if code else 1, out))
+    return [c for c in chunks if c[1]], code, False
 
 
 def run_pipeline(run, stages: list[list[str]]) -> tuple[str, int, str]:
