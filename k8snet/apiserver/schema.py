@@ -79,7 +79,8 @@ _SPEC = {
     "ExecAction": "command:[]str",
     "HTTPGetAction": "host httpHeaders:any path port:intstr scheme",
     "TCPSocketAction": "host port:intstr",
-    "PodDNSConfig": "nameservers:[]str options:any searches:[]str",
+    "PodDNSConfig": "nameservers:[]str options:[PodDNSConfigOption] searches:[]str",
+    "PodDNSConfigOption": "name value",
     # apps/v1
     "Deployment": "apiVersion kind metadata:ObjectMeta spec:DeploymentSpec status:any",
     "DeploymentSpec": "minReadySeconds:i32 paused:bool progressDeadlineSeconds:i32 replicas:i32 "

@@ -16,9 +16,15 @@ A question is a small class::
 and a notebook cell reads ``q1.check(answer)``.  Outcomes:
 
 * ``____`` left in place           -> *incomplete* (``NotAttempted``)
+* an answer of the wrong shape     -> *incorrect*, saying what to write (``answer_type``)
 * ``check_answer`` raises Incorrect -> *incorrect*, with the learner-facing message
-* anything else it raises          -> *incorrect*, with what went wrong — never a traceback
+* anything else it raises          -> *incorrect*, with a plain message — never a traceback
 * it returns                       -> *correct*
+
+Every question declares ``answer_type`` (``k8snet.grader.answers``) and ``wrong_answers``:
+the near misses a learner would try, each with words its feedback must contain; the test
+suite checks them all.  check(), hint() and solution() are recorded in the learner's progress
+file (``k8snet.grader.progress``).
 
 Checks must compute the expected result by running the simulator, not compare with a
 stored string.
@@ -26,11 +32,16 @@ stored string.
 from __future__ import annotations
 
 import html
+import inspect
+import re
+import sys
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["____", "Placeholder", "Incorrect", "NotAttempted", "Outcome", "Feedback", "Problem",
-           "MultipleChoice", "Exercise"]
+from .answers import LETTERS, AnswerType, Incorrect, Letter, NotAttempted, WrongType
+
+__all__ = ["____", "Placeholder", "Incorrect", "NotAttempted", "WrongType", "Outcome", "Feedback", "Problem",
+           "MultipleChoice", "Exercise", "text_html"]
 
 
 class Placeholder:
@@ -53,14 +64,6 @@ class Placeholder:
 ____ = Placeholder()
 
 
-class Incorrect(Exception):
-    """The answer is wrong; the message tells the learner what happened and what to look at."""
-
-
-class NotAttempted(Exception):
-    """The placeholder ``____`` is still there."""
-
-
 class Outcome(str, Enum):
     """How a check ended."""
 
@@ -74,6 +77,13 @@ _STYLE = {
     Outcome.INCORRECT: ("#b71c1c", "#ffebee", "Incorrect"),
     Outcome.INCOMPLETE: ("#5d4037", "#fff8e1", "Incomplete"),
 }
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def text_html(text: str) -> str:
+    """Learner text as HTML: escaped, with `code` spans shown as code (never raw backticks)."""
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text, quote=False))
 
 
 @dataclass(frozen=True)
@@ -94,49 +104,65 @@ class Feedback:
     def _repr_html_(self) -> str:
         fg, bg, word = _STYLE.get(self.outcome, ("#0d47a1", "#e3f2fd", ""))
         head = self.title or word
-        body = html.escape(self.message).replace("\n", "<br>")
         return (f'<div style="border-left:4px solid {fg};background:{bg};color:#111;padding:6px 10px;'
                 f'font-family:sans-serif"><b style="color:{fg}">{html.escape(head)}</b>: '
-                f'<span style="white-space:pre-wrap">{body}</span></div>')
+                f'<span style="white-space:pre-wrap">{text_html(self.message)}</span></div>')
+
+
+#: what a learner sees when a check itself breaks on an answer nobody foresaw
+_UNCHECKABLE = "this answer could not be checked: answer with {what}."
 
 
 class Problem:
-    """One question.  Subclasses set ``_hints``, ``_solution`` and ``check_answer``."""
+    """One question.  Subclasses set ``answer_type``, ``_hints``, ``_solution``,
+    ``wrong_answers`` and ``check_answer``."""
 
+    #: what the question takes (an ``answers.AnswerType``); other values get a message, not a guess
+    answer_type: AnswerType | None = None
     _hints: list[str] = []
     _solution: str = ""
     #: the reference answer, as a learner would write it (tests check that it passes)
     _solution_answer = None
+    #: near misses a learner would really try: (answer, words the feedback must contain)
+    wrong_answers: list = []
 
     def __init__(self) -> None:
         self.outcome: Outcome | None = None
         self.attempts = 0
+        self._where: tuple[str, str] | None = None  # (exercise, question), set by Exercise
 
     @property
     def question(self) -> str:
-        return (type(self).__doc__ or "").strip()
+        return inspect.cleandoc(type(self).__doc__ or "")
 
     def check_answer(self, answer) -> None:  # pragma: no cover - every question overrides it
         raise NotImplementedError
+
+    def read(self, answer):
+        """The answer as the check works on it (``answer_type``), or WrongType / NotAttempted."""
+        if _blank(answer):
+            raise NotAttempted("replace ____ with your answer, then run this cell again")
+        return answer if self.answer_type is None else self.answer_type.read(answer, self)
 
     def grade(self, answer) -> Feedback:
         """Run the check and keep the outcome (for the progress summary)."""
         self.attempts += 1
         from ..magics import keep_current
         try:
-            if _blank(answer):
-                raise NotAttempted("replace ____ with your answer, then run this cell again")
+            value = self.read(answer)
             with keep_current():  # the check's scenario clusters must not take over %kubectl
-                message = self.check_answer(answer) or self.success_message()
+                message = self.check_answer(value) or self.success_message()
             outcome = Outcome.CORRECT
         except NotAttempted as e:
             outcome, message = Outcome.INCOMPLETE, str(e)
         except Incorrect as e:
             outcome, message = Outcome.INCORRECT, str(e)
-        except Exception as e:  # a malformed answer must not crash the notebook
-            outcome, message = Outcome.INCORRECT, f"your answer could not be checked: {e}"
+        except Exception:  # a malformed answer must not crash the notebook nor show internals
+            what = self.answer_type.describe(self) if self.answer_type else "the kind of value the question asks for"
+            outcome, message = Outcome.INCORRECT, _UNCHECKABLE.format(what=what)
         if self.outcome is not Outcome.CORRECT:
             self.outcome = outcome
+        self._record("check", outcome=outcome.value)
         return Feedback(outcome, message)
 
     def check(self, answer) -> Feedback:
@@ -148,15 +174,29 @@ class Problem:
 
     def hint(self, level: int = 1) -> Feedback:
         """Hint number ``level`` (1 is gentle; the last one nearly gives it away)."""
-        if not self._hints:
+        n = len(self._hints)
+        if not n:
             return Feedback(None, "no hint for this one — try the solution.", "Hint")
-        level = max(1, min(level, len(self._hints)))
-        more = f" (hint {level} of {len(self._hints)}; q.hint({level + 1}) for more)" if level < len(self._hints) else ""
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= n:
+            which = "one hint: q.hint()" if n == 1 else f"{n} hints: q.hint(1) to q.hint({n})"
+            return Feedback(None, f"there is no hint {level!r}; this question has {which}.", "Hint")
+        if level < n:
+            more = f" (hint {level} of {n}; q.hint({level + 1}) for more)"
+        else:
+            more = f" (the last of {n} hints)" if n > 1 else ""
+        self._record("hint", level=level)
         return Feedback(None, self._hints[level - 1] + more, f"Hint {level}")
 
     def solution(self) -> Feedback:
         """The reference solution, with why it is right."""
+        self._record("solution")
         return Feedback(None, self._solution, "Solution")
+
+    def _record(self, event: str, **data) -> None:
+        if self._where is None:
+            return
+        from . import progress
+        progress.record(*self._where, event, **data)
 
     def assert_check_passed(self) -> None:
         """For solution cells and tests: the reference answer must pass."""
@@ -167,75 +207,91 @@ class Problem:
         if fb.outcome is not Outcome.CORRECT:
             raise AssertionError(f"{type(self).__name__}: the reference answer does not pass: {fb.message}")
 
+    def assert_check_failed(self, answer, words: str = "") -> None:
+        """For tests: ``answer`` must be *incorrect*, with ``words`` in the feedback."""
+        fb = self.grade(answer)
+        if fb.outcome is not Outcome.INCORRECT or words not in fb.message:
+            raise AssertionError(f"{type(self).__name__}: {answer!r} should fail with {words!r}, got "
+                                 f"{fb.outcome}: {fb.message}")
+
 
 def _blank(answer) -> bool:
     if answer is ____ or answer is None:
         return True
     if isinstance(answer, str) and ("____" in answer or not answer.strip()):
         return True
-    if isinstance(answer, (list, tuple, set, dict)):
+    if isinstance(answer, (list, tuple, set, frozenset, dict)):
         values = answer.values() if isinstance(answer, dict) else answer
-        return any(v is ____ for v in values) or len(answer) == 0
+        return any(v is ____ or (isinstance(v, str) and "____" in v) for v in values)
     return False
 
 
 class MultipleChoice(Problem):
-    """A question with options; ``check("b")`` or ``check(1)``; ``widget()`` gives radio buttons."""
+    """A question with options; ``check("b")``; ``widget()`` gives radio buttons."""
 
+    answer_type = Letter()
     options: list[str] = []
     correct: int = 0
     #: why each wrong option is wrong (index -> text)
     why_not: dict[int, str] = {}
 
-    def _index(self, answer) -> int:
-        if isinstance(answer, int) and 0 <= answer < len(self.options):
-            return answer
-        if isinstance(answer, str):
-            a = answer.strip().lower().rstrip(")").rstrip(".")
-            letters = "abcdefghij"[:len(self.options)]
-            if len(a) == 1 and a in letters:
-                return letters.index(a)
-            for i, opt in enumerate(self.options):
-                if a == opt.strip().lower():
-                    return i
-        raise Incorrect(f"{answer!r} is not one of the options: answer with a letter "
-                        f"({', '.join('abcdefghij'[:len(self.options)])})")
+    @property
+    def wrong_answers(self) -> list:
+        """Every wrong letter (with its why-not), and the shapes a learner tries by mistake."""
+        right = LETTERS[self.correct]
+        rows = [(LETTERS[i], self.why_not.get(i, f"not ({LETTERS[i]})."))
+                for i in range(len(self.options)) if i != self.correct]
+        return rows + [(self.correct, "in quotes"), (True, "is not one of the options"),
+                       (f"{right}{LETTERS[len(self.options)]}", "is not one of the options"),
+                       ("z", "is not one of the options")] + list(self.extra_wrong_answers)
 
-    def check_answer(self, answer) -> None:
-        i = self._index(answer)
-        if i != self.correct:
-            raise Incorrect(self.why_not.get(i, f"not ({'abcdefghij'[i]})."))
+    #: more near misses for one question, added to the generated ones
+    extra_wrong_answers: list = []
+
+    def check_answer(self, answer: int) -> None:
+        if answer != self.correct:
+            raise Incorrect(self.why_not.get(answer, f"not ({LETTERS[answer]})."))
 
     def choices_text(self) -> str:
-        return "\n".join(f"({'abcdefghij'[i]}) {o}" for i, o in enumerate(self.options))
+        return "\n".join(f"({LETTERS[i]}) {o}" for i, o in enumerate(self.options))
 
     def widget(self):
         """Radio buttons, a Check button and the feedback, as an ipywidgets box."""
         import ipywidgets as w
-        radio = w.RadioButtons(options=[(f"({'abcdefghij'[i]}) {o}", i) for i, o in enumerate(self.options)],
+        radio = w.RadioButtons(options=[(f"({LETTERS[i]}) {o}", LETTERS[i]) for i, o in enumerate(self.options)],
                                value=None, layout=w.Layout(width="auto"))
         button = w.Button(description="Check", button_style="primary")
         out = w.HTML()
 
         def on_click(_):
-            fb = self.check(____ if radio.value is None else radio.value)
+            if radio.value is None:
+                fb = Feedback(Outcome.INCOMPLETE, "choose one of the options above, then press Check.")
+            else:
+                fb = self.check(radio.value)
             out.value = fb._repr_html_()
         button.on_click(on_click)
-        return w.VBox([w.HTML(f"<b>{html.escape(self.question)}</b>"), radio, button, out])
+        return w.VBox([w.HTML(f"<b>{text_html(self.question)}</b>"), radio, button, out])
 
 
 class Exercise:
-    """The questions of one notebook, for the progress summary."""
+    """The questions of one notebook, for the progress summary and the progress file."""
 
-    def __init__(self, title: str, problems: dict[str, Problem]):
+    def __init__(self, title: str, problems: dict[str, Problem], key: str | None = None):
         self.title, self.problems = title, problems
+        #: the exercise's name in the progress file: its module's name (``ex01_pods_and_ips``)
+        self.key = key or sys._getframe(1).f_globals.get("__name__", "exercise").rsplit(".", 1)[-1]
+        for name, p in problems.items():
+            p._where = (self.key, name)
 
     def progress(self) -> Feedback:
-        """A one-line-per-question summary of where the learner stands."""
+        """A one-line-per-question summary of where the learner stands (this session and before)."""
+        from . import progress
+        saved = progress.load().get("exercises", {}).get(self.key, {})
         lines, done = [], 0
         for name, p in self.problems.items():
-            state = p.outcome.value if p.outcome else "not checked yet"
-            done += p.outcome is Outcome.CORRECT
+            ok = p.outcome is Outcome.CORRECT or bool(saved.get(name, {}).get("correct"))
+            state = "correct" if ok else (p.outcome.value if p.outcome else progress.status(saved.get(name)))
+            done += ok
             lines.append(f"{name}: {state}")
         total = len(self.problems)
         outcome = Outcome.CORRECT if done == total else None

@@ -14,10 +14,12 @@ from __future__ import annotations
 import ipaddress
 
 from ..errors import K8sNetError
+from . import show_progress
+from .answers import Command, Number, Text
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .scenario import fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "AGNHOST_PODS", "FAILING_NODE_SCENARIO"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "AGNHOST_PODS", "FAILING_NODE_SCENARIO"]
 
 #: Two agnhost pods pinned to different nodes (agnhost's /clientip echoes the caller's address).
 AGNHOST_PODS = """
@@ -58,23 +60,28 @@ def _cluster(nodes: int = 3, scenario: str | None = None, seed: int = 5):
     return fresh_cluster(scenario, nodes=nodes, seed=seed)
 
 
-def _ip_text(answer, what: str) -> str:
-    if not isinstance(answer, str):
-        raise Incorrect(f"give {what} as a string in quotes, e.g. \"10.244.5.7\"")
-    return answer.strip()
-
-
 class SourceIP(Problem):
     """Pod `a` runs on node-1, pod `b` on node-3 (both agnhost netexec, which answers
     /clientip with the caller's address). From `a`, you run `curl http://<b's IP>:8080/clientip`.
     Which IP address does `b` report as the client? Answer a string such as "10.244.9.9"."""
 
+    answer_type = Text(example="10.244.9.9", what="an IP address")
     _hints = ["Look up both pods' IPs and nodes: `%kubectl get pods -o wide`.",
               "The Kubernetes network model: pods reach each other *without NAT*, so the packet keeps its source.",
               "It is pod a's own IP."]
-    _solution = ('answer = cluster.get("pod", "a")["status"]["podIP"]   # pod a\'s own IP\n'
+    _solution = ('c = Cluster(nodes=3, seed=5); c.apply(AGNHOST_PODS)\n'
+                 'answer = c.get("pod", "a")["status"]["podIP"]   # pod a\'s own IP\n'
                  "Pods talk to each other without NAT: b sees a's pod IP, even across nodes. "
                  "(Only traffic through some Service paths, or leaving the cluster, is masqueraded to a node IP.)")
+    @property
+    def wrong_answers(self) -> list:
+        c = _cluster(scenario=AGNHOST_PODS)
+        node1 = c.get("node", "node-1")["status"]["addresses"][0]["address"]
+        b_ip = c.get("pod", "b")["status"]["podIP"]
+        return [(node1, "SNAT"), (b_ip, "client's"), ("10.96.0.1", "not a pod address"),
+                ("127.0.0.1", "not a pod address"), ("10.244.0.99", "run `%kubectl get pods -o wide`"),
+                (10, "is not a string")]
+
     @property
     def _solution_answer(self) -> str:
         # What a learner reads off `kubectl get pods -o wide`: pod a's IP in this scenario.
@@ -85,7 +92,7 @@ class SourceIP(Problem):
         b_ip = c.get("pod", "b")["status"]["podIP"]
         resp = c.request(f"http://{b_ip}:8080/clientip", from_pod="default/a")
         truth = (resp.body or "").rsplit(":", 1)[0]
-        text = _ip_text(answer, "the IP")
+        text = answer
         if ":" in text:
             text = text.rsplit(":", 1)[0]
         if text == truth:
@@ -106,6 +113,11 @@ class ThirdNodeRange(Problem):
     gives each node a /24. Which range do the pods of node-3 get their IPs from? Answer a CIDR
     string such as "10.244.7.0/24"."""
 
+    answer_type = Text(example="10.244.7.0/24", what="a CIDR")
+    wrong_answers = [("10.244.1.0/24", "belongs to node-2"), ("10.244.0.0/24", "belongs to node-1"),
+                     ("10.244.2.0/16", "a node gets a /24"), ("10.244.2.0", "one address"),
+                     ("10.244.3.0/24", "no node has"), ("10.244.2.1/24", "network address"),
+                     ("node-3", "is not a CIDR"), (2, "is not a string")]
     _hints = ["The ranges are handed out in order, one /24 per node, starting at the bottom of 10.244.0.0/16.",
               "node-1 has 10.244.0.0/24 and node-2 has 10.244.1.0/24.",
               "Count on once more."]
@@ -118,13 +130,16 @@ class ThirdNodeRange(Problem):
     def check_answer(self, answer) -> None:
         c = _cluster()
         truth = ipaddress.ip_network(c.get("node", "node-3")["spec"]["podCIDR"])
-        text = _ip_text(answer, "the range")
+        text = answer
         try:
             net = ipaddress.ip_network(text, strict=False)
         except ValueError:
             raise Incorrect(f"{text!r} is not a CIDR: write it as address/prefix, e.g. \"10.244.7.0/24\"") from None
         if "/" not in text:
             raise Incorrect(f"{text} is one address; give the node's whole range, with its /prefix.")
+        if net.prefixlen == truth.prefixlen and ipaddress.ip_interface(text).ip != net.network_address:
+            raise Incorrect(f"{text} is an address inside a range; write the range with its network address "
+                            "(the host part all zeros).")
         if net == truth:
             return None
         if net.prefixlen != truth.prefixlen:
@@ -141,6 +156,13 @@ class PodCIDRCommand(Problem):
     """Write a kubectl command (a string) that prints the pod range of node-2 — the range its
     pods get their IPs from. The checker runs it against a two-node cluster."""
 
+    answer_type = Command()
+    wrong_answers = [("kubectl get nodes -o jsonpath={.items[*].spec.podCIDR}", "more nodes than node-2"),
+                     ("kubectl describe nodes", "more nodes than node-2"),
+                     ("kubectl get node node-2", "is not in it"),
+                     ("kubectl get pods -o wide", "is not in it"),
+                     ("get node node-2 -o jsonpath={.spec.podCIDR}", "start the command with `kubectl`"),
+                     (["kubectl", "get", "node"], "is not a command")]
     _hints = ["The range is a field of the Node object. `kubectl get node node-2 -o yaml` shows all of them.",
               "It is `spec.podCIDR`. kubectl can print one field with `-o jsonpath=...`.",
               "kubectl get node node-2 -o jsonpath={.spec.podCIDR}"]
@@ -149,8 +171,6 @@ class PodCIDRCommand(Problem):
     _solution_answer = "kubectl get node node-2 -o jsonpath={.spec.podCIDR}"
 
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, str):
-            raise Incorrect('give the command as a string, e.g. "kubectl get ..."')
         c = _cluster(nodes=2)
         truth = c.get("node", "node-2")["spec"]["podCIDR"]
         other = c.get("node", "node-1")["spec"]["podCIDR"]
@@ -167,7 +187,7 @@ class PodCIDRCommand(Problem):
         preview = "\n".join(shown) + ("\n…" if len(out.strip().splitlines()) > 4 else "")
         if other in out:
             raise Incorrect(f"that prints the ranges of more nodes than node-2 ({other} is node-1's):\n{preview}")
-        raise Incorrect(f"that command printed:\n{preview}\n— node-2's range ({'10.244.x.0/24'}) is not in it. "
+        raise Incorrect(f"that command printed:\n{preview}\n— node-2's range (10.244.x.0/24) is not in it. "
                         "Which field of the Node holds it?")
 
 
@@ -196,6 +216,10 @@ class EvictionTime(Problem):
     power. About how many seconds later do replacement pods for node-2's replicas start on node-1
     (default settings of Kubernetes 1.3x)? Answer a number; within 10 s counts."""
 
+    answer_type = Number(example=120, what="a number of seconds")
+    wrong_answers = [(50, "only turns NotReady"), (40, "only turns NotReady"), (300, "toleration"),
+                     (100, "too early"), (900, "too late"), ("350", "without quotes"),
+                     (True, "is not a number of seconds"), ([50, 300], "is not a number of seconds")]
     _hints = ["Two timers run one after the other: one before the node is marked NotReady, one before its pods are evicted.",
               "The node lifecycle controller waits --node-monitor-grace-period (50 s since 1.32); every pod "
               "tolerates node.kubernetes.io/unreachable for tolerationSeconds 300.",
@@ -219,8 +243,6 @@ class EvictionTime(Problem):
         return limit
 
     def check_answer(self, answer) -> None:
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-            raise Incorrect("answer with a number of seconds, e.g. 120")
         truth = self.measured()
         if abs(answer - truth) <= 10:
             return None

@@ -13,10 +13,12 @@ Seven questions; every expected value is computed by running the simulator:
 from __future__ import annotations
 
 from ..errors import K8sNetError
+from . import show_progress
+from .answers import Command, NameSet, OneOf
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .scenario import BuildProblem, apply_answer, expect_ok
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "LABELLED_PODS", "TYPO_SCENARIO",
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress", "LABELLED_PODS", "TYPO_SCENARIO",
            "LEGACY_HOST", "LEGACY_IP"]
 
 CLIENT = """
@@ -109,6 +111,13 @@ class WhichPods(Problem):
     Which pods does the EndpointSlice controller put in shop's EndpointSlice? Answer a set of
     names, e.g. {"shop-api", "blog-web"}."""
 
+    answer_type = NameSet(example='{"shop-api", "blog-web"}', what="pod names")
+    wrong_answers = [({"shop-web-1"}, "shop-web-2 is selected too"),
+                     ({"shop-web-1", "shop-web-2", "shop-web-old"}, "shop-web-old (app=Shop,tier=web) is not selected"),
+                     ({"shop-web-1", "shop-web-2", "shop-api"}, "shop-api (app=shop,tier=api) is not selected"),
+                     ({"shop-web-1", "shop-web-2", "blog-web"}, "blog-web (app=blog,tier=web) is not selected"),
+                     (set(), "shop-web-1 is selected too"), ({"shop-web-3"}, "no pod named shop-web-3"),
+                     ("shop-web-1", "give a set, even for one name"), (2, "is not a set of strings")]
     _hints = ["Every key of the selector must match (the keys are ANDed); extra labels on a pod do not matter.",
               "Label values are case-sensitive.",
               'Two pods: both shop-web-… pods whose app is exactly "shop".']
@@ -118,11 +127,7 @@ class WhichPods(Problem):
     _solution_answer = {"shop-web-1", "shop-web-2"}
 
     def check_answer(self, answer) -> None:
-        if isinstance(answer, str):
-            answer = {answer}
-        if not isinstance(answer, (set, list, tuple, frozenset)) or not all(isinstance(a, str) for a in answer):
-            raise Incorrect('answer a set of pod names in quotes, e.g. {"shop-api", "blog-web"}')
-        given = {a.strip() for a in answer}
+        given = set(answer)
         c = _cluster(LABELLED_PODS)
         truth = _slice_pods(c, "shop")
         unknown = given - {p["metadata"]["name"] for p in c.list("pod")}
@@ -178,10 +183,13 @@ class TypoOutcome(Problem):
                  "curl: (7) Failed to connect ... Couldn't connect to server. Not a timeout.")
     _solution_answer = "connection refused"
     CHOICES = ("HTTP 200", "connection refused", "connection timed out", "could not resolve host")
+    answer_type = OneOf(*CHOICES)
+    wrong_answers = [("connection timed out", "no timeout"), ("could not resolve host", "the name resolves"),
+                     ("HTTP 200", "matches none of the app=frontend pods"),
+                     ("refused", "not one of the phrases"), ("Connection refused.", "not one of the phrases"),
+                     (7, "is not one of the phrases")]
 
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, str) or answer.strip().lower() not in {c.lower() for c in self.CHOICES}:
-            raise Incorrect("answer one of: " + ", ".join(f'"{c}"' for c in self.CHOICES))
         c = _cluster(TYPO_SCENARIO)
         r = c.request("http://frontend/", from_pod="default/client")
         truth = r.error if r.error else f"HTTP {r.status}"
@@ -205,6 +213,7 @@ class FixTheTypo(BuildProblem):
 
     scenario = TYPO_SCENARIO
     cluster_args = {"seed": 4}
+    only = ("service/frontend",)
     _hints = ["`kubectl get pods --show-labels` next to `kubectl describe svc frontend`: compare the selector "
               "with the labels.",
               "Keep the Service's name and port; change only its selector.",
@@ -215,6 +224,21 @@ class FixTheTypo(BuildProblem):
                  "and kube-proxy replaces its REJECT rule with DNAT rules.")
     _solution_answer = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: frontend\nspec:\n  selector:\n"
                         "    app: frontend\n  ports:\n  - port: 80\n    targetPort: 80\n")
+
+    @property
+    def wrong_answers(self) -> list:
+        fixed = self._solution_answer
+        relabel = TYPO_SCENARIO.split("---")[1].replace("app: frontend", "app: front-end")
+        impostor = ("apiVersion: v1\nkind: Pod\nmetadata: {name: frontend-2, labels: {app: front-end}}\n"
+                    "spec: {containers: [{name: nginx, image: 'nginx:1.27', ports: [{containerPort: 80}]}]}\n")
+        return [(fixed.replace("app: frontend", "app: front-end"), "still fails"),
+                (fixed.replace("app: frontend", "app: Frontend"), "still fails"),
+                (fixed.replace("targetPort: 80", "targetPort: 8080"), "still fails"),
+                (relabel, "field is immutable"),
+                (fixed.replace("app: frontend", "app: front-end") + "---\n" + impostor, "also applies pod/frontend-2"),
+                (fixed.replace("name: frontend", "name: front-end"), "also applies service/front-end"),
+                ("apiVersion: v1\nkind: Service\nmetadata: {name: frontend\n", "could not read your YAML"),
+                (80, "is not a manifest")]
 
     def verify(self, cluster) -> None:
         if cluster.kubectl("get deployment frontend -o jsonpath={.spec.selector.matchLabels.app}").strip() != "frontend":
@@ -258,6 +282,16 @@ class ManualEndpointSlice(BuildProblem):
     def cluster(self):
         return _cluster(self.scenario, seed=4)
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("    kubernetes.io/service-name: legacy\n", ""), "is not linked to the Service"),
+                (ok.replace("spec:\n  ports:", "spec:\n  selector: {app: legacy}\n  ports:"), "has a selector"),
+                (ok.replace("- name: http\n  port: 80", "- name: web\n  port: 80"), "pairs them by name"),
+                (ok.replace('"203.0.113.10"', '"203.0.113.11"'), "the app is at 203.0.113.10:80"),
+                (ok.split("---")[0], "no EndpointSlice"),
+                (ok.replace("name: legacy\nspec", "name: legacy-svc\nspec"), "no Service named legacy")]
+
     def verify(self, cluster) -> None:
         try:
             svc = cluster.get("svc", "legacy")
@@ -298,10 +332,15 @@ class SliceCommand(Problem):
                  "The controller labels every slice of a Service with kubernetes.io/service-name; a big Service has "
                  "several slices (100 endpoints each by default), all found by this one selector.")
     _solution_answer = "kubectl get endpointslices -l kubernetes.io/service-name=web"
+    answer_type = Command()
+    wrong_answers = [("kubectl get endpoints web", "Endpoints is deprecated"),
+                     ("kubectl get endpointslices", "every Service"),
+                     ("kubectl get endpointslice web", "generated names"),
+                     ("kubectl get svc web", "not a list of EndpointSlices"),
+                     ("kubectl get endpointslices -l app=web", "No resources found"),
+                     ("get endpointslices -l kubernetes.io/service-name=web", "start the command with `kubectl`")]
 
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, str) or not answer.strip().startswith("kubectl "):
-            raise Incorrect('give the command as a string that starts with "kubectl"')
         c = _cluster(CLIENT + _echo_pod("web-a", "app: web") + _echo_pod("web-b", "app: web") + _echo_pod(
             "db", "app: db") + """
 ---
@@ -322,7 +361,7 @@ spec:
         ips = [c.get("pod", n)["status"]["podIP"] for n in ("web-a", "web-b")]
         db_ip = c.get("pod", "db")["status"]["podIP"]
         try:
-            out = c.kubectl(answer.strip())
+            out = c.kubectl(answer)
         except K8sNetError as e:
             out = str(e)
         if "Endpoints is deprecated" in out:

@@ -7,10 +7,11 @@ definitions", "Multi-port Services", "Type NodePort"); core/v1 types.go (``Conta
 """
 from __future__ import annotations
 
+from . import show_progress
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .scenario import BuildProblem, expect_ok, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress"]
 
 CLIENT = """\
 apiVersion: v1

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from . import show_progress
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .ex03_ports import CLIENT, _node_ip, _service, _with_findings
 from .scenario import BuildProblem, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress"]
 
 
 def _web(replicas: int) -> str:

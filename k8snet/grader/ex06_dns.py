@@ -14,10 +14,11 @@ cluster (``qN.cluster()``, a fixed seed), never against a stored string.
 """
 from __future__ import annotations
 
+from . import show_progress
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, apply_answer, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "SCENARIO"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "SCENARIO"]
 
 #: The shared scenario: web (default), cart (shop), a headless db StatefulSet, a client pod.
 SCENARIO = """

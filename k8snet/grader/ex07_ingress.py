@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from . import show_progress
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, backend_service, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "APPS", "send"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress", "APPS", "send"]
 
 _ECHO = "registry.k8s.io/gateway-api/conformance/echo-basic:v1.2.0"
 

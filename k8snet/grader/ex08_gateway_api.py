@@ -16,10 +16,11 @@ Scenario: ``Cluster(addons=["gateway"], cloud="gcp")``; Gateway ``infra/web-gw``
 """
 from __future__ import annotations
 
+from . import show_progress
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, backend_service, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "SCENARIO", "conditions"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "SCENARIO", "conditions"]
 
 _ECHO = "registry.k8s.io/gateway-api/conformance/echo-basic:v1.2.0"
 

@@ -6,10 +6,11 @@ real requests (a dropped connection shows as ``connection timed out``, as curl s
 """
 from __future__ import annotations
 
+from . import show_progress
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .scenario import BuildProblem, expect_error, expect_ok, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "SHOP", "expect_ok_why"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "show_progress", "SHOP", "expect_ok_why"]
 
 
 def expect_ok_why(cluster, resp, what: str, *, body_contains: str | None = None) -> None:

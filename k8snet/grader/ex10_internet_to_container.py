@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
+from . import show_progress
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .ex09_networkpolicy import expect_ok_why
 from .scenario import BuildProblem, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "SHOP", "APP_AND_DB"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "show_progress", "SHOP", "APP_AND_DB"]
 
 #: The shop behind ingress-nginx on AWS: http://shop.example.com/ from the internet.
 SHOP = """

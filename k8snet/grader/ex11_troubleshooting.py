@@ -7,10 +7,11 @@ requests; a failure shows what happened and what ``cluster.diagnose`` finds.
 from __future__ import annotations
 
 from ..widgets.troubleshoot import SCENARIOS, Scenario
+from . import show_progress
 from .core import ____, Exercise, Incorrect, Problem
 from .scenario import BuildProblem, apply_answer
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "ScenarioFix", "broken"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "ScenarioFix", "broken"]
 
 
 def broken(key: str):

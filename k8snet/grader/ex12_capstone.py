@@ -3,11 +3,12 @@ and the classic interview questions answered by experiment.
 """
 from __future__ import annotations
 
+from . import show_progress
 from .core import ____, Exercise, Incorrect, MultipleChoice
 from .ex09_networkpolicy import expect_ok_why
 from .scenario import BuildProblem, expect_error, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "FRONT_BACK", "MICROSERVICES", "microservice"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "exercise", "____", "show_progress", "FRONT_BACK", "MICROSERVICES", "microservice"]
 
 #: nginx frontend + http-echo backend, no Service for the backend yet.
 FRONT_BACK = """

@@ -10,9 +10,11 @@ learner's YAML, and feedback that says what actually happened.
 from __future__ import annotations
 
 from ..errors import K8sNetError, ManifestError
+from .answers import Manifest
 from .core import Incorrect, Problem
 
-__all__ = ["BuildProblem", "apply_answer", "backend_service", "expect_ok", "expect_error", "fresh_cluster"]
+__all__ = ["BuildProblem", "apply_answer", "backend_service", "expect_ok", "expect_error", "fresh_cluster",
+           "arrival_port", "applied_names"]
 
 
 def fresh_cluster(scenario: str | list | None, **cluster_args):
@@ -37,6 +39,24 @@ def apply_answer(cluster, answer) -> list[str]:
         applied = getattr(e, "applied", [])
         lines = "".join(f"{x}\n" for x in applied)
         raise Incorrect(f"kubectl apply refused it:\n{lines}{e}") from None
+
+
+def applied_names(applied: list[str]) -> list[str]:
+    """``kind/name`` of each line kubectl apply printed (``networkpolicy.networking.k8s.io/x created``
+    -> ``networkpolicy/x``)."""
+    out = []
+    for line in applied:
+        resource, _, name = line.split()[0].partition("/")
+        out.append(f"{resource.split('.', 1)[0]}/{name}")
+    return out
+
+
+def arrival_port(resp) -> int | None:
+    """The port the request arrived on in the pod (the ``pod ... accepts on port N`` hop)."""
+    for h in resp.hops:
+        if h.component == "pod" and "accepts on port " in h.action:
+            return int(h.action.split("accepts on port ")[1].split()[0])
+    return None
 
 
 def backend_service(resp) -> str | None:
@@ -69,8 +89,12 @@ def expect_error(resp, what: str, error: str) -> None:
 class BuildProblem(Problem):
     """A question answered with YAML, applied to a fresh scenario cluster and checked by running it."""
 
+    answer_type = Manifest()
     scenario: str | list | None = None
     cluster_args: dict = {"seed": 1}
+    #: when set, the only objects (``kind/name``, e.g. ``service/web``) the answer may apply: a repair
+    #: question is not answered by adding a pod with the typo'd label or by changing the Deployment
+    only: tuple[str, ...] | None = None
 
     def cluster(self):
         return fresh_cluster(self.scenario, **self.cluster_args)
@@ -78,7 +102,19 @@ class BuildProblem(Problem):
     def verify(self, cluster) -> None:  # pragma: no cover - every question overrides it
         raise NotImplementedError
 
+    def apply(self, cluster, answer) -> list[str]:
+        """Apply the answer; with ``only`` set, refuse YAML that applies anything else."""
+        applied = apply_answer(cluster, answer)
+        if self.only is not None:
+            extra = [n for n in applied_names(applied) if n not in self.only]
+            if extra:
+                raise Incorrect(f"this question asks only for {' and '.join(self.only)}; your YAML also applies "
+                                f"{', '.join(extra)}. Repair what is broken rather than adding around it.")
+            if not applied:
+                raise Incorrect(f"your YAML applies nothing: write {' and '.join(self.only)}.")
+        return applied
+
     def check_answer(self, answer) -> None:
         c = self.cluster()
-        apply_answer(c, answer)
+        self.apply(c, answer)
         return self.verify(c)  # a string returned by verify() becomes the success message
