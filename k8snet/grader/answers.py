@@ -12,6 +12,7 @@ to write instead, e.g. ``answer with one of the letters a–d, in quotes: answer
     OneOf           one of a few exact phrases (case and surrounding spaces ignored)
     Command         a kubectl command line
     Manifest        YAML text (or the dict / list of dicts it parses to)
+    Numbers         a list of numbers (``None`` allowed where a value is absent)
     NameSet         a set of names (strings)
     NameList        an ordered list of names (strings)
     Mapping         a dict with given keys, each value read by another type
@@ -25,7 +26,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["Incorrect", "NotAttempted", "WrongType", "AnswerType", "Letter", "Integer", "Number", "Text", "OneOf", "Command", "Manifest",
-           "NameSet", "NameList", "Mapping", "LETTERS", "kind_of"]
+           "Numbers", "NameSet", "NameList", "Mapping", "LETTERS", "kind_of"]
 
 LETTERS = "abcdefghij"
 
@@ -202,6 +203,25 @@ class Manifest(AnswerType):
                 isinstance(d, dict) and isinstance(d.get("kind"), str) for d in answer):
             return list(answer)
         raise WrongType(f"{kind_of(answer)} is not a manifest: give {self.describe(problem)}")
+
+
+class Numbers(AnswerType):
+    """A list of numbers in order; ``None`` stands for "no value" where the question allows it."""
+
+    def __init__(self, example: str = "[0.5, None]"):
+        self.example = example
+
+    def describe(self, problem) -> str:
+        return f"a list of numbers (None for no value), e.g. answer = {self.example}"
+
+    def read(self, answer, problem) -> list:
+        if isinstance(answer, (list, tuple)):
+            bad = [a for a in answer if a is not None and (isinstance(a, bool) or not isinstance(a, (int, float))
+                                                           or not math.isfinite(a))]
+            if not bad:
+                return list(answer)
+            raise WrongType(f"{kind_of(bad[0])} is not a number: answer with {self.describe(problem)}")
+        raise WrongType(f"{kind_of(answer)} is not a list: answer with {self.describe(problem)}")
 
 
 class NameSet(AnswerType):

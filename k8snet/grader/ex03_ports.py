@@ -8,8 +8,9 @@ definitions", "Multi-port Services", "Type NodePort"); core/v1 types.go (``Conta
 from __future__ import annotations
 
 from . import show_progress
+from .answers import Integer
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
-from .scenario import BuildProblem, expect_ok, fresh_cluster
+from .scenario import BuildProblem, arrival_port, expect_ok, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress"]
 
@@ -117,6 +118,10 @@ spec:
               "kubernetes.io/service-name=shop` shows it in PORTS."]
     _solution = "answer = 3000   # targetPort: http -> the container port named http -> 3000"
     _solution_answer = 3000
+    answer_type = Integer(example=8080, what="a port number")
+    wrong_answers = [(80, "Service's `port`"), (8080, "is not where the request arrives"),
+                     (443, "is not where the request arrives"), ("3000", "without quotes"),
+                     ("http", "is not a port number"), (3000.0, "whole number"), (True, "is not a port number")]
 
     def cluster(self):
         """The scenario of this question, to explore."""
@@ -127,10 +132,7 @@ spec:
         resp = c.request("http://shop/", from_pod="default/client")
         hop = next(h for h in resp.hops if h.component == "pod")
         truth = int(hop.action.split("accepts on port ")[1].split()[0])
-        try:
-            value = int(answer)
-        except (TypeError, ValueError):
-            raise Incorrect(f"answer with a port number, e.g. 8080 (you gave {answer!r})") from None
+        value = answer
         if value == 80:
             raise Incorrect("80 is the Service's `port`: what clients dial on the ClusterIP. kube-proxy rewrites it "
                             "to the endpoint's port before the packet reaches the pod.")
@@ -180,6 +182,16 @@ spec:
     nodePort: 30007
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("  type: NodePort\n", "").replace("    nodePort: 30007\n", ""), "Make it `type: NodePort`"),
+                (ok.replace("nodePort: 30007", "nodePort: 30008"), ":30007/ from the internet should answer"),
+                (ok.replace("targetPort: http", "targetPort: 8080"), "GET http://api/ from pod client should answer"),
+                (ok.replace("  - port: 80\n", "  - port: 30007\n"), "GET http://api/ from pod client should answer"),
+                (ok.replace("app: api", "app: echo"), "GET http://api/ from pod client should answer"),
+                (ok.replace("nodePort: 30007", "nodePort: 80"), "Invalid value")]
 
     def verify(self, c):
         svc = _service(c, "api")
@@ -238,13 +250,29 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("targetPort: metrics", "targetPort: http"), "arrives in the pod on port 8080"),
+                (ok.replace("targetPort: metrics", "targetPort: 8080"), "arrives in the pod on port 8080"),
+                (ok.replace("targetPort: http", "targetPort: metrics"), "arrives in the pod on port 9090"),
+                (ok.split("  - name: metrics")[0], "the Service has one port"),
+                (ok.replace("  - name: http\n    port: 80", "  - port: 80"), "Required value"),
+                (ok.replace("port: 9090\n", "port: 9091\n"), "GET http://shop:9090/ from pod client should answer")]
+
     def verify(self, c):
         svc = _service(c, "shop")
         if len(svc["spec"]["ports"]) < 2:
             raise Incorrect("the Service has one port: add a second entry under `ports:` for 9090")
-        _with_findings(c, c.request("http://shop/", from_pod="default/client"), "GET http://shop/ from pod client")
-        _with_findings(c, c.request("http://shop:9090/", from_pod="default/client"),
-                       "GET http://shop:9090/ from pod client")
+        # Every port of this app answers HTTP, so a 200 alone cannot tell the designs apart: the
+        # request must arrive in the pod on the container port meant for it.
+        for url, want, what in (("http://shop/", 8080, "the shop (http)"), ("http://shop:9090/", 9090, "the metrics")):
+            resp = c.request(url, from_pod="default/client")
+            _with_findings(c, resp, f"GET {url} from pod client")
+            got = arrival_port(resp)
+            if got != want:
+                raise Incorrect(f"GET {url} from pod client answers, but arrives in the pod on port {got}: that is "
+                                f"not {what}, which listens on {want}. Check that port's targetPort.")
 
 
 class FixNamedPort(BuildProblem):
@@ -312,10 +340,21 @@ spec:
         c.apply(self.broken)
         return c
 
+    only = ("service/catalog",)
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        renamed = self.scenario.split("---")[0].replace("name: web, containerPort", "name: http, containerPort")
+        return [(self.broken, "should answer HTTP 200"), (ok.replace("targetPort: web", "targetPort: 80"),
+                                                          "should answer HTTP 200"),
+                (ok.replace("targetPort: web", "targetPort: Web"), "Invalid value"),
+                (renamed, "asks only for service/catalog"),
+                (ok.replace("app: catalog", "app: web"), "should answer HTTP 200")]
+
     def check_answer(self, answer):
-        from .scenario import apply_answer
         c = fresh_cluster(self.scenario, **self.cluster_args)
-        apply_answer(c, answer)
+        self.apply(c, answer)
         _service(c, "catalog")
         _with_findings(c, c.request("http://catalog/", from_pod="default/client"),
                        "GET http://catalog/ from pod client")

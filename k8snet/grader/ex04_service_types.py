@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 
 from . import show_progress
+from .answers import NameSet
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .ex03_ports import CLIENT, _node_ip, _service, _with_findings
 from .scenario import BuildProblem, apply_answer, fresh_cluster
@@ -95,13 +96,26 @@ spec:
     def _solution_answer(self):
         return sorted(p["status"]["podIP"] for p in self.cluster().list("pod") if p["metadata"]["name"].startswith("db-"))
 
+    answer_type = NameSet(example='["10.96.0.42"]', what="IP addresses")
+
+    @property
+    def wrong_answers(self) -> list:
+        c = self.cluster()
+        pods = self._solution_answer
+        svc_ip = c.get("svc", "kubernetes")["spec"]["clusterIP"]
+        return [([svc_ip], "no ClusterIP"), (pods[:2], "1 address(es) missing"),
+                (pods + [c.get("pod", "client")["status"]["podIP"]], "1 that DNS does not return"),
+                ([], "3 address(es) missing"), (["db"], "is not an IPv4 address"),
+                (pods[0], "give a set, even for one name"), ([10, 244], "is not a set of strings")]
+
     def check_answer(self, answer):
-        if isinstance(answer, str):
-            answer = [answer]
-        try:
-            got = {str(ipaddress.IPv4Address(str(a).strip())) for a in answer}
-        except (TypeError, ValueError):
-            raise Incorrect(f"answer with a list of IPv4 addresses as strings (you gave {answer!r})") from None
+        got = set()
+        for a in answer:
+            try:
+                got.add(str(ipaddress.IPv4Address(a)))
+            except ValueError:
+                raise Incorrect(f"{a!r} is not an IPv4 address: answer with a list of addresses as strings, "
+                                'e.g. ["10.244.0.5"]') from None
         c = self.cluster()
         truth = {v for _, t, v in c.resolve("db", from_pod="default/client").answers if t == "A"}
         if any(ipaddress.IPv4Address(a) in ipaddress.IPv4Network("10.96.0.0/12") for a in got):
@@ -135,6 +149,15 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("  type: NodePort\n", "").replace("    nodePort: 30080\n", ""), "only reachable inside"),
+                (ok.replace("nodePort: 30080", "nodePort: 30081"), ":30080/ from the internet should answer"),
+                (ok.replace("targetPort: 8080", "targetPort: 80"), "GET http://web/ from pod client should answer"),
+                (ok.replace("nodePort: 30080", "nodePort: 8080"), "Invalid value"),
+                (ok.replace("type: NodePort", "type: ExternalName"), "Required value")]
+
     def verify(self, c):
         svc = _service(c, "web")
         _with_findings(c, c.request("http://web/", from_pod="default/client"), "GET http://web/ from pod client")
@@ -167,6 +190,17 @@ spec:
         c = fresh_cluster(self.scenario, **self.cluster_args)
         c.add_external_host("api.payments.example", "198.51.100.30")
         return c
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("externalName: api.payments.example", "externalName: https://api.payments.example"),
+                 "Invalid value"),
+                (ok.replace("api.payments.example", "payments.example"), "it should be api.payments.example"),
+                (ok.replace("  type: ExternalName\n  externalName: api.payments.example\n",
+                            "  ports: [{port: 80}]\n"), "make DNS answer with its name"),
+                (ok.replace("  type: ExternalName\n", ""), "spec.ports: Required value"),
+                (ok.replace("name: payments", "name: payment"), "no Service named 'payments'")]
 
     def verify(self, c):
         svc = _service(c, "payments")
@@ -229,6 +263,14 @@ spec:
         c = fresh_cluster(self.scenario, **self.cluster_args)
         c.apply(self.broken)
         return c
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(self.broken, "still headless"), (self.broken.replace("targetPort: 8080", "targetPort: 80"), "still headless"),
+                (ok.replace("targetPort: 8080", "targetPort: 80"), "should answer HTTP 200"),
+                (ok.replace("app: web", "app: api"), "should answer HTTP 200"),
+                (ok.replace("name: api", "name: web"), "no Service named 'api'")]
 
     def check_answer(self, answer):
         # The learner's Service replaces the broken one (a fresh cluster: on a real one you would

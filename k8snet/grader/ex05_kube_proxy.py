@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from . import show_progress
+from .answers import Integer, Numbers, OneOf
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .ex03_ports import CLIENT, _node_ip, _service, _with_findings
 from .scenario import BuildProblem, fresh_cluster
@@ -55,6 +56,12 @@ floats (3 decimals are enough); write `None` for a rule that has no probability.
               "1/4, 1/3, 1/2, and the last rule catches everything that is left."]
     _solution = "answer = [0.25, 0.333, 0.5, None]"
     _solution_answer = [0.25, 0.333, 0.5, None]
+    answer_type = Numbers(example="[0.5, None]")
+    wrong_answers = [([0.25, 0.25, 0.25, 0.25], "rule 2 says 0.25"), ([0.25, 0.25, 0.25, None], "rule 2 says 0.25"),
+                     ([0.25, 0.333, 0.5, 1.0], "rule 4 is the last one"), ([0.25, 0.333, 0.5], "4 values, not 3"),
+                     ([0.25, 0.333, 0.5, 1, None], "4 values, not 5"), ([0.2, 0.333, 0.5, None], "rule 1: 0.2"),
+                     (["0.25", "0.333", "0.5", None], "is not a number"), (0.25, "is not a list"),
+                     ([True, 0.333, 0.5, None], "is not a number")]
 
     def cluster(self):
         """The scenario: 4 replicas behind Service web, iptables mode."""
@@ -67,8 +74,6 @@ floats (3 decimals are enough); write `None` for a rule that has no probability.
         return [float(m.group(1)) if (m := re.search(r"--probability (\S+)", x)) else None for x in lines]
 
     def check_answer(self, answer):
-        if not isinstance(answer, (list, tuple)):
-            raise Incorrect(f"answer with a list such as [0.5, None] (you gave {answer!r})")
         truth = self.truth()
         if len(answer) != len(truth):
             raise Incorrect(f"there is one rule per endpoint: {len(truth)} values, not {len(answer)}")
@@ -76,11 +81,7 @@ floats (3 decimals are enough); write `None` for a rule that has no probability.
             if t is None and a is not None:
                 raise Incorrect(f"rule {i + 1} is the last one: it has no --probability, it takes everything left")
             if t is not None:
-                try:
-                    ok = a is not None and abs(float(a) - t) < 0.002
-                except (TypeError, ValueError):
-                    ok = False
-                if not ok:
+                if a is None or abs(a - t) >= 0.002:
                     if a is not None and i > 0 and abs(float(a) - 0.25) < 0.002:
                         raise Incorrect(f"rule {i + 1} says {a}: but it only sees the connections rule {i} let "
                                         "through. Of those it must pick 1 in (endpoints left).")
@@ -119,6 +120,10 @@ replicas. Pod `client` sends 30 requests to `http://web/`. How many **different*
               "One client, one source IP..."]
     _solution = "answer = 1   # one source IP hashes to one real server"
     _solution_answer = 1
+    answer_type = Integer(example=3, what="a number of pods")
+    wrong_answers = [(3, "with round robin (rr) it would be 3"), (2, "sh picks by the client's source address"),
+                     (30, "is not it"), ("1", "without quotes"), (1.5, "is not a number of pods"),
+                     (True, "is not a number of pods")]
 
     def cluster(self):
         """The scenario, in IPVS mode with the sh scheduler."""
@@ -128,10 +133,7 @@ replicas. Pod `client` sends 30 requests to `http://web/`. How many **different*
         return c
 
     def check_answer(self, answer):
-        try:
-            value = int(answer)
-        except (TypeError, ValueError):
-            raise Incorrect(f"answer with a number (you gave {answer!r})") from None
+        value = answer
         c = self.cluster()
         truth = len({c.request("http://web/", from_pod="default/client").pod for _ in range(30)})
         if value != truth:
@@ -163,6 +165,17 @@ spec:
     targetPort: 8080
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("ClientIP", "None").split("  sessionAffinityConfig")[0] + "  ports:\n  - port: 80\n"
+                 "    targetPort: 8080\n", "there is no affinity"),
+                (ok.replace("timeoutSeconds: 600", "timeoutSeconds: 60"), "for 60 s"),
+                (ok.replace("timeoutSeconds: 600", "timeoutSeconds: 900"), "not 10 minutes"),
+                (ok.replace("timeoutSeconds: 600", 'timeoutSeconds: "600"'), "cannot unmarshal string"),
+                (ok.replace("timeoutSeconds: 600", "timeoutSeconds: 10"), "for 10 s"),
+                (ok.replace("targetPort: 8080", "targetPort: 80"), "should answer HTTP 200")]
 
     def verify(self, c):
         _service(c, "web")
@@ -230,6 +243,15 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster"), "client_address="),
+                (ok.replace("  externalTrafficPolicy: Local\n", ""), "SNATs external traffic"),
+                (ok.replace("nodePort: 30080", "nodePort: 30081"), "no nodePort 30080"),
+                (ok.replace("externalTrafficPolicy: Local", "internalTrafficPolicy: Local"), "SNATs external traffic"),
+                (ok.replace("externalTrafficPolicy: Local", "externalTrafficPolicy: local"), "Unsupported value")]
+
     def verify(self, c):
         svc = _service(c, "web")
         if not any(p.get("nodePort") == 30080 for p in svc["spec"].get("ports") or []):
@@ -272,14 +294,15 @@ spec:
 """)
         return c
 
+    # One rule for every question that takes curl's words: the exact phrases (case and spaces
+    # aside) — "timeout" or "refused" alone get a message listing the phrases, here as in ex02.
+    answer_type = OneOf("HTTP 200", "connection refused", "connection timed out")
+    wrong_answers = [("HTTP 200", "externalTrafficPolicy: Cluster would do"), ("connection refused", "DROPs"),
+                     ("timeout", "not one of the phrases"), ("timed out", "not one of the phrases"),
+                     ("200", "not one of the phrases"), (200, "is not one of the phrases")]
+
     def check_answer(self, answer):
-        words = {"http 200": "HTTP 200", "200": "HTTP 200", "connection refused": "connection refused",
-                 "refused": "connection refused", "connection timed out": "connection timed out",
-                 "timed out": "connection timed out", "timeout": "connection timed out"}
-        got = words.get(str(answer).strip().lower())
-        if got is None:
-            raise Incorrect(f"answer with one of 'HTTP 200', 'connection refused', 'connection timed out' "
-                            f"(you gave {answer!r})")
+        got = answer
         c = self.cluster()
         r = c.request(f"http://{_node_ip(c, 'node-1')}:30080/", from_internet=True)
         truth = f"HTTP {r.status}" if r.status is not None else r.error

@@ -15,6 +15,7 @@ cluster (``qN.cluster()``, a fixed seed), never against a stored string.
 from __future__ import annotations
 
 from . import show_progress
+from .answers import Integer, Text
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, apply_answer, fresh_cluster
 
@@ -88,13 +89,6 @@ class _ScenarioProblem(Problem):
         return scenario_cluster()
 
 
-def _as_int(answer, what: str) -> int:
-    try:
-        return int(str(answer).strip())
-    except ValueError:
-        raise Incorrect(f"answer with a number ({what}), e.g. answer = 3; got {answer!r}") from None
-
-
 class CrossNamespaceName(MultipleChoice):
     """A pod in namespace `shop` must call the Service `web` in namespace `default` (both with the
     default resolv.conf). Which host name works?"""
@@ -126,8 +120,13 @@ class QueriesForExternalName(_ScenarioProblem):
                  "...svc.cluster.local, ...cluster.local (all NXDOMAIN), then api.github.com.")
     _solution_answer = 4
 
+    answer_type = Integer(example=3, what="a number of queries")
+    wrong_answers = [(1, "don't forget the search domains"), (3, "don't forget the search domains"),
+                     (2, "don't forget the search domains"), (6, "is not it"), ("4", "without quotes"),
+                     (4.5, "is not a number of queries"), (["api.github.com"], "is not a number of queries")]
+
     def check_answer(self, answer) -> None:
-        n = _as_int(answer, "how many names are queried")
+        n = answer
         tried = self.cluster().resolve("api.github.com", from_pod="default/client").tried
         if n != len(tried):
             hint = " (don't forget the search domains)" if n < len(tried) else ""
@@ -149,11 +148,21 @@ class StatefulSetPodIP(_ScenarioProblem):
     def _solution_answer(self):
         return self.cluster().get("pod", "db-1")["status"]["podIP"]
 
+    answer_type = Text(example="10.244.0.5", what="an IP address")
+
+    @property
+    def wrong_answers(self) -> list:
+        c = self.cluster()
+        ip = {n: c.get("pod", n)["status"]["podIP"] for n in ("db-0", "db-2", "client")}
+        return [(ip["db-0"], "is the IP of pod db-0"), (ip["db-2"], "is the IP of pod db-2"),
+                (ip["client"], "is the IP of pod client"), ("db-1", "is not the address of any pod"),
+                ("10.96.0.10", "is not the address of any pod"), (1, "is not a string")]
+
     def check_answer(self, answer) -> None:
         c = self.cluster()
         r = c.resolve("db-1.db", from_pod="default/client")
         truth = [v for _, t, v in r.answers if t == "A"]
-        got = str(answer).strip()
+        got = answer
         if [got] == truth:
             return f"right: db-1.db.default.svc.cluster.local -> {truth[0]}, the pod db-1 itself."
         owners = {p["status"].get("podIP"): p["metadata"]["name"] for p in c.list("pod")}
@@ -172,8 +181,13 @@ class SRVPort(_ScenarioProblem):
     _solution = "answer = 9113  # the Service port named metrics (the SRV value is '0 100 9113 web.default.svc.cluster.local.')"
     _solution_answer = 9113
 
+    answer_type = Integer(example=8080, what="a port number")
+    wrong_answers = [(80, "That is the http port"), (5432, "is not in the SRV answer"),
+                     (53, "is not in the SRV answer"), ("9113", "without quotes"),
+                     ("metrics", "is not a port number"), (9113.0, "whole number")]
+
     def check_answer(self, answer) -> None:
-        n = _as_int(answer, "a port")
+        n = answer
         r = self.cluster().resolve("_metrics._tcp.web.default.svc.cluster.local", qtype="SRV")
         ports = [int(v.split()[2]) for _, t, v in r.answers if t == "SRV"]
         if n not in ports:
@@ -205,6 +219,19 @@ spec:
         for name, ip in EXTERNAL.items():
             c.add_external_host(name, ip)
         return c
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("  type: ExternalName\n  externalName: billing.partner.example\n",
+                            "  ports: [{port: 80}]\n"), "Make the name an alias"),
+                (ok.replace("externalName: billing.partner.example", "externalName: http://billing.partner.example"),
+                 "Invalid value"),
+                (ok.replace("externalName: billing.partner.example", "externalName: billing.partner.exmaple"),
+                 "externalName must be billing.partner.example"),
+                (ok.replace("externalName: billing.partner.example", "externalName: 198.51.100.20"),
+                 "externalName must be billing.partner.example"),
+                (ok.replace("name: billing\n", "name: billing-svc\n"), "no Service named billing")]
 
     def verify(self, cluster) -> None:
         try:
@@ -257,6 +284,16 @@ spec:
         c = super().cluster()
         c.add_external_host("google.com", EXTERNAL["google.com"])
         return c
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace('value: "1"', "value: 1"), "cannot unmarshal number"),
+                (ok.replace('value: "1"', 'value: "5"'), "still takes"),
+                (ok.replace('value: "1"', 'value: "2"'), "still takes"),
+                (ok.replace("spec:\n  dnsConfig", "spec:\n  dnsPolicy: Default\n  dnsConfig"),
+                 "lost the cluster's search list"),
+                (ok.replace("name: fast", "name: fast-pod"), "no Pod named fast")]
 
     def verify(self, cluster) -> None:
         try:

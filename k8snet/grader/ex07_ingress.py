@@ -20,6 +20,7 @@ import json
 from urllib.parse import urlsplit
 
 from . import show_progress
+from .answers import Integer, Text
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, backend_service, fresh_cluster
 
@@ -167,8 +168,13 @@ class WhichBackend(_Scenario):
     _solution = 'answer = "api"  # /api/v2 (Exact) does not equal /api/v2/users; /api (Prefix) is the longest match'
     _solution_answer = "api"
 
+    answer_type = Text(example="shop", what="a Service name")
+    wrong_answers = [("api-v2", "Exact /api/v2 matches only"), ("shop", "so does the longer prefix /api"),
+                     ("svc/api-v2", "Exact /api/v2 matches only"), ("api-v3", "not one of the backends"),
+                     ("/api", "not one of the backends"), (2, "is not a string")]
+
     def check_answer(self, answer) -> None:
-        got = str(answer).strip().removeprefix("svc/").removeprefix("default/")
+        got = answer.removeprefix("svc/").removeprefix("default/")
         resp = send(self.cluster(), "http://shop.example.com/api/v2/users")
         truth = backend_service(resp)
         if got != truth:
@@ -187,11 +193,13 @@ class TLSRedirect(_Scenario):
     _solution = "answer = 308  # Permanent Redirect to https://secure.example.com/login"
     _solution_answer = 308
 
+    answer_type = Integer(example=200, what="a status code")
+    wrong_answers = [(301, "301 is what many servers use"), (302, "is not what the controller answers"),
+                     (200, "is not what the controller answers"), (404, "is not what the controller answers"),
+                     ("308", "without quotes"), ("Permanent Redirect", "is not a status code")]
+
     def check_answer(self, answer) -> None:
-        try:
-            n = int(str(answer).strip())
-        except ValueError:
-            raise Incorrect(f"answer with a status code such as 200; got {answer!r}") from None
+        n = answer
         resp = send(self.cluster(), "http://secure.example.com/login")
         if n != resp.status:
             extra = " 301 is what many servers use; ingress-nginx uses the code that keeps the method." if n == 301 else ""
@@ -240,7 +248,21 @@ spec:
 
     CASES = [("http://shop.example.com/", "shop"), ("http://shop.example.com/api", "api"),
              ("http://shop.example.com/api/orders", "api"), ("http://shop.example.com/apiary", "shop"),
-             ("http://alice.blog.example.com/post/1", "blog"), ("http://bob.blog.example.com/", "blog")]
+             ("http://alice.blog.example.com/post/1", "blog"), ("http://bob.blog.example.com/", "blog"),
+             # hosts no rule names must not land on an app (a rule without host would catch them)
+             ("http://blog.example.com/", None), ("http://www.example.org/", None)]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace('"*.blog.example.com"', "blog.example.com"), "alice.blog.example.com/post/1 should reach"),
+                (ok.replace('  - host: "*.blog.example.com"\n', "  - http:\n").replace(
+                    "  - http:\n    http:\n", "  - http:\n"), "should reach no Service"),
+                (ok.replace("        pathType: Prefix\n        backend:\n          service: {name: api",
+                            "        pathType: Exact\n        backend:\n          service: {name: api"),
+                 "api.example.com/api/orders should reach Service api"[4:]),
+                (ok.replace("  ingressClassName: nginx\n", "  ingressClassName: traefik\n"), "has no ADDRESS"),
+                (ok.replace("*.blog.example.com", "*.example.com"), "alice.blog.example.com/post/1 should reach")]
 
     def verify(self, cluster) -> None:
         try:
@@ -252,7 +274,10 @@ spec:
                             f"{ing['spec'].get('ingressClassName')!r}; use ingressClassName: nginx")
         for url, want in self.CASES:
             resp = send(cluster, url)
-            if resp.status != 200 or backend_service(resp) != want:
+            if want is None and resp.backend:
+                raise Incorrect(f"GET {url} should reach no Service (no rule names that host: the controller's "
+                                f"404), but got {_what(resp)}.\n" + _reasoning(resp))
+            if want is not None and (resp.status != 200 or backend_service(resp) != want):
                 raise Incorrect(f"GET {url} should reach Service {want}, but got {_what(resp)}.\n"
                                 + _reasoning(resp))
         return "right: every URL reached the intended Service."
@@ -288,7 +313,17 @@ spec:
     _solution_answer = _solution.split("'''")[1]
 
     CASES = [("http://api.example.com/v1/users?id=3", "/users?id=3"), ("http://api.example.com/v1", "/"),
-             ("http://api.example.com/v1/", "/")]
+             ("http://api.example.com/v1/", "/"), ("http://api.example.com/v1/users/7", "/users/7")]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("rewrite-target: /$2", "rewrite-target: /"), "it should arrive as '/users?id=3'"),
+                (ok.replace("rewrite-target: /$2", "rewrite-target: /$1"), "it should arrive as"),
+                (ok.replace("path: /v1(/|$)(.*)", "path: /v1").replace("ImplementationSpecific", "Prefix"),
+                 "it should arrive as"),
+                (ok.replace("host: api.example.com", "host: api.example.org"), "should reach Service api"),
+                (ok.replace("name: api, port", "name: shop, port"), "should reach Service api")]
 
     def verify(self, cluster) -> None:
         for url, want in self.CASES:
@@ -328,8 +363,26 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    only = ("ingress/store",)
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(BROKEN.lstrip("-\n"), "still gets HTTP 503"), (ok.replace("number: 80", "number: 8080"), "HTTP 503"),
+                (ok.replace("{name: shop, port: {number: 80}}", "{name: api, port: {number: 80}}"),
+                 "from Service api"),
+                (ok.replace("host: store.example.com", "host: shop.example.com"), "same host"),
+                (ok.replace("name: store", "name: store-fixed"), "asks only for ingress/store")]
+
     def verify(self, cluster) -> None:
+        hosts = [r.get("host") for r in cluster.get("ingress", "store")["spec"].get("rules") or []]
+        if hosts != ["store.example.com"]:
+            raise Incorrect(f"the Ingress store now serves {hosts}: keep the same host, store.example.com, and "
+                            "fix what sends its requests to a port the Service does not have.")
         resp = send(cluster, "http://store.example.com/")
+        if resp.status == 200 and backend_service(resp) != "shop":
+            raise Incorrect(f"GET http://store.example.com/ answers, but {_what(resp)}: the store is the shop app; "
+                            "keep the backend Service shop and fix its port.")
         if resp.status != 200:
             failed = [str(h) for h in resp.hops if not h.ok]
             raise Incorrect(f"GET http://store.example.com/ still gets {_what(resp)}"
