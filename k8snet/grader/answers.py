@@ -231,7 +231,7 @@ class NameSet(AnswerType):
         self.example, self.what = example, what
 
     def describe(self, problem) -> str:
-        return f"a set of {self.what} in quotes, e.g. answer = {self.example} (set() for none)"
+        return f"a set or list of {self.what} in quotes, e.g. answer = {self.example} (set() for none)"
 
     def read(self, answer, problem) -> frozenset:
         if isinstance(answer, str):
@@ -270,7 +270,7 @@ class Mapping(AnswerType):
 
     def read(self, answer, problem) -> dict:
         if not isinstance(answer, dict):
-            raise WrongType(f"{kind_of(answer)} is not a dict: answer with {self.describe(problem)}")
+            raise WrongType(f"{kind_of(answer)} is not a dict: give {self.describe(problem)}")
         extra = [k for k in answer if k not in self.keys]
         missing = [k for k in self.keys if k not in answer]
         if extra or missing:

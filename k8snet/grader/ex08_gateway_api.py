@@ -17,6 +17,7 @@ Scenario: ``Cluster(addons=["gateway"], cloud="gcp")``; Gateway ``infra/web-gw``
 from __future__ import annotations
 
 from . import show_progress
+from .answers import Text
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
 from .scenario import BuildProblem, backend_service, fresh_cluster
 
@@ -165,8 +166,12 @@ class Precedence(_Scenario):
     _solution = 'answer = "store-v1"  # the longest PathPrefix (/api/orders) wins before headers are compared'
     _solution_answer = "store-v1"
 
+    answer_type = Text(example="store-v2", what="a Service name")
+    wrong_answers = [("store-v2", "more header matches only break ties"), ("store/store-v2", "more header matches"),
+                     ("store-v3", "not in the route"), ("api", "not in the route"), (1, "is not a string")]
+
     def check_answer(self, answer) -> None:
-        got = str(answer).strip().removeprefix("store/")
+        got = answer.removeprefix("store/")
         resp = self.cluster().request("http://api.example.com/api/orders/7", from_internet=True,
                                       headers={"x-beta": "1"})
         truth = backend_service(resp)
@@ -187,8 +192,13 @@ class SandboxReason(_Scenario):
     _solution = 'answer = "NotAllowedByListeners"  # sandbox lacks the label gateway-access: "true"'
     _solution_answer = "NotAllowedByListeners"
 
+    answer_type = Text(example="Accepted", what="a condition reason")
+    wrong_answers = [("notallowedbylisteners", "reasons are case-sensitive"), ("NotAllowed", "is not the reason"),
+                     ("Accepted", "is not the reason"), ("NoMatchingParent", "is not the reason"),
+                     ("False", "is not the reason"), (False, "is not a string")]
+
     def check_answer(self, answer) -> None:
-        got = str(answer).strip()
+        got = answer
         status, reason = conditions(self.cluster(), "demo", "sandbox").get("Accepted", ("", ""))
         if got != reason:
             if got.lower() == reason.lower():
@@ -237,6 +247,18 @@ spec:
       weight: 20
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("weight: 80", "weight: W").replace("weight: 20", "weight: 80").replace("weight: W", "weight: 20"),
+                 "should be about 20%"),
+                (ok.replace("    namespace: infra\n", ""), "check parentRefs"),
+                (ok.replace('value: "1"', "value: 1"), "must be of type string"),
+                (ok.replace("      weight: 80\n", "").replace("      weight: 20\n", ""), "should be about 20%"),
+                (ok.replace("  - matches:\n    - headers:\n      - name: x-beta\n        value: \"1\"\n    backendRefs:\n"
+                            "    - name: store-v2\n      port: 8080\n", ""), "should all reach store-v2"),
+                (ok.replace("port: 8080", "port: 80"), "ResolvedRefs=False")]
 
     def verify(self, cluster) -> None:
         try:
@@ -294,6 +316,17 @@ spec:
     name: checkout
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    only = ("referencegrant/*",)
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("namespace: payments", "namespace: store"), "must live in the namespace of the target"),
+                (ok.replace("kind: HTTPRoute", "kind: Gateway"), "ResolvedRefs is still False"),
+                (ok.replace("namespace: store\n  to", "namespace: infra\n  to"), "ResolvedRefs is still False"),
+                (ok.replace("name: checkout\n", "name: payments\n"), "ResolvedRefs is still False"),
+                (CHECKOUT.replace("---\n", "", 1) + "---\n" + ok, "asks only for referencegrant")]
 
     def verify(self, cluster) -> None:
         status, reason = conditions(cluster, "checkout", "store").get("ResolvedRefs", ("Unknown", "-"))

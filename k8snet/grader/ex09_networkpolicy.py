@@ -7,6 +7,7 @@ real requests (a dropped connection shows as ``connection timed out``, as curl s
 from __future__ import annotations
 
 from . import show_progress
+from .answers import NameSet
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .scenario import BuildProblem, expect_error, expect_ok, fresh_cluster
 
@@ -145,20 +146,28 @@ spec:
                 if p["metadata"]["namespace"] in ("shop", "other")]
         return sorted(p for p in pods if p != "shop/api" and c.allowed(p, "shop/api", 8080))
 
+    answer_type = NameSet(example='["shop/web"]', what='"namespace/name" strings')
+    wrong_answers = [(["shop/web", "other/intruder"], "other/intruder:"), (["shop/web", "shop/client"], "shop/client:"),
+                     ([], "shop/web:"), (["web"], "write each pod as namespace/name"),
+                     (["shop/web", "shop/db"], "shop/db is not a pod of the scenario"),
+                     ("shop/web", "give a set, even for one name"), ({"shop/web": True}, "is not a set of strings")]
+
     def check_answer(self, answer) -> None:
-        if isinstance(answer, str):
-            answer = [answer]
-        if not isinstance(answer, (list, tuple, set)) or not all(isinstance(a, str) for a in answer):
-            raise Incorrect('give a list of "namespace/name" strings, e.g. ["shop/web"]')
-        got, want = sorted(set(answer)), self.truth()
+        bare = sorted(a for a in answer if a.count("/") != 1)
+        if bare:
+            raise Incorrect(f"write each pod as namespace/name, e.g. \"shop/web\" (not {bare[0]!r})")
+        got, want = sorted(answer), self.truth()
         if got != want:
             c = fresh_cluster(SHOP, seed=9)
             c.apply(self.POLICY)
+            pods = {f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in c.list("pod", None)}
+            unknown = sorted(set(got) - pods)
+            if unknown:
+                raise Incorrect(f"{unknown[0]} is not a pod of the scenario (its pods: shop/web, shop/api, "
+                                "shop/client, other/intruder)")
             wrong = sorted(set(got) ^ set(want))
-            lines = [f"{p}: {c.allowed(p, 'shop/api', 8080).reason}" for p in wrong
-                     if c.store.peek("Pod", *p.split("/", 1)) is not None]
-            raise Incorrect("not quite. What the simulator says about the pods you got wrong:\n" + "\n".join(lines)
-                            if lines else f"{wrong} are not pods of the scenario")
+            lines = [f"{p}: {c.allowed(p, 'shop/api', 8080).reason}" for p in wrong]
+            raise Incorrect("not quite. What the simulator says about the pods you got wrong:\n" + "\n".join(lines))
 
 
 class AllowWebToApi(BuildProblem):
@@ -182,6 +191,22 @@ spec:
     ports: [{port: 8080}]
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("- from: [{podSelector: {matchLabels: {app: web}}}]",
+                            "- from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}]"),
+                 "from other/intruder should still be dropped"),
+                (ok.replace("- from: [{podSelector: {matchLabels: {app: web}}}]", "- from: [{podSelector: {}}]"),
+                 "from shop/client should still be dropped"),
+                (ok.replace("    ports: [{port: 8080}]\n", "    ports: [{port: 80}]\n"), "from shop/web should answer"),
+                (ok.replace("podSelector: {matchLabels: {app: api}}", "podSelector: {matchLabels: {app: web}}"),
+                 "from shop/web should answer"),
+                (ok.replace("namespace: shop", "namespace: default"), "from shop/web should answer"),
+                (ok.replace("ports: [{port: 8080}]", "ports: [{port: http}]").replace("{app: web}}}]",
+                                                                                    "{app: web}}}, {ipBlock: {cidr: 0.0.0.0/0}}]"),
+                 "should still be dropped")]
 
     def verify(self, cluster) -> None:
         url = "http://api.shop:8080/"
@@ -227,6 +252,20 @@ spec:
     ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
 '''"""
     _solution_answer = _solution.split("'''")[1]
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        dns = ok.index("  - to:\n    - namespaceSelector")
+        return [(ok[:dns], "could not resolve host"),
+                (ok.replace("    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]",
+                            "    ports: [{port: 53, protocol: TCP}]"), "could not resolve host"),
+                (ok.replace("  - to: [{podSelector: {matchLabels: {app: api}}}]\n    ports: [{port: 8080}]\n", ""),
+                 "GET http://api.shop:8080/ from shop/client should answer"),
+                (ok.replace("  - to: [{podSelector: {matchLabels: {app: api}}}]\n    ports: [{port: 8080}]\n",
+                            "  - to: [{podSelector: {}}]\n"), "egress to web is not allowed"),
+                (ok.replace("  policyTypes: [Egress]\n  egress:", "  policyTypes: [Ingress]\n  ingress:").replace(
+                    "- to:", "- from:"), "could not resolve host")]
 
     def verify(self, cluster) -> None:
         r = cluster.request("http://api.shop:8080/", from_pod="shop/client")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from ..errors import K8sNetError
 from . import show_progress
+from .answers import Integer, NameList, Text
 from .core import ____, Exercise, Incorrect, MultipleChoice, Problem
 from .ex09_networkpolicy import expect_ok_why
 from .scenario import BuildProblem, fresh_cluster
@@ -101,11 +103,17 @@ class NodePortOfTheELB(Problem):
     def _solution_answer(self):
         return self.truth()
 
+    answer_type = Integer(example=31234, what="a port number")
+
+    @property
+    def wrong_answers(self) -> list:
+        svc = self.cluster().get("svc", "ingress-nginx-controller", "ingress-nginx")
+        https = next(p["nodePort"] for p in svc["spec"]["ports"] if p["port"] == 443)
+        return [(80, "Service's port"), (443, "is a port of a container or of the Service"),
+                (8080, "is a port of a container"), (https, "is not it"), (str(self.truth()), "without quotes"),
+                ("80:31614/TCP", "is not a port number")]
+
     def check_answer(self, answer) -> None:
-        if isinstance(answer, str) and answer.strip().isdigit():
-            answer = int(answer)
-        if not isinstance(answer, int) or isinstance(answer, bool):
-            raise Incorrect("answer with a port number, e.g. 31234")
         want = self.truth()
         if answer == 80:
             raise Incorrect("80 is the Service's port (what the load balancer listens on); on the node, the "
@@ -141,8 +149,17 @@ class HopOrder(Problem):
     def _solution_answer(self):
         return self.truth()
 
+    answer_type = NameList(example='["DNS", "container"]')
+    wrong_answers = [(["DNS", "cloud load balancer", "Ingress controller", "kube-proxy", "container"], "position 3"),
+                     (["cloud load balancer", "DNS", "kube-proxy", "Ingress controller", "container"], "position 1"),
+                     (["DNS", "kube-proxy", "cloud load balancer", "Ingress controller", "container"], "position 2"),
+                     (["DNS", "cloud load balancer", "kube-proxy", "container", "Ingress controller"], "position 4"),
+                     (["DNS", "cloud load balancer", "kube-proxy", "Ingress controller"], "each of these once"),
+                     ({"DNS", "cloud load balancer", "kube-proxy", "Ingress controller", "container"}, "a set has no order"),
+                     (["dns", "cloud load balancer", "kube-proxy", "Ingress controller", "container"], "each of these once")]
+
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, (list, tuple)) or sorted(answer) != sorted(self.NAMES):
+        if sorted(answer) != sorted(self.NAMES):
             raise Incorrect(f"give a list holding each of these once: {', '.join(repr(n) for n in self.NAMES)}")
         want = self.truth()
         if list(answer) != want:
@@ -163,8 +180,17 @@ class DatasourceURL(Problem):
     _solution_answer = "jdbc:postgresql://postgres.db.svc.cluster.local:5432/app"
     _URL = re.compile(r"^jdbc:postgresql://([^/:]+)(?::(\d+))?/(\w+)$")
 
+    answer_type = Text(example="jdbc:postgresql://HOST:PORT/app", what="a JDBC URL")
+    wrong_answers = [("jdbc:postgresql://postgres:5432/app", "does not resolve"),
+                     ("jdbc:postgresql://localhost:5432/app", "localhost is the app's own pod"),
+                     ("jdbc:postgresql://postgres.db:3306/app", "connecting to port 3306 fails"),
+                     ("jdbc:postgresql://postgres.db:5432/postgres", "the database is called 'app'"),
+                     ("postgres.db:5432", "should look like jdbc:postgresql://HOST:PORT/app"),
+                     ("jdbc:postgresql://postgres.shop:5432/app", "does not resolve"),
+                     (5432, "is not a string")]
+
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, str) or not (m := self._URL.match(answer.strip())):
+        if not (m := self._URL.match(answer)):
             raise Incorrect("the URL should look like jdbc:postgresql://HOST:PORT/app")
         host, port, db = m.group(1), int(m.group(2) or 5432), m.group(3)
         c = fresh_cluster(APP_AND_DB, seed=10)
@@ -214,16 +240,28 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("type: LoadBalancer", "type: NodePort"), "it has no external address"),
+                (ok.replace("  type: LoadBalancer\n", ""), "it has no external address"),
+                (ok.replace("port: 80, targetPort: http", "port: 8080, targetPort: http"), "should answer HTTP 200"),
+                (ok.replace("targetPort: http", "targetPort: 8080"), "should answer HTTP 200"),
+                (ok.replace("name: web}", "name: web-lb}"), "no Service named web"),
+                (ok.replace("type: LoadBalancer", "type: loadbalancer"), "Unsupported value")]
+
     def verify(self, cluster) -> None:
         cluster.advance(30)
-        svc = cluster.store.peek("Service", "default", "web")
-        if svc is None:
-            raise Incorrect("there is no Service named web in namespace default")
+        try:
+            svc = cluster.get("svc", "web")
+        except K8sNetError:
+            raise Incorrect("there is no Service named web in namespace default") from None
         ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
         if not ingress:
             raise Incorrect(f"service/web is type {svc['spec']['type']}: it has no external address "
                             "(kubectl get svc web shows EXTERNAL-IP <none>). Ask the cloud for a load balancer.")
-        url = f"http://{ingress[0].get('ip')}:{svc['spec']['ports'][0]['port']}/"
+        # http://<EXTERNAL-IP>/ is port 80, whatever port the Service chose
+        url = f"http://{ingress[0].get('ip')}/"
         expect_ok_why(cluster, cluster.request(url, from_internet=True), f"GET {url} from the internet",
                       body_contains="Welcome to nginx")
 

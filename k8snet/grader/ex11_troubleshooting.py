@@ -6,10 +6,11 @@ requests; a failure shows what happened and what ``cluster.diagnose`` finds.
 """
 from __future__ import annotations
 
-from ..widgets.troubleshoot import SCENARIOS, Scenario
+from ..widgets.troubleshoot import SCENARIOS, Scenario, deployment, service
 from . import show_progress
+from .answers import Mapping, OneOf
 from .core import ____, Exercise, Incorrect, Problem
-from .scenario import BuildProblem, apply_answer
+from .scenario import BuildProblem
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "ScenarioFix", "broken"]
 
@@ -45,14 +46,30 @@ class ScenarioFix(BuildProblem):
 
     def check_answer(self, answer) -> None:
         c = self.cluster()
-        apply_answer(c, answer)
+        self.apply(c, answer)
         result = self.s.verify(c)
         if not result.ok:
             raise Incorrect("after your change the requests still fail:\n" + result.text)
+        self.verify_design(c)
+
+    def verify_design(self, cluster) -> None:
+        """More than "the request answers": the repair keeps what the scenario is about."""
+
+
+def _probe_pod(name: str, app: str) -> str:
+    return (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: {app}}}}}\n"
+            "spec: {containers: [{name: c, image: curlimages/curl, command: [sleep, infinity]}]}\n")
 
 
 class SelectorTypo(ScenarioFix):
     key = "empty-endpoints"
+    only = ("service/web",)
+    wrong_answers = [(service("web", "app: wbe", "80"), "still fail"), (service("web", "app: webb", "80"), "still fail"),
+                     (service("web", "app: web", "8080"), "still fail"),
+                     (deployment("web", "app: wbe", "nginx"), "field is immutable"),
+                     (service("web", "app: wbe", "80") + "---\n" + _probe_pod("web-2", "wbe").replace(
+                         "curlimages/curl, command: [sleep, infinity]", "nginx"), "also applies pod/web-2"),
+                     (service("web", "app: web", "80").replace("name: web", "name: web2"), "also applies service/web2")]
     _hints = ["`kubectl get endpointslices` is empty for web. Why would the controller list no pod?",
               "Compare `kubectl describe svc web` (Selector) with `kubectl get pods --show-labels`.",
               "Re-apply the Service with selector {app: web}."]
@@ -60,6 +77,10 @@ class SelectorTypo(ScenarioFix):
 
 class WrongTargetPort(ScenarioFix):
     key = "wrong-targetport"
+    only = ("service/web",)
+    wrong_answers = [(service("web", "app: web", "8080"), "still fail"), (service("web", "app: web", "443"), "still fail"),
+                     (deployment("web", "app: web", "nginx", port=8080), "asks only for service/web"),
+                     (service("web", "app: web", "80").replace("port: 80,", "port: 8080,"), "still fail")]
     _hints = ["The endpoints exist: look at their port in `kubectl get endpointslices`.",
               "nginx listens on 80; the Service sends to targetPort.",
               "Re-apply the Service with targetPort: 80."]
@@ -67,6 +88,23 @@ class WrongTargetPort(ScenarioFix):
 
 class BrokenProbe(ScenarioFix):
     key = "readiness"
+    only = ("deployment/web",)
+    wrong_answers = [
+        (deployment("web", "app: web", "nginx"), "Keep the readiness probe"),
+        (deployment("web", "app: web", "nginx", extra=", readinessProbe: {httpGet: {path: /, port: 8081}}"),
+         "still fail"),
+        (deployment("web", "app: web", "nginx", extra=", readinessProbe: {tcpSocket: {port: 8080}}"), "still fail"),
+        (deployment("web", "app: web", "nginx", extra=", livenessProbe: {httpGet: {path: /, port: 80}}"),
+         "Keep the readiness probe"),
+        (service("web", "app: web", "8080"), "asks only for deployment/web")]
+
+    def verify_design(self, cluster) -> None:
+        # Deleting the probe also makes the pods Ready; the question is about fixing it.
+        spec = cluster.get("deployment", "web")["spec"]["template"]["spec"]
+        if not any(ct.get("readinessProbe") for ct in spec.get("containers") or []):
+            raise Incorrect("the requests answer, but only because the Deployment has no readiness probe any "
+                            "more: then a pod that cannot serve still gets traffic. Keep the readiness probe and "
+                            "point it at the port nginx listens on.")
     _hints = ["READY 0/1: `kubectl describe pod` shows the probe's failures in Events.",
               "The probe connects to 8080; nginx listens on 80.",
               "Re-apply the Deployment with the readinessProbe on port 80."]
@@ -74,6 +112,32 @@ class BrokenProbe(ScenarioFix):
 
 class PolicyBlocks(ScenarioFix):
     key = "netpol"
+    only = ("networkpolicy/*",)
+
+    @property
+    def wrong_answers(self) -> list:
+        fix = self.s.fix
+        return [(fix.replace("app: client", "app: frontend"), "connection timed out"),
+                (fix.replace("{from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: 80}]}", "{}"),
+                 "other pods of the namespace"),
+                (fix.replace("podSelector: {matchLabels: {app: client}}", "podSelector: {}"),
+                 "other pods of the namespace"),
+                (fix.replace("name: web-from-client", "name: web-from-frontend"), "frontend pods lost"),
+                (fix.replace("ports: [{port: 80}]", "ports: [{port: 8080}]"), "connection timed out"),
+                (service("web", "app: web", "80"), "asks only for networkpolicy")]
+
+    def verify_design(self, cluster) -> None:
+        # The repair adds the client; it must neither open web to every pod nor drop the frontend.
+        cluster.apply(_probe_pod("frontend-probe", "frontend") + "---\n" + _probe_pod("intruder", "intruder"))
+        cluster.advance(10)
+        r = cluster.request("http://web/", from_pod="default/intruder")
+        if r.error != "connection timed out":
+            raise Incorrect("the client gets through, but so do all other pods of the namespace (a probe pod "
+                            f"labelled app=intruder got {r.status or r.error}): allow the client only.")
+        r = cluster.request("http://web/", from_pod="default/frontend-probe")
+        if r.status != 200:
+            raise Incorrect(f"the client gets through, but the frontend pods lost their access ({r.error}): "
+                            "policies add up — keep web-from-frontend and add a second policy for the client.")
     _hints = ["A timeout, not a refusal: something drops packets. `kubectl get networkpolicy`.",
               "web-from-frontend isolates the web pods; the client is labelled app=client.",
               "Add a second policy for app=web allowing from podSelector app=client on port 80 "
@@ -82,6 +146,18 @@ class PolicyBlocks(ScenarioFix):
 
 class RecreateGap(ScenarioFix):
     key = "recreate"
+    only = ("deployment/web",)
+
+    @property
+    def wrong_answers(self) -> list:
+        fix = self.s.fix
+        return [(fix.replace("maxSurge: 1, maxUnavailable: 0", "maxSurge: 0, maxUnavailable: 2"), "still fail"),
+                (fix.replace("maxSurge: 1, maxUnavailable: 0", "maxSurge: 1, maxUnavailable: 2"), "still fail"),
+                (fix.replace("{type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}",
+                             "{type: Recreate}"), "still fail"),
+                (fix.replace("{type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}",
+                             "{type: Recreate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"), "Forbidden"),
+                (fix.replace("replicas: 2", "replicas: 0"), "still fail")]
     _hints = ["During a deploy, `kubectl get endpointslices` goes empty. Which strategy deletes all pods first?",
               "RollingUpdate with maxUnavailable: 0 keeps old pods until new ones are Ready.",
               "strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"]
@@ -98,6 +174,17 @@ class WhatCurlSays(Problem):
     kube-proxy: kube-proxy is stopped on the client's node.)"""
     KEYS = ("empty-endpoints", "netpol", "kube-proxy")
     ERRORS = ("connection refused", "connection timed out", "could not resolve host")
+    answer_type = Mapping(KEYS, OneOf(*ERRORS))
+    wrong_answers = [({"empty-endpoints": "connection timed out", "netpol": "connection timed out",
+                       "kube-proxy": "connection timed out"}, "empty-endpoints: curl does not say"),
+                     ({"empty-endpoints": "connection refused", "netpol": "connection timed out",
+                       "kube-proxy": "connection timed out"}, "kube-proxy: curl does not say"),
+                     ({"empty-endpoints": "connection refused", "netpol": "connection refused",
+                       "kube-proxy": "could not resolve host"}, "netpol: curl does not say"),
+                     ({"empty-endpoints": "refused", "netpol": "timeout", "kube-proxy": "dns"},
+                      "not one of the phrases"),
+                     ({"empty-endpoints": "connection refused"}, "the key 'netpol' is missing"),
+                     ("connection refused", "is not a dict")]
     _hints = ["A Service without endpoints has a kube-proxy rule that REJECTs: the client gets an answer at once.",
               "A NetworkPolicy drops packets silently.",
               "Without kube-proxy, no ClusterIP works on that node — including kube-dns's 10.96.0.10."]
@@ -117,11 +204,6 @@ class WhatCurlSays(Problem):
         return self.truth()
 
     def check_answer(self, answer) -> None:
-        if not isinstance(answer, dict) or set(answer) != set(self.KEYS):
-            raise Incorrect(f"give a dict with the keys {', '.join(repr(k) for k in self.KEYS)}")
-        for key, value in answer.items():
-            if value not in self.ERRORS:
-                raise Incorrect(f"{key}: {value!r} is not one of {', '.join(repr(e) for e in self.ERRORS)}")
         truth = self.truth()
         wrong = [k for k in self.KEYS if answer[k] != truth[k]]
         if wrong:

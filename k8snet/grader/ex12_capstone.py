@@ -90,6 +90,17 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("name: api}", "name: backend}"), "could not resolve host"),
+                (ok.replace("targetPort: http", "targetPort: 80"), "should answer HTTP 200"),
+                (ok.replace("selector: {app: backend}", "selector: {app: frontend}"), "should answer HTTP 200"),
+                (ok.replace("selector: {app: backend}", "selector: {tier: web}"), "should answer HTTP 200"),
+                (ok.replace("ports: [{port: 80, targetPort: http}]", "ports: [{port: 5678, targetPort: http}]"),
+                 "should answer HTTP 200"),
+                (ok.replace("targetPort: http", "targetPort: 5678, protocol: UDP"), "should answer HTTP 200")]
+
     def verify(self, cluster) -> None:
         cluster.advance(10)
         frontend = _pod(cluster, "default", "frontend")
@@ -134,13 +145,15 @@ spec: {selector: {app: nothing-here}, ports: [{port: 80, targetPort: 5678}]}
 class PaymentOnlyFromCart(BuildProblem):
     """Namespaces user, cart and payment each run a service (`http://<name>.<name>/`).
     Write NetworkPolicy YAML so that the payment pods accept connections only from the cart
-    pods (user must be dropped), without breaking user -> cart."""
+    pods — the pods labelled `app=cart` in namespace `cart` (user must be dropped, and so must any
+    other pod, wherever it runs) — without breaking user -> cart."""
     scenario = MICROSERVICES
     cluster_args = {"seed": 12}
     _hints = ["The policy lives in namespace payment and selects the payment pods.",
               "Pods of another namespace are matched with a namespaceSelector; every namespace carries the label "
               "kubernetes.io/metadata.name.",
-              "from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: cart}}}], ports: [{port: 8080}]"]
+              "One peer with both selectors (no dash before podSelector): namespaceSelector "
+              "kubernetes.io/metadata.name: cart AND podSelector app: cart; ports: [{port: 8080}]"]
     _solution = """answer = '''
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -155,7 +168,35 @@ spec:
 '''"""
     _solution_answer = _solution.split("'''")[1]
 
+    #: Pods that tell the designs apart (chapter 09's AND vs OR): a pod labelled app=cart in the
+    #: payment namespace and another pod in the cart namespace, each sent to payment.
+    PROBES = """
+apiVersion: v1
+kind: Pod
+metadata: {name: impostor, namespace: payment, labels: {app: cart}}
+spec: {containers: [{name: c, image: curlimages/curl, command: [sleep, infinity]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: cart, labels: {app: debug}}
+spec: {containers: [{name: c, image: curlimages/curl, command: [sleep, infinity]}]}
+"""
+
+    @property
+    def wrong_answers(self) -> list:
+        ok = self._solution_answer
+        return [(ok.replace("      podSelector: {matchLabels: {app: cart}}", "    - podSelector: {matchLabels: {app: cart}}"),
+                 "payment/impostor"),
+                (ok.replace("      podSelector: {matchLabels: {app: cart}}\n", ""), "cart/debug"),
+                (ok.replace("    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: cart}}\n"
+                            "      podSelector", "    - podSelector"), "from cart/"),
+                (ok.replace("ports: [{port: 8080}]", "ports: [{port: 80}]"), "from cart/"),
+                (ok.replace("podSelector: {matchLabels: {app: payment}}\n  ingress", "podSelector: {}\n  ingress")
+                 .replace("namespace: payment", "namespace: cart"), "user must not reach payment"),
+                (ok.replace("- from:", "- from: []\n  - from:"), "user must not reach payment")]
+
     def verify(self, cluster) -> None:
+        cluster.apply(self.PROBES)
         cluster.advance(10)
         user, cart = _pod(cluster, "user", "user"), _pod(cluster, "cart", "cart")
         expect_ok_why(cluster, cluster.request("http://payment.payment/", from_pod=cart),
@@ -164,6 +205,11 @@ spec:
                      f"GET http://payment.payment/ from {user} (user must not reach payment)", "connection timed out")
         expect_ok_why(cluster, cluster.request("http://cart.cart/", from_pod=user),
                       f"GET http://cart.cart/ from {user} (must keep working)", body_contains="cart service")
+        for probe, why in (("payment/impostor", "labelled app=cart, but in namespace payment: a podSelector peer "
+                                                "on its own picks pods of the policy's namespace"),
+                           ("cart/debug", "in namespace cart, but not a cart pod (app=debug)")):
+            expect_error(cluster.request("http://payment.payment/", from_pod=probe),
+                         f"GET http://payment.payment/ from {probe} ({why})", "connection timed out")
 
 
 class HeadlessAnswers(MultipleChoice):

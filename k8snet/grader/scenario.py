@@ -9,6 +9,8 @@ learner's YAML, and feedback that says what actually happened.
 """
 from __future__ import annotations
 
+import fnmatch
+
 from ..errors import K8sNetError, ManifestError
 from .answers import Manifest
 from .core import Incorrect, Problem
@@ -92,7 +94,8 @@ class BuildProblem(Problem):
     answer_type = Manifest()
     scenario: str | list | None = None
     cluster_args: dict = {"seed": 1}
-    #: when set, the only objects (``kind/name``, e.g. ``service/web``) the answer may apply: a repair
+    #: when set, the only objects (``kind/name``, e.g. ``service/web``; ``kind/*`` for any name) the answer
+    #: may apply: a repair
     #: question is not answered by adding a pod with the typo'd label or by changing the Deployment
     only: tuple[str, ...] | None = None
 
@@ -106,12 +109,12 @@ class BuildProblem(Problem):
         """Apply the answer; with ``only`` set, refuse YAML that applies anything else."""
         applied = apply_answer(cluster, answer)
         if self.only is not None:
-            extra = [n for n in applied_names(applied) if n not in self.only]
+            extra = [n for n in applied_names(applied) if not any(fnmatch.fnmatchcase(n, o) for o in self.only)]
             if extra:
-                raise Incorrect(f"this question asks only for {' and '.join(self.only)}; your YAML also applies "
+                raise Incorrect(f"this question asks only for {' and '.join(self.only).replace('/*', '')}; your YAML also applies "
                                 f"{', '.join(extra)}. Repair what is broken rather than adding around it.")
             if not applied:
-                raise Incorrect(f"your YAML applies nothing: write {' and '.join(self.only)}.")
+                raise Incorrect(f"your YAML applies nothing: write {' and '.join(self.only).replace('/*', '')}.")
         return applied
 
     def check_answer(self, answer) -> None:

@@ -50,7 +50,7 @@ def test_wrong_answers_explain(name, answer, words):
 
 
 @pytest.mark.parametrize("name,answer,words", [
-    ("q1", 5, ["set of pod names"]),
+    ("q1", 5, ["list of pod names"]),
     ("q1", {"nope"}, ["no pod named nope"]),
     ("q3", "blah", ["answer one of"]),
     ("q4", "apiVersion: v1\nkind: Service\nmetadata: {name: frontend\n", ["could not read your YAML", "line 4"]),

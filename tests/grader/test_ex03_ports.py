@@ -31,7 +31,7 @@ ROWS = [
     ("q4", SVC.format(name="shop", spec="  selector: {app: shop}\n  ports: [{port: 80, targetPort: http}]\n"),
      "second entry"),
     ("q5", ex.q5.broken, "declares a port named 'http'"),  # endpointslice: named port not found
-    ("q5", ex.q5.broken.replace("catalog}", "katalog}", 1), "no Service named 'catalog'"),
+    ("q5", ex.q5.broken.replace("catalog}", "katalog}", 1), "asks only for service/catalog"),
     ("q6", "a", "per protocol"),                          # ServicePort.protocol default TCP
     ("q6", "c", "defaults it to TCP"),
 ]
@@ -49,7 +49,7 @@ def test_wrong_answers_get_specific_feedback(name, answer, words):
     ("q2", "eighty", "port number"),
     ("q3", "apiVersion: v1\nkind: Service\nmetadata: {name: api\nspec:\n", "line"),
     ("q4", "- just\n- a list\n", "could not"),
-    ("q5", 42, "could not read your YAML"),
+    ("q5", 42, "is not a manifest"),
 ], ids=["mc-letter", "not-a-number", "broken-yaml-line", "not-an-object", "not-yaml"])
 def test_malformed_answers_are_handled(name, answer, words):
     fb = type(getattr(ex, name))().check(answer)

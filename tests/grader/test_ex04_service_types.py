@@ -43,7 +43,7 @@ def test_wrong_answers_get_specific_feedback(name, answer, words):
 
 @pytest.mark.parametrize("name, answer, words", [
     ("q1", 9, "not one of the options"),
-    ("q2", ["not-an-ip"], "IPv4 addresses"),
+    ("q2", ["not-an-ip"], "is not an IPv4 address"),
     ("q3", "kind: Service\n  bad: [indent\n", "line"),
     ("q4", "apiVersion: v1\nkind: Service\nmetadata: {name: payments}\nspec: {tpye: ExternalName}\n", "tpye"),
 ], ids=["mc-out-of-range", "not-an-ip", "broken-yaml", "unknown-field"])
