@@ -196,6 +196,7 @@ class Manifest(AnswerType):
 
     def read(self, answer, problem):
         if isinstance(answer, str):
+            _check_heads(answer)
             return answer
         if isinstance(answer, dict) and isinstance(answer.get("kind"), str):
             return answer
@@ -222,6 +223,24 @@ class Numbers(AnswerType):
                 return list(answer)
             raise WrongType(f"{kind_of(bad[0])} is not a number: answer with {self.describe(problem)}")
         raise WrongType(f"{kind_of(answer)} is not a list: answer with {self.describe(problem)}")
+
+
+def _check_heads(text: str) -> None:
+    """Every YAML document that is an object must name its apiVersion and kind as strings (kubectl
+    refuses it otherwise); YAML that does not parse is left to ``kubectl apply``'s own message."""
+    import yaml
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return
+    for n, doc in enumerate(docs, 1):
+        if not isinstance(doc, dict):
+            continue
+        missing = [k for k in ("apiVersion", "kind") if not isinstance(doc.get(k), str) or not doc.get(k)]
+        if missing:
+            raise WrongType(f"document {n} of your YAML: error validating data: "
+                            f"[{', '.join(f'{k} not set' for k in missing)}] — every object needs apiVersion "
+                            "and kind, e.g. apiVersion: v1 / kind: Service")
 
 
 class NameSet(AnswerType):
