@@ -159,8 +159,9 @@ class NotReadyPod(MultipleChoice):
     correct = 1
     why_not = {0: "EndpointSlices keep not-ready endpoints, marked ready: false (and serving/terminating "
                   "conditions), so consumers can tell 'not ready' from 'gone'. Look at `-o yaml` in chapter 02.",
-               2: "kube-proxy only load-balances over ready endpoints (it falls back to serving-terminating ones "
-                  "only while pods shut down).",
+               2: "kube-proxy only load-balances over ready endpoints. (It falls back to endpoints that are serving "
+                  "and terminating only when there is no ready one: cluster-wide for the Cluster traffic policy, "
+                  "per node for Local — KEP-1669.)",
                3: "restarting is what a failing *liveness* probe does. A failing readiness probe only takes the pod "
                   "out of rotation."}
     _hints = ["Chapter 02 printed `kubectl get endpointslices -o yaml` for a pod whose probe failed."]

@@ -243,8 +243,12 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 """
     _hints = ["What does DNS return for a headless Service, and who would translate port 80 to 8080?",
-              "Only kube-proxy maps port -> targetPort, and only for a ClusterIP. Drop `clusterIP: None`."]
-    _solution = """answer = '''
+              "Only kube-proxy maps port -> targetPort, and only for a ClusterIP. Drop `clusterIP: None` — and on a "
+              "live cluster delete the Service first: spec.clusterIP cannot change in place (an apply without it "
+              "keeps the Service headless)."]
+    _solution = """# On a live cluster: kubectl delete svc api, then apply this (spec.clusterIP is immutable;
+# applying it over the headless Service keeps clusterIP: None).
+answer = '''
 apiVersion: v1
 kind: Service
 metadata:

@@ -287,10 +287,13 @@ class FlannelIgnores(MultipleChoice):
                "kubectl apply fails: flannel clusters reject NetworkPolicy objects"]
     _hints = ["NetworkPolicy is enforced by the network plugin, not by the API server.",
               "Try it: Cluster(cni='flannel'), apply the policy, request and look at the hops."]
-    _solution = ('answer = "c"  — the API server stores the policy (it is a valid object), but flannel has no '
-                 "policy engine: traffic flows as before. Use Calico or Cilium to enforce it.")
+    _solution = ('answer = "c"  — the API server stores the policy (it is a valid object), but flannel alone has '
+                 "no policy engine: traffic flows as before. To enforce it, add kube-network-policies to flannel "
+                 "(its Helm chart's netpol.enabled, since flannel v0.25.5), or run Calico, Cilium, or kind's "
+                 "default kindnet (it enforces policies since kind v0.24).")
     _solution_answer = "c"
-    why_not = {0: "that is what Calico or Cilium would do; flannel has no policy engine.",
+    why_not = {0: "that is what an enforcing plugin (Calico, Cilium, kindnet) would do; flannel has no policy "
+                  "engine of its own.",
                1: "nothing refuses here: the Service has a ready pod listening on 80.",
                3: "the API server accepts any valid NetworkPolicy; it does not know which CNI runs."}
 
