@@ -11,6 +11,7 @@ Timeouts are generous: the machine running the tests may be loaded.
 from __future__ import annotations
 
 import os
+import random
 import shlex
 import shutil
 import socket
@@ -34,7 +35,7 @@ spec:
 apiVersion: v1
 kind: Service
 metadata: {name: web}
-spec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}
+spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, nodePort: NODEPORT}]}
 """
 
 
@@ -51,6 +52,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_node_port() -> int:
+    """A port of the NodePort range (30000-32767) free on this machine right now: other
+    served clusters on the machine would otherwise hold the seed's usual choice."""
+    for port in random.Random().sample(range(30000, 32768), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 30000-32767")
+
+
+def web_manifest() -> str:
+    """WEB with a nodePort free on this machine."""
+    return WEB.replace("NODEPORT", str(free_node_port()))
+
+
 @pytest.fixture(scope="session")
 def kubectl_bin() -> str:
     path = find_kubectl()
@@ -63,7 +82,7 @@ def kubectl_bin() -> str:
 def served():
     from k8snet import Cluster
     cluster = Cluster(seed=7)
-    cluster.apply(WEB)
+    cluster.apply(web_manifest())
     cluster.advance(30)
     server = cluster.serve()
     yield server

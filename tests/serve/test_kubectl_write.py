@@ -14,6 +14,7 @@ import pytest
 from .conftest import WEB
 
 
+
 def _yaml(tmp_path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))
@@ -124,7 +125,8 @@ def test_get_watch_sees_a_change_made_in_the_notebook(served, kubectl):
 def test_rollout_status_waits_for_the_rollout(served, kubectl):
     # rollout_status.go: watches the Deployment until updatedReplicas == replicas, all available.
     # The served clock follows wall time, so readiness arrives without advance().
-    served.cluster.apply(WEB.replace("image: nginx", "image: nginx:1.27"))  # a new ReplicaSet rolls out
+    deployment = WEB.split("---")[0].replace("image: nginx", "image: nginx:1.27")
+    served.cluster.apply(deployment)  # a new ReplicaSet rolls out
     code, out, err = kubectl("rollout status deployment/web --timeout=120s", timeout=180)
     assert (code, out) == (0, 'deployment "web" successfully rolled out\n'), err
 

@@ -15,6 +15,10 @@ from .rest import dry_run, live, strip_list_item
 
 __all__ = ["delete", "delete_collection"]
 
+# Registries with ReturnDeletedObject (pkg/registry/core/service/storage, pod storage): the
+# answer is the deleted object, not a Status.
+_RETURN_DELETED = {"Service", "Pod"}
+
 
 def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool):
     cluster = ctx.cluster
@@ -27,6 +31,8 @@ def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool):
     after = cluster.store.peek(served.kind, ns, name)
     if after is not None:
         return after
+    if served.kind in _RETURN_DELETED:
+        return cur
     return st.success(name, served.qualified, cur["metadata"].get("uid", ""))
 
 
