@@ -217,8 +217,11 @@ class Cluster:
             self.controllers.run()
         return lines
 
-    def delete(self, ref: str, namespace: str = "default") -> str:
-        """``kubectl delete TYPE/NAME``: e.g. ``pod/web-7c9f8d-x2kqp``, ``svc/web``."""
+    def delete(self, ref: str, namespace: str = "default", *, grace_period: int | None = None) -> str:
+        """``kubectl delete TYPE/NAME``: e.g. ``pod/web-7c9f8d-x2kqp``, ``svc/web``.  A pod is
+        deleted gracefully: it stays ``Terminating`` while its kubelet runs the preStop hook
+        and stops it (``grace_period`` overrides its terminationGracePeriodSeconds; 0 removes
+        it at once, as ``--force --grace-period=0``).  Unlike kubectl, this returns at once."""
         from .apiserver import resources
         kind_text, _, name = ref.partition("/")
         if not name:
@@ -228,8 +231,10 @@ class Cluster:
         obj = self.store.peek(res.kind, ns, name)
         if obj is None:
             raise NotFoundError(f'Error from server (NotFound): {res.qualified} "{name}" not found')
+        if grace_period is not None and (isinstance(grace_period, bool) or not isinstance(grace_period, int)):
+            raise UsageError(f"delete(grace_period={grace_period!r}): give a whole number of seconds")
         if res.kind == "Pod":
-            self.api.mark_deleted(obj)
+            self.api.mark_deleted(obj, grace_period)
         elif res.kind == "Namespace":
             if name in bootstrap.NAMESPACES:
                 raise K8sNetError(f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
@@ -246,7 +251,8 @@ class Cluster:
             self.api.remove(res.kind, ns, name)
         self.controllers.run()
         # kubectl 1.33+ names the namespace: `service "api" deleted from default namespace`.
-        return f'{res.ref_name} "{name}" deleted' + (f" from {ns} namespace" if ns else "")
+        verb = "force deleted" if grace_period == 0 else "deleted"  # delete.go PrintObj
+        return f'{res.ref_name} "{name}" {verb}' + (f" from {ns} namespace" if ns else "")
 
     def add_external_host(self, name: str, address: str) -> None:
         """Declare a host of the simulated internet: upstream DNS answers ``name`` with ``address``."""

@@ -318,17 +318,23 @@ class APIServer:
         return obj
 
     def mark_deleted(self, pod: dict, grace: int | None = None) -> None:
-        """Graceful pod deletion: set deletionTimestamp; the kubelet finishes the job. A pod on
-        no node has no kubelet to wait for: it goes at once (pod strategy CheckGracefulDelete
-        sets the grace period to 0 when spec.nodeName is empty)."""
-        if pod["metadata"].get("deletionTimestamp"):
-            return
-        if not pod["spec"].get("nodeName"):
-            self.remove("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
-            return
-        pod = clone(pod)
+        """Graceful pod deletion (pod strategy CheckGracefulDelete): the grace period given,
+        else ``spec.terminationGracePeriodSeconds``; negative means 1; 0 on a pod that is on no
+        node or already terminal.  A grace period of 0 removes the pod now (a force delete);
+        otherwise ``deletionTimestamp`` is set and the kubelet finishes the job.  A second
+        delete may only shorten the grace period (rest/delete.go BeforeDelete)."""
+        meta = pod["metadata"]
         if grace is None:
             grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        if not pod["spec"].get("nodeName") or (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            grace = 0
+        grace = 1 if grace < 0 else grace
+        if meta.get("deletionTimestamp") and grace >= meta.get("deletionGracePeriodSeconds", 0) and grace:
+            return
+        if grace == 0:
+            self.remove("Pod", meta["namespace"], meta["name"])
+            return
+        pod = clone(pod)
         pod["metadata"]["deletionTimestamp"] = clock.rfc3339(self.now() + grace)
         pod["metadata"]["deletionGracePeriodSeconds"] = grace
         self.store.put(pod)

@@ -19,9 +19,35 @@ import math
 from .names import template_hash
 from .replicaset import owned_by
 
-__all__ = ["resolve_fenceposts", "sync", "new_replicaset", "status"]
+__all__ = ["resolve_fenceposts", "sync", "new_replicaset", "status", "bump_revision"]
 
 REVISION = "deployment.kubernetes.io/revision"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+CHANGE_CAUSE = "kubernetes.io/change-cause"
+
+
+def bump_revision(deploy: dict, replicasets: list[dict], pod_hash: str) -> dict | None:
+    """sync.go getNewReplicaSet / SetNewReplicaSetAnnotations: when the template goes back to
+    an older ReplicaSet's (``kubectl rollout undo``), that ReplicaSet becomes the newest
+    revision (max + 1) and remembers its old number in ``revision-history``.  The updated
+    ReplicaSet, or None when nothing changes."""
+    mine = [rs for rs in replicasets if owned_by(rs, deploy)]
+    new = next((rs for rs in mine if rs["metadata"].get("labels", {}).get("pod-template-hash") == pod_hash), None)
+    if new is None:
+        return None
+    revs = {rs["metadata"]["name"]: int((rs["metadata"].get("annotations") or {}).get(REVISION, 0)) for rs in mine}
+    highest = max((r for n, r in revs.items() if n != new["metadata"]["name"]), default=0)
+    mine_rev = revs[new["metadata"]["name"]]
+    if mine_rev > highest:
+        return None
+    rs = clone(new)
+    ann = rs["metadata"].setdefault("annotations", {})
+    ann[REVISION_HISTORY] = ",".join(x for x in (ann.get(REVISION_HISTORY), str(mine_rev)) if x)
+    ann[REVISION] = str(highest + 1)
+    cause = (deploy["metadata"].get("annotations") or {}).get(CHANGE_CAUSE)
+    if cause:
+        ann[CHANGE_CAUSE] = cause
+    return rs
 
 
 def _int_or_percent(value, total: int, round_up: bool) -> int:
@@ -56,10 +82,13 @@ def new_replicaset(deploy: dict, pod_hash: str, replicas: int, revision: int) ->
                      "labels": dict(template["metadata"]["labels"]),
                      "annotations": {"deployment.kubernetes.io/desired-replicas": str(deploy["spec"].get("replicas", 1)),
                                      "deployment.kubernetes.io/max-replicas": str(deploy["spec"].get("replicas", 1) + surge),
-                                     REVISION: str(revision)},
+                                     REVISION: str(revision),
+                                     **({CHANGE_CAUSE: (meta.get("annotations") or {})[CHANGE_CAUSE]}
+                                        if CHANGE_CAUSE in (meta.get("annotations") or {}) else {})},
                      "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": meta["name"],
                                           "uid": meta.get("uid", ""), "controller": True, "blockOwnerDeletion": True}]},
-        "spec": {"replicas": replicas, "selector": selector, "template": template},
+        "spec": {"replicas": replicas, "selector": selector, "template": template,
+                 **({"minReadySeconds": deploy["spec"]["minReadySeconds"]} if deploy["spec"].get("minReadySeconds") else {})},
     }
 
 

@@ -82,6 +82,8 @@ class Manager(NodeControllers, KubeletTermination):
         ns, name = meta.get("namespace", ""), meta["name"]
         owners = [(r["kind"], r["name"]) for r in meta.get("ownerReferences") or [] if r.get("controller")]
         if kind == "Pod":
+            if new is None:
+                self._forget_pod(old)  # its IP goes back to the node's range
             if new is not None and not new["spec"].get("nodeName"):
                 self.dirty["scheduler"].add((ns, name))
             if new is None and old["spec"].get("nodeName"):
@@ -165,6 +167,9 @@ class Manager(NodeControllers, KubeletTermination):
         set_now(t)
         self.run()
 
+    def _timer_resync(self, queue: str, ns: str, name: str) -> None:
+        self.dirty[queue].add((ns, name))
+
     def _pod_hash(self, owner: dict) -> str:
         """The template's hash, remembered per (uid, generation): the template only changes
         with the generation, and hashing it is the costliest step of a sync."""
@@ -200,6 +205,10 @@ class Manager(NodeControllers, KubeletTermination):
         if d is None:
             return
         rss = self._owned("ReplicaSet", d)
+        bumped = deployment.bump_revision(d, rss, self._pod_hash(d)) if not d["spec"].get("paused") else None
+        if bumped is not None:  # a rollback to an older template: that ReplicaSet is the newest now
+            self.api.write(bumped)
+            rss = self._owned("ReplicaSet", d)
         pods = [p for rs in rss for p in self._owned("Pod", rs)]
         created, scale = deployment.sync(d, rss, pods, self._pod_hash(d))
         if created is not None:
@@ -248,9 +257,16 @@ class Manager(NodeControllers, KubeletTermination):
             self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
         rs2 = self.store.peek("ReplicaSet", ns, name)
-        rs2 = replace_fields(rs2, status=replicaset.status(rs2, self._owned("Pod", rs2)))
+        mine = self._owned("Pod", rs2)
+        rs2 = replace_fields(rs2, status=replicaset.status(rs2, mine, self.now))
         if rs2["status"] != rs.get("status"):
             self.api.write(rs2)
+        min_ready = rs2["spec"].get("minReadySeconds", 0)
+        if min_ready:  # wake up when the next Ready pod has been Ready for minReadySeconds
+            later = [a for p in mine if replicaset.active(p) and (a := replicaset.available_at(p, min_ready)) is not None
+                     and a > self.now]
+            if later:
+                self.after(min(later), ("resync", "replicaset", ns, name))
 
     def _sync_statefulset(self, ns: str, name: str) -> None:
         sts = self.store.peek("StatefulSet", ns, name)

@@ -11,7 +11,7 @@ from ..apiserver.store import clone
 
 from .endpointslice import pod_is_ready
 
-__all__ = ["owned_by", "active", "reconcile", "pod_from_template", "status"]
+__all__ = ["owned_by", "active", "reconcile", "pod_from_template", "status", "available_at"]
 
 
 def owned_by(obj: dict, owner: dict) -> bool:
@@ -67,15 +67,29 @@ def pod_from_template(owner: dict, name: str) -> dict:
             "status": {"phase": "Pending", "qosClass": "BestEffort"}}
 
 
-def status(rs: dict, pods: list[dict]) -> dict:
-    """ReplicaSet status computed from its pods (replica_set_utils calculateStatus)."""
+def available_at(pod: dict, min_ready: int) -> float | None:
+    """podutil.IsPodAvailable: when a Ready pod counts as available (its Ready condition's
+    lastTransitionTime plus ``minReadySeconds``), None when it is not Ready."""
+    if not pod_is_ready(pod):
+        return None
+    from .. import clock
+    cond = next(c for c in pod["status"]["conditions"] if c.get("type") == "Ready")
+    return clock.parse_rfc3339(cond["lastTransitionTime"]) + min_ready if min_ready else 0.0
+
+
+def status(rs: dict, pods: list[dict], now: float = 0.0) -> dict:
+    """ReplicaSet status computed from its pods (replica_set_utils calculateStatus):
+    available = Ready for at least ``spec.minReadySeconds``."""
     mine = [p for p in pods if owned_by(p, rs) and active(p)]
     ready = sum(1 for p in mine if pod_is_ready(p))
+    min_ready = rs["spec"].get("minReadySeconds", 0)
+    available = sum(1 for p in mine if (a := available_at(p, min_ready)) is not None and a <= now)
     sel = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
     labeled = sum(1 for p in mine if all(p["metadata"].get("labels", {}).get(k) == v for k, v in sel.items()))
     st = {"replicas": len(mine), "fullyLabeledReplicas": labeled,
           "observedGeneration": rs["metadata"].get("generation", 1)}
     if ready:
         st["readyReplicas"] = ready
-        st["availableReplicas"] = ready
+    if available:
+        st["availableReplicas"] = available
     return st

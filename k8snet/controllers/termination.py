@@ -149,10 +149,13 @@ class KubeletTermination:
         self.gone_ips: dict[str, tuple[str, Termination]] = {}  # IP of a removed pod -> (ref, shutdown)
 
     def _kill_pod(self, pod: dict) -> None:
-        """killPod: the plan's first step is now; the pod goes when its last container exits."""
+        """killPod: the plan's first step is now; the pod goes when its last container exits.
+        A later DELETE with a shorter grace period shortens what is left."""
         meta = pod["metadata"]
         uid = meta.get("uid", "")
         term = self.terminations.get(uid)
+        if term is not None and meta.get("deletionGracePeriodSeconds", term.grace) < term.grace:
+            term = None
         if term is None:
             if not (pod.get("status") or {}).get("podIP"):  # nothing started: nothing to stop
                 term = Termination(self.now, 0.0, "", self.now, self.now, self.now, "exit", False)
@@ -160,21 +163,32 @@ class KubeletTermination:
                 term = plan(pod, self.now)
             self.terminations[uid] = term
             if term.exit > self.now:
-                self.after(term.exit, ("terminated", meta["namespace"], meta["name"], uid))
+                self.after(term.exit, ("terminated", meta["namespace"], meta["name"], uid, term.exit))
         if term.exit <= self.now:
             self._remove_pod(pod)
 
     def _remove_pod(self, pod: dict) -> None:
-        meta, ip = pod["metadata"], (pod.get("status") or {}).get("podIP")
-        if not pod["spec"].get("hostNetwork"):
-            self.ipam[pod["spec"]["nodeName"]].release(ip)
-            if ip and meta.get("uid") in self.terminations:
-                self.gone_ips[ip] = (f"{meta['namespace']}/{meta['name']}", self.terminations[meta["uid"]])
-        self.store.remove("Pod", meta["namespace"], meta["name"])
+        meta = pod["metadata"]
+        self.store.remove("Pod", meta["namespace"], meta["name"])  # _forget_pod follows (watch event)
 
-    def _timer_terminated(self, ns: str, name: str, uid: str) -> None:
+    def _forget_pod(self, pod: dict) -> None:
+        """The pod is gone from the API (removed by its kubelet, or force-deleted): its IP goes
+        back to the node's range, remembered as a gone pod's for stale endpoints."""
+        meta, ip = pod["metadata"], (pod.get("status") or {}).get("podIP")
+        node = pod["spec"].get("nodeName")
+        if not ip or pod["spec"].get("hostNetwork") or node not in self.ipam:
+            return
+        self.ipam[node].release(ip)
+        uid = meta.get("uid", "")
+        term = self.terminations.get(uid) or Termination(self.now, 0.0, "", self.now, self.now, self.now, "exit",
+                                                          True, self.now)
+        self.terminations[uid] = term
+        self.gone_ips[ip] = (f"{meta['namespace']}/{meta['name']}", term)
+
+    def _timer_terminated(self, ns: str, name: str, uid: str, at: float) -> None:
         pod = self.store.peek("Pod", ns, name)
-        if pod is not None and pod["metadata"].get("uid") == uid:
+        term = self.terminations.get(uid)
+        if pod is not None and pod["metadata"].get("uid") == uid and term is not None and term.exit == at:
             self.dirty["kubelet"].add((ns, name))
 
     def refusal(self, pod: dict) -> str | None:

@@ -278,24 +278,66 @@ def _expose(cluster, args, flags, after) -> str:
     return _create_or_print(cluster, expose(obj, flags), flags, verb="exposed")
 
 
+FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                 "terminated. The resource may continue to run on the cluster indefinitely.\n")
+
+
+def _grace_period(flags) -> int:
+    """delete.go Complete/Validate: -1 means the object's own; ``--now`` is 1; 0 without
+    ``--force`` becomes 1; ``--force`` alone is 0."""
+    raw = flags.get("--grace-period", -1)
+    try:
+        grace = int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f'error: invalid argument "{raw}" for "--grace-period" flag: strconv.ParseInt: '
+                         f'parsing "{raw}": invalid syntax') from None
+    force = flags.get("--force") not in (None, False, "false")
+    if flags.get("--now") not in (None, False, "false"):
+        if grace != -1:
+            raise UsageError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not force:
+        grace = 1  # "to prevent accidental data loss": --grace-period=0 alone means 1
+    if force and grace < 0:
+        grace = 0
+    if force and grace > 0:
+        raise UsageError("error: --force and --grace-period greater than 0 cannot be specified together")
+    return grace
+
+
 def _delete(cluster, args, flags, after) -> str:
+    grace = _grace_period(flags)
+    warn = FORCE_WARNING if grace == 0 else ""
+    given = grace if grace >= 0 else None
+    wait = str(flags.get("--wait", "true")).lower() != "false"
+    deleted: list[tuple[str, str, str]] = []
     if flags.get("--filename"):
         from .. import manifest
-        out = []
         for doc in manifest.load(str(flags["--filename"])):
             res = cluster.api.resource_for(doc.obj)
             ns = doc.obj["metadata"].get("namespace", _namespace(cluster, flags))
-            out.append(cluster.delete(f"{res.plural}/{doc.obj['metadata']['name']}", ns))
-        return "".join(o + "\n" for o in out)
-    out = []
-    for res, names in _targets(args):
-        if not names and (flags.get("--selector") or flags.get("--all")):
-            names = [o["metadata"]["name"] for o in _select(cluster, res, [], flags)]
-        if not names:
-            raise UsageError("error: resource(s) were provided, but no name was specified")
-        for n in names:
-            out.append(cluster.delete(f"{res.plural}/{n}", _namespace(cluster, flags)))
-    return "".join(o + "\n" for o in out)
+            deleted.append((res.plural, doc.obj["metadata"]["name"], ns))
+    else:
+        for res, names in _targets(args):
+            if not names and (flags.get("--selector") or flags.get("--all")):
+                names = [o["metadata"]["name"] for o in _select(cluster, res, [], flags)]
+            if not names:
+                raise UsageError("error: resource(s) were provided, but no name was specified")
+            deleted += [(res.plural, n, _namespace(cluster, flags)) for n in names]
+    out = [cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None)
+           for plural, n, ns in deleted]
+    if wait:  # kubectl waits until the objects are gone (--wait=true), so the clock runs
+        _wait_deleted(cluster, deleted)
+    return warn + "".join(o + "\n" for o in out)
+
+
+def _wait_deleted(cluster, deleted, limit: float = 3600) -> None:
+    from ..apiserver import resources
+    for _ in range(int(limit)):
+        if not any(cluster.store.peek(resources.lookup(p).kind, ns if resources.lookup(p).namespaced else "", n)
+                   for p, n, ns in deleted):
+            return
+        cluster.advance(1)
 
 
 def _scale(cluster, args, flags, after) -> str:
@@ -344,7 +386,10 @@ def _rollout(cluster, args, flags, after) -> str:
         return rollout_status(cluster, _targets(args[1:]), _namespace(cluster, flags))
     if args[:1] == ["restart"]:
         return _rollout_restart(cluster, _targets(args[1:]), _namespace(cluster, flags))
-    raise UsageError("error: 'kubectl rollout' simulates: status, restart")
+    if args[:1] in (["history"], ["undo"]):
+        from . import rollout
+        return getattr(rollout, args[0])(cluster, _targets(args[1:]), _namespace(cluster, flags), flags)
+    raise UsageError("error: 'kubectl rollout' simulates: status, history, undo, restart")
 
 
 def _rollout_restart(cluster, targets, namespace: str) -> str:
