@@ -43,6 +43,9 @@ _SPEC = {
     "Node": "apiVersion kind metadata:ObjectMeta spec:NodeSpec status:any",
     "NodeSpec": "configSource:any externalID podCIDR podCIDRs:[]str providerID taints:any unschedulable:bool",
     "ConfigMap": "apiVersion binaryData:map data:map immutable:bool kind metadata:ObjectMeta",
+    "PodDisruptionBudget": "apiVersion kind metadata:ObjectMeta spec:PodDisruptionBudgetSpec status:any",
+    "PodDisruptionBudgetSpec": "maxUnavailable:intstr minAvailable:intstr selector:LabelSelector "
+                               "unhealthyPodEvictionPolicy",
     "Secret": "apiVersion data:map immutable:bool kind metadata:ObjectMeta stringData:map type",
     "Service": "apiVersion kind metadata:ObjectMeta spec:ServiceSpec status:any",
     "ServiceSpec": "allocateLoadBalancerNodePorts:bool clusterIP clusterIPs:[]str externalIPs:[]str externalName "
@@ -142,10 +145,12 @@ def _parse(spec: str) -> dict[str, str]:
 STRUCTS: dict[str, dict[str, str]] = {name: _parse(spec) for name, spec in _SPEC.items()}
 #: The kinds with a declared top-level struct.
 KINDS = ("Namespace", "Node", "ConfigMap", "Secret", "Service", "Endpoints", "Pod", "Deployment", "ReplicaSet",
-         "StatefulSet", "DaemonSet", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy")
+         "StatefulSet", "DaemonSet", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy",
+         "PodDisruptionBudget")
 _API_VERSION = {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
                 "EndpointSlice": "discovery.k8s.io/v1", "Ingress": "networking.k8s.io/v1",
-                "IngressClass": "networking.k8s.io/v1", "NetworkPolicy": "networking.k8s.io/v1"}
+                "IngressClass": "networking.k8s.io/v1", "NetworkPolicy": "networking.k8s.io/v1",
+                "PodDisruptionBudget": "policy/v1"}
 
 _SCALARS = {"str": "string", "i32": "int32", "i64": "int64", "bool": "bool"}
 

@@ -339,6 +339,17 @@ class APIServer:
         pod["metadata"]["deletionGracePeriodSeconds"] = grace
         self.store.put(pod)
 
+    def evict(self, pod: dict, grace: int | None = None, *, use_budgets: bool = True) -> None:
+        """POST pods/NAME/eviction (pkg/registry/core/pod/storage/eviction.go): refused with
+        ``TooManyRequests`` while a PodDisruptionBudget covering the pod allows no disruption;
+        otherwise the budget counts one disruption and the pod is deleted gracefully."""
+        from ..controllers import disruption
+        if use_budgets:
+            pdb = disruption.check_eviction(list(self.store.items("PodDisruptionBudget", pod["metadata"]["namespace"])), pod)
+            if pdb is not None:
+                self.write(pdb)
+        self.mark_deleted(pod, grace)
+
     # -- events ----------------------------------------------------------------
     def record_event(self, obj: dict, type_: str, reason: str, message: str, component: str) -> None:
         """An Event about ``obj``, aggregated like the event recorder (same reason+message → count+1)."""

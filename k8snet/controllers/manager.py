@@ -15,7 +15,7 @@ from .. import clock, labels
 from ..apiserver.defaults import default
 from ..apiserver.server import APIServer
 from ..apiserver.store import clone, replace_fields
-from . import daemonset, deployment, endpoints, endpointslice, kubelet, replicaset, service, statefulset
+from . import daemonset, deployment, disruption, endpoints, endpointslice, kubelet, replicaset, service, statefulset
 from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
@@ -24,7 +24,7 @@ from .termination import KubeletTermination
 __all__ = ["Manager"]
 
 ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet",
-         "endpointslice", "endpoints", "mirror", "service")
+         "endpointslice", "endpoints", "mirror", "service", "disruption")
 
 
 class Manager(NodeControllers, KubeletTermination):
@@ -81,6 +81,9 @@ class Manager(NodeControllers, KubeletTermination):
         meta = obj["metadata"]
         ns, name = meta.get("namespace", ""), meta["name"]
         owners = [(r["kind"], r["name"]) for r in meta.get("ownerReferences") or [] if r.get("controller")]
+        if kind == "PodDisruptionBudget" or (kind == "Pod" and self.store.count("PodDisruptionBudget")):
+            for pdb in self.store.items("PodDisruptionBudget", ns):
+                self.dirty["disruption"].add((ns, pdb["metadata"]["name"]))
         if kind == "Pod":
             if new is None:
                 self._forget_pod(old)  # its IP goes back to the node's range
@@ -369,6 +372,35 @@ class Manager(NodeControllers, KubeletTermination):
                     return
                 want["metadata"] = {**cur["metadata"]}
             self.api.write(want)
+
+    def _sync_disruption(self, ns: str, name: str) -> None:
+        pdb = self.store.peek("PodDisruptionBudget", ns, name)
+        if pdb is None:
+            return
+        sel = labels.from_label_selector(pdb["spec"].get("selector")) if pdb["spec"].get("selector") else None
+        pods = [p for p in self.store.items("Pod", ns) if sel is not None and sel.matches(p["metadata"].get("labels") or {})
+                and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+        st = disruption.status(pdb, pods, self._scale_of, self.now)
+        if st != pdb.get("status"):
+            self.api.write(replace_fields(pdb, status=st))
+
+    def _scale_of(self, pod: dict):
+        """(controller, replicas) of the pod's controller, for the disruption controller's
+        expected count (getExpectedScale: ReplicaSet -> its Deployment, StatefulSet)."""
+        ns = pod["metadata"]["namespace"]
+        for r in pod["metadata"].get("ownerReferences") or []:
+            if not r.get("controller"):
+                continue
+            owner = self.store.peek(r["kind"], ns, r["name"]) if r["kind"] in ("ReplicaSet", "StatefulSet") else None
+            if owner is None:
+                return None
+            for r2 in owner["metadata"].get("ownerReferences") or []:
+                if r2.get("controller") and r2["kind"] == "Deployment":
+                    d = self.store.peek("Deployment", ns, r2["name"])
+                    if d is not None:
+                        return (("Deployment", r2["name"]), d["spec"].get("replicas", 1))
+            return ((r["kind"], r["name"]), owner["spec"].get("replicas", 1))
+        return None
 
     def _sync_service(self, ns: str, name: str) -> None:
         svc = self.store.peek("Service", ns, name)

@@ -19,7 +19,8 @@ __all__ = ["run", "parse"]
 
 _BOOL_FLAGS = {"-A", "--all-namespaces", "--show-labels", "--overwrite", "-i", "-t", "-it", "-ti", "--rm",
                "--stdin", "--tty", "--no-headers", "--all", "--watch", "-w", "--now", "--force", "--wait",
-               "--timestamps", "--previous", "--prefix", "--all-containers", "--follow", "--ignore-errors"}
+               "--timestamps", "--previous", "--prefix", "--all-containers", "--follow", "--ignore-errors",
+               "--ignore-daemonsets", "--delete-emptydir-data", "--disable-eviction"}
 _ALIASES = {"-n": "--namespace", "-l": "--selector", "-o": "--output", "-f": "--filename", "-A": "--all-namespaces",
             "-c": "--container", "-w": "--watch"}
 
@@ -425,4 +426,4 @@ def _exec(cluster, args, flags, after) -> str:
 _VERBS = {"get": _get, "describe": _describe, "apply": _apply, "create": _create, "run": _run,
           "expose": _expose, "delete": _delete, "scale": _scale, "label": _label, "rollout": _rollout,
           "exec": _exec, "cordon": nodes.cordon, "uncordon": functools.partial(nodes.cordon, on=False),
-          "taint": nodes.taint, "logs": logs.logs}
+          "taint": nodes.taint, "logs": logs.logs, "drain": nodes.drain}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from .. import clock
 from ..errors import K8sNetError, NotFoundError, UsageError
 
-__all__ = ["cordon", "taint"]
+__all__ = ["cordon", "taint", "drain"]
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
@@ -115,3 +115,141 @@ def _set_taints(node: dict, taints: list[dict]) -> None:
         node["spec"]["taints"] = taints
     else:
         node["spec"].pop("taints", None)
+
+
+# -- drain ----------------------------------------------------------------------------
+# kubectl/pkg/drain/filters.go: which pods block a drain, and the flag that lets it go on.
+_DAEMONSET = ("DaemonSet-managed Pods (use --ignore-daemonsets to ignore)", "ignoring DaemonSet-managed Pods")
+_LOCAL = ("Pods with local storage (use --delete-emptydir-data to override)", "deleting Pods with local storage")
+_UNMANAGED = ("Pods that declare no controller (use --force to override)", "deleting Pods that declare no controller")
+EVICT_RETRY = 5  # drain.Helper EvictErrorRetryDelay
+
+
+def _pods_for_deletion(cluster, node: str, flags: dict) -> tuple[list[dict], list[str], list[str]]:
+    """GetPodsForDeletion: (pods to evict, warnings, errors), filters in upstream's order
+    (mirror pods skipped, DaemonSet pods, unreplicated pods, local storage)."""
+    keep, warn, err = [], {}, {}
+    pods = sorted((p for p in cluster.store.items("Pod") if p["spec"].get("nodeName") == node),
+                  key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
+    for pod in pods:
+        meta = pod["metadata"]
+        ref = f"{meta['namespace']}/{meta['name']}"
+        if "kubernetes.io/config.mirror" in (meta.get("annotations") or {}):
+            continue
+        owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
+        if owner is not None and owner.get("kind") == "DaemonSet":
+            (warn if flags.get("--ignore-daemonsets") else err).setdefault(
+                _DAEMONSET[1] if flags.get("--ignore-daemonsets") else _DAEMONSET[0], []).append(ref)
+            continue
+        blocked = False
+        if owner is None:
+            if flags.get("--force"):
+                warn.setdefault(_UNMANAGED[1], []).append(ref)
+            else:
+                err.setdefault(_UNMANAGED[0], []).append(ref)
+                blocked = True
+        if any("emptyDir" in (v or {}) for v in pod["spec"].get("volumes") or []) and not blocked:
+            if flags.get("--delete-emptydir-data"):
+                warn.setdefault(_LOCAL[1], []).append(ref)
+            else:
+                err.setdefault(_LOCAL[0], []).append(ref)
+                blocked = True
+        if not blocked:
+            keep.append(pod)
+    # Upstream joins them from a map (random order); sorted here so output is reproducible.
+    warnings = [f"{msg}: {', '.join(refs)}" for msg, refs in sorted(warn.items())]
+    errors = [f"cannot delete {msg}: {', '.join(refs)}" for msg, refs in sorted(err.items())]
+    return keep, warnings, errors
+
+
+def _duration(seconds: float) -> str:
+    """Go's time.Duration String for whole seconds: 30s, 1m30s, 1h0m0s."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60}s"
+    return f"{s // 3600}h{s % 3600 // 60}m{s % 60}s"
+
+
+def _timeout(flags: dict) -> float:
+    raw = str(flags.get("--timeout", "0s"))
+    units = {"s": 1, "m": 60, "h": 3600}
+    try:
+        value = float(raw[:-1]) * units[raw[-1]] if raw[-1:] in units else float(raw)
+    except (ValueError, KeyError):
+        raise UsageError(f'error: invalid argument "{raw}" for "--timeout" flag: time: invalid duration "{raw}"') from None
+    if value < 0:
+        raise UsageError(f'error: invalid argument "{raw}" for "--timeout" flag: the timeout must not be negative')
+    return value
+
+
+def drain(cluster, args: list[str], flags: dict, after: list[str]) -> str:
+    """``kubectl drain NODE``: cordon, then evict (the eviction API, honouring
+    PodDisruptionBudgets; ``--disable-eviction`` deletes) every pod but DaemonSet and mirror
+    pods, retrying a refused eviction every 5 s and waiting until each pod is gone.  The
+    simulated clock runs meanwhile.  Without ``--timeout`` kubectl waits forever; k8snet gives
+    up after an hour of simulated time."""
+    from ..controllers.disruption import TooManyRequests
+    limit = _timeout(flags)
+    out = [cordon(cluster, args, {}, [])]
+    grace = int(flags.get("--grace-period", -1))
+    for node in _node_names(cluster, args, "drain"):
+        pods, warnings, errors = _pods_for_deletion(cluster, node, flags)
+        if errors:
+            text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+            out.append(f'error: unable to drain node "{node}" due to error: {text}, continuing command...\n'
+                       f"There are pending nodes to be drained:\n {node}\n{text}\n")
+            continue
+        if warnings:
+            out.append(f"Warning: {'; '.join(warnings)}\n")
+        start, deadline = cluster.now, cluster.now + (limit or 3600)
+        waiting = [(p, 0.0) for p in pods]  # (pod, when to try its eviction next)
+        evicted, failed = [], []
+        while waiting or evicted:
+            now = cluster.now
+            still = []
+            for pod, at in waiting:
+                if at > now:
+                    still.append((pod, at))
+                    continue
+                meta = pod["metadata"]
+                out.append(f"evicting pod {meta['namespace']}/{meta['name']}\n")
+                if now >= deadline:
+                    failed.append(f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}": '
+                                  f"global timeout reached: {_duration(limit or 3600)}")
+                    continue
+                live = cluster.store.peek("Pod", meta["namespace"], meta["name"])
+                if live is None or live["metadata"].get("uid") != meta.get("uid"):
+                    continue  # NotFound: already gone
+                try:
+                    cluster.api.evict(live, None if grace < 0 or flags.get("--disable-eviction") is None else grace,
+                                      use_budgets=not flags.get("--disable-eviction"))
+                except TooManyRequests as e:
+                    out.append(f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}" '
+                               f"(will retry after {EVICT_RETRY}s): {e}\n")
+                    still.append((pod, now + EVICT_RETRY))
+                    continue
+                evicted.append(pod)
+            cluster.controllers.run()
+            waiting = still
+            for pod in list(evicted):
+                meta = pod["metadata"]
+                live = cluster.store.peek("Pod", meta["namespace"], meta["name"])
+                if live is None or live["metadata"].get("uid") != meta.get("uid"):
+                    out.append(f"pod/{meta['name']} evicted\n")
+                    evicted.remove(pod)
+            if not (waiting or evicted):
+                break
+            if cluster.now >= deadline + EVICT_RETRY:
+                break
+            cluster.advance(1)
+        if failed:
+            text = failed[0] if len(failed) == 1 else "[" + ", ".join(failed) + "]"
+            out.append(f"There are pending pods in node \"{node}\" when an error occurred: {text}\n"
+                       + "".join(f"pod/{p['metadata']['name']}\n" for p, _ in waiting)
+                       + f'error: unable to drain node "{node}" due to error: {text}, continuing command...\n'
+                       f"There are pending nodes to be drained:\n {node}\n{text}\n")
+            continue
+        out.append(f"node/{node} drained\n")
+    return "".join(out)

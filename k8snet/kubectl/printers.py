@@ -60,6 +60,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "IngressClass": _cols("Name", "Controller", "Parameters", "Age"),
     "NetworkPolicy": _cols("Name", "Pod-Selector", "Age"),
     "ConfigMap": _cols("Name", "Data", "Age"),
+    "PodDisruptionBudget": _cols("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age"),
     "Secret": _cols("Name", "Type", "Data", "Age"),
     # Event columns interleave wide ones (printers.go eventColumnDefinitions).
     "Event": (Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
@@ -85,7 +86,7 @@ GROUPS = {
     "IngressClass": "networking.k8s.io", "NetworkPolicy": "networking.k8s.io",
     "GatewayClass": "gateway.networking.k8s.io", "Gateway": "gateway.networking.k8s.io",
     "HTTPRoute": "gateway.networking.k8s.io", "ReferenceGrant": "gateway.networking.k8s.io",
-    "CustomResourceDefinition": "apiextensions.k8s.io",
+    "CustomResourceDefinition": "apiextensions.k8s.io", "PodDisruptionBudget": "policy",
 }
 
 # CRD columns: (name, jsonPath, type) evaluated like apiextensions' tableconvertor.
@@ -236,6 +237,14 @@ def _networkpolicy_row(obj, now):
             "Age": _age(obj, now)}
 
 
+def _pdb_row(obj, now):
+    # pkg/printers/internalversion printPodDisruptionBudget: N/A for the unset bound.
+    spec, st = obj.get("spec") or {}, obj.get("status") or {}
+    return {"Min Available": str(spec.get("minAvailable", "N/A")),
+            "Max Unavailable": str(spec.get("maxUnavailable", "N/A")),
+            "Allowed Disruptions": str(st.get("disruptionsAllowed", 0)), "Age": _age(obj, now)}
+
+
 def _configmap_row(obj, now):
     return {"Data": str(len(obj.get("data") or {}) + len(obj.get("binaryData") or {})), "Age": _age(obj, now)}
 
@@ -282,7 +291,7 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
     "Deployment": _deployment_row, "ReplicaSet": _replicaset_row, "StatefulSet": _statefulset_row, "DaemonSet": _daemonset_row,
     "Service": _service_row, "Endpoints": _endpoints_row, "EndpointSlice": _endpointslice_row,
     "Ingress": _ingress_row, "IngressClass": _ingressclass_row, "NetworkPolicy": _networkpolicy_row,
-    "ConfigMap": _configmap_row, "Secret": _secret_row, "Event": _event_row,
+    "ConfigMap": _configmap_row, "PodDisruptionBudget": _pdb_row, "Secret": _secret_row, "Event": _event_row,
     **{k: _crd_row(k) for k in _CRD_COLUMNS},
     "CustomResourceDefinition": lambda obj, now: {"Created At": _meta(obj).get("creationTimestamp", "")},
 }

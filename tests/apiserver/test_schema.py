@@ -83,6 +83,7 @@ except ImportError:  # pragma: no cover - a test dependency
     pass
 
 _PACKAGES = ("io.k8s.api.core.v1.", "io.k8s.api.apps.v1.", "io.k8s.api.networking.v1.", "io.k8s.api.discovery.v1.",
+             "io.k8s.api.policy.v1.",
              "io.k8s.apimachinery.pkg.apis.meta.v1.")
 _GO_NAMES = {"CoreEndpointPort": ["io.k8s.api.core.v1.EndpointPort"], "EndpointPort": ["io.k8s.api.discovery.v1.EndpointPort"],
              "Endpoint": ["io.k8s.api.discovery.v1.Endpoint"]}

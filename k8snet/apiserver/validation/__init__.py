@@ -47,6 +47,7 @@ VALIDATORS: dict[str, Callable[[Mapping], list[FieldError]]] = {
     "Ingress": networking.validate_ingress,
     "IngressClass": networking.validate_ingress_class,
     "NetworkPolicy": networking.validate_network_policy,
+    "PodDisruptionBudget": apps.validate_pod_disruption_budget,
 }
 
 #: Update-time validators by kind (they include the create checks on the new object).

@@ -226,6 +226,24 @@ _STS_UPDATABLE = ("replicas", "ordinals", "template", "updateStrategy",
                   "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
 
 
+def validate_pod_disruption_budget(pdb: Mapping) -> list[FieldError]:
+    """ValidatePodDisruptionBudget (pkg/apis/policy/validation): not both minAvailable and
+    maxUnavailable; each a positive int or a percentage up to 100%; the selector; the
+    unhealthyPodEvictionPolicy."""
+    errs = validate_object_meta(pdb.get("metadata"), True, name_is_dns_subdomain)
+    spec = pdb.get("spec") or {}
+    if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
+        errs.append(FieldError.invalid("spec", spec, "minAvailable and maxUnavailable cannot be both set"))
+    for f in ("minAvailable", "maxUnavailable"):
+        if spec.get(f) is not None:
+            errs += _positive_int_or_percent(spec[f], f"spec.{f}") + _not_more_than_100(spec[f], f"spec.{f}")
+    errs += validate_label_selector(spec.get("selector"), "spec.selector")
+    policy = spec.get("unhealthyPodEvictionPolicy")
+    if policy is not None and policy not in ("IfHealthyBudget", "AlwaysAllow"):
+        errs.append(FieldError.not_supported("spec.unhealthyPodEvictionPolicy", policy, ["AlwaysAllow", "IfHealthyBudget"]))
+    return errs
+
+
 def validate_apps_update(new: Mapping, old: Mapping) -> list[FieldError]:
     """The update checks of the apps kinds: the selector never changes (apps/v1 strategies);
     a StatefulSet may change only replicas, ordinals, template, updateStrategy,
