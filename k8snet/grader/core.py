@@ -130,6 +130,7 @@ class Problem:
         self.outcome: Outcome | None = None
         self.attempts = 0
         self._where: tuple[str, str] | None = None  # (exercise, question), set by Exercise
+        self.last_exception: Exception | None = None
 
     @property
     def question(self) -> str:
@@ -144,8 +145,9 @@ class Problem:
             raise NotAttempted("replace ____ with your answer, then run this cell again")
         return answer if self.answer_type is None else self.answer_type.read(answer, self)
 
-    def grade(self, answer) -> Feedback:
-        """Run the check and keep the outcome (for the progress summary)."""
+    def grade(self, answer, *, record: bool = True) -> Feedback:
+        """Run the check and keep the outcome (for the progress summary and, with ``record``, the
+        learner's progress file)."""
         self.attempts += 1
         from ..magics import keep_current
         try:
@@ -157,12 +159,14 @@ class Problem:
             outcome, message = Outcome.INCOMPLETE, str(e)
         except Incorrect as e:
             outcome, message = Outcome.INCORRECT, str(e)
-        except Exception:  # a malformed answer must not crash the notebook nor show internals
+        except Exception as e:  # a malformed answer must not crash the notebook nor show internals
+            self.last_exception = e  # kept for authors debugging a check; the learner sees a plain message
             what = self.answer_type.describe(self) if self.answer_type else "the kind of value the question asks for"
             outcome, message = Outcome.INCORRECT, _UNCHECKABLE.format(what=what)
         if self.outcome is not Outcome.CORRECT:
             self.outcome = outcome
-        self._record("check", outcome=outcome.value)
+        if record:
+            self._record("check", outcome=outcome.value)
         return Feedback(outcome, message)
 
     def check(self, answer) -> Feedback:
@@ -203,13 +207,13 @@ class Problem:
         from ..magics import keep_current
         with keep_current():  # a computed reference answer may build a scenario cluster
             answer = self._solution_answer
-        fb = self.grade(answer)
+        fb = self.grade(answer, record=False)
         if fb.outcome is not Outcome.CORRECT:
             raise AssertionError(f"{type(self).__name__}: the reference answer does not pass: {fb.message}")
 
     def assert_check_failed(self, answer, words: str = "") -> None:
         """For tests: ``answer`` must be *incorrect*, with ``words`` in the feedback."""
-        fb = self.grade(answer)
+        fb = self.grade(answer, record=False)
         if fb.outcome is not Outcome.INCORRECT or words not in fb.message:
             raise AssertionError(f"{type(self).__name__}: {answer!r} should fail with {words!r}, got "
                                  f"{fb.outcome}: {fb.message}")

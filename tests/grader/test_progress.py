@@ -127,3 +127,9 @@ def test_widget_reset_needs_the_confirmation(store):
     view._controls["confirm"].value = True
     view._controls["reset"].click()
     assert progress.load()["exercises"] == {} and box is not None
+
+
+def test_author_assertions_do_not_record(store):
+    ex01.q4.assert_check_passed()
+    ex01.q4.assert_check_failed("a", "deleted pod is gone")
+    assert not store.exists() or "ex01_pods_and_ips" not in progress.load()["exercises"]
