@@ -16,14 +16,21 @@ id prefixed with a hash of the DOT source.  Same input, same machine: the same b
 graphviz 0.21 shows a graph in Jupyter through ``JupyterIntegration._repr_mimebundle_``,
 which calls ``_repr_image_svg_xml`` (``pipe(format="svg")``); ``Picture`` overrides both.
 This module imports graphviz, so only the renderers import it, lazily.
+
+In a browser (JupyterLite) ``dot`` is viz.js (see ``k8snet.__init__``), loaded at
+``import k8snet``.  A browser that cannot wait for it (no JSPI) shows a picture drawn
+before it is loaded as a placeholder that fills in when it is: :func:`browser_display`.
 """
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import typing
 
 import graphviz
+
+from ..runtime import in_browser
 
 __all__ = ["Picture", "svg_text", "NO_DOT_HINT"]
 
@@ -111,3 +118,29 @@ class Picture(graphviz.Digraph):
         except graphviz.ExecutableNotFound:
             return {"text/plain": f"{self!r}\n{NO_DOT_HINT}"}
 
+
+
+def browser_display(picture: Picture) -> None:
+    """``display(picture)`` in a browser: the SVG when Graphviz (viz.js) is loaded or can be
+    waited for; otherwise a placeholder ``widgets.HTML`` that fills in when it has loaded.
+
+    A widget, not a ``display_id`` update: JupyterLab routes an output message to a cell
+    only while that cell's execute request is live, and the load ends after it."""
+    import k8snet_viz
+    from IPython.display import display
+    try:
+        display(picture._repr_mimebundle_(), raw=True)
+        return
+    except k8snet_viz.NotReady:
+        pass
+    import ipywidgets as widgets
+    from ..widgets.base import svg_html
+    box = widgets.HTML(f"<pre>{html.escape(repr(picture))}\n(drawing: Graphviz is still loading "
+                       f"in this browser)</pre>")
+    display(box)
+    k8snet_viz.when_ready(lambda: setattr(box, "value", svg_html(picture)))
+
+
+if in_browser():
+    # Only in the browser: natively Jupyter keeps showing a picture as an execute result.
+    Picture._ipython_display_ = browser_display

@@ -23,11 +23,39 @@ def table_html(header: list[str], rows: list[list[Any]]) -> str:
     return f'<table style="border-collapse:collapse;font-size:13px"><tr>{th}</tr>{trs}</table>'
 
 
+def _not_ready() -> type[BaseException]:
+    """``k8snet_viz.NotReady`` in a browser course site; natively a class nothing raises."""
+    try:
+        from k8snet_viz import NotReady
+    except ImportError:
+        return _NeverRaised
+    return NotReady
+
+
+class _NeverRaised(Exception):
+    """Stands for ``k8snet_viz.NotReady`` where that module does not exist."""
+
+
+def _redraw_when_pictures_load(refresh: Callable[[], None]) -> None:
+    """In a browser still loading Graphviz, call ``refresh`` again once it has loaded."""
+    from ..runtime import in_browser
+    if not in_browser():
+        return
+    try:
+        import k8snet_viz
+    except ImportError:
+        return
+    if not k8snet_viz.ready():
+        k8snet_viz.when_ready(refresh)
+
+
 def svg_html(digraph) -> str:
     """A graphviz picture as inline SVG for a ``widgets.HTML`` (nodes stay inspectable)."""
     try:
         from ..render.display import svg_text
         svg = svg_text(digraph)
+    except _not_ready() as exc:  # a browser still loading Graphviz: View.widget redraws later
+        return f"<pre>{html.escape(str(exc))}</pre>"
     except ImportError:  # the display helpers are optional; fall back to graphviz directly
         svg = digraph.pipe(format="svg", encoding="utf-8")
     # dot sizes the picture in points; a wide graph would be clipped at the output's right
@@ -66,6 +94,7 @@ class View:
             if isinstance(c, w.Button):
                 c.on_click(refresh)
         refresh()
+        _redraw_when_pictures_load(refresh)
         self._controls, self._areas = controls, areas
         if layout is not None:
             return layout(controls, areas)

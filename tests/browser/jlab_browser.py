@@ -97,21 +97,55 @@ class NotebookProblem:
         return f"{self.notebook} cells[{self.cell}]: {self.kind}: {self.message}"
 
 
-class Lab:
-    """A fresh headless Chromium (new user-data folder) on a :class:`LabServer`."""
+# The kernels of the static site live in the page: their state, read from Lab's models.
+PAGE_SESSIONS = """() => {
+  const app = window.jupyterapp;
+  if (!app) return [];
+  const out = [];
+  for (const w of app.shell.widgets('main')) {
+    const ctx = w.sessionContext;
+    if (!w.context || !ctx || !ctx.session) continue;
+    const k = ctx.session.kernel;
+    out.push({path: w.context.path, id: ctx.session.id,
+              kernel: k ? {id: k.id, execution_state: k.status} : null});
+  }
+  return out;
+}"""
 
-    def __init__(self, server: LabServer, playwright, chromium_path: str) -> None:
+# Only loopback answers: every other host goes to a proxy that is not there (the static site
+# must not need any other host; ``Lab.outside_requests`` lists what was tried).
+OFFLINE_ARGS = ["--proxy-server=http://127.0.0.1:9"]  # loopback always bypasses a proxy
+
+
+class Lab:
+    """A fresh headless Chromium (new user-data folder) on a :class:`LabServer` (or on the
+    static site's :class:`~tests.browser.site_server.SiteServer`)."""
+
+    def __init__(self, server: LabServer, playwright, chromium_path: str, extra_args=()) -> None:
         self.server = server
         self._profile = tempfile.TemporaryDirectory(prefix="k8snet-chromium-")
         self.context = playwright.chromium.launch_persistent_context(
             self._profile.name, executable_path=chromium_path, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 900},
+            args=[*CHROMIUM_ARGS, *OFFLINE_ARGS, *extra_args], viewport={"width": 1400, "height": 900},
         )
+        self.outside_requests: list[str] = []
+        self.context.on("request", self._note_request)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.set_default_timeout(30_000)
         self.page_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         self.opened: list[str] = []
+
+    def _note_request(self, request) -> None:
+        host = urllib.parse.urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in ("127.0.0.1", "localhost"):
+            self.outside_requests.append(request.url)
+
+    def sessions(self) -> list[dict]:
+        """The open notebooks' kernels: ``[{path, id, kernel: {id, execution_state}}]``."""
+        if getattr(self.server, "in_page_kernel", False):
+            return self.page.evaluate(PAGE_SESSIONS)
+        return self.server.sessions()
 
     def open(self, path: str, timeout: float = 60.0) -> "Notebook":
         """Load Lab with the notebook at ``path`` (relative to the server's root) open."""
@@ -187,7 +221,7 @@ class Notebook:
         seen, since = None, None
         while time.monotonic() < deadline:
             self.lab.accept_dialogs()
-            sessions = [s for s in self.lab.server.sessions() if s.get("path") == self.path]
+            sessions = [s for s in self.lab.sessions() if s.get("path") == self.path]
             kernel = sessions[0].get("kernel") if sessions else None
             key = (kernel or {}).get("id")
             if kernel and kernel.get("execution_state") == "idle":
@@ -200,7 +234,7 @@ class Notebook:
             time.sleep(0.2)
         raise AssertionError(
             f"the kernel of {self.path} was not idle within {timeout:.0f} s "
-            f"(sessions: {self.lab.server.sessions()})"
+            f"(sessions: {self.lab.sessions()})"
         )
 
     # ------------------------------------------------------------- running --
