@@ -126,8 +126,12 @@ def browser_display(picture: Picture) -> None:
 
     A widget, not a ``display_id`` update: JupyterLab routes an output message to a cell
     only while that cell's execute request is live, and the load ends after it."""
-    import k8snet_viz
     from IPython.display import display
+    try:
+        import k8snet_viz
+    except ImportError:  # a Pyodide without the course site's wheels: no viz.js to wait for
+        display(picture._repr_mimebundle_(), raw=True)
+        return
     try:
         display(picture._repr_mimebundle_(), raw=True)
         return
