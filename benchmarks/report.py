@@ -115,7 +115,33 @@ def _rows(results: dict, mode: str) -> list[tuple[str, str, str, str]]:
                                                             f"{n['only_theirs']}" if n["disagreements"] else ""))
         rows.append(("… same input through network-config-analyzer", "same verdicts", cell,
                      _verdict(n.get("disagreements") == 0) if "status" not in n else ""))
+    rows += _serve_rows(results)
     return rows
+
+
+def _serve_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """The served cluster's figures (benchmarks/figures_serve.py)."""
+    def cell(key, fmt, ok):
+        r = _rec(results, "serve", key)
+        if r is None:
+            return _missing(results, "serve")
+        if "status" in r:
+            return r["status"], ""
+        return fmt(r), _verdict(ok(r))
+    return [
+        ("`kubectl get pods`, served cluster (server time)", "≤ 20 ms median",
+         *cell("serve_get", lambda r: f"{_ms(r['median'])} median for {r['pods']} pods ({r['n']} requests)",
+               lambda r: r["median"] <= 0.02)),
+        ("10 `kubectl get pods` processes at once", "all answered",
+         *cell("serve_concurrent", lambda r: f"{r['answered']} of {r['processes']} in {r['seconds']:.1f} s",
+               lambda r: r["answered"] == r["processes"])),
+        ("watch event after a change", "≤ 50 ms",
+         *cell("serve_watch", lambda r: f"{_ms(r['median'])} median, {_ms(r['maximum'])} max ({r['n']} events)",
+               lambda r: r["median"] is not None and r["median"] <= 0.05)),
+        ("NodePort HTTP request (server time)", "≤ 10 ms",
+         *cell("serve_nodeport", lambda r: f"{_ms(r['median'])} median ({r['n']} requests)",
+               lambda r: r["median"] <= 0.01)),
+    ]
 
 
 def summary_table(results: dict, mode: str) -> str:

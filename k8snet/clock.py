@@ -34,6 +34,11 @@ def _rfc3339(seconds: int) -> str:
 
 def parse_rfc3339(text: str) -> float:
     """Simulated seconds for an RFC 3339 timestamp written by :func:`rfc3339`."""
+    return _parse_rfc3339(text)
+
+
+@lru_cache(maxsize=8192)  # every AGE cell parses a timestamp; a table has few distinct ones
+def _parse_rfc3339(text: str) -> float:
     dt = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     return (dt - EPOCH).total_seconds()
 
