@@ -17,7 +17,7 @@ from .apiserver.server import APIServer
 from .apiserver.store import clone
 from .controllers.kubelet import IPAM
 from .controllers.manager import Manager
-from .errors import K8sNetError, NotFoundError, UsageError, ValidationError
+from .errors import K8sNetError, NotFoundError, UsageError, ValidationError, require
 
 __all__ = ["Cluster", "CNIS", "PROXY_MODES", "IPVS_SCHEDULERS", "ADDONS"]
 
@@ -26,6 +26,8 @@ PROXY_MODES = ("iptables", "nftables", "ipvs")
 IPVS_SCHEDULERS = ("rr", "lc", "sh")
 ADDONS = ("ingress-nginx", "gateway")
 CLOUDS = (None, "aws", "gcp", "azure")
+#: advance() moves the clock at most this far at once: timestamps stay RFC 3339 years (< 9999).
+_MAX_ADVANCE = 100 * 365 * 86400
 
 
 def _choice(name: str, value: Any, allowed: Iterable) -> None:
@@ -67,12 +69,30 @@ def _pod_network(pod_cidr, mask: int, nodes: int) -> str:
     return str(net)
 
 
+def _check_arguments(nodes, addons, seed) -> None:
+    """The types ``Cluster(...)`` takes, refused with a UsageError before anything is built
+    (node names are Node object names: DNS-1123 subdomains, as the API server checks them)."""
+    require("Cluster()", "nodes", nodes, (int, list, tuple), "a count or a list of node names")
+    if isinstance(nodes, (list, tuple)):
+        from .apiserver.validation.common import name_is_dns_subdomain
+        for n in nodes:
+            require("Cluster()", "each node name", n, (str,), "text")
+            bad = name_is_dns_subdomain(n)
+            if bad:
+                raise UsageError(f'Cluster(): node name "{n}" is invalid: {bad[0]}')
+    require("Cluster()", "addons", addons, (list, tuple, set, frozenset), "a list of addon names")
+    for a in addons:
+        require("Cluster()", "each addon", a, (str,), "an addon name")
+    require("Cluster()", "seed", seed, (int, str), "a whole number")
+
+
 class Cluster:
     """A Kubernetes cluster simulated in-process (see the contract for every method)."""
 
     def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
                  ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0,
                  pod_cidr: str = bootstrap.POD_CIDR, node_cidr_mask_size: int = bootstrap.NODE_CIDR_MASK_SIZE):
+        _check_arguments(nodes, addons, seed)
         _choice("cni", cni, CNIS)
         _choice("proxy_mode", proxy_mode, PROXY_MODES)
         _choice("ipvs_scheduler", ipvs_scheduler, IPVS_SCHEDULERS)
@@ -166,8 +186,12 @@ class Cluster:
     def advance(self, seconds: float) -> None:
         """Move the simulated clock forward, firing what falls due (probes, evictions, rollouts).
         While served, the clock then goes on following wall time from the new instant."""
-        if seconds < 0:
+        require("advance()", "seconds", seconds, (int, float), "a number of seconds")
+        if not seconds >= 0:  # NaN too
             raise UsageError(f"advance({seconds}): the clock only moves forward")
+        if seconds > _MAX_ADVANCE:
+            raise UsageError(f"advance({seconds}): the simulated clock moves at most {_MAX_ADVANCE:.0f} seconds "
+                             "(about 100 years) at a time")
         self.clock.jump(seconds)
         self.controllers.advance_to(max(self.clock.now + seconds, self.clock.due()), self.clock.set)
 
@@ -223,6 +247,8 @@ class Cluster:
         and stops it (``grace_period`` overrides its terminationGracePeriodSeconds; 0 removes
         it at once, as ``--force --grace-period=0``).  Unlike kubectl, this returns at once."""
         from .apiserver import resources
+        require("delete()", "ref", ref, (str,), "TYPE/NAME text such as 'svc/web'")
+        require("delete()", "namespace", namespace, (str,), "a namespace name")
         kind_text, _, name = ref.partition("/")
         if not name:
             raise UsageError(f'error: arguments in resource/name form must have a single resource and name: "{ref}"')
@@ -257,6 +283,10 @@ class Cluster:
     def add_external_host(self, name: str, address: str) -> None:
         """Declare a host of the simulated internet: upstream DNS answers ``name`` with ``address``."""
         import ipaddress
+        require("add_external_host()", "name", name, (str,), "a host name")
+        require("add_external_host()", "address", address, (str,), "an IPv4 address")
+        if not name.strip(".").strip():
+            raise UsageError("add_external_host(): give a host name such as 'api.example.com'")
         try:
             ipaddress.IPv4Address(address)
         except ValueError:
@@ -301,6 +331,7 @@ class Cluster:
     def kubectl(self, command_line: str) -> str:
         """Run a kubectl command line and return what kubectl prints."""
         from .kubectl.commands import run
+        require("kubectl()", "command_line", command_line, (str,), "a command line")
         return run(self, command_line)
 
     def __repr__(self) -> str:
@@ -313,6 +344,10 @@ class Cluster:
         """Would NetworkPolicy, as this cluster's CNI enforces it, let ``src`` ("ns/pod")
         open a connection to ``dst`` on ``port``?  A truthy ``Verdict`` with ``.reason``."""
         from . import netpol
+        require("allowed()", "src", src, (str,), "a pod as 'namespace/name'")
+        require("allowed()", "dst", dst, (str,), "a pod as 'namespace/name'")
+        require("allowed()", "port", port, (int,), "a port number")
+        require("allowed()", "protocol", protocol, (str,), "TCP, UDP or SCTP")
         return netpol.evaluate(list(self.store.items("NetworkPolicy")), list(self.store.items("Pod")),
                                list(self.store.items("Namespace")), src=src, dst=dst, port=port,
                                protocol=protocol, cni=self.cni)
@@ -335,6 +370,9 @@ class Cluster:
         """Resolve ``name`` as CoreDNS answers it; from a pod, through its resolv.conf search
         list and ``ndots:5`` (``.tried`` lists every name asked)."""
         from . import dnsview
+        require("resolve()", "name", name, (str,), "a DNS name")
+        require("resolve()", "qtype", qtype, (str,), "a record type such as 'A' or 'SRV'")
+        require("resolve()", "from_pod", from_pod, (str, type(None)), "a pod as 'namespace/name'")
         return dnsview.resolve(self, name, qtype, from_pod)
 
     def resolv_conf(self, pod: str) -> str:
@@ -356,16 +394,20 @@ class Cluster:
     def iptables_save(self, node: str, table: str = "nat") -> str:
         """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables
         mode; in ipvs mode, the few rules over ipsets that IPVS mode writes)."""
+        require("iptables_save()", "node", node, (str,), "a node name")
+        require("iptables_save()", "table", table, (str,), "'nat' or 'filter'")
         if table not in ("nat", "filter"):
             raise UsageError(f"table={table!r}: kube-proxy writes the 'nat' and 'filter' tables")
         return self.kube_proxy.view(node, ("iptables", "ipvs"), lambda s: s.iptables_save(table, now=self._now))
 
     def nft(self, node: str) -> str:
         """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode)."""
+        require("nft()", "node", node, (str,), "a node name")
         return self.kube_proxy.view(node, "nftables", lambda s: s.nft())
 
     def ipvsadm(self, node: str) -> str:
         """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode)."""
+        require("ipvsadm()", "node", node, (str,), "a node name")
         return self.kube_proxy.view(node, "ipvs", lambda s: s.ipvsadm())
 
     def ipset(self, node: str) -> str:
@@ -388,6 +430,15 @@ class Cluster:
         """Send an HTTP request and follow it through DNS, load balancers, kube-proxy,
         NetworkPolicy and controllers to the container that answers (see ``Response``)."""
         from . import datapath
+        require("request()", "url", url, (str,), "a URL such as 'http://web'")
+        require("request()", "method", method, (str,), "an HTTP method such as 'GET'")
+        for arg, value in (("from_pod", from_pod), ("from_node", from_node)):
+            require("request()", arg, value, (str, type(None)), "a name")
+        require("request()", "from_internet", from_internet, (bool,), "True or False")
+        require("request()", "headers", headers, (dict, type(None)), "a dict of header names and values")
+        for k, v in (headers or {}).items():
+            require("request()", "a header name", k, (str,), "text")
+            require("request()", f"header {k}", v, (str, int), "text")
         return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
                                 method=method, headers=headers)
 
@@ -427,6 +478,7 @@ class Cluster:
         """Why a Service (``"svc/web"``) or a failed request (a ``Response``) does not work:
         a list of ``Finding`` (what was seen, why, the fix, the kubectl command that shows it)."""
         from . import diagnose
+        require("diagnose()", "namespace", namespace, (str,), "a namespace name")
         return diagnose.diagnose(self, ref, namespace)
 
 

@@ -118,7 +118,12 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
 @functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request
 def _split_url(url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path with query) of a URL; ``web:8080/x`` means ``http://web:8080/x``."""
-    parts = urlsplit(url if "://" in url else "http://" + url)
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+    except ValueError:  # e.g. "http://[::1": curl's "URL rejected: Port number was not a decimal number..."
+        raise UsageError(f"request({url!r}): URL rejected: Malformed input to a URL function") from None
+    if any(ch.isspace() for ch in url):
+        raise UsageError(f"request({url!r}): URL rejected: Malformed input to a URL function")
     if parts.scheme not in ("http", "https"):
         raise UsageError(f"request({url!r}): only http:// and https:// URLs are simulated")
     try:

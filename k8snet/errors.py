@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = [
     "K8sNetError", "ValidationError", "ManifestError", "NotFoundError",
-    "AlreadyExistsError", "UsageError", "FieldError", "ErrorType",
+    "AlreadyExistsError", "UsageError", "FieldError", "ErrorType", "json_kind", "require",
 ]
 
 
@@ -147,3 +147,29 @@ class AlreadyExistsError(K8sNetError):
 
 class UsageError(K8sNetError):
     """A command line or argument that k8snet cannot understand; the message shows usage."""
+
+
+def json_kind(value: Any) -> str:
+    """What Go's encoding/json calls a value in its errors: ``string``, ``number``, ``bool``,
+    ``array``, ``object`` or ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return "object"
+
+
+def require(call: str, name: str, value: Any, kinds: tuple[type, ...], what: str) -> None:
+    """Refuse an argument of the wrong type at the public surface, before it reaches the
+    engines: ``UsageError`` naming the call, the argument and what it should be, e.g.
+    ``resolve(): name must be a DNS name (text); got array [1]``."""
+    if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+        return
+    shown = json.dumps(value, default=str)[:60] if not isinstance(value, float) else repr(value)
+    raise UsageError(f"{call}: {name} must be {what}; got {json_kind(value)} {shown}")

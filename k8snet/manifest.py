@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ManifestError
+from .errors import ManifestError, json_kind
 
 __all__ = ["Document", "load"]
 
@@ -74,21 +74,44 @@ def _raise_yaml_error(e: Exception, source: str, index: int, first: int):
         f"yaml: line {line}: {problem} (document {index})") from None
 
 
+def _object_kind_errors(data: dict) -> list[str]:
+    """kubectl's client-side check of a document before it is sent (getObjectKind in
+    k8s.io/kubectl/pkg/validation): apiVersion and kind must be set, and be strings."""
+    errs = []
+    for f in ("apiVersion", "kind"):
+        v = data.get(f)
+        if v is None or v == "":
+            errs.append(f"{f} not set")
+        elif not isinstance(v, str):
+            errs.append(f"{f} isn't string type")
+        elif f == "apiVersion" and v.count("/") > 1:
+            errs.append(f"unexpected GroupVersion string: {v}")  # schema.ParseGroupVersion
+    return errs
+
+
+def _validation_error(source: str, text: str) -> ManifestError:
+    # kubectl's words (resource/visitor.go ValidateBytes): checked before anything is sent.
+    return ManifestError(f'error: error validating "{source}": error validating data: {text}; '
+                         "if you choose to ignore these errors, turn validation off with --validate=false")
+
+
 def _expand(data: Any, source: str, index: int, line: int) -> list[Document]:
+    # getObjectKind: a document that is not a JSON object (a list, a scalar) cannot be validated.
     if not isinstance(data, dict):
-        raise ManifestError(
-            f"error: error parsing {source}: document {index} (line {line}) is a "
-            f"{type(data).__name__}, not an object: a manifest needs apiVersion, kind and metadata")
-    if data.get("kind") == "List" or (data.get("kind", "").endswith("List") and "items" in data):
+        raise _validation_error(source, "invalid object to validate")
+    kind = data.get("kind")
+    if isinstance(kind, str) and (kind == "List" or (kind.endswith("List") and "items" in data)):
+        items = data.get("items") or []
+        if not isinstance(items, list):
+            raise _validation_error(source, "invalid object to validate")
         docs = []
-        for item in data.get("items") or []:
+        for item in items:
             docs.extend(_expand(item, source, index, line))
         return docs
-    missing = [f"{f} not set" for f in ("apiVersion", "kind") if not data.get(f)]
-    if missing:
-        raise ManifestError(
-            f"error: error validating \"{source}\": error validating data: [{', '.join(missing)}] "
-            f"(document {index}, line {line})")
+    errs = _object_kind_errors(data)
+    if errs:
+        # utilerrors.NewAggregate: one error prints bare, several as "[a, b]".
+        raise _validation_error(source, errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]")
     return [Document(source, index, line, data)]
 
 
@@ -106,7 +129,7 @@ def load(source: Any) -> list[Document]:
     if isinstance(source, os.PathLike):
         return _load_path(Path(source))
     if not isinstance(source, str):
-        raise ManifestError(f"cannot read objects from a {type(source).__name__}: "
+        raise ManifestError(f"error: cannot read objects from {json_kind(source)}: "
                             "pass YAML text, a path, a dict or a list of dicts")
     if "\n" not in source and ":" not in source:
         return _load_path(Path(source))

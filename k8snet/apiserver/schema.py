@@ -11,7 +11,7 @@ The unknown-field paths carry list indices; the type error's path does not (that
 are met in sorted order, because kubectl turns YAML into JSON through a map.
 
 Scope: the kinds k8snet serves.  The structs a networking course touches are declared field by
-field below, *all* their fields (a test checks each against the Kubernetes 1.33 OpenAPI
+field below, *all* their fields (a test checks each against the Kubernetes 1.37 OpenAPI
 schema), so a real field is never called unknown; the structs k8snet does not model (volumes,
 affinity, security contexts, ...) are accepted whole (``any``).  Gateway API kinds use their
 CRD schema (:mod:`.validation.gateway`); their type errors are validation errors, reported by
@@ -29,25 +29,27 @@ __all__ = ["unknown_fields", "type_errors", "decode_error", "strict_decoding_err
 # Each struct: its Go name and its JSON fields.  A field's type is one of
 #   str i32 i64 bool intstr qty any map (map[string]string) []str
 #   Name (another struct)  [Name] (a list of it)
+#   ~Name (a struct k8snet does not model: it must be a JSON object, its fields are not checked)
 # Written as "field:type" ("field" alone means a string).
 _SPEC = {
     # metav1
     "ObjectMeta": "annotations:map creationTimestamp deletionGracePeriodSeconds:i64 deletionTimestamp "
-                  "finalizers:[]str generateName generation:i64 labels:map managedFields:any name namespace "
-                  "ownerReferences:any resourceVersion selfLink uid",
+                  "finalizers:[]str generateName generation:i64 labels:map managedFields:[~ManagedFieldsEntry] name namespace "
+                  "ownerReferences:[~OwnerReference] resourceVersion selfLink uid",
     "LabelSelector": "matchExpressions:[LabelSelectorRequirement] matchLabels:map",
     "LabelSelectorRequirement": "key operator values:[]str",
     # core/v1
-    "Namespace": "apiVersion kind metadata:ObjectMeta spec:NamespaceSpec status:any",
+    "Namespace": "apiVersion kind metadata:ObjectMeta spec:NamespaceSpec status:~NamespaceStatus",
     "NamespaceSpec": "finalizers:[]str",
-    "Node": "apiVersion kind metadata:ObjectMeta spec:NodeSpec status:any",
-    "NodeSpec": "configSource:any externalID podCIDR podCIDRs:[]str providerID taints:any unschedulable:bool",
+    "Node": "apiVersion kind metadata:ObjectMeta spec:NodeSpec status:~NodeStatus",
+    "NodeSpec": "configSource:~NodeConfigSource externalID podCIDR podCIDRs:[]str podPreemptionPolicy:~NodePodPreemptionPolicy "
+                "providerID taints:[~Taint] unschedulable:bool",
     "ConfigMap": "apiVersion binaryData:map data:map immutable:bool kind metadata:ObjectMeta",
     "PodDisruptionBudget": "apiVersion kind metadata:ObjectMeta spec:PodDisruptionBudgetSpec status:any",
     "PodDisruptionBudgetSpec": "maxUnavailable:intstr minAvailable:intstr selector:LabelSelector "
                                "unhealthyPodEvictionPolicy",
     "Secret": "apiVersion data:map immutable:bool kind metadata:ObjectMeta stringData:map type",
-    "Service": "apiVersion kind metadata:ObjectMeta spec:ServiceSpec status:any",
+    "Service": "apiVersion kind metadata:ObjectMeta spec:ServiceSpec status:~ServiceStatus",
     "ServiceSpec": "allocateLoadBalancerNodePorts:bool clusterIP clusterIPs:[]str externalIPs:[]str externalName "
                    "externalTrafficPolicy healthCheckNodePort:i32 internalTrafficPolicy ipFamilies:[]str "
                    "ipFamilyPolicy loadBalancerClass loadBalancerIP loadBalancerSourceRanges:[]str "
@@ -58,61 +60,67 @@ _SPEC = {
     "ClientIPConfig": "timeoutSeconds:i32",
     "Endpoints": "apiVersion kind metadata:ObjectMeta subsets:[EndpointSubset]",
     "EndpointSubset": "addresses:[EndpointAddress] notReadyAddresses:[EndpointAddress] ports:[CoreEndpointPort]",
-    "EndpointAddress": "hostname ip nodeName targetRef:any",
+    "EndpointAddress": "hostname ip nodeName targetRef:~ObjectReference",
     "CoreEndpointPort": "appProtocol name port:i32 protocol",
-    "Pod": "apiVersion kind metadata:ObjectMeta spec:PodSpec status:any",
+    "Pod": "apiVersion kind metadata:ObjectMeta spec:PodSpec status:~PodStatus",
     "PodTemplateSpec": "metadata:ObjectMeta spec:PodSpec",
-    "PodSpec": "activeDeadlineSeconds:i64 affinity:any automountServiceAccountToken:bool containers:[Container] "
-               "dnsConfig:PodDNSConfig dnsPolicy enableServiceLinks:bool ephemeralContainers:any hostAliases:any "
-               "hostIPC:bool hostNetwork:bool hostPID:bool hostUsers:bool hostname imagePullSecrets:any "
-               "initContainers:[Container] nodeName nodeSelector:map os:any overhead:any preemptionPolicy "
-               "priority:i32 priorityClassName readinessGates:any resourceClaims:any resources:any restartPolicy "
-               "runtimeClassName schedulerName schedulingGates:any securityContext:any serviceAccount "
+    "PodSpec": "activeDeadlineSeconds:i64 affinity:~Affinity automountServiceAccountToken:bool containers:[Container] "
+               "dnsConfig:PodDNSConfig dnsPolicy enableServiceLinks:bool ephemeralContainers:[~EphemeralContainer] hostAliases:[~HostAlias] "
+               "evictionResponders:[~EvictionResponder] hostIPC:bool hostNetwork:bool hostPID:bool hostUsers:bool hostname "
+               "hostnameOverride imagePullSecrets:[~LocalObjectReference] "
+               "initContainers:[Container] nodeName nodeSelector:map os:~PodOS overhead:~ResourceList preemptionPolicy "
+               "priority:i32 priorityClassName readinessGates:[~PodReadinessGate] resourceClaims:[~PodResourceClaim] resources:~ResourceRequirements restartPolicy "
+               "runtimeClassName schedulerName schedulingGates:[~PodSchedulingGate] schedulingGroup:~PodSchedulingGroup securityContext:~PodSecurityContext serviceAccount "
                "serviceAccountName setHostnameAsFQDN:bool shareProcessNamespace:bool subdomain "
-               "terminationGracePeriodSeconds:i64 tolerations:any topologySpreadConstraints:any volumes:any",
-    "Container": "args:[]str command:[]str env:[EnvVar] envFrom:any image imagePullPolicy lifecycle:any "
-                 "livenessProbe:Probe name ports:[ContainerPort] readinessProbe:Probe resizePolicy:any "
-                 "resources:any restartPolicy securityContext:any startupProbe:Probe stdin:bool stdinOnce:bool "
-                 "terminationMessagePath terminationMessagePolicy tty:bool volumeDevices:any volumeMounts:any workingDir",
+               "terminationGracePeriodSeconds:i64 tolerations:[~Toleration] topologySpreadConstraints:[~TopologySpreadConstraint] volumes:[~Volume]",
+    "Container": "args:[]str command:[]str env:[EnvVar] envFrom:[~EnvFromSource] image imagePullPolicy lifecycle:~Lifecycle "
+                 "livenessProbe:Probe name ports:[ContainerPort] readinessProbe:Probe resizePolicy:[~ContainerResizePolicy] "
+                 "resources:~ResourceRequirements restartPolicy restartPolicyRules:[~ContainerRestartRule] securityContext:~SecurityContext startupProbe:Probe stdin:bool stdinOnce:bool "
+                 "terminationMessagePath terminationMessagePolicy tty:bool volumeDevices:[~VolumeDevice] volumeMounts:[~VolumeMount] workingDir",
     "ContainerPort": "containerPort:i32 hostIP hostPort:i32 name protocol",
-    "EnvVar": "name value valueFrom:any",
-    "Probe": "exec:ExecAction failureThreshold:i32 grpc:any httpGet:HTTPGetAction initialDelaySeconds:i32 "
+    "EnvVar": "name value valueFrom:~EnvVarSource",
+    "Probe": "exec:ExecAction failureThreshold:i32 grpc:~GRPCAction httpGet:HTTPGetAction initialDelaySeconds:i32 "
              "periodSeconds:i32 successThreshold:i32 tcpSocket:TCPSocketAction terminationGracePeriodSeconds:i64 "
              "timeoutSeconds:i32",
     "ExecAction": "command:[]str",
-    "HTTPGetAction": "host httpHeaders:any path port:intstr scheme",
+    "HTTPGetAction": "host httpHeaders:[~HTTPHeader] path port:intstr protocol scheme",
     "TCPSocketAction": "host port:intstr",
     "PodDNSConfig": "nameservers:[]str options:[PodDNSConfigOption] searches:[]str",
     "PodDNSConfigOption": "name value",
     # apps/v1
-    "Deployment": "apiVersion kind metadata:ObjectMeta spec:DeploymentSpec status:any",
+    "Deployment": "apiVersion kind metadata:ObjectMeta spec:DeploymentSpec status:~DeploymentStatus",
     "DeploymentSpec": "minReadySeconds:i32 paused:bool progressDeadlineSeconds:i32 replicas:i32 "
                       "revisionHistoryLimit:i32 selector:LabelSelector strategy:DeploymentStrategy template:PodTemplateSpec",
     "DeploymentStrategy": "rollingUpdate:RollingUpdateDeployment type",
     "RollingUpdateDeployment": "maxSurge:intstr maxUnavailable:intstr",
-    "ReplicaSet": "apiVersion kind metadata:ObjectMeta spec:ReplicaSetSpec status:any",
+    "ReplicaSet": "apiVersion kind metadata:ObjectMeta spec:ReplicaSetSpec status:~ReplicaSetStatus",
     "ReplicaSetSpec": "minReadySeconds:i32 replicas:i32 selector:LabelSelector template:PodTemplateSpec",
-    "StatefulSet": "apiVersion kind metadata:ObjectMeta spec:StatefulSetSpec status:any",
-    "StatefulSetSpec": "minReadySeconds:i32 ordinals:any persistentVolumeClaimRetentionPolicy:any "
+    "StatefulSet": "apiVersion kind metadata:ObjectMeta spec:StatefulSetSpec status:~StatefulSetStatus",
+    "StatefulSetSpec": "minReadySeconds:i32 ordinals:~StatefulSetOrdinals persistentVolumeClaimRetentionPolicy:~StatefulSetPersistentVolumeClaimRetentionPolicy "
                        "podManagementPolicy replicas:i32 revisionHistoryLimit:i32 selector:LabelSelector serviceName "
-                       "template:PodTemplateSpec updateStrategy:StatefulSetUpdateStrategy volumeClaimTemplates:any",
-    "StatefulSetUpdateStrategy": "rollingUpdate:any type",
-    "DaemonSet": "apiVersion kind metadata:ObjectMeta spec:DaemonSetSpec status:any",
+                       "template:PodTemplateSpec updateStrategy:StatefulSetUpdateStrategy volumeClaimTemplates:[~PersistentVolumeClaim]",
+    "StatefulSetUpdateStrategy": "rollingUpdate:~RollingUpdateStatefulSetStrategy type",
+    "DaemonSet": "apiVersion kind metadata:ObjectMeta spec:DaemonSetSpec status:~DaemonSetStatus",
+    "DaemonSetUpdateStrategy": "rollingUpdate:RollingUpdateDaemonSet type",
+    "RollingUpdateDaemonSet": "maxSurge:intstr maxUnavailable:intstr",
     "DaemonSetSpec": "minReadySeconds:i32 revisionHistoryLimit:i32 selector:LabelSelector template:PodTemplateSpec "
-                     "updateStrategy:any",
+                     "updateStrategy:DaemonSetUpdateStrategy",
     # discovery/v1
     "EndpointSlice": "addressType apiVersion endpoints:[Endpoint] kind metadata:ObjectMeta ports:[EndpointPort]",
-    "Endpoint": "addresses:[]str conditions:EndpointConditions deprecatedTopology:map hints:any hostname nodeName "
-                "targetRef:any zone",
+    "Endpoint": "addresses:[]str conditions:EndpointConditions deprecatedTopology:map hints:EndpointHints hostname nodeName "
+                "targetRef:~ObjectReference zone",
+    "EndpointHints": "forNodes:[ForNode] forZones:[ForZone]",
+    "ForNode": "name",
+    "ForZone": "name",
     "EndpointConditions": "ready:bool serving:bool terminating:bool",
     "EndpointPort": "appProtocol name port:i32 protocol",
     # networking/v1
-    "Ingress": "apiVersion kind metadata:ObjectMeta spec:IngressSpec status:any",
+    "Ingress": "apiVersion kind metadata:ObjectMeta spec:IngressSpec status:~IngressStatus",
     "IngressSpec": "defaultBackend:IngressBackend ingressClassName rules:[IngressRule] tls:[IngressTLS]",
     "IngressRule": "host http:HTTPIngressRuleValue",
     "HTTPIngressRuleValue": "paths:[HTTPIngressPath]",
     "HTTPIngressPath": "backend:IngressBackend path pathType",
-    "IngressBackend": "resource:any service:IngressServiceBackend",
+    "IngressBackend": "resource:~TypedLocalObjectReference service:IngressServiceBackend",
     "IngressServiceBackend": "name port:ServiceBackendPort",
     "ServiceBackendPort": "name number:i32",
     "IngressTLS": "hosts:[]str secretName",
@@ -166,7 +174,7 @@ def _go_type(typ: str) -> str:
         return "intstr.IntOrString"
     if typ.startswith("["):
         return "[]" + _go_type(typ[1:-1])
-    return "v1." + _GO_NAME.get(typ, typ)
+    return "v1." + _GO_NAME.get(typ.lstrip("~"), typ.lstrip("~"))
 
 
 def _json_kind(v: Any) -> str:
@@ -227,6 +235,9 @@ class _Decoder:
                 bad = _scalar_error("str", v[k])
                 if bad:
                     self.type_error(bad, struct, stack, "str")
+        elif typ.startswith("~"):
+            if not isinstance(v, dict):
+                self.type_error(_json_kind(v), struct, stack, typ)
         elif typ.startswith("["):
             if not isinstance(v, list):
                 self.type_error(_json_kind(v), struct, stack, typ)
@@ -263,6 +274,8 @@ def _decode(obj: Mapping) -> _Decoder:
                 d.unknown += _crd.unknown_fields(_gateway.SCHEMAS[kind].props["spec"], obj[k], "spec")
             elif k not in ("apiVersion", "kind", "status"):
                 d.unknown.append(k)
+    elif "metadata" in obj:  # any other kind: its ObjectMeta is still decoded by the same rules
+        d.value("ObjectMeta", obj["metadata"], "metadata", kind, ["metadata"])
     return d
 
 

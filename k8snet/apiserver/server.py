@@ -98,12 +98,21 @@ class APIServer:
             meta.pop("namespace", None)
 
     # -- the checks of one object --------------------------------------------------
-    def _admit(self, obj: dict, old: dict | None) -> dict:
-        """Default, validate and check allocation; raise before anything changes."""
-        res = self.resource_for(obj)
+    @staticmethod
+    def decode(obj: dict) -> None:
+        """Refuse what the API server's decoder refuses (wrong JSON types, unknown fields) before
+        anything reads the object: ``StrictDecodingError`` (a 400 BadRequest)."""
         problem = decode_error(obj)
         if problem:
-            raise StrictDecodingError(obj.get("kind", ""), (obj.get("metadata") or {}).get("name", ""), problem)
+            meta = obj.get("metadata")
+            name = meta.get("name") if isinstance(meta, dict) else ""
+            raise StrictDecodingError(obj.get("kind", ""), name if isinstance(name, str) else "", problem)
+
+    def _admit(self, obj: dict, old: dict | None, decoded: bool = False) -> dict:
+        """Default, validate and check allocation; raise before anything changes."""
+        res = self.resource_for(obj)
+        if not decoded:
+            self.decode(obj)
         obj["apiVersion"] = res.api_version  # stored and returned in the preferred version
         meta = obj.setdefault("metadata", {})
         if res.namespaced:
@@ -213,6 +222,7 @@ class APIServer:
         """``kubectl create``: refuse if the name exists; otherwise admit and store."""
         obj = clone(obj)
         res = self.resource_for(obj)
+        self.decode(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             from ..controllers.names import generate_name
@@ -220,7 +230,7 @@ class APIServer:
         ns = meta.get("namespace", "default") if res.namespaced else ""
         if self.store.peek(obj.get("kind"), ns, meta.get("name", "")) is not None:
             raise AlreadyExistsError(f'Error from server (AlreadyExists): {res.qualified} "{meta["name"]}" already exists')
-        obj = self._admit(obj, None)
+        obj = self._admit(obj, None, decoded=True)
         return self._commit_new(obj, res)
 
     def _commit_new(self, obj: dict, res: resources.Resource) -> dict:
@@ -237,6 +247,7 @@ class APIServer:
         """``kubectl apply`` of one object: ``("created"|"configured"|"unchanged", stored)``."""
         manifest = clone(manifest)
         res = self.resource_for(manifest)
+        self.decode(manifest)
         meta = manifest.setdefault("metadata", {})
         ns = (meta.get("namespace") or "default") if res.namespaced else ""
         last_text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
@@ -244,7 +255,7 @@ class APIServer:
         if live is None:
             obj = clone(manifest)
             obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_text
-            obj = self._admit(obj, None)
+            obj = self._admit(obj, None, decoded=True)
             return "created", self._commit_new(obj, res)
         live_ann = (live["metadata"].get("annotations") or {})
         last = json.loads(live_ann[LAST_APPLIED]) if LAST_APPLIED in live_ann else None

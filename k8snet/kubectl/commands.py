@@ -269,10 +269,12 @@ def _run(cluster, args, flags, after) -> str:
 
 def _expose(cluster, args, flags, after) -> str:
     from .generators import expose
+    if not args:
+        raise UsageError(_NO_RESOURCES)
     targets = _targets(args)
     res, names = targets[0]
     if not names:
-        raise UsageError("error: You must provide one or more resources by argument or filename.")
+        raise UsageError(_NO_RESOURCES)
     obj = cluster.store.get(res.kind, _namespace(cluster, flags) if res.namespaced else "", names[0])
     if obj is None:
         raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{names[0]}" not found')
@@ -306,6 +308,11 @@ def _grace_period(flags) -> int:
     return grace
 
 
+_NO_RESOURCES = ("error: You must provide one or more resources by argument or filename.\n"
+                 "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                 "   '<resource> <name>'\n   '<resource>'")
+
+
 def _delete(cluster, args, flags, after) -> str:
     grace = _grace_period(flags)
     warn = FORCE_WARNING if grace == 0 else ""
@@ -316,9 +323,12 @@ def _delete(cluster, args, flags, after) -> str:
         from .. import manifest
         for doc in manifest.load(str(flags["--filename"])):
             res = cluster.api.resource_for(doc.obj)
-            ns = doc.obj["metadata"].get("namespace", _namespace(cluster, flags))
-            deleted.append((res.plural, doc.obj["metadata"]["name"], ns))
+            cluster.api.decode(doc.obj)  # a name that is not a string is refused as the server refuses it
+            meta = doc.obj.get("metadata") or {}
+            deleted.append((res.plural, meta.get("name", ""), meta.get("namespace", _namespace(cluster, flags))))
     else:
+        if not args:
+            raise UsageError(_NO_RESOURCES)
         for res, names in _targets(args):
             if not names and (flags.get("--selector") or flags.get("--all")):
                 names = [o["metadata"]["name"] for o in _select(cluster, res, [], flags)]
@@ -342,15 +352,17 @@ def _wait_deleted(cluster, deleted, limit: float = 3600) -> None:
 
 
 def _scale(cluster, args, flags, after) -> str:
+    from .generators import int_flag
     if "--replicas" not in flags:
         raise UsageError("error: required flag(s) \"replicas\" not set")
+    replicas = int_flag(flags, "--replicas", "scale", bits=32)
     out = []
     for res, names in _targets(args):
         if res.kind not in ("Deployment", "ReplicaSet", "StatefulSet"):
             raise UsageError(f'error: cannot scale {res.plural}')
         for n in names:
             obj = cluster.get(res.plural, n, _namespace(cluster, flags))
-            obj["spec"]["replicas"] = int(flags["--replicas"])
+            obj["spec"]["replicas"] = replicas
             cluster.api.update(obj)
             cluster.controllers.run()
             out.append(f"{res.ref_name}/{n} scaled\n")
@@ -358,6 +370,10 @@ def _scale(cluster, args, flags, after) -> str:
 
 
 def _label(cluster, args, flags, after) -> str:
+    if not args:
+        raise UsageError("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not any("=" in a or a.endswith("-") for a in args[1:]):
+        raise UsageError("error: at least one label update is required")
     targets = _targets(args[:1] if "/" not in args[0] else [a for a in args if "/" in a])
     changes = [a for a in args[1:] if "=" in a or a.endswith("-")]
     if "/" not in args[0]:

@@ -21,14 +21,44 @@ def container_name(image: str) -> str:
     return re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "container"
 
 
-def _ports(flags) -> list[dict]:
+_GO_INT = re.compile(r"[+-]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]*|0[bB][01_]+|[1-9][0-9_]*)")
+
+
+def go_parse_int(text: str, bits: int = 64) -> tuple[int | None, str]:
+    """strconv.ParseInt(text, 0, bits) as pflag's int flags call it: (value, "") or (None, why)."""
+    text = str(text)
+    if not _GO_INT.fullmatch(text) or "__" in text or text.endswith("_"):
+        return None, f'strconv.ParseInt: parsing "{text}": invalid syntax'
+    digits = text.lstrip("+-").replace("_", "")
+    base = 16 if digits[:2].lower() == "0x" else 2 if digits[:2].lower() == "0b" else 8 if digits[:1] == "0" else 10
+    body = digits[2:] if base in (16, 2) or digits[:2].lower() == "0o" else digits
+    value = int(body or "0", base) * (-1 if text.startswith("-") else 1)
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        return None, f'strconv.ParseInt: parsing "{text}": value out of range'
+    return value, ""
+
+
+def int_flag(flags, name: str, command: str, *, shown: str | None = None, bits: int = 64, default=None):
+    """An integer flag parsed as pflag parses it; a bad value is refused in cobra's words:
+    ``error: invalid argument "x" for "--replicas" flag: strconv.ParseInt: parsing "x": invalid
+    syntax`` and the ``See 'kubectl scale --help' for usage.`` line."""
+    if name not in flags:
+        return default
+    value, why = go_parse_int(flags[name], bits)
+    if value is None:
+        raise UsageError(f'error: invalid argument "{flags[name]}" for "{shown or name}" flag: {why}\n'
+                         f"See 'kubectl {command} --help' for usage.")
+    return value
+
+
+def _ports(flags, command: str) -> list[dict]:
     if "--port" not in flags:
         return []
-    try:
+    if command == "run":  # run.go keeps --port a string and checks it itself
+        if not re.fullmatch(r"[+-]?[0-9]+", str(flags["--port"])):
+            raise UsageError("error: --port must be a number")
         return [{"containerPort": int(flags["--port"])}]
-    except ValueError:
-        raise UsageError(f'error: invalid argument "{flags["--port"]}" for "--port" flag: '
-                         f'strconv.ParseInt: parsing "{flags["--port"]}": invalid syntax') from None
+    return [{"containerPort": int_flag(flags, "--port", command, bits=32)}]
 
 
 def create_deployment(name: str, flags, after: list[str], namespace: str) -> dict:
@@ -41,12 +71,13 @@ def create_deployment(name: str, flags, after: list[str], namespace: str) -> dic
         c = {"image": img, "name": container_name(img), "resources": {}}
         if after:
             c["command"] = list(after)
-        if _ports(flags):
-            c["ports"] = _ports(flags)
+        if _ports(flags, "create deployment"):
+            c["ports"] = _ports(flags, "create deployment")
         containers.append(c)
     return {"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"labels": dict(lbls), "name": name, "namespace": namespace},
-            "spec": {"replicas": int(flags.get("--replicas", 1)), "selector": {"matchLabels": dict(lbls)},
+            "spec": {"replicas": int_flag(flags, "--replicas", "create deployment", shown="-r, --replicas",
+                                          bits=32, default=1), "selector": {"matchLabels": dict(lbls)},
                      "strategy": {}, "template": {"metadata": {"labels": dict(lbls)},
                                                   "spec": {"containers": containers}}},
             "status": {}}
@@ -65,8 +96,8 @@ def run_pod(name: str, flags, after: list[str], namespace: str) -> dict:
     c = {"image": str(flags["--image"]), "name": name, "resources": {}}
     if after:
         c["command" if flags.get("--command") else "args"] = list(after)
-    if _ports(flags):
-        c["ports"] = _ports(flags)
+    if _ports(flags, "run"):
+        c["ports"] = _ports(flags, "run")
     if flags.get("--env"):
         k, _, v = str(flags["--env"]).partition("=")
         c["env"] = [{"name": k, "value": v}]
@@ -106,6 +137,9 @@ def expose(obj: dict, flags) -> dict:
     name = str(flags.get("--name", obj["metadata"]["name"]))
     protocol = str(flags.get("--protocol", "TCP"))
     if "--port" in flags:
+        # expose.go keeps --port a string and converts each with strconv.Atoi.
+        if not re.fullmatch(r"[+-]?[0-9]+", str(flags["--port"])):
+            raise UsageError(f'error: strconv.Atoi: parsing "{flags["--port"]}": invalid syntax')
         ports = [{"port": int(flags["--port"]), "protocol": protocol}]
     else:
         ports = _introspect_ports(obj)
@@ -114,7 +148,8 @@ def expose(obj: dict, flags) -> dict:
     for i, p in enumerate(ports):
         tp = flags.get("--target-port")
         if tp is not None:
-            p["targetPort"] = int(tp) if str(tp).isdigit() else str(tp)
+            # intstr.Parse: a number (sign allowed) is an int, anything else a port name.
+            p["targetPort"] = int(tp) if re.fullmatch(r"[+-]?[0-9]+", str(tp)) else str(tp)
         else:
             p["targetPort"] = p["port"]
         if len(ports) > 1:
