@@ -65,6 +65,8 @@ def _field(typ: str, used: set[str]) -> dict:
                "[]str": {"type": "array", "items": {"type": "string", "default": ""}}}
     if typ in scalars:
         return dict(scalars[typ])
+    if typ.startswith("~"):  # a struct k8snet does not model (apiserver/schema.py): any object
+        return dict(scalars["any"])
     if typ == "intstr":
         used.add("intstr")
         return {"allOf": [{"$ref": f"#/components/schemas/{_INT_OR_STRING}"}]}
