@@ -5,9 +5,10 @@
 ``docs/progress.md``.  Where the file lives (:func:`path`):
 
 1. ``$K8SNET_PROGRESS`` when set (a file path; tests point it into a temporary folder);
-2. in JupyterLite (Pyodide), ``/drive/.k8snet/progress.json``: ``/drive`` is the site's
+2. in JupyterLite (Pyodide), ``/drive/k8snet-progress.json``: ``/drive`` is the site's
    contents drive, which the browser keeps in its own storage (IndexedDB) with the notebooks —
-   the Pyodide home folder is in memory and would be lost on reload;
+   the Pyodide home folder is in memory and would be lost on reload (used, with a warning, when the
+   browser gives the kernel no drive);
 3. on Binder (``BINDER_SERVICE_HOST`` / ``BINDER_LAUNCH_HOST`` set), in the repository folder
    (``$REPO_DIR``, else the home folder, which holds the repository there), so the file sits
    beside the notebooks where the learner can download it before the session ends;
@@ -43,8 +44,12 @@ def path() -> Path:
     env = os.environ.get("K8SNET_PROGRESS", "").strip()
     if env:
         return Path(env).expanduser()
-    if sys.platform == "emscripten" and Path("/drive").is_dir():
-        return Path("/drive/.k8snet/progress.json")
+    if sys.platform == "emscripten":
+        if Path("/drive").is_dir():
+            return Path("/drive/k8snet-progress.json")
+        _warn_once("memfs", "k8snet: this browser gives the kernel no access to the site's files (a private "
+                            "window?), so progress lasts only until the page is reloaded; export it from "
+                            "show_progress() to keep it.")
     if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_LAUNCH_HOST"):
         return Path(os.environ.get("REPO_DIR") or Path.home()) / ".k8snet" / "progress.json"
     return Path.home() / ".k8snet" / "progress.json"

@@ -44,10 +44,11 @@ def test_progress_lasts_across_a_new_question_object(store):
 
 @pytest.mark.parametrize("env,platform,drive,want", [
     ({"K8SNET_PROGRESS": "/x/p.json"}, "linux", False, "/x/p.json"),
-    ({}, "emscripten", True, "/drive/.k8snet/progress.json"),
+    ({}, "emscripten", True, "/drive/k8snet-progress.json"),
+    ({}, "emscripten", False, "HOME/.k8snet/progress.json"),
     ({"BINDER_SERVICE_HOST": "10.0.0.1", "REPO_DIR": "/srv/repo"}, "linux", False, "/srv/repo/.k8snet/progress.json"),
     ({}, "linux", False, "HOME/.k8snet/progress.json"),
-], ids=["env var", "JupyterLite drive", "Binder repository", "home"])
+], ids=["env var", "JupyterLite drive", "JupyterLite without drive", "Binder repository", "home"])
 def test_where_the_file_lives(monkeypatch, tmp_path, env, platform, drive, want):
     for k in ("K8SNET_PROGRESS", "BINDER_SERVICE_HOST", "BINDER_LAUNCH_HOST", "REPO_DIR"):
         monkeypatch.delenv(k, raising=False)
@@ -56,7 +57,11 @@ def test_where_the_file_lives(monkeypatch, tmp_path, env, platform, drive, want)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(progress.sys, "platform", platform)
     monkeypatch.setattr(progress.Path, "is_dir", lambda self: drive if str(self) == "/drive" else os.path.isdir(self))
-    assert str(progress.path()) == want.replace("HOME", str(tmp_path))
+    progress._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert str(progress.path()) == want.replace("HOME", str(tmp_path))
+    assert bool(caught) == (platform == "emscripten" and not drive)
 
 
 def test_read_only_folder_warns_once_and_the_check_still_works(tmp_path, monkeypatch):
