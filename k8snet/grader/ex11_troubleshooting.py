@@ -56,6 +56,18 @@ class ScenarioFix(BuildProblem):
         """More than "the request answers": the repair keeps what the scenario is about."""
 
 
+def _rolled_out(cluster) -> None:
+    """The Deployment's rollout must finish: a repair that leaves new pods never Ready only hides the
+    problem behind the old ones (what `kubectl rollout status` reports)."""
+    cluster.advance(120)
+    d = cluster.get("deployment", "web")
+    want, st = d["spec"].get("replicas", 1), d.get("status") or {}
+    if st.get("updatedReplicas", 0) != want or st.get("availableReplicas", 0) != want or st.get("replicas") != want:
+        out = cluster.kubectl("rollout status deployment/web --timeout=1s").strip()
+        raise Incorrect("the requests answer, but the rollout never finishes — the new pods do not become "
+                        f"Ready:\n$ kubectl rollout status deployment/web\n{out}")
+
+
 def _probe_pod(name: str, app: str) -> str:
     return (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: {app}}}}}\n"
             "spec: {containers: [{name: c, image: curlimages/curl, command: [sleep, infinity]}]}\n")
@@ -157,7 +169,11 @@ class RecreateGap(ScenarioFix):
                              "{type: Recreate}"), "still fail"),
                 (fix.replace("{type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}",
                              "{type: Recreate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"), "Forbidden"),
-                (fix.replace("replicas: 2", "replicas: 0"), "still fail")]
+                (fix.replace("replicas: 2", "replicas: 0"), "still fail"),
+                (fix.replace("port: http}", "port: https}"), "the rollout never finishes")]
+
+    def verify_design(self, cluster) -> None:
+        _rolled_out(cluster)
     _hints = ["During a deploy, `kubectl get endpointslices` goes empty. Which strategy deletes all pods first?",
               "RollingUpdate with maxUnavailable: 0 keeps old pods until new ones are Ready.",
               "strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"]
