@@ -7,7 +7,7 @@ image                                                     behaviour
 ========================================================  =====================================
 ``nginx`` (any tag)                                       HTTP on 80; ``/`` is the welcome page, other paths 404
 ``hashicorp/http-echo``                                   HTTP on 5678 (or ``-listen=:PORT``); answers ``-text``
-``registry.k8s.io/gateway-api/conformance/echo-basic``    HTTP on 3000; JSON describing the request received
+``registry.k8s.io/gateway-api/echo-basic``                HTTP on 3000; JSON describing the request received
 ``registry.k8s.io/ingress-nginx/controller``              80/443: the Ingress controller (routing in routing/)
 ``k8snet/gateway-controller``                             the Gateway data plane: every listener port of its Gateways
 ``registry.k8s.io/echoserver``                            HTTP on 8080; the client address and request, as text

@@ -102,7 +102,7 @@ spec:
     spec:
       containers:
       - name: shop
-        image: registry.k8s.io/gateway-api/conformance/echo-basic:v1.3.0
+        image: registry.k8s.io/gateway-api/echo-basic:v1.5.1
         ports: [{name: http, containerPort: 3000}]
 ---
 apiVersion: v1

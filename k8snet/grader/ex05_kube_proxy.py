@@ -90,7 +90,7 @@ floats (3 decimals are enough); write `None` for a rule that has no probability.
 
 
 class WhichMode(MultipleChoice):
-    """You are building a new cluster on Kubernetes 1.35 with thousands of Services. Which kube-proxy mode
+    """You are building a new cluster on Kubernetes 1.37 with thousands of Services. Which kube-proxy mode
 does upstream point you to?"""
 
     options = [

@@ -26,7 +26,7 @@ from .scenario import BuildProblem, backend_service, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress", "APPS", "send"]
 
-_ECHO = "registry.k8s.io/gateway-api/conformance/echo-basic:v1.2.0"
+_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
 
 
 def _app(name: str) -> str:

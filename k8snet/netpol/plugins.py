@@ -41,14 +41,16 @@ PLUGINS: dict[str, Plugin] = {
     # use an IP belonging to a node in the cluster (including host networking pods)"
     # (cilium Documentation/security/policy/language.rst, "IP/CIDR based").
     "cilium": Plugin("cilium", True, False),
-    # weave-npc matches ipBlocks with ipsets of addresses: pod IPs match like any IP.
+    # weave-npc matches ipBlocks with ipsets of addresses: pod IPs match like any IP.  Weave Net
+    # is archived (Weaveworks closed in 2024): kept for clusters that still run it.
     "weave": Plugin("weave", True, True),
     # kind >= v0.24.0 ships kindnetd with kube-network-policies (kubernetes-sigs/kind
     # PR #3612, issue #842), which filters packets by address like Calico and passes the
     # upstream NetworkPolicy e2e suite.  (Opt out with networking.disableNetworkPolicies.)
     "kindnet": Plugin("kindnet", True, True),
     # flannel only moves packets: it accepts NetworkPolicy objects (the API server stores
-    # them) and enforces none of them.
+    # them) and enforces none of them.  (Since flannel v0.25.5 kube-network-policies can run
+    # beside it, flannel Documentation/netpol.md; that combination enforces like kindnet.)
     "flannel": Plugin("flannel", False, True),
 }
 

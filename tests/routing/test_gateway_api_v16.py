@@ -10,7 +10,7 @@ import pytest
 from k8snet import Cluster
 from k8snet.addons import GATEWAY_API_VERSION
 
-ECHO = "gcr.io/k8s-staging-gateway-api/echo-basic:v20240412-v1.0.0-394-g40c666fd"
+ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"  # conformance/base/manifests.yaml, v1.6.1
 NS = "gateway-conformance-infra"
 
 
