@@ -3,7 +3,12 @@
 * the namespaces ``default``, ``kube-system``, ``kube-public``, ``kube-node-lease``;
 * the nodes, each with a ``/24`` from the pod CIDR 10.244.0.0/16 (node-ipam controller,
   ``--node-cidr-mask-size=24``; ``Cluster(pod_cidr=, node_cidr_mask_size=)`` change both),
-  an InternalIP, and room for 110 pods (the kubelet's ``--max-pods``);
+  an InternalIP, and room for 110 pods (the kubelet's ``--max-pods``).  ``Cluster(nodes=N)`` is
+  N nodes in all: ``node-1`` is the control plane (kubeadm init), the others are workers
+  (kubeadm join).  kubeadm's mark-control-plane phase labels node-1
+  ``node-role.kubernetes.io/control-plane`` and ``node.kubernetes.io/exclude-from-external-load-balancers``
+  and taints it ``node-role.kubernetes.io/control-plane:NoSchedule``; as kind and minikube do, a
+  single-node cluster has the taint removed so its workloads can run;
 * Service ``default/kubernetes`` at the first service IP (10.96.0.1), port ``https``
   443 -> 6443, whose endpoint is the API server (on the first node, as on kind and minikube);
 * the node agents, as DaemonSets on the node's network: ``kube-proxy`` (kubeadm's) and the CNI's
@@ -17,7 +22,8 @@ from __future__ import annotations
 import ipaddress
 
 __all__ = ["NAMESPACES", "POD_CIDR", "NODE_CIDR_MASK_SIZE", "NODE_CAPACITY", "SERVICE_CIDR", "DNS_IP", "node_cidrs",
-           "node_object", "system_objects", "node_agents", "KUBERNETES_VERSION"]
+           "node_object", "system_objects", "node_agents", "KUBERNETES_VERSION", "COREDNS_IMAGE",
+           "CONTROL_PLANE_LABEL", "CONTROL_PLANE_TAINT"]
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 POD_CIDR = "10.244.0.0/16"
@@ -25,8 +31,15 @@ NODE_CIDR_MASK_SIZE = 24  # kube-controller-manager --node-cidr-mask-size (IPv4 
 SERVICE_CIDR = "10.96.0.0/12"
 DNS_IP = "10.96.0.10"
 API_SERVER_PORT = 6443
-KUBERNETES_VERSION = "v1.34.2"
-COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.12.1"
+# What kubeadm v1.37 deploys: the release's own kube-proxy image and the CoreDNS version pinned
+# in cmd/kubeadm/app/constants (CoreDNSVersion).  (Its other pins, pause 3.10.2 and etcd
+# 3.7.0-0, belong to objects the simulator does not show: the sandbox and the static pods.)
+KUBERNETES_VERSION = "v1.37.1"
+COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.6"
+# kubeadm constants: LabelNodeRoleControlPlane, LabelExcludeFromExternalLB, ControlPlaneTaint.
+CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
+EXCLUDE_FROM_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
+CONTROL_PLANE_TAINT = {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}
 
 
 def node_ip(index: int) -> str:
@@ -46,12 +59,17 @@ NODE_CAPACITY = {"cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi"
                  "memory": "16365528Ki", "pods": "110"}
 
 
-def node_object(name: str, index: int, created: str, cidr: str) -> dict:
-    """A Ready node with its pod range ``cidr`` (from ``node_cidrs``) and addresses."""
+def node_object(name: str, index: int, created: str, cidr: str, *, nodes: int = 1) -> dict:
+    """A Ready node with its pod range ``cidr`` (from ``node_cidrs``) and addresses; the first
+    (``index`` 0) is the control plane, tainted NoSchedule when the cluster has workers."""
     lbls = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+    spec = {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/k8snet/{name}"}
     if index == 0:
-        lbls["node-role.kubernetes.io/control-plane"] = ""
+        lbls[CONTROL_PLANE_LABEL] = ""
+        lbls[EXCLUDE_FROM_LB_LABEL] = ""
+        if nodes > 1:  # kind removes the taint only when there is no worker to run workloads
+            spec["taints"] = [dict(CONTROL_PLANE_TAINT)]
     cond = lambda t, s, r, m: {"type": t, "status": s, "lastHeartbeatTime": created,
                                "lastTransitionTime": created, "reason": r, "message": m}
     return {
@@ -59,7 +77,7 @@ def node_object(name: str, index: int, created: str, cidr: str) -> dict:
         "metadata": {"name": name, "labels": lbls,
                      "annotations": {"node.alpha.kubernetes.io/ttl": "0",
                                      "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
-        "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/k8snet/{name}"},
+        "spec": spec,
         "status": {
             "addresses": [{"type": "InternalIP", "address": node_ip(index)}, {"type": "Hostname", "address": name}],
             "capacity": dict(NODE_CAPACITY), "allocatable": dict(NODE_CAPACITY),
@@ -109,7 +127,11 @@ def system_objects(first_node_ip: str) -> list[dict]:
                                    "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
                                              {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
                                              {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]}],
-                                   "dnsPolicy": "Default", "priorityClassName": "system-cluster-critical"}}}},
+                                   "dnsPolicy": "Default", "nodeSelector": {"kubernetes.io/os": "linux"},
+                                   "priorityClassName": "system-cluster-critical",
+                                   # kubeadm's CoreDNS manifest: it may run on the control plane.
+                                   "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                                   {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}]}}}},
     ]
 
 

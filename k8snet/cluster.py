@@ -144,7 +144,7 @@ class Cluster:
         for ns in bootstrap.NAMESPACES:
             self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         for i, (name, cidr) in enumerate(zip(names, bootstrap.node_cidrs(self.pod_cidr, self.node_cidr_mask_size))):
-            node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidr)
+            node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidr, nodes=len(names))
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
             self.controllers.kubelet_up[name] = True

@@ -80,14 +80,17 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
         return Client("node", ip, from_node, None, from_node)
     if from_internet:
         return Client("internet", INTERNET_CLIENT_IP, None, None, "the internet")
-    # No origin given: a throw-away client pod, as `kubectl run curl --rm -it --image=curlimages/curl`.
-    node = sorted(cluster.controllers.ipam)[0]
-    net = cluster.controllers.ipam[node].net
+    # No origin given: a throw-away client pod, as `kubectl run curl --rm -it --image=curlimages/curl`,
+    # on the first node the scheduler's node filters let it run on (not the tainted control plane).
+    from .controllers.nodes import _node_filter
     pod = {"apiVersion": "v1", "kind": "Pod",
            "metadata": {"name": "curl", "namespace": "default", "labels": {"run": "curl"}},
-           "spec": {"nodeName": node, "dnsPolicy": "ClusterFirst",
-                    "containers": [{"name": "curl", "image": "curlimages/curl"}]},
-           "status": {"phase": "Running", "podIP": str(net.broadcast_address - 1)}}
+           "spec": {"dnsPolicy": "ClusterFirst", "containers": [{"name": "curl", "image": "curlimages/curl"}]}}
+    names = sorted(cluster.controllers.ipam)
+    node = next((n for n in names if _node_filter(pod, cluster._node(n)) is None), names[0])
+    net = cluster.controllers.ipam[node].net
+    pod["spec"]["nodeName"] = node
+    pod["status"] = {"phase": "Running", "podIP": str(net.broadcast_address - 1)}
     return Client("pod", pod["status"]["podIP"], node, pod, "default/curl (a temporary client pod)")
 
 

@@ -40,7 +40,8 @@ spec:
   - {name: agnhost, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec, --http-port=8080]}
 """
 
-#: A Deployment of four nginx pods spread over two nodes.
+#: A Deployment of four nginx pods spread over two workers (node-2, node-3; node-1 is the
+#: control plane, tainted NoSchedule as kubeadm leaves it).
 FAILING_NODE_SCENARIO = """
 apiVersion: apps/v1
 kind: Deployment
@@ -212,9 +213,9 @@ class DeletePod(MultipleChoice):
 
 
 class EvictionTime(Problem):
-    """Deployment `web` (4 nginx replicas) runs on node-1 and node-2. At t = 0, node-2 loses
-    power. About how many seconds later do replacement pods for node-2's replicas start on node-1
-    (default settings of Kubernetes 1.3x)? Answer a number; within 10 s counts."""
+    """Deployment `web` (4 nginx replicas) runs on the workers node-2 and node-3. At t = 0, node-2
+    loses power. About how many seconds later do replacement pods for node-2's replicas start on
+    node-3 (default settings of Kubernetes v1.37)? Answer a number; within 10 s counts."""
 
     answer_type = Number(example=120, what="a number of seconds")
     wrong_answers = [(50, "only turns NotReady"), (40, "only turns NotReady"), (300, "toleration"),
@@ -226,13 +227,13 @@ class EvictionTime(Problem):
               "50 + 300."]
     _solution = ("answer = 350\nNotReady after the 50 s grace period (the node is tainted unreachable:NoExecute), "
                  "then the pods' 300 s toleration (DefaultTolerationSeconds) runs out and they are evicted; the "
-                 "ReplicaSet's replacements start on node-1 at once. Until then the old pods stay listed, not Ready.")
+                 "ReplicaSet's replacements start on node-3 at once. Until then the old pods stay listed, not Ready.")
     _solution_answer = 350
 
     @staticmethod
     def measured(step: int = 5, limit: int = 900) -> int:
         """Simulate it: seconds until a replacement pod runs on a surviving node."""
-        c = _cluster(nodes=2, scenario=FAILING_NODE_SCENARIO, seed=3)
+        c = _cluster(nodes=3, scenario=FAILING_NODE_SCENARIO, seed=3)
         before = {p["metadata"]["name"] for p in c.list("pod")}
         c.fail_node("node-2")
         while c.now < limit:

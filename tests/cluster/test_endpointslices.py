@@ -49,8 +49,8 @@ def test_terminating_endpoints_stay_with_terminating_true():
     # ShouldPodBeInEndpoints: a terminating pod stays in the slice (terminating: true, ready:
     # false); the v1 Endpoints object drops it.  Seen here on a failed node whose pods were
     # evicted but cannot finish terminating.
-    c = Cluster(2, seed=1)
-    c.apply([deployment(replicas=2), service()])
+    c = Cluster(2, seed=1)  # a control plane and one worker, which runs the web pods
+    c.apply([deployment(replicas=1), service()])
     (victim,) = [p for p in live_pods(c, prefix="web-") if p["spec"]["nodeName"] == "node-2"] or [None]
     c.fail_node("node-2")
     c.advance(50 + 300)
@@ -75,7 +75,7 @@ def test_readiness_probe_over_the_clock():
 
 def test_at_most_100_endpoints_per_slice():
     # --max-endpoints-per-slice defaults to 100: 250 pods -> 3 slices (100, 100, 50).
-    c = Cluster(3, seed=1)
+    c = Cluster(4, seed=1)  # three workers of 110 pods each hold the 250
     c.apply([deployment(replicas=250), service()])
     sizes = sorted((len(s["endpoints"]) for s in slices_of(c, "web")), reverse=True)
     assert sizes == [100, 100, 50]

@@ -16,8 +16,8 @@ BASE = Path(__file__).resolve().parent.parent / "manifests" / "cluster" / "base.
 
 
 def base_cluster() -> Cluster:
-    """The base scenario, 2 minutes after it was applied."""
-    c = Cluster(2, seed=7)
+    """The base scenario, 2 minutes after it was applied, on a control plane and two workers."""
+    c = Cluster(3, seed=7)
     c.apply(str(BASE))
     c.advance(120)
     return c

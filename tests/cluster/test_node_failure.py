@@ -4,7 +4,8 @@ Rules: node lifecycle controller (pkg/controller/nodelifecycle: --node-monitor-g
 50 s since 1.32, MarkPodsNotReady, the unreachable NoExecute taint), DefaultTolerationSeconds
 admission (300 s), docs page "Taints and Tolerations" section "Taint based Evictions".
 Each row: seconds after the node failed -> (node Ready status, ready endpoints on the
-failed node, pods on the failed node that are not terminating).
+failed node, pods on the failed node that are not terminating: all of its web pods or none).
+node-1 is the tainted control plane; the web pods run on the workers node-2 and node-3.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _node_ready(c: Cluster, name: str) -> str:
 
 @pytest.fixture
 def failed() -> tuple[Cluster, dict]:
-    c = Cluster(2, seed=1)
+    c = Cluster(3, seed=1)
     c.apply([deployment(replicas=4), service()])
     before = {p["metadata"]["name"]: p for p in live_pods(c, prefix="web-")}
     c.fail_node("node-2")
@@ -30,19 +31,20 @@ def failed() -> tuple[Cluster, dict]:
 
 
 @pytest.mark.parametrize("at, node_status, ready_on_node2, live_on_node2", [
-    pytest.param(49, "True", 2, 2, id="within-grace-period"),
-    pytest.param(50, "Unknown", 0, 2, id="NotReady-after-50s-endpoints-not-ready"),
-    pytest.param(349, "Unknown", 0, 2, id="tolerated-for-300s"),
-    pytest.param(350, "Unknown", 0, 0, id="evicted-after-300s"),
+    pytest.param(49, "True", "all", "all", id="within-grace-period"),
+    pytest.param(50, "Unknown", "none", "all", id="NotReady-after-50s-endpoints-not-ready"),
+    pytest.param(349, "Unknown", "none", "all", id="tolerated-for-300s"),
+    pytest.param(350, "Unknown", "none", "none", id="evicted-after-300s"),
 ])
 def test_node_failure_timeline(failed, at, node_status, ready_on_node2, live_on_node2):
     c, before = failed
     c.advance(at)
     on2 = {p["status"]["podIP"] for p in before.values() if p["spec"]["nodeName"] == "node-2"}
     eps = endpoints_of(c, "web")
-    assert _node_ready(c, "node-2") == node_status
-    assert sum(1 for ip in on2 if eps.get(ip, {}).get("ready")) == ready_on_node2
-    assert sum(1 for p in live_pods(c, prefix="web-") if p["spec"]["nodeName"] == "node-2") == live_on_node2
+    count = {"all": len(on2), "none": 0}
+    assert on2 and _node_ready(c, "node-2") == node_status
+    assert sum(1 for ip in on2 if eps.get(ip, {}).get("ready")) == count[ready_on_node2]
+    assert sum(1 for p in live_pods(c, prefix="web-") if p["spec"]["nodeName"] == "node-2") == count[live_on_node2]
 
 
 def test_node_not_ready_is_printed_and_tainted(failed):
@@ -58,14 +60,16 @@ def test_evicted_pods_are_recreated_elsewhere_with_new_ips(failed):
     c, before = failed
     c.advance(350)
     live = live_pods(c, prefix="web-")
+    evicted = sum(1 for p in before.values() if p["spec"]["nodeName"] == "node-2")
     assert len(live) == 4
-    assert all(p["spec"]["nodeName"] == "node-1" for p in live)
+    # The replacements cannot go to the failed node, nor to the control plane (its taint).
+    assert all(p["spec"]["nodeName"] == "node-3" for p in live)
     old_ips = {p["status"]["podIP"] for p in before.values()}
     new = [p for p in live if p["metadata"]["name"] not in before]
-    assert len(new) == 2 and all(p["status"]["podIP"] not in old_ips for p in new)
+    assert len(new) == evicted and all(p["status"]["podIP"] not in old_ips for p in new)
     # The evicted pods stay Terminating while their kubelet is unreachable.
-    assert c.kubectl("get pods").count("Terminating") == 2
-    # Requests keep working through the pods left on node-1.
+    assert c.kubectl("get pods").count("Terminating") == evicted
+    # Requests keep working through the pods on node-3.
     assert {c.request("http://web", from_pod=f"default/{live[0]['metadata']['name']}").status for _ in range(8)} == {200}
 
 

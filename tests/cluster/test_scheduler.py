@@ -80,22 +80,25 @@ def test_filter_plugins(why, p, node, on_node, want):
 
 
 def test_too_many_pods_leaves_the_rest_pending_with_the_schedulers_words():
-    # 2 nodes x 110 pods, 6 of them already taken by coredns x2, kube-proxy x2, calico-node x2.
-    c = Cluster(2, seed=3)
+    # The control plane (node-1) is tainted NoSchedule; its two workers hold 2 x 110 pods, 5
+    # of them already taken by kube-proxy x2, calico-node x2 and one coredns (the other runs
+    # on the control plane, whose taint it tolerates as kubeadm's manifest says).
+    c = Cluster(3, seed=3)
     c.apply(deployment(replicas=300))
     running = [p for p in c.list("Pod") if p["status"].get("phase") == "Running"]
     pending = _pending(c)
-    assert (len(running), len(pending)) == (214, 86)
+    assert (len(running), len(pending)) == (215, 85)
     assert _last_failed_scheduling(c, pending[0]["metadata"]["name"]) == (
-        "0/2 nodes are available: 2 Too many pods. "
-        "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.")
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 Too many pods. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod.")
     cond = pending[0]["status"]["conditions"][0]
     assert (cond["type"], cond["status"], cond["reason"]) == ("PodScheduled", "False", "Unschedulable")
 
 
 def test_pending_pods_are_placed_when_pods_go_away():
     # The scheduling queue moves unschedulable pods back when an assigned pod is deleted.
-    c = Cluster(2, seed=3)
+    c = Cluster(3, seed=3)
     c.apply(deployment(replicas=300))
     c.apply(pod("filler"))  # pending too
     c.apply(deployment(replicas=200))
@@ -104,17 +107,19 @@ def test_pending_pods_are_placed_when_pods_go_away():
 
 
 def test_mixed_reasons_are_counted_and_sorted():
-    # node-1 is down (unreachable taint after the 50 s grace period); the pod wants node-1 only.
-    c = Cluster(2, seed=3)
-    c.fail_node("node-1")
+    # node-2 is down (unreachable taint after the 50 s grace period); the pod wants node-2 only.
+    # On the control plane TaintToleration fails first (it runs before NodeAffinity).
+    c = Cluster(3, seed=3)
+    c.fail_node("node-2")
     c.advance(60)
     p = pod("pinned")
-    p["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "node-1"}
+    p["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "node-2"}
     c.apply(p)
     assert _last_failed_scheduling(c, "pinned") == (
-        "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, "
+        "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, "
+        "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
         "1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. "
-        "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
 
 
 def test_full_pod_range_keeps_pods_container_creating_until_an_ip_is_free():

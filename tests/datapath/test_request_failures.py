@@ -87,17 +87,18 @@ def test_a_pod_that_is_not_ready_gets_no_traffic():
 
 def test_pods_of_a_failed_node_are_unreachable_until_replaced():
     """Node lifecycle: a dead node's pods time out; after 50 s NotReady they leave the
-    endpoints; after 300 s more they are evicted and recreated elsewhere with new IPs."""
-    c = cluster_with()
+    endpoints; after 300 s more they are evicted and recreated elsewhere with new IPs (on the
+    other worker: the control plane's NoSchedule taint keeps them off node-1)."""
+    c = cluster_with(nodes=3)
     victim = next(p for p in pods_of(c, "web") if p["spec"]["nodeName"] == "node-2")
     c.fail_node("node-2")
     r = c.request(f"http://{victim['status']['podIP']}", from_pod="client")
     assert r.error == "connection timed out" and "node-2" in _failed(r).action
     c.advance(60)  # NotReady: the endpoints on node-2 are no longer ready
     assert all(c.request("http://web", from_pod="client").status == 200 for _ in range(20))
-    c.advance(300)  # evicted and replaced on node-1
+    c.advance(300)  # evicted and replaced on node-3
     live = [p for p in pods_of(c, "web") if (p.get("status") or {}).get("podIP")]
-    assert len(live) == 3 and {p["spec"]["nodeName"] for p in live} == {"node-1"}
+    assert len(live) == 3 and {p["spec"]["nodeName"] for p in live} == {"node-3"}
     assert victim["status"]["podIP"] not in {p["status"]["podIP"] for p in live}
     assert {c.request("http://web", from_pod="client").status for _ in range(20)} == {200}
 

@@ -18,34 +18,34 @@ def _taints(c: Cluster, node: str) -> list[tuple]:
     return [(t["key"], t.get("value"), t["effect"]) for t in c.get("node", node)["spec"].get("taints") or []]
 
 
-STEPS = [  # (commands run in order, what the last prints, node-1's taints afterwards)
-    (["cordon node-1"], "node/node-1 cordoned\n", [("node.kubernetes.io/unschedulable", None, "NoSchedule")]),
-    (["cordon node-1", "cordon node-1"], "node/node-1 already cordoned\n",
+STEPS = [  # (commands run in order, what the last prints, node-2's taints afterwards (a worker))
+    (["cordon node-2"], "node/node-2 cordoned\n", [("node.kubernetes.io/unschedulable", None, "NoSchedule")]),
+    (["cordon node-2", "cordon node-2"], "node/node-2 already cordoned\n",
      [("node.kubernetes.io/unschedulable", None, "NoSchedule")]),
-    (["cordon node-1", "uncordon node-1"], "node/node-1 uncordoned\n", []),
-    (["uncordon node-1"], "node/node-1 already uncordoned\n", []),
-    (["taint nodes node-1 dedicated=db:NoSchedule"], "node/node-1 tainted\n", [("dedicated", "db", "NoSchedule")]),
-    (["taint node node-1 gpu:NoSchedule"], "node/node-1 tainted\n", [("gpu", None, "NoSchedule")]),
+    (["cordon node-2", "uncordon node-2"], "node/node-2 uncordoned\n", []),
+    (["uncordon node-2"], "node/node-2 already uncordoned\n", []),
+    (["taint nodes node-2 dedicated=db:NoSchedule"], "node/node-2 tainted\n", [("dedicated", "db", "NoSchedule")]),
+    (["taint node node-2 gpu:NoSchedule"], "node/node-2 tainted\n", [("gpu", None, "NoSchedule")]),
     # ReorganizeTaints: the new taint first, then the old ones it does not replace.
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 b=2:PreferNoSchedule"], "node/node-1 tainted\n",
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 b=2:PreferNoSchedule"], "node/node-2 tainted\n",
      [("b", "2", "PreferNoSchedule"), ("a", "1", "NoSchedule")]),
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 a=2:NoSchedule"],
-     "error: Node node-1 already has a taint(s) with same effect(s) and --overwrite is false",
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 a=2:NoSchedule"],
+     "error: Node node-2 already has a taint(s) with same effect(s) and --overwrite is false",
      [("a", "1", "NoSchedule")]),
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 a=2:NoSchedule --overwrite"], "node/node-1 modified\n",
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 a=2:NoSchedule --overwrite"], "node/node-2 modified\n",
      [("a", "2", "NoSchedule")]),
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 a=1:NoExecute"], "node/node-1 tainted\n",
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 a=1:NoExecute"], "node/node-2 tainted\n",
      [("a", "1", "NoExecute"), ("a", "1", "NoSchedule")]),
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 a:NoSchedule-"], "node/node-1 untainted\n", []),
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 a:NoSchedule-"], "node/node-2 untainted\n", []),
     # "key-" removes the key with every effect.
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 a=1:NoExecute", "taint nodes node-1 a-"],
-     "node/node-1 untainted\n", []),
-    (["taint nodes node-1 a=1:NoSchedule", "taint nodes node-1 b=1:NoSchedule a-"], "node/node-1 modified\n",
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 a=1:NoExecute", "taint nodes node-2 a-"],
+     "node/node-2 untainted\n", []),
+    (["taint nodes node-2 a=1:NoSchedule", "taint nodes node-2 b=1:NoSchedule a-"], "node/node-2 modified\n",
      [("b", "1", "NoSchedule")]),
-    (["taint nodes node-1 a:NoSchedule-"], 'error: taint "a:NoSchedule" not found', []),
-    (["taint nodes node-1 a=1:Sometimes"],
+    (["taint nodes node-2 a:NoSchedule-"], 'error: taint "a:NoSchedule" not found', []),
+    (["taint nodes node-2 a=1:Sometimes"],
      "error: invalid taint spec: a=1:Sometimes, invalid taint effect: Sometimes, unsupported taint effect", []),
-    (["taint nodes node-1"], "error: at least one taint update is required", []),
+    (["taint nodes node-2"], "error: at least one taint update is required", []),
     (["cordon node-9"], 'Error from server (NotFound): nodes "node-9" not found', []),
 ]
 
@@ -56,7 +56,7 @@ def test_cordon_and_taint(commands, printed, taints):
     for cmd in commands:
         out = c.kubectl(cmd)
     assert out == printed
-    assert _taints(c, "node-1") == taints
+    assert _taints(c, "node-2") == taints
 
 
 def test_no_execute_taints_get_time_added_others_do_not():
@@ -68,12 +68,12 @@ def test_no_execute_taints_get_time_added_others_do_not():
 
 
 def test_a_cordoned_node_shows_scheduling_disabled_and_gets_no_new_pods():
-    c = Cluster(2, seed=1)
+    c = Cluster(3, seed=1)  # node-1 is the tainted control plane, node-2 and node-3 workers
     c.kubectl("cordon node-2")
     assert "Ready,SchedulingDisabled" in c.kubectl("get node node-2")
     c.kubectl("create deployment web --image=nginx --replicas=4")
     nodes = {p["spec"]["nodeName"] for p in c.list("Pod") if p["metadata"]["name"].startswith("web-")}
-    assert nodes == {"node-1"}
+    assert nodes == {"node-3"}
 
 
 def test_pods_wait_when_every_node_is_cordoned_or_tainted_and_run_once_tolerated():

@@ -66,12 +66,12 @@ def test_deleting_a_pod_brings_a_new_name_and_ip():
     (360, "NotReady", True),   # 50 + 300 s: evicted, the ReplicaSet's replacements run elsewhere
 ], ids=["t40", "t60", "t360"])
 def test_node_failure_timeline(wait, node_status, replaced):
-    v = view()
+    v = view(nodes=3)  # node-1 is the tainted control plane: replacements go to node-3
     on_2 = {r[0] for r in pod_rows(v.cluster) if r[4] == "node-2"}
     v.fail_node("node-2")
     v.advance(wait)
     assert dict((r[0], r[1]) for r in node_rows(v.cluster))["node-2"] == node_status
-    running_elsewhere = [r for r in pod_rows(v.cluster) if r[4] == "node-1" and r[0] not in on_2 and r[1] == "Running"]
+    running_elsewhere = [r for r in pod_rows(v.cluster) if r[4] == "node-3" and r[0] not in on_2 and r[1] == "Running"]
     assert (len(running_elsewhere) == 4) is replaced
     if wait >= 60:
         assert all(r[2] == "no" for r in pod_rows(v.cluster) if r[0] in on_2)
