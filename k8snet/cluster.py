@@ -87,7 +87,16 @@ def _check_arguments(nodes, addons, seed) -> None:
 
 
 class Cluster:
-    """A Kubernetes cluster simulated in-process (see the contract for every method)."""
+    """A Kubernetes cluster simulated in-process (see the contract for every method).
+
+    ``nodes=N`` is N nodes in all (or a list of their names): the first, ``node-1``, is the
+    control plane kubeadm initialised, the others are workers that joined it.  As with kubeadm
+    and kind, the control plane is labelled ``node-role.kubernetes.io/control-plane`` and, when
+    there is at least one worker, tainted ``node-role.kubernetes.io/control-plane:NoSchedule``:
+    workloads then run on the workers only (CoreDNS and the node agents tolerate the taint).
+    A one-node cluster is untainted and runs everything, as minikube and a one-node kind do.
+    So ``Cluster(nodes=3)`` is a control plane and two workers.
+    """
 
     def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
                  ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0,

@@ -321,13 +321,19 @@ class NodeControllers:
         for pod in list(self.store.items("Pod")):
             if pod["spec"].get("nodeName") != name:
                 continue
+            # MarkPodsNotReady (pkg/controller/util/node): only the pod's Ready condition turns
+            # False (so the pods leave Service endpoints) and a NodeNotReady event is recorded.
+            # The container statuses are the kubelet's, which cannot report: kubectl get pods
+            # keeps showing READY 1/1 Running until the pods are evicted.
             p2 = clone(pod)
+            changed = False
             for c in p2["status"].get("conditions") or []:
-                if c["type"] == "Ready":
+                if c["type"] == "Ready" and c.get("status") != "False":
                     c.update(status="False", lastTransitionTime=ts)
-            for cs in p2["status"].get("containerStatuses") or []:
-                cs["ready"] = False
-            self.api.write(p2)  # MarkPodsNotReady: they leave Service endpoints now
+                    changed = True
+            if changed:
+                self.api.write(p2)
+                self.api.record_event(p2, "Warning", "NodeNotReady", "Node is not ready", "node-controller")
         self.after(self.now + EVICTION_TOLERATION, ("evict", name))
 
     def _timer_evict(self, name: str) -> None:

@@ -227,7 +227,8 @@ class EvictionTime(Problem):
               "50 + 300."]
     _solution = ("answer = 350\nNotReady after the 50 s grace period (the node is tainted unreachable:NoExecute), "
                  "then the pods' 300 s toleration (DefaultTolerationSeconds) runs out and they are evicted; the "
-                 "ReplicaSet's replacements start on node-3 at once. Until then the old pods stay listed, not Ready.")
+                 "ReplicaSet's replacements start on node-3 at once. Until then the old pods stay listed, READY 1/1 "
+                 "(only their Ready condition is False, so they are out of the Service endpoints).")
     _solution_answer = 350
 
     @staticmethod

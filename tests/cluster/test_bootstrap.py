@@ -106,3 +106,51 @@ def test_a_recreated_pod_gets_a_new_ip():
     (new,) = live_pods(c, prefix="web-")
     assert new["metadata"]["name"] != old["metadata"]["name"]
     assert new["status"]["podIP"] != old["status"]["podIP"]
+
+
+CP, EXCLUDE = "node-role.kubernetes.io/control-plane", "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+@pytest.mark.parametrize("nodes, node, role_labels, taints", [
+    # kubeadm's mark-control-plane phase (cmd/kubeadm/app/phases/markcontrolplane): the labels
+    # LabelNodeRoleControlPlane and LabelExcludeFromExternalLB, the taint ControlPlaneTaint.
+    pytest.param(3, "node-1", {CP: "", EXCLUDE: ""}, [(CP, "NoSchedule")], id="control-plane-of-three"),
+    # kubeadm join: a worker has no role label and no taint.
+    pytest.param(3, "node-2", {}, [], id="worker"),
+    pytest.param(2, "node-1", {CP: "", EXCLUDE: ""}, [(CP, "NoSchedule")], id="control-plane-of-two"),
+    # kind (and minikube) remove the taint when the control plane is the only node.
+    pytest.param(1, "node-1", {CP: "", EXCLUDE: ""}, [], id="single-node-untainted"),
+])
+def test_control_plane_node(nodes, node, role_labels, taints):
+    n = Cluster(nodes, seed=0).get("node", node)
+    labels = n["metadata"]["labels"]
+    assert {k: v for k, v in labels.items() if k in (CP, EXCLUDE)} == role_labels
+    assert [(t["key"], t["effect"]) for t in n["spec"].get("taints") or []] == taints
+
+
+@pytest.mark.parametrize("nodes, want_nodes", [
+    # kube-scheduler's TaintToleration filter keeps a pod without the toleration off the control
+    # plane; kubeadm's CoreDNS manifest tolerates it (and DaemonSet pods tolerate everything).
+    pytest.param(3, {"node-2", "node-3"}, id="workloads-on-the-workers"),
+    pytest.param(1, {"node-1"}, id="single-node-runs-everything"),
+])
+def test_workloads_avoid_the_control_plane(nodes, want_nodes):
+    c = Cluster(nodes, seed=0)
+    c.apply(deployment(replicas=6))
+    assert {p["spec"]["nodeName"] for p in live_pods(c, prefix="web-")} == want_nodes
+
+
+@pytest.mark.parametrize("where, want", [
+    # Node.status.nodeInfo.kubeletVersion and the VERSION column: the release the course follows.
+    ("kubeletVersion", "v1.37.1"),
+    # kubeadm deploys kube-proxy at its own version and CoreDNS at constants.CoreDNSVersion.
+    ("kube-proxy image", "registry.k8s.io/kube-proxy:v1.37.1"),
+    ("coredns image", "registry.k8s.io/coredns/coredns:v1.14.6"),
+])
+def test_versions_are_kubeadm_v1_37s(fresh, where, want):
+    got = {"kubeletVersion": lambda: fresh.get("node", "node-1")["status"]["nodeInfo"]["kubeletVersion"],
+           "kube-proxy image": lambda: fresh.get("daemonset", "kube-proxy", "kube-system")["spec"]["template"]["spec"]
+           ["containers"][0]["image"],
+           "coredns image": lambda: fresh.get("deployment", "coredns", "kube-system")["spec"]["template"]["spec"]
+           ["containers"][0]["image"]}[where]()
+    assert got == want

@@ -96,3 +96,27 @@ def test_recover_before_grace_period_changes_nothing(failed):
 def test_unknown_node(method):
     with pytest.raises(NotFoundError, match='nodes "node-9" not found'):
         getattr(Cluster(seed=0), method)("node-9")
+
+
+@pytest.mark.parametrize("at, ready_column, status_column, ready_condition, node_not_ready_events", [
+    # Before the grace period nothing has changed.
+    pytest.param(49, "1/1", "Running", "True", 0, id="within-grace-period"),
+    # pkg/controller/util/node MarkPodsNotReady: only the pod's Ready condition turns False and a
+    # Warning NodeNotReady "Node is not ready" event is recorded per pod; the container statuses
+    # are the (silent) kubelet's, so kubectl's READY column (ready containers) stays 1/1.
+    pytest.param(50, "1/1", "Running", "False", 1, id="MarkPodsNotReady-condition-only"),
+    # Taint-based eviction: the pod is deleted; kubectl prints Terminating for a deletionTimestamp.
+    pytest.param(350, "1/1", "Terminating", "False", 1, id="evicted-still-1/1"),
+])
+def test_pods_of_a_dead_node_keep_ready_1_of_1(failed, at, ready_column, status_column, ready_condition,
+                                               node_not_ready_events):
+    c, before = failed
+    victim = next(n for n, p in sorted(before.items()) if p["spec"]["nodeName"] == "node-2")
+    c.advance(at)
+    row = next(line.split() for line in c.kubectl("get pods").splitlines() if line.startswith(victim))
+    assert (row[1], row[2]) == (ready_column, status_column)
+    pod = c.get("pod", victim)
+    assert next(x["status"] for x in pod["status"]["conditions"] if x["type"] == "Ready") == ready_condition
+    events = [e for e in c.list("Event") if e["reason"] == "NodeNotReady" and e["involvedObject"]["name"] == victim]
+    assert len(events) == node_not_ready_events
+    assert all((e["type"], e["message"]) == ("Warning", "Node is not ready") for e in events)
