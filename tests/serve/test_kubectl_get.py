@@ -49,7 +49,7 @@ def test_get_prints_what_the_emulation_prints(served, kubectl, command):
     ("get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName --no-headers",
      lambda o: len(o.splitlines()) == 2 and all("node-" in line for line in o.splitlines())),
     ("get pods --field-selector=status.phase=Running -o name", lambda o: o.count("pod/web-") == 2),
-    ("get pods --field-selector=spec.nodeName=node-1 -o name", lambda o: o.count("pod/") >= 1),
+    ("get pods --field-selector=spec.nodeName=node-2 -o name", lambda o: o.count("pod/") >= 1),  # a worker
 ])
 def test_output_formats_run_kubectls_own_printers(kubectl, command, check):
     code, out, err = kubectl(command)
