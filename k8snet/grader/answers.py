@@ -17,8 +17,8 @@ to write instead, e.g. ``answer with one of the letters a–d, in quotes: answer
     NameList        an ordered list of names (strings)
     Mapping         a dict with given keys, each value read by another type
 
-One leniency rule applies everywhere: letter case and surrounding spaces are ignored, the
-words themselves are not — ``"timeout"`` is not ``"connection timed out"``; the message lists
+One leniency rule applies everywhere: letter case, spaces and punctuation around the answer are
+ignored, the words themselves are not — ``"timeout"`` is not ``"connection timed out"``; the message lists
 the exact phrases to use.
 """
 from __future__ import annotations
@@ -152,7 +152,8 @@ class Text(AnswerType):
 
 
 class OneOf(AnswerType):
-    """One of a few exact phrases; case and surrounding spaces are ignored, the words are not."""
+    """One of a few exact phrases; case, spaces and punctuation around them are ignored, the words
+    are not."""
 
     def __init__(self, *choices: str):
         self.choices = choices
@@ -162,7 +163,7 @@ class OneOf(AnswerType):
 
     def read(self, answer, problem) -> str:
         if isinstance(answer, str):
-            given = " ".join(answer.split()).lower()
+            given = " ".join(answer.strip(" .!'\"\n\t").split()).lower()
             for c in self.choices:
                 if given == c.lower():
                     return c
@@ -181,8 +182,9 @@ class Command(AnswerType):
         if not isinstance(answer, str):
             raise WrongType(f"{kind_of(answer)} is not a command: answer with {self.describe(problem)}")
         line = " ".join(answer.split())
-        if line.startswith("%kubectl "):
-            line = line[1:]
+        for prompt in ("$ ", "%", "!"):  # a shell prompt, the %kubectl magic, a notebook shell escape
+            if line.startswith(prompt + "kubectl "):
+                line = line[len(prompt):]
         if not line.startswith("kubectl "):
             raise WrongType("start the command with `kubectl`, e.g. answer = \"kubectl get pods\"")
         return line

@@ -187,7 +187,7 @@ class TypoOutcome(Problem):
     answer_type = OneOf(*CHOICES)
     wrong_answers = [("connection timed out", "no timeout"), ("could not resolve host", "the name resolves"),
                      ("HTTP 200", "matches none of the app=frontend pods"),
-                     ("refused", "not one of the phrases"), ("Connection refused.", "not one of the phrases"),
+                     ("refused", "not one of the phrases"), ("refused.", "not one of the phrases"),
                      (7, "is not one of the phrases")]
 
     def check_answer(self, answer) -> None:

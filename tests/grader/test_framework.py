@@ -47,7 +47,7 @@ def test_one_leniency_rule_for_curls_words():
     for q in (ex02.q3, ex05.q7):
         assert "not one of the phrases" in q.grade("timeout").message
         assert "not one of the phrases" in q.grade("refused").message
-    assert ex02.q3.grade("  Connection  Refused ").outcome is Outcome.CORRECT
+    assert ex02.q3.grade("  Connection  Refused. ").outcome is Outcome.CORRECT
 
 
 def test_hint_past_the_last_says_how_many():
@@ -101,6 +101,14 @@ def test_unexpected_failure_is_plain(monkeypatch):
     monkeypatch.setattr(ex01.q2, "check_answer", boom)
     fb = ex01.q2.grade("10.244.2.0/24")
     assert fb.outcome is Outcome.INCORRECT and "internal" not in fb.message and "answer with a CIDR" in fb.message
+
+
+@pytest.mark.parametrize("line", ["kubectl get node node-2 -o jsonpath={.spec.podCIDR}",
+                                  "$ kubectl get node node-2 -o jsonpath={.spec.podCIDR}",
+                                  "%kubectl get node node-2 -o jsonpath={.spec.podCIDR}",
+                                  "  kubectl  get node node-2 -o jsonpath={.spec.podCIDR}\n"])
+def test_command_prompt_forms(line):
+    assert ex01.q3.grade(line).outcome is Outcome.CORRECT
 
 
 def test_blank_forms_are_incomplete():
