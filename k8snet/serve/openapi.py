@@ -43,13 +43,18 @@ _INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 
 
 def schema_name(struct: str) -> str:
-    """The OpenAPI definition name of one of :data:`k8snet.apiserver.schema.STRUCTS`."""
+    """The OpenAPI definition name of one of :data:`k8snet.apiserver.schema.STRUCTS`: its Go
+    package is the group of the kind it belongs to (``DeploymentSpec`` -> apps), else core."""
     go = {"CoreEndpointPort": "EndpointPort"}.get(struct, struct)
     if struct in _META:
         return f"io.k8s.apimachinery.pkg.apis.meta.v1.{go}"
     for names, pkg in ((_APPS, "apps"), (_DISCOVERY, "discovery"), (_NETWORKING, "networking")):
         if struct in names:
             return f"io.k8s.api.{pkg}.v1.{go}"
+    owners = [s for s in registry.SERVED if struct.startswith(s.kind) and s.group]
+    if owners:
+        owner = max(owners, key=lambda s: len(s.kind))
+        return f"io.k8s.api.{owner.group.split('.')[0]}.{owner.version}.{go}"
     return f"io.k8s.api.core.v1.{go}"
 
 

@@ -3,7 +3,7 @@
 kube-apiserver installs one REST storage per group/version/resource (``InstallAPIGroup``);
 here one table, built from :mod:`k8snet.apiserver.resources`, serves every kind, and the
 handlers never name a kind.  A resource can be served under several versions
-(ReferenceGrant: ``v1`` and ``v1beta1``) or groups (Event: ``v1`` and ``events.k8s.io/v1``,
+(the Gateway API kinds: ``v1`` and ``v1beta1``) or groups (Event: ``v1`` and ``events.k8s.io/v1``,
 with the shape converted on the way out).
 
 Gateway API resources are served only while their CRDs are installed (the ``gateway``
@@ -100,9 +100,9 @@ def _build() -> tuple[Served, ...]:
     out = []
     for r in resources.RESOURCES:
         group, _, version = r.api_version.rpartition("/")
-        if r.kind == "ReferenceGrant":  # v1 since Gateway API v1.5; v1beta1 still served
-            out.append(Served(group, "v1", r))
         out.append(Served(group, version, r))
+        for older in r.also_served:  # a CRD's other served versions (Gateway API v1beta1)
+            out.append(Served(group, older, r))
         if r.kind == "Event":
             out.append(Served("events.k8s.io", "v1", r, READ_VERBS, _event_to_events_k8s_io))
     return tuple(out)

@@ -40,10 +40,23 @@ def wants_table(accept: str) -> bool:
     return False
 
 
+def _columns(kind: str):
+    # A kind with no printer gets the default table convertor's columns (Name, Age).
+    return printers.COLUMNS.get(kind) or (printers.Column("Name"), printers.Column("Age"))
+
+
+def _rows(kind: str, objects: Sequence[Mapping], now: float) -> list[dict]:
+    if kind in printers.COLUMNS:
+        return printers.table_rows(kind, objects, now=now)
+    from ..clock import age
+    return [{"Name": (o.get("metadata") or {}).get("name", ""),
+             "Age": age((o.get("metadata") or {}).get("creationTimestamp"), now)} for o in objects]
+
+
 def column_definitions(kind: str) -> list[dict]:
     """The TableColumnDefinitions of ``kind`` (name, type, format, description, priority)."""
     out = []
-    for col in printers.COLUMNS[kind]:
+    for col in _columns(kind):
         out.append({"name": col.name, "type": "string",
                     "format": "name" if col.name == "Name" else "",
                     "description": _DESCRIPTIONS.get(col.name, col.name), "priority": col.priority})
@@ -66,10 +79,9 @@ def table(kind: str, objects: Sequence[Mapping], *, now: float, include: str = "
           resource_version: str = "", out=lambda o: o, with_columns: bool = True) -> dict:
     """A meta.k8s.io/v1 Table of ``objects`` (already filtered; kept in their order).
     ``out`` converts a stored object to the requested version for ``includeObject=Object``."""
-    defs = printers.COLUMNS[kind]
+    defs = _columns(kind)
     rows = []
-    for obj, cells in zip(objects, printers.table_rows(kind, objects, now=now) if len(objects) < 2
-                          else _rows_in_order(kind, objects, now)):
+    for obj, cells in zip(objects, _rows_in_order(kind, objects, now)):
         row = {"cells": [_cell(cells.get(col.name)) for col in defs]}
         if include == "Object":
             row["object"] = out(obj)
@@ -86,5 +98,5 @@ def _rows_in_order(kind: str, objects: Sequence[Mapping], now: float) -> list[di
     # watch may hand objects in any order: compute row by row then.
     key = lambda o: ((o.get("metadata") or {}).get("namespace", ""), (o.get("metadata") or {}).get("name", ""))
     if all(key(a) <= key(b) for a, b in zip(objects, objects[1:])):
-        return printers.table_rows(kind, objects, now=now)
-    return [printers.table_rows(kind, [o], now=now)[0] for o in objects]
+        return _rows(kind, objects, now)
+    return [_rows(kind, [o], now)[0] for o in objects]

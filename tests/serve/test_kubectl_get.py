@@ -77,3 +77,38 @@ def test_a_nodeport_answers_curl_through_the_simulated_path(served):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as resp:
         assert resp.status == 200
         assert b"Welcome to nginx!" in resp.read()
+
+
+GATEWAY = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  gatewayClassName: k8snet
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [web.example]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+"""
+
+
+@pytest.mark.parametrize("command", [
+    "get gatewayclasses",           # the CRD's additionalPrinterColumns, through the Table
+    "get gateways",
+    "get httproutes",
+    "get gateways.v1beta1.gateway.networking.k8s.io",   # a served older version
+])
+def test_gateway_api_is_served_once_its_crds_are_installed(served, kubectl, command):
+    with served.cluster.lock:
+        if "gateway" not in served.cluster.addons:
+            served.cluster.enable_addon("gateway")
+            served.cluster.apply(GATEWAY)
+    code, out, err = kubectl(command)
+    assert code == 0, err
+    want = served.cluster.kubectl(command.replace(".v1beta1.gateway.networking.k8s.io", ""))
+    assert _same_but_age(out) == _same_but_age(want)

@@ -35,9 +35,11 @@ def test_two_servers_then_stop_frees_every_port():
     assert len(set(ports)) == 6 and all(_listening(p) for p in ports)
     sa.stop()
     sb.stop()
-    for p in ports:  # free: we can bind each again
-        with socket.socket() as s:
+    for p in ports:  # free: a new server can listen on each (SO_REUSEADDR, as servers do: a
+        with socket.socket() as s:  # connection we closed may linger in TIME_WAIT)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", p))
+            s.listen()
     sa.stop()  # idempotent
 
 
