@@ -7,6 +7,7 @@ The exception tree::
     ├── ManifestError                YAML that cannot be read (names the document and line)
     ├── NotFoundError                `kubectl get svc/nope`: Error from server (NotFound)
     ├── AlreadyExistsError           `kubectl create` of a name that exists
+    ├── InternalError                the API server's 500 (e.g. a health-check nodePort it cannot allocate)
     └── UsageError                   a command line or argument k8snet cannot understand
 
 Field errors follow apimachinery's ``field.Error``: ``<path>: <Type>: <value>: <detail>``,
@@ -23,7 +24,7 @@ from typing import Any
 
 __all__ = [
     "K8sNetError", "ValidationError", "ManifestError", "NotFoundError",
-    "AlreadyExistsError", "UsageError", "FieldError", "ErrorType", "json_kind", "require",
+    "AlreadyExistsError", "InternalError", "UsageError", "FieldError", "ErrorType", "json_kind", "require", "go_json", "go_quote",
 ]
 
 
@@ -41,23 +42,75 @@ class ErrorType(str, Enum):
     INTERNAL = "Internal error"
 
 
+def go_quote(text: str) -> str:
+    """Go's ``%q`` (strconv.Quote): printable characters as they are, the rest escaped."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x80:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
+
+def go_json(value: Any, *, sort_keys: bool = True) -> str:
+    """Go's ``json.Marshal``: compact, map keys sorted, ``<``, ``>``, ``&``, U+2028 and U+2029
+    escaped (a Python dict that stands for a Go *struct* keeps its order: ``sort_keys=False``)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys, default=str)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def _value_text(value: Any) -> str:
-    # Go's %#v-like rendering as the API server prints bad values: strings quoted,
-    # numbers and booleans bare, null as "null".
+    # apimachinery field.Error.ErrorBody (v1.37): nil is the string "null" (so "null", quoted);
+    # numbers and booleans with %v; strings with %q; anything else as JSON (lists, maps).
+    if value is None:
+        return '"null"'
     if isinstance(value, bool):
         return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return go_float(value)
     if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        inner = ", ".join(f"{json.dumps(str(k))}:{json.dumps(str(v))}" for k, v in value.items())
-        return "map[string]string{" + inner + "}"
-    if isinstance(value, (list, tuple)):
-        return "[]string{" + ", ".join(json.dumps(str(v)) for v in value) + "}"
-    return json.dumps(str(value))
+        return go_quote(value)
+    return go_json(value)
+
+
+def go_float(value: float) -> str:
+    """A float64 as Go's ``%v`` prints it (strconv 'g', shortest digits: %e when the exponent
+    is below -4 or 6 and above, as in ``1e+06``)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "+Inf" if value > 0 else "-Inf"
+    from decimal import Decimal
+    sign, digits, exp10 = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits)) or "0"
+    exp = len(text) + exp10 - 1  # the exponent of the first digit
+    neg = "-" if sign else ""
+    if value == 0:
+        return neg + "0"
+    if exp < -4 or exp >= 6:
+        mant = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{neg}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp10 >= 0:
+        return neg + text + "0" * exp10
+    point = len(text) + exp10
+    return neg + (text[:point] if point > 0 else "0") + "." + ("0" * -point if point < 0 else "") + text[max(point, 0):]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +160,7 @@ class FieldError:
 
     @classmethod
     def too_many(cls, field: str, actual: int, limit: int) -> "FieldError":
-        return cls(ErrorType.TOO_MANY, field, actual, f"must have at most {limit} items")
+        return cls(ErrorType.TOO_MANY, field, actual, f"must have at most {limit} item" + ("s" if limit > 1 else ""))
 
 
 class K8sNetError(Exception):
@@ -143,6 +196,15 @@ class NotFoundError(K8sNetError):
 
 class AlreadyExistsError(K8sNetError):
     """``Error from server (AlreadyExists): deployments.apps "web" already exists``."""
+
+
+class InternalError(K8sNetError):
+    """``Error from server (InternalError)``: the API server failed a step it owns (an allocation
+    that cannot be made), ``Internal error occurred: <what>``.  Nothing was changed."""
+
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(f"Internal error occurred: {what}")
 
 
 class UsageError(K8sNetError):

@@ -5,9 +5,10 @@ For every object, in the order a real API server does it:
 1. the kind must be served (Gateway API kinds only once their CRDs are installed);
 2. strict field validation rejects unknown fields (kubectl's default since 1.27);
 3. defaulting fills in what the manifest left out;
-4. validation collects *every* field error and raises one ``ValidationError``;
-5. allocation (ClusterIP, NodePorts) can still refuse the object: it is checked before
-   anything is written;
+4. for a Service, the registry allocates first (``alloc.py``: IP families, ClusterIPs,
+   NodePorts), so an allocation error is reported alone, ahead of validation errors;
+5. validation collects *every* field error and raises one ``ValidationError`` (a refused
+   Service gives back what step 4 took);
 6. only then is the object stored — so a bad object never half-changes the cluster.
 """
 from __future__ import annotations
@@ -18,9 +19,10 @@ import uuid
 from typing import Callable
 
 from .. import clock
-from ..errors import AlreadyExistsError, K8sNetError, NotFoundError, ValidationError, FieldError
+from ..errors import AlreadyExistsError, K8sNetError, NotFoundError, ValidationError
 from . import resources
 from .defaults import default, prepare_service_update
+from .alloc import Allocators
 from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
 from .portallocator import PortAllocator
@@ -67,6 +69,7 @@ class APIServer:
         self.now = now
         self.ips = IPAllocator(service_cidr, rng)
         self.node_ports = PortAllocator(rng)
+        self.alloc = Allocators(self.ips, self.node_ports)
         self.crd_groups: set[str] = set()
         self._events: dict[tuple, dict] = {}
         # Event names draw from their own stream: more or fewer events never shift pod names.
@@ -121,36 +124,42 @@ class APIServer:
                 raise NotFoundError(f'namespaces "{meta["namespace"]}" not found')
         if obj["kind"] == "Service" and old is not None:
             obj = prepare_service_update(obj, old)  # the registry's PrepareForUpdate (strategy.go)
+        if obj["kind"] == "Service":
+            return self._admit_service(obj, old)
         obj = default(obj)
-        # Upstream's Service registry allocates (BeginCreate/BeginUpdate) before the strategy
-        # validates, so an allocation error is reported alone, ahead of validation errors.
-        errors = self._check_service_allocation(obj, old) if obj["kind"] == "Service" else []
-        if not errors:
-            errors = validate(obj, old)
+        errors = validate(obj, old)
         if errors:
             raise ValidationError(obj["kind"], meta.get("name", ""), errors)
         return obj
 
-    def _check_service_allocation(self, svc: dict, old: dict | None) -> list[FieldError]:
-        spec, errs = svc["spec"], []
-        old_spec = (old or {}).get("spec") or {}
-        if old is not None:
-            self._drop_type_dependent_fields(spec, old_spec)
-        ip = spec.get("clusterIP")
-        if ip and ip != "None" and ip != old_spec.get("clusterIP"):
-            e = self.ips.check(ip, spec.get("clusterIPs") or [ip])
-            if e:
-                errs.append(e)
-        old_ports = {p.get("nodePort") for p in old_spec.get("ports") or []}
-        checked = set()  # one nodePort may serve TCP and UDP of the same port: check it once
-        for i, p in enumerate(spec.get("ports") or []):
-            np = p.get("nodePort")
-            if np and np not in old_ports and np not in checked:
-                checked.add(np)
-                e = self.node_ports.check(np, f"spec.ports[{i}].nodePort")
-                if e:
-                    errs.append(e)
-        return errs
+    def _admit_service(self, svc: dict, old: dict | None) -> dict:
+        """The Service registry's order: defaulting, then BeginCreate/BeginUpdate allocates
+        (alloc.go: IP families, ClusterIPs, NodePorts -- its errors come alone), then the
+        strategy validates the allocated object.  A refused Service gives everything back."""
+        spec = svc.get("spec") if isinstance(svc.get("spec"), dict) else {}
+        # ipFamilies/ipFamilyPolicy are the allocator's to fill in (initIPFamilyFields), from
+        # what the user gave; default() alone would fill them for a single-stack cluster.
+        given = {k: spec[k] for k in ("ipFamilies", "ipFamilyPolicy") if k in spec}
+        svc = default(svc)
+        spec = svc["spec"]
+        if spec.get("type") != "ExternalName":
+            for k in ("ipFamilies", "ipFamilyPolicy"):
+                spec.pop(k, None)
+            spec.update(given)
+        snap = self.alloc.begin()
+        try:
+            if old is None:
+                self.alloc.allocate_create(svc)
+            else:
+                self._drop_type_dependent_fields(spec, old.get("spec") or {})
+                self.alloc.allocate_update(svc, old)
+            errors = validate(svc, old)
+            if errors:
+                raise ValidationError("Service", svc["metadata"].get("name", ""), errors)
+        except K8sNetError:
+            self.alloc.revert(snap)
+            raise
+        return svc
 
     @staticmethod
     def _drop_type_dependent_fields(spec: dict, old_spec: dict) -> None:
@@ -177,45 +186,16 @@ class APIServer:
                 if f in spec and spec.get(f) == old_spec.get(f):
                     spec.pop(f)
 
-    def _allocate_service(self, svc: dict, old: dict | None) -> None:
-        spec = svc["spec"]
-        old_spec = (old or {}).get("spec") or {}
-        if spec.get("type") == "ExternalName":
-            self.ips.release(old_spec.get("clusterIP"))
-            for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
-                spec.pop(key, None)
-        elif spec.get("clusterIP") == "None":
-            spec["clusterIPs"] = ["None"]
-        else:
-            ip = spec.get("clusterIP") or old_spec.get("clusterIP")
-            if ip and ip != old_spec.get("clusterIP"):
-                self.ips.allocate(ip)
-            elif not ip:
-                ip = self.ips.allocate_next()
-            spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
-        used = {p.get("nodePort") for p in spec.get("ports") or [] if p.get("nodePort")}
-        old_np = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
-        for np in used - old_np:
-            self.node_ports.allocate(np)
-        if _needs_node_ports(spec):
-            for p in spec.get("ports") or []:
-                if not p.get("nodePort"):
-                    p["nodePort"] = self.node_ports.allocate_next()
-            if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" \
-                    and not spec.get("healthCheckNodePort"):
-                spec["healthCheckNodePort"] = old_spec.get("healthCheckNodePort") or self.node_ports.allocate_next()
-        now_used = {p.get("nodePort") for p in spec.get("ports") or [] if p.get("nodePort")}
-        if spec.get("healthCheckNodePort"):
-            now_used.add(spec["healthCheckNodePort"])
-        gone = old_np | ({old_spec["healthCheckNodePort"]} if old_spec.get("healthCheckNodePort") else set())
-        for np in gone - now_used:
-            self.node_ports.release(np)
-
     def admit(self, obj: dict, old: dict | None) -> dict:
-        """A copy of ``obj`` defaulted, validated and checked for allocation, as a new object
-        (``old`` None) or an update of ``old``; raises before anything changes.  Nothing is
-        stored: the REST handlers store it with :meth:`replace` (or not, for a dry run)."""
-        return self._admit(clone(obj), old)
+        """A copy of ``obj`` defaulted, allocated and validated, as a new object (``old`` None)
+        or an update of ``old``; raises before anything changes.  Nothing is stored and nothing
+        stays allocated (a dry run): the REST handlers store it with :meth:`replace`, which
+        takes what the admitted object holds."""
+        snap = self.alloc.begin()
+        try:
+            return self._admit(clone(obj), old)
+        finally:
+            self.alloc.revert(snap)
 
     # -- verbs -----------------------------------------------------------------
     def create(self, obj: dict) -> dict:
@@ -236,7 +216,7 @@ class APIServer:
     def _commit_new(self, obj: dict, res: resources.Resource) -> dict:
         self._stamp(obj, res)
         if obj["kind"] == "Service":
-            self._allocate_service(obj, None)
+            self.alloc.hold(obj)
         if obj["kind"] == "Namespace":
             obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = obj["metadata"]["name"]
             obj["spec"] = {"finalizers": ["kubernetes"]}
@@ -284,7 +264,8 @@ class APIServer:
         """Store an admitted update, bumping ``generation`` when the spec changed."""
         live = live or self.store.peek(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
         if obj["kind"] == "Service":
-            self._allocate_service(obj, live)
+            self.alloc.hold(obj)
+            self.alloc.release_replaced(obj, live)
         if "generation" in live["metadata"] and {k: v for k, v in obj.items() if k not in ("metadata", "status")} \
                 != {k: v for k, v in live.items() if k not in ("metadata", "status")}:
             obj["metadata"]["generation"] = live["metadata"]["generation"] + 1
@@ -312,11 +293,7 @@ class APIServer:
         if obj is None:
             return None
         if kind == "Service":
-            spec = obj["spec"]
-            self.ips.release(spec.get("clusterIP"))
-            for p in spec.get("ports") or []:
-                self.node_ports.release(p.get("nodePort"))
-            self.node_ports.release(spec.get("healthCheckNodePort"))
+            self.alloc.release(obj)
         uid = obj["metadata"].get("uid")
         # Background cascading deletion (the garbage collector): dependents go too.
         for dep_kind in ("ReplicaSet", "Pod", "EndpointSlice", "ControllerRevision"):

@@ -11,7 +11,7 @@ import shlex
 
 from .. import labels
 from ..apiserver import resources
-from ..errors import K8sNetError, UsageError, ValidationError
+from ..errors import InternalError, K8sNetError, UsageError, ValidationError
 from . import logs, nodes, output, printers, warnings
 from .describe import describe
 
@@ -74,7 +74,7 @@ def run(cluster, command_line: str) -> str:
         if handler is None:
             raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
         return handler(cluster, args, flags, after)
-    except ValidationError as e:
+    except (ValidationError, InternalError) as e:
         # kubectl prints the lines of the objects it applied, then each error.
         prefix = "".join(f"{line}\n" for line in getattr(e, "applied", []))
         errors = [e] + list(getattr(e, "other_errors", []))
@@ -96,6 +96,8 @@ def _error_text(e: Exception, flags: dict) -> str:
     where = f'error when creating "{flags.get("--filename", "STDIN")}": '
     if isinstance(e, StrictDecodingError):
         return f"Error from server (BadRequest): {where}{e}"
+    if isinstance(e, InternalError):
+        return f"Error from server (InternalError): {where}{e}"
     if isinstance(e, ValidationError):
         return str(e)  # kubectl prints a 422 as `The Service "web" is invalid: ...`
     text = str(e)

@@ -57,7 +57,7 @@ INGRESS_ROWS = [
      [f'{P0}.backend.service.name: Invalid value: "web_v2": {DNS1035}'],
      "validateIngressBackend: ValidateServiceName (RelaxedServiceNameValidation off in 1.33)"),
     ("no-rules-no-default", ingress(rules=None),
-     ["spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified"],
+     ["spec: Invalid value: null: either `defaultBackend` or `rules` must be specified"],
      "ValidateIngressSpec"),
     ("class-name-invalid", ingress(ingressClassName="Nginx"),
      [f'spec.ingressClassName: Invalid value: "Nginx": {DNS1123_SUB}'], "ValidateIngressSpec: ValidateIngressClassName"),
@@ -112,7 +112,7 @@ NETPOL_ROWS = [
      ['spec.policyTypes[1]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"'],
      "ValidateNetworkPolicySpec"),
     ("policy-types-three", netpol(policyTypes=["Ingress", "Egress", "Ingress"]),
-     ['spec.policyTypes: Invalid value: []networking.PolicyType{"Ingress", "Egress", "Ingress"}: '
+     ['spec.policyTypes: Invalid value: ["Ingress","Egress","Ingress"]: '
       "may not specify more than two policyTypes"], "ValidateNetworkPolicySpec"),
 ]
 

@@ -87,8 +87,8 @@ ROWS = [
         {"name": "dns-tcp", "port": 53, "protocol": "TCP", "nodePort": 30053}]), [],
      "ValidateService: nodePort keys include the protocol"),
     ("duplicate-port", service(ports=[{"name": "a", "port": 80}, {"name": "b", "port": 80, "targetPort": 81}]),
-     ['spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), '
-      'Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}'],
+     ['spec.ports[1]: Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,'
+      '"NodePort":0}'],
      "ValidateService: duplicate (protocol, port) printed with %#v"),
     ("session-affinity-unknown", service(sessionAffinity="Sticky"),
      ['spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"'],
@@ -160,10 +160,10 @@ OLD = service(clusterIP="10.96.0.10")
 UPDATE_ROWS = [
     ("clusterip-unchanged", OLD, with_changes(OLD, ports=[{"port": 81}]), [], "ValidateServiceUpdate"),
     ("clusterip-changed", OLD, with_changes(OLD, clusterIP="10.96.0.20"),
-     ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.20"}: may not change once set'],
+     ['spec.clusterIPs[0]: Invalid value: ["10.96.0.20"]: may not change once set'],
      "validateUpgradeDowngradeClusterIPs"),
     ("clusterip-to-headless", OLD, with_changes(OLD, clusterIP="None"),
-     ['spec.clusterIPs[0]: Invalid value: []string{"None"}: may not change once set'],
+     ['spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set'],
      "validateUpgradeDowngradeClusterIPs: headless is a ClusterIP too"),
     ("to-externalname-ok", OLD, with_changes(OLD, type="ExternalName", externalName="db.example.com", clusterIP=None), [],
      "validateUpgradeDowngradeClusterIPs: ExternalName bails out"),

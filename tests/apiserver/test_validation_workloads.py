@@ -72,7 +72,7 @@ def test_validate_pod(obj, want, rule):
     assert errors_of(obj) == want, rule
 
 
-MISMATCH = ('spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
+MISMATCH = ('spec.template.metadata.labels: Invalid value: {"app":"web"}: '
             "`selector` does not match template `labels`")
 APPS_ROWS = [
     ("deploy-valid", workload(), [], "ValidateDeployment"),
@@ -81,38 +81,34 @@ APPS_ROWS = [
     ("deploy-selector-mismatch", workload(selector={"matchLabels": {"app": "frontend"}}), [MISMATCH],
      "ValidatePodTemplateSpecForReplicaSet"),
     ("deploy-template-no-labels", workload(template=template(labels={})),
-     ["spec.template.metadata.labels: Invalid value: map[string]string{}: `selector` does not match template `labels`"],
+     ["spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`"],
      "ValidatePodTemplateSpecForReplicaSet"),
     ("deploy-empty-selector", workload(selector={}),
-     ["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), "
-      "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"],
+     ["spec.selector: Invalid value: {}: empty selector is invalid for deployment"],
      "ValidateDeploymentSpec: empty selector"),
     ("deploy-bad-operator", workload(selector={"matchExpressions": [{"key": "app", "operator": "Equals", "values": ["web"]}]}),
      ['spec.selector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator',
-      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:'
-      '[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"Equals", '
-      'Values:[]string{"web"}}}}: invalid label selector'],
+      'spec.selector: Invalid value: {"matchExpressions":[{"key":"app","operator":"Equals","values":["web"]}]}: '
+      'invalid label selector'],
      "ValidateLabelSelector + LabelSelectorAsSelector error"),
     ("deploy-in-without-values", workload(selector={"matchExpressions": [{"key": "app", "operator": "In"}]}),
      ["spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
-      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:'
-      '[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"In", '
-      'Values:[]string(nil)}}}: invalid label selector'], "ValidateLabelSelectorRequirement"),
+      'spec.selector: Invalid value: {"matchExpressions":[{"key":"app","operator":"In"}]}: invalid label selector'], "ValidateLabelSelectorRequirement"),
     ("deploy-negative-replicas", workload(replicas=-1),
      ["spec.replicas: Invalid value: -1: must be greater than or equal to 0"], "ValidateNonnegativeField(replicas)"),
     ("deploy-surge-and-unavailable-zero", workload(strategy={"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}}),
-     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:""}: '
+     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: '
       "may not be 0 when `maxSurge` is 0"], "ValidateRollingUpdateDeployment"),
     ("deploy-unavailable-over-100", workload(strategy={"rollingUpdate": {"maxUnavailable": "110%"}}),
-     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"110%"}: '
+     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "110%": '
       "must not be greater than 100%"], "IsNotMoreThan100Percent"),
     ("deploy-surge-not-percent", workload(strategy={"rollingUpdate": {"maxSurge": "25"}}),
-     ['spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"25"}: '
+     ['spec.strategy.rollingUpdate.maxSurge: Invalid value: "25": '
       "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', "
       "regex used for validation is '[0-9]+%')"], "ValidatePositiveIntOrPercent -> IsValidPercent"),
     ("deploy-strategy-type", workload(strategy={"type": "Rolling"}),
-     ['spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"Rolling", '
-      'RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate"'],
+     ['spec.strategy: Unsupported value: {"Type":"Rolling","RollingUpdate":null}: '
+      'supported values: "Recreate", "RollingUpdate"'],
      "ValidateDeploymentStrategy"),
     ("deploy-recreate-with-rolling", workload(strategy={"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}),
      ["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"],
@@ -138,8 +134,7 @@ APPS_ROWS = [
      ["spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'"],
      "ValidateStatefulSetSpec"),
     ("statefulset-empty-selector", workload("StatefulSet", selector={"matchLabels": {}}),
-     ["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, "
-      "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset"],
+     ["spec.selector: Invalid value: {}: empty selector is invalid for statefulset"],
      "ValidateStatefulSetSpec"),
 ]
 
@@ -157,8 +152,7 @@ UPDATE_ROWS = [
     ("deploy-scale-ok", DEPLOY, with_changes(DEPLOY, replicas=5), [], "ValidateDeploymentUpdate"),
     ("deploy-selector-immutable", DEPLOY,
      with_changes(DEPLOY, selector={"matchLabels": {"app": "web2"}}, template=template(labels={"app": "web2"})),
-     ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}, '
-      "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"],
+     ['spec.selector: Invalid value: {"matchLabels":{"app":"web2"}}: field is immutable'],
      "deployment strategy ValidateUpdate: ValidateImmutableField(selector), apps/v1"),
     ("statefulset-service-name", STS, with_changes(STS, serviceName="other"),
      ["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "

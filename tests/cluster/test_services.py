@@ -111,14 +111,14 @@ def test_describe_service_lists_only_its_own_endpoints():
 @pytest.mark.parametrize("first, second, error", [
     # ipallocator: an asked-for clusterIP in range is honoured; asking for it again is refused.
     pytest.param(service("a", clusterIP="10.96.100.100"), service("b", clusterIP="10.96.100.100"),
-                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.100.100"}: '
+                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: ["10.96.100.100"]: '
                  "failed to allocate IP 10.96.100.100: provided IP is already allocated", id="clusterip-taken"),
     pytest.param(None, service("b", clusterIP="10.0.0.5"),
-                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: '
+                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: ["10.0.0.5"]: '
                  "failed to allocate IP 10.0.0.5: the provided IP (10.0.0.5) is not in the valid range. "
                  "The range of valid IPs is 10.96.0.0/12", id="clusterip-out-of-range"),
     pytest.param(None, service("b", clusterIP="10.96.0.10"),
-                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: '
+                 'The Service "b" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.10"]: '
                  "failed to allocate IP 10.96.0.10: provided IP is already allocated", id="clusterip-of-kube-dns"),
     # portallocator: an explicit nodePort is honoured; the same port again is refused.
     pytest.param(service("a", type="NodePort", ports=[{"port": 80, "nodePort": 30080}]),

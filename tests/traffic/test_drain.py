@@ -48,7 +48,7 @@ def test_disruption_controller_status(spec, want):
                  id="both bounds"),
     pytest.param({"minAvailable": -1}, "spec.minAvailable: Invalid value: -1: must be greater than or equal to 0",
                  id="negative"),
-    pytest.param({"maxUnavailable": "150%"}, ('spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: '
+    pytest.param({"maxUnavailable": "150%"}, ('spec.maxUnavailable: Invalid value: "150%": '
                   "must not be greater than 100%"),
                  id="over 100%"),
 ])

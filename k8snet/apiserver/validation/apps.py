@@ -15,7 +15,8 @@ from typing import Mapping
 
 from ...errors import ErrorType, FieldError
 from ...labels import from_label_selector
-from .common import (go_error, go_int_or_string, go_label_selector, go_string_map,
+from ...errors import go_json
+from .common import (go_error, go_int_or_string, go_label_selector, go_string_map, go_struct,
                      is_valid_percent, name_is_dns_label, name_is_dns_subdomain,
                      validate_annotations, validate_immutable, validate_label_selector,
                      validate_labels, validate_nonnegative, validate_object_meta)
@@ -111,9 +112,9 @@ def _validate_strategy(strategy: Mapping, path: str) -> list[FieldError]:
             errs.append(go_error(ErrorType.INVALID, f"{rp}.maxUnavailable", go_int_or_string(mu),
                                  "may not be 0 when `maxSurge` is 0"))
         return errs + _not_more_than_100(mu, f"{rp}.maxUnavailable")
-    # NotSupported prints the whole strategy struct with %#v.
-    text = (f'apps.DeploymentStrategy{{Type:"{t}", RollingUpdate:'
-            f'{"(*apps.RollingUpdateDeployment)(nil)" if ru is None else _GO_PTR % "apps.RollingUpdateDeployment"}}}')
+    # NotSupported's value is the whole internal apps.DeploymentStrategy, as JSON.
+    text = go_struct(("Type", t), ("RollingUpdate", None if ru is None else {
+        "MaxUnavailable": _intstr(ru.get("maxUnavailable")), "MaxSurge": _intstr(ru.get("maxSurge"))}))
     return [go_error(ErrorType.NOT_SUPPORTED, path, text, 'supported values: "Recreate", "RollingUpdate"')]
 
 
@@ -147,13 +148,17 @@ def validate_replica_set(rs: Mapping) -> list[FieldError]:
 
 # %#v prints a non-nil pointer nested in a struct as its address, which differs on every
 # run of the real API server; k8snet prints a fixed stand-in address.
-_GO_PTR = "(*%s)(0xc000a1b2c0)"
+def _intstr(v: Any) -> Any:
+    # intstr.IntOrString's MarshalJSON: the zero value is 0.
+    return v if isinstance(v, str) else int(v or 0)
 
 
-def _go_sts_rolling_update(ru: Mapping) -> str:
+def _go_sts_rolling_update(ru: Mapping | None) -> dict | None:
+    # The internal apps.RollingUpdateStatefulSetStrategy (Partition, MaxUnavailable *IntOrString).
+    if ru is None:
+        return None
     mu = ru.get("maxUnavailable")
-    mu_text = "(*intstr.IntOrString)(nil)" if mu is None else _GO_PTR % "intstr.IntOrString"
-    return f"apps.RollingUpdateStatefulSetStrategy{{Partition:{int(ru.get('partition') or 0)}, MaxUnavailable:{mu_text}}}"
+    return {"Partition": int(ru.get("partition") or 0), "MaxUnavailable": None if mu is None else _intstr(mu)}
 
 
 def validate_stateful_set(sts: Mapping) -> list[FieldError]:
@@ -173,14 +178,13 @@ def validate_stateful_set(sts: Mapping) -> list[FieldError]:
         errs.append(FieldError.required("spec.updateStrategy"))
     elif ut == "OnDelete" and us.get("rollingUpdate") is not None:
         errs.append(go_error(ErrorType.INVALID, "spec.updateStrategy.rollingUpdate",
-                             _go_sts_rolling_update(us["rollingUpdate"]),
+                             go_json(_go_sts_rolling_update(us["rollingUpdate"]), sort_keys=False),
                              "only allowed for updateStrategy 'RollingUpdate'"))
     elif ut == "RollingUpdate" and us.get("rollingUpdate") is not None:
         errs += validate_nonnegative(us["rollingUpdate"].get("partition", 0), "spec.updateStrategy.rollingUpdate.partition")
     elif ut not in ("OnDelete", "RollingUpdate"):
         ru = us.get("rollingUpdate")
-        text = (f'apps.StatefulSetUpdateStrategy{{Type:"{ut}", RollingUpdate:'
-                f'{"(*apps.RollingUpdateStatefulSetStrategy)(nil)" if ru is None else _GO_PTR % "apps.RollingUpdateStatefulSetStrategy"}}}')
+        text = go_struct(("Type", ut), ("RollingUpdate", _go_sts_rolling_update(ru)))
         errs.append(go_error(ErrorType.INVALID, "spec.updateStrategy", text, "must be 'RollingUpdate' or 'OnDelete'"))
     errs += validate_nonnegative(spec.get("replicas", 0), "spec.replicas")
     errs += validate_nonnegative(spec.get("minReadySeconds", 0), "spec.minReadySeconds")

@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from ...errors import ErrorType, FieldError
-from .govalue import GoValue, go_error, go_int_or_string, go_label_selector, go_string_map
+from .govalue import GoValue, go_error, go_int_or_string, go_label_selector, go_string_map, go_struct
 
 __all__ = [
     "GoValue", "go_error", "regex_error", "max_len_error", "inclusive_range_error",
@@ -28,7 +28,7 @@ __all__ = [
     "validate_dns1123_label", "validate_dns1123_subdomain", "validate_qualified_name",
     "validate_labels", "validate_label_selector", "validate_object_meta",
     "validate_nonnegative", "validate_immutable", "go_label_selector", "go_int_or_string",
-    "go_string_map", "PROTOCOLS",
+    "go_string_map", "go_struct", "PROTOCOLS",
 ]
 
 #: supportedPortProtocols in core/validation.go, sorted as sets.List prints them.

@@ -1,21 +1,24 @@
-"""Go's ``%#v`` rendering of bad values, for the errors whose value is a struct, a nil map or an
-IntOrString (apimachinery's ``field.Error`` falls back to ``%#v`` for types without ``String()``)::
+"""Bad values that are Go structs, maps or IntOrStrings, rendered as apimachinery's
+``field.Error`` renders them since v1.34 (kubernetes#132314): as JSON, through
+``json.Marshal``.  Validation runs on the *internal* types, whose structs have no json tags,
+so their fields print with Go's names (``{"Name":"","Protocol":"TCP",...}``); the metav1 types
+(LabelSelector) keep their JSON names and ``omitempty``::
 
-    spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable
+    spec.selector: Invalid value: {"matchLabels":{"app":"web2"}}: field is immutable
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ...errors import ErrorType, FieldError
+from ...errors import ErrorType, FieldError, go_json
 
-__all__ = ["GoValue", "go_error", "go_string_map", "go_label_selector", "go_int_or_string"]
+__all__ = ["GoValue", "go_error", "go_struct", "go_string_map", "go_label_selector", "go_int_or_string"]
 
 
 @dataclass(frozen=True, slots=True)
 class GoValue:
-    """A bad value already rendered as Go's ``%#v`` prints it (e.g. a struct)."""
+    """A bad value already rendered (JSON of a Go value)."""
 
     text: str
 
@@ -30,43 +33,37 @@ class _GoFieldError(FieldError):
 
 
 def go_error(type_: ErrorType, field: str, go_text: str, detail: str = "") -> FieldError:
-    """A FieldError whose value prints as ``go_text`` (apimachinery falls back to %#v)."""
+    """A FieldError whose value prints as ``go_text`` (already rendered by the helpers below)."""
     return _GoFieldError(type_, field, GoValue(go_text), detail)
 
 
-def _q(s: str) -> str:
-    # Go's %q for the plain ASCII strings we meet.
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def go_struct(*fields: tuple[str, Any]) -> str:
+    """An internal Go struct as json.Marshal prints it: its fields in declaration order."""
+    return go_json(dict(fields), sort_keys=False)
 
 
 def go_string_map(m: Mapping[str, str] | None) -> str:
-    """``map[string]string{"a":"b"}`` (keys sorted, as fmt prints maps); nil prints ``(nil)``."""
-    if m is None:
-        return "map[string]string(nil)"
-    return "map[string]string{" + ", ".join(f"{_q(k)}:{_q(str(v))}" for k, v in sorted(m.items())) + "}"
+    """A map[string]string: keys sorted; a nil map is ``null``."""
+    return go_json(None if m is None else {str(k): v for k, v in m.items()})
 
 
 def go_label_selector(sel: Mapping | None) -> str:
-    """A metav1.LabelSelector as %#v prints it (the pointer is dereferenced first)."""
+    """A metav1.LabelSelector (json tags, omitempty), the pointer followed."""
     sel = sel or {}
-    exprs = sel.get("matchExpressions")
-    if exprs is None:
-        ex = "[]v1.LabelSelectorRequirement(nil)"
-    else:
-        items = []
-        for e in exprs:
-            vals = e.get("values")
-            v = "[]string(nil)" if vals is None else "[]string{" + ", ".join(_q(str(x)) for x in vals) + "}"
-            items.append(f"v1.LabelSelectorRequirement{{Key:{_q(e.get('key', ''))}, "
-                         f"Operator:{_q(e.get('operator', ''))}, Values:{v}}}")
-        ex = "[]v1.LabelSelectorRequirement{" + ", ".join(items) + "}"
-    return f"v1.LabelSelector{{MatchLabels:{go_string_map(sel.get('matchLabels'))}, MatchExpressions:{ex}}}"
+    out: dict[str, Any] = {}
+    if sel.get("matchLabels"):
+        out["matchLabels"] = dict(sorted(sel["matchLabels"].items()))
+    if sel.get("matchExpressions"):
+        reqs = []
+        for e in sel["matchExpressions"]:
+            r: dict[str, Any] = {"key": e.get("key", ""), "operator": e.get("operator", "")}
+            if e.get("values"):
+                r["values"] = list(e["values"])
+            reqs.append(r)
+        out["matchExpressions"] = reqs
+    return go_json(out, sort_keys=False)
 
 
 def go_int_or_string(v: Any) -> str:
-    """An intstr.IntOrString as %#v prints it (String() has a pointer receiver, so unused)."""
-    if isinstance(v, str):
-        return f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{_q(v)}}}"
-    return f"intstr.IntOrString{{Type:0, IntVal:{int(v or 0)}, StrVal:\"\"}}"
-
-
+    """An intstr.IntOrString (its MarshalJSON): the number, or the quoted string."""
+    return go_json(v if isinstance(v, str) else int(v or 0))

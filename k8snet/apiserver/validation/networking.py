@@ -10,6 +10,7 @@ import re
 from typing import Mapping
 
 from ...errors import ErrorType, FieldError
+from ...errors import go_json
 from .common import (go_error, is_dns1123_subdomain, is_valid_cidr, is_valid_port_name,
                      is_valid_port_num, is_wildcard_dns1123_subdomain, name_is_dns1035_label,
                      name_is_dns_label, name_is_dns_subdomain, parse_cidr, parse_ip, regex_error,
@@ -110,7 +111,7 @@ def validate_ingress(ing: Mapping, old: Mapping | None = None) -> list[FieldErro
     spec = ing.get("spec") or {}
     rules = spec.get("rules")
     if not rules and spec.get("defaultBackend") is None:
-        go = "[]networking.IngressRule(nil)" if rules is None else "[]networking.IngressRule{}"
+        go = "null" if rules is None else "[]"  # the Rules slice, as JSON
         errs.append(go_error(ErrorType.INVALID, "spec", go, "either `defaultBackend` or `rules` must be specified"))
     if spec.get("defaultBackend") is not None:
         errs += _validate_backend(spec["defaultBackend"], "spec.defaultBackend")
@@ -264,7 +265,7 @@ def validate_network_policy(np: Mapping) -> list[FieldError]:
                 errs += _validate_peer(peer, f"{rp}.{peers}[{j}]")
     types = spec.get("policyTypes") or []
     if len(types) > 2:
-        go = "[]networking.PolicyType{" + ", ".join(f'"{t}"' for t in types) + "}"
+        go = go_json(list(types))
         return errs + [go_error(ErrorType.INVALID, "spec.policyTypes", go, "may not specify more than two policyTypes")]
     for i, t in enumerate(types):
         if t not in ("Ingress", "Egress"):

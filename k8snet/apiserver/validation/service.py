@@ -1,5 +1,5 @@
 """Service validation: ``ValidateService`` and ``ValidateServiceUpdate`` of
-``pkg/apis/core/validation/validation.go`` (Kubernetes 1.33), run on the defaulted object.
+``pkg/apis/core/validation/validation.go`` (Kubernetes v1.37), run on the defaulted object.
 
 What is *not* here, because upstream does it elsewhere:
 
@@ -17,16 +17,22 @@ from __future__ import annotations
 from typing import Mapping
 
 from ...errors import ErrorType, FieldError
-from .common import (PROTOCOLS, go_error, is_valid_ip, is_valid_cidr, is_valid_port_name,
-                     is_valid_port_num, name_is_dns1035_label, validate_dns1123_label,
+from .common import (PROTOCOLS, go_error, go_struct, is_valid_ip, is_valid_cidr, is_valid_port_name,
+                     is_valid_port_num, parse_ip, name_is_dns1035_label, validate_dns1123_label,
                      validate_dns1123_subdomain, validate_labels, validate_non_special_ip,
                      validate_object_meta, validate_qualified_name)
 
-__all__ = ["validate_service", "validate_service_update", "SERVICE_TYPES"]
+__all__ = ["validate_service", "validate_service_update", "validate_cluster_ips_related_fields", "SERVICE_TYPES",
+           "TRAFFIC_DISTRIBUTIONS"]
 
 #: supportedServiceType, sorted as sets.List prints it.
 SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
 _MAX_AFFINITY_SECONDS = 86400  # core.MaxClientIPServiceAffinitySeconds
+#: validateServiceTrafficDistribution with PreferSameTrafficDistribution (GA): upstream's order.
+TRAFFIC_DISTRIBUTIONS = ["PreferClose", "PreferSameZone", "PreferSameNode"]
+_TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"  # core.DeprecatedAnnotationTopologyAwareHints
+_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"  # core.AnnotationTopologyMode
+_LB_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"  # core.AnnotationLoadBalancerSourceRangesKey
 
 
 def _headless(spec: Mapping) -> bool:
@@ -42,9 +48,9 @@ def _externally_accessible(spec: Mapping) -> bool:
 
 
 def _go_service_port(protocol: str, port: int) -> str:
-    # The Duplicate error prints the map key core.ServicePort{Protocol, Port} with %#v.
-    return (f'core.ServicePort{{Name:"", Protocol:"{protocol}", AppProtocol:(*string)(nil), '
-            f'Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, NodePort:0}}')
+    # The Duplicate error's value is the map key core.ServicePort{Protocol, Port}, as JSON.
+    return go_struct(("Name", ""), ("Protocol", protocol), ("AppProtocol", None), ("Port", port),
+                     ("TargetPort", 0), ("NodePort", 0))
 
 
 def _validate_port(sp: Mapping, require_name: bool, names: set, path: str) -> list[FieldError]:
@@ -93,12 +99,14 @@ def _validate_affinity_config(cfg: Mapping | None, path: str) -> list[FieldError
     return []
 
 
-def _validate_cluster_ips(spec: Mapping) -> list[FieldError]:
-    """ValidateServiceClusterIPsRelatedFields (the single-stack part)."""
+def validate_cluster_ips_related_fields(spec: Mapping) -> list[FieldError]:
+    """ValidateServiceClusterIPsRelatedFields: clusterIP/clusterIPs in step, ipFamilies and
+    ipFamilyPolicy values, each clusterIP an IP, at most one per family, families matching.
+    The registry also runs it before allocating (alloc.go initIPFamilyFields)."""
     if spec.get("type") == "ExternalName":
         return []
     errs: list[FieldError] = []
-    cip, cips = spec.get("clusterIP") or "", spec.get("clusterIPs") or []
+    cip, cips = spec.get("clusterIP") or "", [ip or "" for ip in spec.get("clusterIPs") or []]
     if cip:
         if not cips:
             errs.append(FieldError.required("spec.clusterIPs"))
@@ -117,14 +125,32 @@ def _validate_cluster_ips(spec: Mapping) -> list[FieldError]:
     policies = ["PreferDualStack", "RequireDualStack", "SingleStack"]
     if policy is not None and policy not in policies:
         errs.append(FieldError.not_supported("spec.ipFamilyPolicy", policy, policies))
+    bad_ips = False
     for i, ip in enumerate(cips):
         if i == 0 and ip == "None":
             if len(cips) > 1:
+                bad_ips = True
                 errs.append(FieldError.invalid("spec.clusterIPs", cips, "'None' must be the first and only value"))
             continue
-        errs += is_valid_ip(f"spec.clusterIPs[{i}]", ip)
-    # The dual-stack cross-checks of clusterIPs against ipFamilies are not ported: k8snet
-    # clusters are IPv4 single-stack and the registry derives ipFamilies from the clusterIP.
+        ip_errs = is_valid_ip(f"spec.clusterIPs[{i}]", ip)
+        bad_ips = bad_ips or bool(ip_errs)
+        errs += ip_errs
+    if len(cips) > 2:
+        errs.append(FieldError.invalid("spec.clusterIPs", cips, "may only hold up to 2 values"))
+    if bad_ips:  # further checks would only repeat the bad IP in other words
+        return errs
+    if len(cips) > 1 and len({parse_ip(ip).version for ip in cips}) != len(cips):
+        errs.append(FieldError.invalid("spec.clusterIPs", cips, "may specify no more than one IP for each IP family"))
+    fams = spec.get("ipFamilies") or []
+    if not _headless(spec) and cips and fams:
+        for i, ip in enumerate(cips[:len(fams)]):
+            v6 = parse_ip(ip).version == 6
+            if fams[i] == "IPv4" and v6:
+                errs.append(FieldError.invalid(f"spec.clusterIPs[{i}]", ip,
+                                               f"expected an IPv4 value as indicated by `ipFamilies[{i}]`"))
+            if fams[i] == "IPv6" and not v6:
+                errs.append(FieldError.invalid(f"spec.clusterIPs[{i}]", ip,
+                                               f"expected an IPv6 value as indicated by `ipFamilies[{i}]`"))
     return errs
 
 
@@ -151,14 +177,39 @@ def _validate_traffic_policies(spec: Mapping) -> list[FieldError]:
     if itp is not None and itp not in ("Cluster", "Local"):
         errs.append(FieldError.not_supported("spec.internalTrafficPolicy", itp, ["Cluster", "Local"]))
     td = spec.get("trafficDistribution")
-    if td is not None and td != "PreferClose":
-        errs.append(FieldError.not_supported("spec.trafficDistribution", td, ["PreferClose"]))
+    if td is not None and td not in TRAFFIC_DISTRIBUTIONS:
+        errs.append(FieldError.not_supported("spec.trafficDistribution", td, TRAFFIC_DISTRIBUTIONS))
+    return errs
+
+
+def _validate_source_ranges(spec: Mapping, annotations: Mapping) -> list[FieldError]:
+    """The loadBalancerSourceRanges field, or else the older annotation (a comma-separated list)."""
+    ranges = spec.get("loadBalancerSourceRanges") or []
+    if not ranges and _LB_SOURCE_RANGES not in annotations:
+        return []
+    # Upstream really spells the field path with a capital L.
+    path = "spec.LoadBalancerSourceRanges" if ranges else f"metadata.annotations[{_LB_SOURCE_RANGES}]"
+    errs = []
+    if spec.get("type") != "LoadBalancer":
+        errs.append(FieldError.forbidden(path, "may only be used when `type` is 'LoadBalancer'"))
+    if ranges:
+        for i, r in enumerate(ranges):  # space padding is allowed, a historical accident
+            errs += is_valid_cidr(f"{path}[{i}]", (r or "").strip())
+    else:
+        value = str(annotations[_LB_SOURCE_RANGES] or "").strip()
+        for r in value.split(",") if value else []:
+            errs += is_valid_cidr(path, r.strip())
     return errs
 
 
 def validate_service(svc: Mapping) -> list[FieldError]:
     """ValidateService: every error for a Service, in upstream's order."""
     errs = validate_object_meta(svc.get("metadata"), True, name_is_dns1035_label)
+    annotations = (svc.get("metadata") or {}).get("annotations") or {}
+    if _TOPOLOGY_MODE in annotations and _TOPOLOGY_HINTS in annotations \
+            and annotations[_TOPOLOGY_MODE] != annotations[_TOPOLOGY_HINTS]:
+        errs.append(FieldError.invalid(f"metadata.annotations[{_TOPOLOGY_MODE}]", annotations[_TOPOLOGY_MODE],
+                                       f"must match annotations[{_TOPOLOGY_HINTS}] when both are specified"))
     spec = svc.get("spec") or {}
     stype, ports = spec.get("type") or "", spec.get("ports") or []
     headless = _headless(spec)
@@ -192,7 +243,7 @@ def validate_service(svc: Mapping) -> list[FieldError]:
         errs += _validate_affinity_config(spec.get("sessionAffinityConfig"), "spec.sessionAffinityConfig")
     elif affinity == "None" and spec.get("sessionAffinityConfig") is not None:
         errs.append(FieldError.forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None"))
-    errs += _validate_cluster_ips(spec)
+    errs += validate_cluster_ips_related_fields(spec)
     for i, ip in enumerate(spec.get("externalIPs") or []):
         bad = is_valid_ip(f"spec.externalIPs[{i}]", ip)
         errs += bad or validate_non_special_ip(ip, f"spec.externalIPs[{i}]")
@@ -218,13 +269,7 @@ def validate_service(svc: Mapping) -> list[FieldError]:
         if key in seen_p:
             errs.append(go_error(ErrorType.DUPLICATE, f"spec.ports[{i}]", _go_service_port(*key)))
         seen_p.add(key)
-    ranges = spec.get("loadBalancerSourceRanges") or []
-    if ranges:
-        # Upstream really spells this path with a capital L.
-        if stype != "LoadBalancer":
-            errs.append(FieldError.forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"))
-        for i, r in enumerate(ranges):
-            errs += is_valid_cidr(f"spec.LoadBalancerSourceRanges[{i}]", r.strip())
+    errs += _validate_source_ranges(spec, annotations)
     if spec.get("allocateLoadBalancerNodePorts") is not None and stype != "LoadBalancer":
         errs.append(FieldError.forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
     if stype == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
