@@ -351,7 +351,13 @@ class APIServer:
             ev["count"] += 1
             ev["lastTimestamp"] = now
         else:
-            name = f'{meta["name"]}.{self.event_rng.getrandbits(64):016x}'
+            # The event recorder names an Event "<object>.<hex of its time in Unix nanoseconds>"
+            # (client-go tools/record/event.go makeEvent), so name order is time order, which
+            # is the order kubectl describe keeps for events of the same second.  The nanoseconds
+            # within the simulated second come from the seeded generator, always increasing.
+            nanos = int((clock.EPOCH.timestamp() + self.now()) * 1e9) + self.event_rng.randrange(1, 1000) * 1000
+            self._event_nanos = nanos = max(nanos, getattr(self, "_event_nanos", 0) + 1000)
+            name = f'{meta["name"]}.{nanos:x}'
             ev = {"apiVersion": "v1", "kind": "Event",
                   "metadata": {"name": name, "namespace": ns},
                   "involvedObject": {"apiVersion": obj.get("apiVersion"), "kind": obj["kind"], "name": meta["name"],

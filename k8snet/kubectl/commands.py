@@ -182,7 +182,8 @@ def _get(cluster, args, flags, after) -> str:
                                         show_labels=bool(flags.get("--show-labels")),
                                         all_namespaces=bool(flags.get("--all-namespaces")),
                                         no_headers=bool(flags.get("--no-headers")),
-                                        **({"with_kind": True} if args and args[0] == "all" else {}))
+                                        **({"with_kind": True} if args and args[0] == "all" else {}),
+                                        **({"keep_order": True} if any(n for _, n in targets) else {}))
 
 
 def related_for(cluster, obj: dict) -> dict:
@@ -208,14 +209,18 @@ def related_for(cluster, obj: dict) -> dict:
 
 
 def _describe(cluster, args, flags, after) -> str:
+    found = [(res, obj) for res, names in _targets(args) for obj in _select(cluster, res, names, flags)]
     out = []
-    for res, names in _targets(args):
-        objs = _select(cluster, res, names, flags)
-        for obj in objs:
-            out.append(describe(res.kind, obj, now=cluster.now, related=related_for(cluster, obj)))
+    for res, obj in found:
+        related = related_for(cluster, obj)
+        if len(found) > 1:  # kubectl v1.37 looks events up only when it describes one object
+            related["events"] = False
+        out.append(describe(res.kind, obj, now=cluster.now, related=related))
     if not out:
-        return printers.no_resources_message(_namespace(cluster, flags)) + "\n"
-    return "\n\n".join(o.rstrip("\n") for o in out) + "\n"
+        ns = None if flags.get("--all-namespaces") else _namespace(cluster, flags)
+        return printers.no_resources_message(ns) + "\n"
+    # describe.go Run: each object's text after "\n\n" (the text ends in a newline itself).
+    return "\n\n\n".join(o.rstrip("\n") for o in out) + "\n"
 
 
 # -- changing things -------------------------------------------------------------------

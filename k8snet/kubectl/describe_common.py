@@ -112,9 +112,11 @@ def _event_sort_key(event: Mapping) -> float:
     return parse_rfc3339(ts) if ts else float("-inf")
 
 
-def describe_events(w: PrefixWriter, events: Sequence[Mapping] | None, now: float) -> None:
+def describe_events(w: PrefixWriter, events: Sequence[Mapping] | None | bool, now: float) -> None:
     """describe.go DescribeEvents: ``Type  Reason  Age  From  Message`` sorted by
-    lastTimestamp (stable here; Go's sort.Sort is not), ages like ``2m (x3 over 5m)``."""
+    lastTimestamp, ages like ``2m (x3 over 5m)``."""
+    if events is False:  # not looked up: kubectl describes several objects without events
+        return
     events = list(events or [])
     if not events:
         w.write(0, "Events:\t<none>\n")
@@ -122,7 +124,9 @@ def describe_events(w: PrefixWriter, events: Sequence[Mapping] | None, now: floa
     w.flush()
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
-    for e in sorted(events, key=_event_sort_key):
+    # The API server lists events in name order; sort.Sort of a short list is an insertion
+    # sort, so events of the same lastTimestamp keep that order.
+    for e in sorted(sorted(events, key=lambda e: (e.get("metadata") or {}).get("name", "")), key=_event_sort_key):
         first = age(e.get("eventTime") or e.get("firstTimestamp"), now)
         series = e.get("series")
         if series:

@@ -1,13 +1,14 @@
 """``kubectl describe`` for Pods, Deployments and Nodes (kubectl ``pkg/describe/describe.go``:
 describePod, describeDeployment, DescribePodTemplate, describeContainers, describeNode).
 
-A faithful subset: volumes print their names only, and a Node omits its Lease and the
-"Non-terminated Pods" / "Allocated resources" tables (we do not model resource requests).
+A faithful subset: volumes print their names only, and a Node omits its Lease (the
+simulated kubelets keep no Lease objects).
 """
 from __future__ import annotations
 
 from typing import Mapping
 
+from ..clock import age
 from .cells import _selector_string, find_node_roles
 from .describe_common import (PrefixWriter, describe_events, print_annotations_multiline,
                               print_labels_multiline, rfc1123z, string_or_none)
@@ -25,10 +26,11 @@ def _ports_text(ports: list, key: str) -> str:
 
 
 def _probe(probe: Mapping) -> str:
-    # describe.go DescribeProbe (defaults as the API server fills them in).
+    # describe.go DescribeProbe (defaults as the API server fills them in); kubectl v1.37
+    # names the thresholds successThreshold=/failureThreshold= (checked against the real binary).
     attrs = (f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 1)}s "
-             f"period={probe.get('periodSeconds', 10)}s #success={probe.get('successThreshold', 1)} "
-             f"#failure={probe.get('failureThreshold', 3)}")
+             f"period={probe.get('periodSeconds', 10)}s successThreshold={probe.get('successThreshold', 1)} "
+             f"failureThreshold={probe.get('failureThreshold', 3)}")
     if probe.get("exec"):
         return f"exec [{' '.join(probe['exec'].get('command') or [])}] {attrs}"
     if probe.get("httpGet"):
@@ -190,7 +192,6 @@ def describe_pod(pod: Mapping, related: Mapping, now: float) -> str:
     print_annotations_multiline(w, "Annotations", meta.get("annotations"))
     phase = status.get("phase", "")
     if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
-        from ..clock import age
         w.write(0, f"Status:\tTerminating (lasts {age(meta['deletionTimestamp'], now)})\n")
         w.write(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 30)}s\n")
     else:
@@ -288,7 +289,7 @@ def describe_deployment(d: Mapping, related: Mapping, now: float) -> str:
 
 
 def describe_node(node: Mapping, related: Mapping, now: float) -> str:
-    """describe.go describeNode (subset: no Lease, no pod resource tables)."""
+    """describe.go describeNode (subset: no Lease)."""
     w, meta, spec, status = PrefixWriter(), node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
     w.write(0, f"Roles:\t{','.join(find_node_roles(node)) or '<none>'}\n")
@@ -331,5 +332,69 @@ def describe_node(node: Mapping, related: Mapping, now: float) -> str:
         w.write(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
     if spec.get("providerID"):
         w.write(0, f"ProviderID:\t{spec['providerID']}\n")
+    _describe_node_resource(w, node, related.get("pods") or [], now)
     describe_events(w, related.get("events"), now)
     return w.getvalue()
+
+
+_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
+          "m": 0.001}
+
+
+def _quantity(text) -> float:
+    """A resource.Quantity as a number (``100m`` -> 0.1, ``128Mi`` -> 134217728)."""
+    text = str(text)
+    for suffix in sorted(_UNITS, key=len, reverse=True):
+        if text.endswith(suffix):
+            return float(text[:-len(suffix)]) * _UNITS[suffix]
+    return float(text)
+
+
+def _sum(values: list) -> str:
+    # One request prints as written; a sum prints as CPU millicores or memory bytes.
+    if not values:
+        return "0"
+    if len(values) == 1:
+        return str(values[0])
+    total = sum(_quantity(v) for v in values)
+    return f"{round(total * 1000)}m" if any(str(v).endswith("m") for v in values) else str(int(total))
+
+
+def _pod_resources(pod: Mapping, kind: str, name: str) -> list:
+    return [r[name] for c in (pod.get("spec") or {}).get("containers") or []
+            if name in (r := ((c.get("resources") or {}).get(kind) or {}))]
+
+
+def _fraction(values: list, allocatable) -> str:
+    total, cap = sum(_quantity(v) for v in values), _quantity(allocatable or 0)
+    return f"{_sum(values)} ({int(total / cap * 100) if cap else 0}%)"
+
+
+def _describe_node_resource(w: PrefixWriter, node: Mapping, pods, now: float) -> None:
+    """describe.go describeNodeResource: the node's non-terminated pods (listed with the field
+    selector spec.nodeName=NODE,status.phase!=Succeeded,status.phase!=Failed, so in name
+    order) with their requests and limits, then the totals against allocatable."""
+    name, alloc = node["metadata"]["name"], (node.get("status") or {}).get("allocatable") or {}
+    mine = sorted((p for p in pods if (p.get("spec") or {}).get("nodeName") == name
+                   and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")),
+                  key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]))
+    w.write(0, f"Non-terminated Pods:\t({len(mine)} in total)\n")
+    w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    totals: dict[tuple[str, str], list] = {}
+    for p in mine:
+        cells = []
+        for kind, res in (("requests", "cpu"), ("limits", "cpu"), ("requests", "memory"), ("limits", "memory")):
+            values = _pod_resources(p, kind, res)
+            totals.setdefault((kind, res), []).extend(values)
+            cells.append(_fraction(values, alloc.get(res)))
+        w.write(1, f"{p['metadata'].get('namespace', '')}\t{p['metadata']['name']}\t\t" + "\t".join(cells)
+                + f"\t{age(p['metadata'].get('creationTimestamp'), now)}\n")
+    w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.write(1, "Resource\tRequests\tLimits\n")
+    w.write(1, "--------\t--------\t------\n")
+    extended = sorted(r for r in alloc if r.startswith("hugepages-"))
+    for res in ["cpu", "memory", "ephemeral-storage"] + extended:
+        requests = totals.get(("requests", res)) or [v for p in mine for v in _pod_resources(p, "requests", res)]
+        limits = totals.get(("limits", res)) or [v for p in mine for v in _pod_resources(p, "limits", res)]
+        w.write(1, f"{res}\t{_fraction(requests, alloc.get(res))}\t{_fraction(limits, alloc.get(res))}\n")

@@ -297,13 +297,21 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
 }
 
 
-def table_rows(kind: str, objects: Sequence[Mapping], *, now: float) -> list[dict[str, Any]]:
+def _listed(objects: Sequence[Mapping], keep_order: bool) -> list:
+    # A list comes back in the API server's order (namespace, then name); objects named on
+    # the command line are fetched one by one, in the order given (resource builder).
+    if keep_order:
+        return list(objects)
+    return sorted(objects, key=lambda o: (_meta(o).get("namespace", ""), _meta(o).get("name", "")))
+
+
+def table_rows(kind: str, objects: Sequence[Mapping], *, now: float, keep_order: bool = False) -> list[dict[str, Any]]:
     """Every cell (wide ones included) of every object, keyed by column name, in the order
-    the API server lists them (by namespace, then name)."""
+    the API server lists them (by namespace, then name), or as given with ``keep_order``."""
     if kind not in _ROWS:
         raise UsageError(f'the server doesn\'t have a resource type "{kind}"')
     rows = []
-    for obj in sorted(objects, key=lambda o: (_meta(o).get("namespace", ""), _meta(o).get("name", ""))):
+    for obj in _listed(objects, keep_order):
         row = _ROWS[kind](obj, now)
         row.setdefault("Name", _meta(obj).get("name", ""))
         rows.append(row)
@@ -312,7 +320,7 @@ def table_rows(kind: str, objects: Sequence[Mapping], *, now: float) -> list[dic
 
 def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool = False,
               show_labels: bool = False, all_namespaces: bool = False, no_headers: bool = False,
-              with_kind: bool = False) -> str:
+              with_kind: bool = False, keep_order: bool = False) -> str:
     """The table ``kubectl get <kind>`` prints for ``objects`` (``""`` when there are none:
     the caller prints :func:`no_resources_message` instead)."""
     if not objects:
@@ -322,11 +330,11 @@ def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool =
     headers = (["NAMESPACE"] if with_ns else []) + [col.name.upper() for col in columns]
     if show_labels:
         headers.append("LABELS")
-    objs = sorted(objects, key=lambda o: (_meta(o).get("namespace", ""), _meta(o).get("name", "")))
+    objs = _listed(objects, keep_order)
     out = table_writer()
     if not no_headers:
         out.write("\t".join(headers) + "\n")
-    for obj, row in zip(objs, table_rows(kind, objs, now=now)):
+    for obj, row in zip(objs, table_rows(kind, objs, now=now, keep_order=True)):
         cells = []
         if with_ns:
             cells.append(_meta(obj).get("namespace", ""))

@@ -86,5 +86,21 @@ async def dispatch(ctx, request: web.Request) -> web.StreamResponse:
         else:
             raise st.StatusError(st.method_not_supported(served.qualified, info.verb))
     if obj.get("kind") == "Table":
-        return respond(code, obj, "application/json;as=Table;v=v1;g=meta.k8s.io")
-    return respond(code, obj)
+        resp = respond(code, obj, "application/json;as=Table;v=v1;g=meta.k8s.io")
+    else:
+        resp = respond(code, obj)
+    for text in _warnings(served, info.verb, obj, code):
+        resp.headers.add("Warning", '299 - "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return resp
+
+
+def _warnings(served: registry.Served, verb: str, obj: dict, code: int) -> list[str]:
+    """The API server's ``Warning`` headers (warn-code 299, agent ``-``, RFC 7234): every
+    request on v1 Endpoints since 1.33, and what a written Service, Ingress or pod template
+    draws (the texts of ``k8snet.kubectl.warnings``, which kubectl prints as ``Warning: ...``)."""
+    from ...kubectl import warnings
+    if served.kind == "Endpoints":
+        return [warnings.ENDPOINTS_DEPRECATED]
+    if verb in ("create", "update", "patch") and code < 300 and obj.get("kind") not in ("Status", "Table"):
+        return warnings.warnings_for(obj)
+    return []

@@ -20,6 +20,13 @@ __all__ = ["delete", "delete_collection"]
 _RETURN_DELETED = {"Service", "Pod"}
 
 
+def _dry(body, query) -> bool:
+    """Dry run asked in the query or, as kubectl sends it, in the DeleteOptions body
+    (``{"kind":"DeleteOptions","dryRun":["All"]}``)."""
+    options = body if isinstance(body, dict) else {}
+    return dry_run(query) or "All" in (options.get("dryRun") or [])
+
+
 def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool):
     cluster = ctx.cluster
     cur = cluster.store.peek(served.kind, ns, name)
@@ -43,7 +50,7 @@ def delete(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, di
     if info.subresource:
         raise st.StatusError(st.method_not_supported(served.qualified, "delete"))
     live(ctx.cluster, served, info)
-    out = _delete_one(ctx, served, info.namespace if served.namespaced else "", info.name, dry_run(query))
+    out = _delete_one(ctx, served, info.namespace if served.namespaced else "", info.name, _dry(body, query))
     return 200, (served.out(out) if out.get("kind") != "Status" else out)
 
 
@@ -51,7 +58,7 @@ def delete_collection(ctx, info: RequestInfo, served: Served, body, query) -> tu
     """``DELETE .../pods?labelSelector=app=web``: every matching object; the list of them."""
     if "deletecollection" not in served.verbs:
         raise st.StatusError(st.method_not_supported(served.qualified, "deletecollection"))
-    dry = dry_run(query)
+    dry = _dry(body, query)
     gone = []
     for obj in matching(ctx.cluster, served, info, query):
         meta = obj["metadata"]
