@@ -68,7 +68,10 @@ MICROSERVICES = "---".join(microservice(n) for n in ("user", "cart", "payment"))
 
 
 def _pod(cluster, ns: str, app: str) -> str:
-    pod = next(p for p in cluster.list("pod", ns) if p["metadata"]["labels"].get("app") == app)
+    pod = next((p for p in cluster.list("pod", ns) if (p["metadata"].get("labels") or {}).get("app") == app), None)
+    if pod is None:
+        raise Incorrect(f"there is no pod labelled app={app} in namespace {ns} any more: leave the scenario's "
+                        "Deployments as they are.")
     return f"{ns}/{pod['metadata']['name']}"
 
 

@@ -8,6 +8,8 @@ import functools
 import importlib
 import pkgutil
 
+import pytest
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +64,22 @@ def _could_be_right(i: int, value) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(right, (int, float)):
         return abs(value - right) <= 10
     return False
+
+
+#: every shape a learner might type by mistake, tried on every question (the random test below
+#: adds many more, drawn across all questions)
+BATTERY = [None, True, False, 0, -1, 10**9, 1.5, float("nan"), "", "x", "a) b", "____x", [], [None], {}, {"a": 1},
+           set(), (1, 2), Thing(), b"bytes", "kind: [\n", "apiVersion: v1\nkind: Pod\n", ["kind: Service"]]
+
+
+@pytest.mark.parametrize("i", range(len(QUESTIONS)), ids=[f"{q._where[0]}.{q._where[1]}" for q in QUESTIONS])
+def test_every_question_survives_the_battery(i):
+    for value in BATTERY:
+        if _could_be_right(i, value):
+            continue
+        fb = QUESTIONS[i].grade(value)
+        assert fb.outcome is not Outcome.CORRECT, value
+        assert not any(w in fb.message for w in INTERNAL), (value, fb.message)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None,
