@@ -302,5 +302,12 @@ class DNSServer:
 
 def serve(cluster, host: str = "127.0.0.1", port: int = 5353) -> DNSServer:
     """Start answering DNS for ``cluster`` (anything with ``resolve(name, qtype=...)``
-    returning a ``DNSResult``) on UDP and TCP; ``port=0`` picks a free port."""
+    returning a ``DNSResult``) on UDP and TCP; ``port=0`` picks a free port.  A browser
+    (JupyterLite) has no sockets: there :func:`handle_wire` answers a query's bytes in-process."""
+    from ..runtime import in_browser
+    if in_browser():
+        raise OSError("k8snet.dns.serve() needs a real machine: it listens on a UDP and a TCP port, which "
+                      "a browser (JupyterLite) cannot open. Open the course in a local JupyterLab or on "
+                      "Binder to query it with dig; here, handle_wire(query_bytes, cluster.resolve) answers "
+                      "the same query in-process.")
     return DNSServer(cluster, host, port)
