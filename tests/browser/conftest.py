@@ -15,6 +15,11 @@ A per-notebook test reads like::
 - ``make_lab(root_dir)``: a server of its own on another folder (e.g. ``tmp_path``) plus a
   fresh Chromium; both are stopped when the test ends.
 
+Every test that uses ``lab`` runs twice: on JupyterLab (``[jupyterlab]``) and on the static
+JupyterLite site built from this working tree by tools/site (``[site]``: ``site_server``;
+Python runs in the page, every non-loopback request is refused and the test fails if one is
+made).  ``K8SNET_BROWSER_TARGETS=jupyterlab`` (or ``site``) runs one of them only.
+
 Every browser test is marked ``browser`` and skipped, with the reason, when Chromium or the
 Playwright client is missing (``./course test`` installs both). A failing test leaves a
 screenshot ``FAILED-<test>.png`` in ``tests/browser/screenshots/``.
@@ -29,6 +34,7 @@ import pytest
 
 from .jlab_browser import Lab
 from .jlab_server import LabServer
+from .site_server import SiteServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # What the copy of the repository served to the browser leaves out.
@@ -36,6 +42,8 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints",
     "*.egg-info", "build", "dist", "screenshots", ".benchmarks",
 )
+#: Where the ``lab`` tests run: JupyterLab, and the static site (see the module docstring).
+BROWSER_TARGETS = tuple(t for t in os.environ.get("K8SNET_BROWSER_TARGETS", "jupyterlab,site").split(",") if t)
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -106,15 +114,33 @@ def _close_lab(request, lab: Lab) -> None:
         lab.close()
 
 
-@pytest.fixture
-def lab(request, lab_server, playwright_driver, chromium_path):
-    """A fresh Chromium on the session's server; kernels it started are shut down after the test."""
-    browser_lab = Lab(lab_server, playwright_driver, chromium_path)
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory, chromium_path):
+    """The static JupyterLite site built from this working tree (``./course site``'s build,
+    into a temporary folder; downloads cached in build/site-cache), served on 127.0.0.1."""
+    from tools.site.build import build
+    site = build(tmp_path_factory.mktemp("site") / "site")
+    server = SiteServer(site).start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=BROWSER_TARGETS)
+def lab(request, playwright_driver, chromium_path):
+    """A fresh Chromium on the session's JupyterLab server or on the static site (see the
+    module docstring); kernels it started are shut down after the test."""
+    on_site = request.param == "site"
+    server = request.getfixturevalue("site_server" if on_site else "lab_server")
+    browser_lab = Lab(server, playwright_driver, chromium_path)
     yield browser_lab
+    outside = list(browser_lab.outside_requests)
     _close_lab(request, browser_lab)
-    for session in lab_server.sessions():
+    if on_site:
+        assert not outside, f"the static site asked hosts other than 127.0.0.1: {outside[:10]}"
+        return
+    for session in server.sessions():
         if session.get("path") in browser_lab.opened:
-            lab_server.api("DELETE", f"/api/sessions/{session['id']}")
+            server.api("DELETE", f"/api/sessions/{session['id']}")
 
 
 @pytest.fixture
