@@ -157,3 +157,44 @@ def test_cluster_info_names_the_control_plane_and_coredns(served, kubectl):
     assert lines[0] == f"Kubernetes control plane is running at {served.url}"
     assert lines[1] == (f"CoreDNS is running at {served.url}/api/v1/namespaces/kube-system/services/"
                         f"kube-dns:dns/proxy")
+
+
+@pytest.mark.parametrize("flag, code, want_err, kept", [
+    # kubectl --validate maps to ?fieldValidation= (Strict, Warn, Ignore); the server decides.
+    ("--validate=strict", 1, 'strict decoding error: unknown field "spec.ports[0].targetport"', False),
+    ("--validate=warn", 0, 'Warning: unknown field "spec.ports[0].targetport"', True),
+    ("--validate=false", 0, "", True),
+])
+def test_field_validation_directives(served, kubectl, tmp_path, flag, code, want_err, kept):
+    name = "fv-" + flag.split("=")[1]
+    path = _yaml(tmp_path, "fv.yaml", f"""
+        apiVersion: v1
+        kind: Service
+        metadata: {{name: {name}}}
+        spec: {{selector: {{app: web}}, ports: [{{port: 80, targetport: 80}}]}}
+        """)
+    got_code, out, err = kubectl(f"apply {flag} -f {path}")
+    assert got_code == code
+    assert want_err in err
+    if kept:  # the unknown field was dropped, the object stored
+        assert served.cluster.get("svc", name)["spec"]["ports"][0] == \
+            {"port": 80, "protocol": "TCP", "targetPort": 80}
+        served.cluster.delete(f"svc/{name}")
+
+
+def test_ten_kubectl_processes_at_once_all_land(served, kubectl, tmp_path):
+    # One lock: concurrent writers never interleave inside the cluster.
+    procs = []
+    for i in range(10):
+        path = _yaml(tmp_path, f"c{i}.yaml", f"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {{name: concurrent-{i}}}
+            data: {{i: "{i}"}}
+            """)
+        procs.append(subprocess.Popen([kubectl.bin, "apply", "-f", path], env=kubectl.env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 10, outs
+    names = {c["metadata"]["name"] for c in served.cluster.list("cm")}
+    assert {f"concurrent-{i}" for i in range(10)} <= names

@@ -13,7 +13,7 @@ from .. import registry
 from .. import status as st
 from ..requestinfo import RequestInfo, request_info
 from . import create, delete, get, patch, update, watch
-from .rest import decode_body
+from .rest import WARNINGS, decode_body
 
 __all__ = ["dispatch", "respond", "NOT_FOUND"]
 
@@ -56,6 +56,18 @@ def resolve(ctx, request: web.Request) -> tuple[RequestInfo, registry.Served]:
 
 async def dispatch(ctx, request: web.Request) -> web.StreamResponse:
     """Serve one resource request."""
+    warnings: list[str] = []
+    token = WARNINGS.set(warnings)
+    try:
+        response = await _dispatch(ctx, request)
+    finally:
+        WARNINGS.reset(token)
+    for w in warnings:  # RFC 7234 warn-code 299, as the apiserver's warning recorder writes them
+        response.headers.add("Warning", "299 - " + json.dumps(w))
+    return response
+
+
+async def _dispatch(ctx, request: web.Request) -> web.StreamResponse:
     info, served = resolve(ctx, request)
     if info.verb == "watch":
         return await watch.watch(ctx, request, info, served)

@@ -34,5 +34,5 @@ def create(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, di
     """``kubectl create`` / ``apply`` of a new object: 201 and the object."""
     if info.name:
         raise st.StatusError(st.method_not_supported(served.qualified, "create"))
-    obj = check_object(body, served, info)
+    obj = check_object(body, served, info, query)
     return 201, served.out(create_object(ctx, served, obj, dry_run(query)))

@@ -19,7 +19,7 @@ from ..registry import Served
 from ..requestinfo import RequestInfo
 from .create import create_object
 from .patchtypes import PatchError, json_patch, merge_patch, strategic_merge_patch
-from .rest import check_object, decode_body, dry_run
+from .rest import check_object, decode_body, dry_run, field_validation
 from .update import scale_of, write_scale, write_update
 
 __all__ = ["patch", "PATCH_TYPES"]
@@ -43,7 +43,7 @@ def _server_side_apply(ctx, info: RequestInfo, served: Served, body, query) -> t
     manager = query.get("fieldManager")
     if not manager:
         raise st.StatusError(st.bad_request("PATCH requests with apply content type require a fieldManager"))
-    obj = check_object(body, served, info)
+    obj = check_object(body, served, info, query)
     ns = obj["metadata"].get("namespace", "")
     key = (served.kind, ns, info.name, manager)
     applied = ctx.parts.setdefault("server-side-apply", {})
@@ -87,6 +87,7 @@ def patch(ctx, info: RequestInfo, served: Served, raw: bytes, content_type: str,
                                             + json.dumps({"kind": patched.get("kind"),
                                                           "apiVersion": patched.get("apiVersion")})))
     patched["apiVersion"] = served.resource.api_version
+    field_validation(patched, query)
     meta = patched.get("metadata")
     if not isinstance(meta, dict) or meta.get("name") != info.name:
         raise st.StatusError(st.bad_request("the patch must not change metadata.name"))

@@ -4,7 +4,9 @@ object, and writing objects the way the registry does (a failed write changes no
 """
 from __future__ import annotations
 
+import contextvars
 import json
+import re
 from typing import Any
 
 import yaml
@@ -14,7 +16,12 @@ from .. import status as st
 from ..registry import Served
 from ..requestinfo import RequestInfo
 
-__all__ = ["decode_body", "live", "check_namespace", "settle", "dry_run", "strip_list_item", "JSON_TYPES"]
+__all__ = ["decode_body", "live", "check_namespace", "settle", "dry_run", "strip_list_item", "JSON_TYPES",
+           "field_validation", "WARNINGS"]
+
+#: The warnings of the request being served (``Warning: 299 - "..."`` headers), per request.
+WARNINGS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("k8snet_serve_warnings", default=None)
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 JSON_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
 
@@ -37,7 +44,7 @@ def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = ("appl
     return data
 
 
-def check_object(data: Any, served: Served, info: RequestInfo) -> dict:
+def check_object(data: Any, served: Served, info: RequestInfo, query=None) -> dict:
     """A body for create/update: an object of the URL's kind, in the URL's namespace; kind and
     apiVersion default from the URL (the decoder's defaulting GVK)."""
     if not isinstance(data, dict):
@@ -67,6 +74,8 @@ def check_object(data: Any, served: Served, info: RequestInfo) -> dict:
                                             f"({meta['name']}) does not match the name on the URL ({info.name})"))
     if info.name:
         meta.setdefault("name", info.name)
+    if query is not None:
+        field_validation(obj, query)
     return obj
 
 
@@ -111,3 +120,41 @@ def strip_list_item(obj: dict, served: Served) -> dict:
     if served.group == "gateway.networking.k8s.io":
         return obj
     return {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
+
+
+def _drop(obj: Any, path: str) -> None:
+    steps = [(m.group(1), m.group(2)) for m in _STEP.finditer(path)]
+    cur = obj
+    for i, (key, index) in enumerate(steps):
+        last = i == len(steps) - 1
+        if index is not None:
+            if not isinstance(cur, list) or int(index) >= len(cur):
+                return
+            cur = cur[int(index)]
+        elif isinstance(cur, dict) and key in cur:
+            if last:
+                del cur[key]
+                return
+            cur = cur[key]
+        else:
+            return
+
+
+def field_validation(obj: dict, query) -> None:
+    """``?fieldValidation=``: ``Strict`` (kubectl's default) leaves unknown fields for the
+    strict decoder to refuse (400); ``Warn`` (the server's default when the parameter is
+    missing: handlers/rest.go ``fieldValidation``) drops them with a warning each; ``Ignore``
+    drops them silently.  Type errors are refused whatever the directive."""
+    directive = query.get("fieldValidation") or "Warn"
+    if directive not in ("Strict", "Warn", "Ignore"):
+        raise st.StatusError(st.bad_request(f"fieldValidation must be one of Ignore, Warn, Strict; "
+                                            f"got {directive}"))
+    if directive == "Strict":
+        return
+    from ...apiserver.schema import unknown_fields
+    unknown = unknown_fields(obj)
+    for path in reversed(unknown):  # deepest and last first: list indices stay valid
+        _drop(obj, path)
+    warnings = WARNINGS.get()
+    if directive == "Warn" and warnings is not None:
+        warnings.extend(f'unknown field "{p}"' for p in unknown)

@@ -88,5 +88,5 @@ def update(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, di
         if not isinstance(body, dict):
             raise st.StatusError(st.bad_request("Object 'Kind' is missing"))
         return 200, write_scale(ctx, served, info, body, cur, dry_run(query))
-    obj = check_object(body, served, info)
+    obj = check_object(body, served, info, query)
     return 200, served.out(write_update(ctx, served, info, obj, cur, dry_run(query)))
