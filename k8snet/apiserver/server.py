@@ -22,6 +22,7 @@ from .. import clock
 from ..errors import AlreadyExistsError, K8sNetError, NotFoundError, ValidationError
 from . import resources
 from .defaults import default, prepare_service_update
+from .admission import admit_create
 from .alloc import Allocators
 from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
@@ -127,6 +128,8 @@ class APIServer:
         if obj["kind"] == "Service":
             return self._admit_service(obj, old)
         obj = default(obj)
+        if old is None:  # mutating admission (DefaultIngressClass) runs on create only
+            admit_create(obj, self.store.items("IngressClass"))
         errors = validate(obj, old)
         if errors:
             raise ValidationError(obj["kind"], meta.get("name", ""), errors)

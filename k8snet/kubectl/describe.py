@@ -296,19 +296,41 @@ def describe_networkpolicy(np: Mapping, related: Mapping, now: float) -> str:
     return w.getvalue()
 
 
+def describe_ingressclass(ic: Mapping, related: Mapping, now: float) -> str:
+    """describe.go describeIngressClassV1: name, labels, annotations, controller, parameters."""
+    w, meta, spec = PrefixWriter(), ic.get("metadata") or {}, ic.get("spec") or {}
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Controller:\t{spec.get('controller', '')}\n")
+    params = spec.get("parameters")
+    if params is not None:
+        w.write(0, "Parameters:\n")
+        if params.get("apiGroup") is not None:
+            w.write(1, f"APIGroup:\t{params['apiGroup']}\n")
+        w.write(1, f"Kind:\t{params.get('kind', '')}\n")
+        w.write(1, f"Name:\t{params.get('name', '')}\n")
+        for key, label in (("namespace", "Namespace"), ("scope", "Scope")):
+            if params.get(key) is not None:
+                w.write(1, f"{label}:\t{params[key]}\n")
+    describe_events(w, related.get("events"), now)
+    return w.getvalue()
+
+
 def _describers() -> dict:
     from . import describe_generic, describe_workloads
     return {
         "Service": describe_service, "Endpoints": describe_endpoints,
         "EndpointSlice": describe_endpointslice, "Ingress": describe_ingress,
-        "NetworkPolicy": describe_networkpolicy, "Pod": describe_workloads.describe_pod,
+        "NetworkPolicy": describe_networkpolicy, "IngressClass": describe_ingressclass,
+        "Pod": describe_workloads.describe_pod,
         "Deployment": describe_workloads.describe_deployment, "Node": describe_workloads.describe_node,
         **{k: describe_generic.describe_generic for k in describe_generic.GENERIC_KINDS},
     }
 
 
 #: Kinds :func:`describe` knows.
-DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "NetworkPolicy", "Pod",
+DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Pod",
                    "Deployment", "Node", "Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant")
 
 

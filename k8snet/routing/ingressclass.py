@@ -11,7 +11,8 @@ ingress.md "Ingress class" and "Default IngressClass", and ingress-nginx's store
 3. Without either, the Ingress belongs to the default IngressClass (annotation
    ``ingressclass.kubernetes.io/is-default-class: "true"``). On a real cluster the
    DefaultIngressClass admission plugin writes that class into ``spec.ingressClassName``
-   when the Ingress is created; here the effect is computed at routing time.
+   when the Ingress is created (``apiserver/admission.py``); Ingresses created before a
+   default existed are resolved here at routing time.
 """
 from __future__ import annotations
 
@@ -34,13 +35,15 @@ def default_ingress_class(ingress_classes: list[dict]) -> dict | None:
     """The default IngressClass, or None.
 
     When several are marked default, the DefaultIngressClass admission plugin picks the
-    most recently created one (Kubernetes >= 1.28 behaviour; ties broken by name here).
+    most recently created one (Kubernetes >= 1.28 behaviour; equal times: the first name).
     """
     defaults = [c for c in ingress_classes
                 if (_meta(c).get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true"]
     if not defaults:
         return None
-    return max(defaults, key=lambda c: (_meta(c).get("creationTimestamp") or "", _meta(c).get("name", "")))
+    # getDefaultClass: newest first; equal creation times sort by name, the first one wins.
+    by_name = sorted(defaults, key=lambda c: _meta(c).get("name", ""))
+    return max(by_name, key=lambda c: _meta(c).get("creationTimestamp") or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,14 @@ NETPOL = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metada
                                 "ports": [{"protocol": "TCP", "port": 8080}, {"port": 9000, "endPort": 9100}]},
                                {}],
                    "egress": []}}
+INGRESS_CLASS = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+                 "metadata": {"name": "nginx", "labels": {"app.kubernetes.io/name": "ingress-nginx"},
+                              "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+                 "spec": {"controller": "k8s.io/ingress-nginx"}}
+INGRESS_CLASS_PARAMS = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "external-lb"},
+                        "spec": {"controller": "example.com/ingress-controller", "parameters": {
+                            "apiGroup": "k8s.example.com", "kind": "IngressParameters", "name": "external-lb",
+                            "namespace": "external-configuration", "scope": "Namespace"}}}
 INGRESS_RELATED = {"services": {"web": service()}, "endpointslices": [endpointslice()], "events": []}
 
 CASES = [
@@ -39,6 +47,8 @@ CASES = [
     ("endpointslice", "EndpointSlice", endpointslice(ready=(True, False)), {}),           # describeEndpointSliceV1
     ("ingress", "Ingress", t.INGRESS, INGRESS_RELATED),                                   # describeIngressV1
     ("ingress-default-backend", "Ingress", t.INGRESS_BARE, INGRESS_RELATED),
+    ("ingressclass", "IngressClass", INGRESS_CLASS, {}),                                   # describeIngressClassV1
+    ("ingressclass-parameters", "IngressClass", INGRESS_CLASS_PARAMS, {}),
     ("networkpolicy", "NetworkPolicy", NETPOL, {}),                                       # describeNetworkPolicy
     ("networkpolicy-deny-all", "NetworkPolicy", t.DENY_ALL, {}),
     ("pod-running", "Pod", t.PODS[0], {}),                                                # describePod

@@ -1,5 +1,7 @@
 """``discovery.k8s.io/v1`` EndpointSlice validation, ported from
-``pkg/apis/discovery/validation/validation.go`` (Kubernetes 1.33).
+``pkg/apis/discovery/validation/validation.go`` (Kubernetes v1.37): addresses by type,
+nodeName, deprecatedTopology (at most 16 labels, the zone key reserved), hostname, hints
+(forZones and forNodes, at most 8 each, no duplicates), ports (at most 20000).
 
 An EndpointSlice has no ``spec``: paths start at ``addressType``, ``endpoints``, ``ports``.
 """
@@ -7,8 +9,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ...errors import FieldError
-from .common import (PROTOCOLS, is_dns1123_label, is_dns1123_subdomain, name_is_dns_subdomain,
+from ...errors import ErrorType, FieldError
+from .common import (PROTOCOLS, is_dns1123_label, is_dns1123_subdomain, is_valid_label_value, name_is_dns_subdomain,
                      parse_ip, validate_dns1123_label, validate_labels, validate_non_special_ip,
                      validate_object_meta, validate_qualified_name)
 
@@ -16,7 +18,9 @@ __all__ = ["validate_endpoint_slice", "validate_endpoint_slice_update", "ADDRESS
 
 #: supportedAddressTypes, sorted as sets.List prints them.
 ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"]
-_MAX_ENDPOINTS, _MAX_ADDRESSES, _MAX_PORTS = 1000, 100, 100
+_MAX_ENDPOINTS, _MAX_ADDRESSES, _MAX_PORTS = 1000, 100, 20000
+_MAX_TOPOLOGY_LABELS, _MAX_ZONE_HINTS, _MAX_NODE_HINTS = 16, 8, 8
+_ZONE_LABEL = "topology.kubernetes.io/zone"  # corev1.LabelTopologyZone
 
 
 def _fqdn_errors(field: str, name: str) -> list[FieldError]:
@@ -49,6 +53,43 @@ def _address_errors(addr: str, addr_type: str, field: str) -> list[FieldError]:
     return []  # unknown types are reported once, on addressType
 
 
+def _topology_errors(topology: Mapping, path: str) -> list[FieldError]:
+    """deprecatedTopology: at most 16 labels, valid labels, and not the zone key (v1 has a
+    ``zone`` field for it; the reserved key reaching validation is an internal error)."""
+    errs = []
+    if len(topology) > _MAX_TOPOLOGY_LABELS:
+        errs.append(FieldError.too_many(path, len(topology), _MAX_TOPOLOGY_LABELS))
+    errs += validate_labels(topology, path)
+    if _ZONE_LABEL in topology:
+        errs.append(FieldError(ErrorType.INTERNAL, f"{path}[{_ZONE_LABEL}]", "",
+                               "reserved key was not removed in conversion"))
+    return errs
+
+
+def _hint_names(hints: list, path: str, check) -> list[FieldError]:
+    errs, seen = [], set()
+    for i, hint in enumerate(hints):
+        name = (hint or {}).get("name") or ""
+        np = f"{path}[{i}].name"
+        if name in seen:
+            errs.append(FieldError.duplicate(np, name))
+        seen.add(name)
+        errs += [FieldError.invalid(np, name, m) for m in check(name)]
+    return errs
+
+
+def _hints_errors(hints: Mapping, path: str) -> list[FieldError]:
+    """validateHints: forZones (label values) then forNodes (node names), at most 8 each; too
+    many of either ends the check."""
+    zones, nodes = hints.get("forZones") or [], hints.get("forNodes") or []
+    if len(zones) > _MAX_ZONE_HINTS:
+        return [FieldError.too_many(f"{path}.forZones", len(zones), _MAX_ZONE_HINTS)]
+    errs = _hint_names(zones, f"{path}.forZones", is_valid_label_value)
+    if len(nodes) > _MAX_NODE_HINTS:
+        return errs + [FieldError.too_many(f"{path}.forNodes", len(nodes), _MAX_NODE_HINTS)]
+    return errs + _hint_names(nodes, f"{path}.forNodes", name_is_dns_subdomain)
+
+
 def validate_endpoint_slice(es: Mapping) -> list[FieldError]:
     """ValidateEndpointSlice: metadata, addressType, endpoints, ports."""
     errs = validate_object_meta(es.get("metadata"), True, name_is_dns_subdomain)
@@ -70,13 +111,14 @@ def validate_endpoint_slice(es: Mapping) -> list[FieldError]:
                 errs.append(FieldError.too_many(ap, len(addrs), _MAX_ADDRESSES))
             for j, a in enumerate(addrs):
                 errs += _address_errors(a, at, f"{ap}[{j}]")
-            if ep.get("nodeName"):
+            if ep.get("nodeName") is not None:  # ValidateNodeName: a DNS subdomain ("" too)
                 errs += [FieldError.invalid(f"endpoints[{i}].nodeName", ep["nodeName"], m)
                          for m in name_is_dns_subdomain(ep["nodeName"])]
-            if ep.get("deprecatedTopology"):
-                errs += validate_labels(ep["deprecatedTopology"], f"endpoints[{i}].deprecatedTopology")
+            errs += _topology_errors(ep.get("deprecatedTopology") or {}, f"endpoints[{i}].deprecatedTopology")
             if ep.get("hostname") is not None:
                 errs += validate_dns1123_label(ep["hostname"], f"endpoints[{i}].hostname")
+            if ep.get("hints") is not None:
+                errs += _hints_errors(ep["hints"], f"endpoints[{i}].hints")
     ports = es.get("ports") or []
     if len(ports) > _MAX_PORTS:
         return errs + [FieldError.too_many("ports", len(ports), _MAX_PORTS)]
