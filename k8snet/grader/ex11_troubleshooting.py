@@ -191,16 +191,17 @@ class WhatCurlSays(Problem):
     KEYS = ("empty-endpoints", "netpol", "kube-proxy")
     ERRORS = ("connection refused", "connection timed out", "could not resolve host")
     answer_type = Mapping(KEYS, OneOf(*ERRORS))
-    wrong_answers = [({"empty-endpoints": "connection timed out", "netpol": "connection timed out",
-                       "kube-proxy": "connection timed out"}, "empty-endpoints: curl does not say"),
-                     ({"empty-endpoints": "connection refused", "netpol": "connection timed out",
-                       "kube-proxy": "connection timed out"}, "kube-proxy: curl does not say"),
-                     ({"empty-endpoints": "connection refused", "netpol": "connection refused",
-                       "kube-proxy": "could not resolve host"}, "netpol: curl does not say"),
-                     ({"empty-endpoints": "refused", "netpol": "timeout", "kube-proxy": "dns"},
-                      "not one of the phrases"),
-                     ({"empty-endpoints": "connection refused"}, "the key 'netpol' is missing"),
-                     ("connection refused", "is not a dict")]
+
+    @property
+    def wrong_answers(self) -> list:
+        # Near misses built from the measured truth: one scenario wrong at a time, each other error.
+        truth = self.truth()
+        rows = [({**truth, key: other}, f"{key}: curl does not say")
+                for key in self.KEYS for other in self.ERRORS if other != truth[key]]
+        return rows + [({"empty-endpoints": "refused", "netpol": "timeout", "kube-proxy": "dns"},
+                        "not one of the phrases"),
+                       ({"empty-endpoints": "connection refused"}, "the key 'netpol' is missing"),
+                       ("connection refused", "is not a dict")]
     _hints = ["A Service without endpoints has a kube-proxy rule that REJECTs: the client gets an answer at once.",
               "A NetworkPolicy drops packets silently.",
               "Without kube-proxy, no ClusterIP works on that node — including kube-dns's 10.96.0.10."]

@@ -28,9 +28,12 @@ INTERNAL = ("Traceback", "positional argument", "object has no attribute", "None
 
 @pytest.mark.parametrize("mod,name,q", QUESTIONS, ids=[f"{m}.{n}" for m, n, _ in QUESTIONS])
 def test_every_question_declares_its_answer_type_and_near_misses(mod, name, q):
-    assert isinstance(q.answer_type, AnswerType), f"{mod}.{name} declares no answer_type"
+    assert isinstance(q.answer_type, AnswerType), (
+        f"{mod}.{name} declares no answer_type: set one of k8snet.grader.answers (Letter, Integer, Manifest, ...)")
     least = 5 if isinstance(q, MultipleChoice) else 3
-    assert len(q.wrong_answers) >= least, f"{mod}.{name} lists {len(q.wrong_answers)} wrong answers"
+    assert len(q.wrong_answers) >= least, (
+        f"{mod}.{name} lists {len(q.wrong_answers)} wrong answers: give at least {least} near misses a learner "
+        "would try, each as (answer, words its feedback must contain), in Problem.wrong_answers")
 
 
 @pytest.mark.parametrize("q,answer,words", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
