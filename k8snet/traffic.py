@@ -128,6 +128,10 @@ class Traffic:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (f"<Traffic {self.url} from {self.client}: {len(self.samples)} requests, {self.ok_count} ok, "
+                f"{len(self.errors)} failed>")
+
     def _repr_html_(self) -> str:
         from .widgets.rollout import timeline_svg
         return timeline_svg(self) + "<pre>" + _html_escape(self.summary()) + "</pre>"

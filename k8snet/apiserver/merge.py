@@ -48,6 +48,8 @@ def _merge(live, last, new, path: tuple[str, ...]):
         out = {}
         last = last if isinstance(last, dict) else {}
         for k, v in live.items():
+            if k in new and new[k] is None:
+                continue  # strategic merge patch: an explicit null deletes the field
             if k in new:
                 out[k] = _merge(v, last.get(k), new[k], path + (k,))
             elif k in last:
@@ -55,7 +57,7 @@ def _merge(live, last, new, path: tuple[str, ...]):
             else:
                 out[k] = clone(v)  # only the server (or kubectl scale) set it: keep
         for k, v in new.items():
-            if k not in live:
+            if k not in live and v is not None:
                 out[k] = clone(v)
         return out
     if isinstance(new, list) and isinstance(live, list):

@@ -765,3 +765,45 @@ def test_ch12_capstone_policies_add_up(lab):
             shoot_cell(nb, index, "ch12-capstone-anywhere")
     shoot_cell(nb, index, "ch12-capstone-after")
     assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 13 --
+
+def _timeline(view) -> tuple[int, int]:
+    """The rollout view's chart as (ok bars, error bars) drawn in its SVG."""
+    svg = view.locator(".widget-html svg").first
+    return svg.locator("rect.ok").count(), svg.locator("rect.error").count()
+
+
+def test_ch13_rollout_view_redraws_the_timeline(lab):
+    """Chapter 13: the timeline chart follows the rollout settings; a readiness probe plus a
+    preStop sleep leaves no red bar, and a refused setting shows the API server's words.
+
+    Rules: Pod Lifecycle "Termination of Pods" (preStop before SIGTERM), EndpointSlice
+    conditions (a terminating endpoint is never ready), validateSleepAction (a sleep longer
+    than the grace period is refused), KEP-1669.
+    """
+    nb = open_and_run(lab, "notebooks/13_graceful_rollouts.ipynb")
+    index, view = widget_cell(nb, "RolloutView().widget()")
+    where = f"{nb.path} cells[{index}]"
+    ok, bad = wait_until(lambda: _timeline(view), lambda t: t[0] > 0 and t[1] > 0,
+                         f"{where}: as built (no probe, no preStop) some requests fail")
+    shoot_cell(nb, index, "ch13-rollout-before")
+
+    view.locator(".widget-checkbox input").first.check()          # readiness probe
+    handle = view.locator(".widget-slider").nth(1).locator(".noUi-handle").first   # preStop 0 -> 5
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    wait_until(lambda: _timeline(view), lambda t: t[0] > 0 and t[1] == 0,
+               f"{where}: with a readiness probe and a 5 s preStop sleep, no red bar")
+    assert "0 failed" in view.locator(".widget-html pre").last.inner_text(), f"{where}: summary says 0 failed"
+    shoot_cell(nb, index, "ch13-rollout-fixed")
+
+    grace = view.locator(".widget-slider").nth(2).locator(".noUi-handle").first    # grace 30 -> 1
+    grace.focus()
+    grace.press("Home")
+    wait_until(lambda: view.locator(".widget-html pre").first.inner_text(),
+               lambda t: "must be non-negative and less than terminationGracePeriodSeconds (1)" in t,
+               f"{where}: a preStop sleep longer than the grace period is refused in the API server's words")
+    assert_page_clean(nb)

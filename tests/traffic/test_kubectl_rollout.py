@@ -98,3 +98,15 @@ def test_min_ready_seconds_holds_the_rollout():
     out = c.kubectl("rollout status deployment/web")
     assert out.splitlines()[-1] == 'deployment "web" successfully rolled out'
     assert 'Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...' in out
+
+
+def test_apply_null_deletes_a_defaulted_field():
+    # Strategic merge patch: an explicit null deletes the field, so a Deployment whose defaulted
+    # rollingUpdate was never applied can switch to Recreate (`rollingUpdate: null`).
+    c = _web(prestop=0)
+    d = c.get("deployment", "web")
+    d["spec"]["strategy"] = {"type": "Recreate", "rollingUpdate": None}
+    for k in ("uid", "resourceVersion", "creationTimestamp", "generation"):
+        d["metadata"].pop(k, None)
+    c.apply(d)
+    assert c.get("deployment", "web")["spec"]["strategy"] == {"type": "Recreate"}

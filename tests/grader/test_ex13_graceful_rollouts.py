@@ -1,0 +1,32 @@
+"""Exercise 13 checks: each question is checked by simulation (``Cluster.traffic`` during a
+rollout, or the EndpointSlice of a terminating pod). Rules: "Pod Lifecycle" section
+"Termination of Pods", EndpointSlice conditions (KEP-1669), deployment recreate.go."""
+from __future__ import annotations
+
+import pytest
+
+from k8snet.grader import ex13_graceful_rollouts as ex
+from k8snet.grader.core import Outcome
+
+QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3}
+ROWS = [(f"{q} {i}", q, answer, words) for q, problem in QS.items()
+        for i, (answer, words) in enumerate(problem.wrong_answers)]
+
+
+@pytest.mark.parametrize("q,answer,words", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
+def test_wrong_answers_explain(q, answer, words):
+    fb = QS[q].grade(answer)
+    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+
+
+def test_q3_truth_is_measured():
+    assert ex.q3.truth() == {"ready": False, "serving": True, "terminating": True}
+
+
+def test_scenario_loses_requests_both_ways():
+    from k8snet import Cluster
+    c = Cluster(3, seed=13)
+    c.apply(ex.SCENARIO)
+    causes = {cause for _, _, cause in ex.rollout_under_load(c).by_cause()}
+    assert causes == {"a new pod's app was not listening yet (Ready before it listens)",
+                      "a stale endpoint: the pod is gone, the change had not arrived"}
