@@ -12,16 +12,18 @@ __all__ = ["FIGURES", "main"]
 
 
 def _figures():
-    from . import figures_cluster, figures_engines, figures_netpol, figures_scaling, figures_serve, profile
+    from . import (figures_cluster, figures_engines, figures_netpol, figures_rollout, figures_scaling, figures_serve,
+                   profile)
     return {"import": figures_engines.run_import, "notebooks": figures_engines.run_notebooks,
             "widgets": figures_engines.run_widgets, "dns": figures_engines.run_dns,
             "routing": figures_engines.run_routing, "cluster": figures_cluster.run,
             "netpol": figures_netpol.run, "scaling": figures_scaling.run, "profile": profile.run,
-            "serve": figures_serve.run}
+            "serve": figures_serve.run, "rollout": figures_rollout.run}
 
 
 #: The figures, in the order the table lists them.
-FIGURES = ("import", "notebooks", "widgets", "cluster", "dns", "routing", "netpol", "serve", "scaling", "profile")
+FIGURES = ("import", "notebooks", "widgets", "cluster", "dns", "routing", "netpol", "rollout", "serve", "scaling",
+           "profile")
 
 
 def main(argv: list[str]) -> int:

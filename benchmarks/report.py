@@ -103,6 +103,16 @@ def _rows(results: dict, mode: str) -> list[tuple[str, str, str, str]]:
                         + (f" (index built once per change of the objects, not timed: {r['compile'] * 1e3:,.0f} ms)"
                            if "compile" in r else ""), _verdict(r["median"] <= 20e-6)) if r
                        else _missing(results, "routing"))))
+    r = _rec(results, "rollout", "rollout_traffic")
+    rows.append((f"rolling update of {r['replicas']} replicas under {r['requests']:,} requests (`Cluster.traffic`)" if r
+                 else "rolling update of 10 replicas under 1,000 requests", "≤ 1 s",
+                 *((f"{_ms(r['seconds'])} ({r['errors']} requests lost: readiness probe and preStop sleep)",
+                    _verdict(r["seconds"] <= 1)) if r else _missing(results, "rollout"))))
+    r = _rec(results, "rollout", "rollout_widget")
+    rows.append(("rollout widget redraw after a control change", "≤ 50 ms",
+                 *((f"new setting (simulated then drawn): slowest {_ms(r['seconds'])}, median {_ms(r['median_new'])}; "
+                    f"a setting seen before: {_ms(r['redraw'])}", _verdict(r["seconds"] <= 0.05)) if r
+                   else _missing(results, "rollout"))))
     r, n = _rec(results, "netpol", "netpol"), _rec(results, "netpol", "nca")
     rows.append((f"NetworkPolicy matrix, {r['pods']:,} pods × {r['policies']} policies" if r
                  else "NetworkPolicy matrix", "≤ 5 s",

@@ -30,13 +30,13 @@ SIZES = {
              # node a /25 (figures_cluster.node_mask), as kube-controller-manager would be told to.
              "cluster": {"nodes": 500, "services": 5000, "namespaces": 50},
              "dns": {"services": 100, "seconds": 2.0}, "routing": {"rules": 2000},
-             "netpol": {"pods": 1000, "policies": 300},
+             "netpol": {"pods": 1000, "policies": 300}, "rollout": {"repeat": 5},
              "scaling": {"sizes": [10, 100, 1000, 5000], "cluster_max": 100},
              "profile": {"nodes": 50, "services": 500, "namespaces": 10}, "serve": {"pods": 500}},
     "quick": {"import": {"repeat": 3}, "notebooks": {}, "widgets": {},
               "cluster": {"nodes": 20, "services": 200, "namespaces": 10},
               "dns": {"services": 100, "seconds": 0.5}, "routing": {"rules": 200},
-              "netpol": {"pods": 200, "policies": 60},
+              "netpol": {"pods": 200, "policies": 60}, "rollout": {"repeat": 2},
               "scaling": {"sizes": [10, 100, 1000], "cluster_max": 10},
               "profile": {"nodes": 10, "services": 100, "namespaces": 5}, "serve": {"pods": 100}},
 }

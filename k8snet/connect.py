@@ -89,12 +89,20 @@ def dns_reachable(trip) -> str | None:
 def _allowed(cluster, src, dst, port, protocol="TCP"):
     """NetworkPolicy's verdict, remembered until the store changes (a burst of requests
     between the same pods asks the same question again and again)."""
-    if not (isinstance(src, str) and isinstance(dst, str)):  # a throw-away client pod (a dict)
+    if not isinstance(dst, str) or not (isinstance(src, str) or isinstance(src, dict)):
         return _evaluate(cluster, src, dst, port, protocol)
     version, cache = cluster.__dict__.get("_verdicts", (None, {}))
     if version != cluster.store.version:  # any write may change a verdict: start afresh
         version, cache = cluster.store.version, {}
         cluster._verdicts = (version, cache)
+    if isinstance(src, dict):  # a throw-away client pod: its verdicts depend on its namespace, labels, IP
+        meta = src.get("metadata") or {}
+        src_key = ("throw-away", meta.get("namespace"), tuple(sorted((meta.get("labels") or {}).items())),
+                   (src.get("status") or {}).get("podIP"))
+        key = (src_key, dst, port, protocol)
+        if key not in cache:
+            cache[key] = _evaluate(cluster, src, dst, port, protocol)
+        return cache[key]
     key = (src, dst, port, protocol)
     if key not in cache:
         cache[key] = _evaluate(cluster, src, dst, port, protocol)

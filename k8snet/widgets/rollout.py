@@ -65,8 +65,8 @@ def build_cluster(replicas: int = 3, strategy: str = "RollingUpdate", max_surge:
 @functools.lru_cache(maxsize=64)  # the same settings give the same run: redraws are instant
 def simulate(replicas: int = 3, strategy: str = "RollingUpdate", max_surge: str = "25%",
              max_unavailable: str = "25%", probe: bool = False, prestop: int = 0, grace: int = 30,
-             rate: float = 20, duration: float = 20):
-    """Restart ``web`` 2 s into a stream of requests; the ``Traffic`` result."""
+             rate: float = 6, duration: float = 14):
+    """Restart ``web`` 2 s into a stream of requests (6 a second for 14 s); the ``Traffic`` result."""
     cluster = build_cluster(replicas, strategy, max_surge, max_unavailable, probe, prestop, grace)
     return cluster.traffic("http://web", rate=rate, duration=duration, at=2,
                            during="rollout restart deployment/web")
