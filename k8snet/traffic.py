@@ -226,7 +226,8 @@ def _run_action(cluster, when: float, action, events: list, start: float) -> Non
     cluster.advance(max(0.0, when - cluster.now))
     events.append((round(when - start, 6), _describe(action)))
     if isinstance(action, str):
-        out = cluster.kubectl(action)
+        from .kubectl.commands import run as kubectl  # what Cluster.kubectl runs, under the lock traffic() holds
+        out = kubectl(cluster, action)
         if out.startswith(("error", "Error")):
             raise UsageError(f"traffic(during={action!r}): kubectl said: {out.strip()}")
     else:

@@ -26,6 +26,14 @@ Annotations on the pod let a lesson break an app the way real apps break:
 * ``k8snet.io/readiness: "fail"`` — every readiness probe fails: the pod runs but never
   becomes Ready.
 * ``k8snet.io/crash-loop: "true"`` — the container exits at start: CrashLoopBackOff.
+* ``k8snet.io/startup-seconds: "N"`` — the app listens only N seconds after the container
+  starts (without a readiness probe the pod is Ready before that).
+* ``k8snet.io/on-sigterm: exit | drain | ignore`` — what the app does on the stop signal:
+  stop listening and exit at once (most images), stop listening and let in-flight requests
+  finish (nginx's default), or serve on until SIGKILL (controllers/termination.py).
+* ``k8snet.io/readiness-gate-seconds: "N"`` — a simulated controller sets every readiness gate
+  condition of the pod True N seconds after it starts (as a cloud load balancer controller
+  does once the pod's target is healthy); without it nobody sets them.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import ipaddress
 from .. import clock
 from ..workloads import App, HTTPRequest, answer, app_for
 
-__all__ = ["IPAM", "Exhausted", "waiting_status", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF"]
+__all__ = ["IPAM", "Exhausted", "waiting_status", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF", "gate_failures"]
 
 CRASH_BACKOFF = (10, 20, 40, 80, 160, 300)
 
@@ -109,8 +109,27 @@ def probe_succeeds(pod: dict, container: dict, probe: dict) -> bool:
     return probe_result(pod, container, probe)[0]
 
 
+KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+
+
+def gate_failures(pod: dict) -> list[str]:
+    """status.GeneratePodReadyCondition: why the pod's readiness gates keep it from Ready
+    (a gate is met when the pod has a condition of its type with status True)."""
+    have = {c.get("type"): c for c in (pod.get("status") or {}).get("conditions") or []}
+    out = []
+    for gate in pod["spec"].get("readinessGates") or []:
+        c = have.get(gate.get("conditionType"))
+        if c is None:
+            out.append(f'corresponding condition of pod readiness gate "{gate.get("conditionType")}" does not exist.')
+        elif c.get("status") != "True":
+            out.append(f'the status of pod readiness gate "{gate.get("conditionType")}" is not "True", but {c.get("status")}')
+    return out
+
+
 def ready_conditions(pod: dict, ready: bool, now_ts: str) -> list[dict]:
-    """The pod's conditions in the order the kubelet writes them (1.29+)."""
+    """The pod's conditions in the order the kubelet writes them (1.29+); ``ready``: every
+    container is ready.  Ready also needs every readiness gate met; conditions the kubelet
+    does not own (a readiness gate's, set by another controller) are kept."""
     old = {c["type"]: c for c in pod["status"].get("conditions") or []}
 
     def c(type_, status, reason=None, message=None):
@@ -125,10 +144,17 @@ def ready_conditions(pod: dict, ready: bool, now_ts: str) -> list[dict]:
 
     not_ready = [ct["name"] for ct in pod["spec"]["containers"]]
     msg = f"containers with unready status: [{' '.join(not_ready)}]"
-    return [c("PodReadyToStartContainers", "True"), c("Initialized", "True"),
-            c("Ready", "True") if ready else c("Ready", "False", "ContainersNotReady", msg),
+    gates = gate_failures(pod) if ready else []
+    if not ready:
+        ready_c = c("Ready", "False", "ContainersNotReady", msg)
+    elif gates:
+        ready_c = c("Ready", "False", "ReadinessGatesNotReady", ", ".join(gates))
+    else:
+        ready_c = c("Ready", "True")
+    others = [dict(v) for k, v in old.items() if k not in KUBELET_CONDITIONS]
+    return [c("PodReadyToStartContainers", "True"), c("Initialized", "True"), ready_c,
             c("ContainersReady", "True") if ready else c("ContainersReady", "False", "ContainersNotReady", msg),
-            c("PodScheduled", "True")]
+            c("PodScheduled", "True")] + others
 
 
 def waiting_status(pod: dict, node: dict, now: float) -> dict:
@@ -179,4 +205,10 @@ def start_pod(pod: dict, node: dict, ip: str, now: float) -> tuple[dict, list[tu
               "startTime": now_ts, "containerStatuses": statuses}
     pod = {**pod, "status": status}
     status["conditions"] = ready_conditions(pod, all_ready, now_ts)
+    gate_delay = (pod["metadata"].get("annotations") or {}).get("k8snet.io/readiness-gate-seconds")
+    if pod["spec"].get("readinessGates") and gate_delay is not None:
+        try:  # a simulated controller (think: a cloud load balancer's target health) sets the gates
+            timers.append(("gate", now + max(0.0, float(gate_delay))))
+        except ValueError:
+            pass
     return status, timers

@@ -191,6 +191,30 @@ class KubeletTermination:
         if pod is not None and pod["metadata"].get("uid") == uid and term is not None and term.exit == at:
             self.dirty["kubelet"].add((ns, name))
 
+    def _timer_gate(self, ns: str, name: str, uid: str, attempt: int) -> None:
+        """The controller behind ``k8snet.io/readiness-gate-seconds`` sets every readiness gate
+        condition True; the kubelet then recomputes Ready (GeneratePodReadyCondition)."""
+        from .. import clock
+        from ..apiserver.store import clone
+        from . import kubelet
+        pod = self.store.peek("Pod", ns, name)
+        if pod is None or pod["metadata"].get("uid") != uid or pod["metadata"].get("deletionTimestamp"):
+            return
+        p2 = clone(pod)
+        now_ts = clock.rfc3339(self.now)
+        conds = p2["status"].setdefault("conditions", [])
+        for gate in p2["spec"].get("readinessGates") or []:
+            kind = gate.get("conditionType")
+            cur = next((c for c in conds if c.get("type") == kind), None)
+            if cur is None:
+                conds.append({"type": kind, "status": "True", "lastProbeTime": None, "lastTransitionTime": now_ts})
+            elif cur.get("status") != "True":
+                cur.update(status="True", lastTransitionTime=now_ts)
+        ready = all(cs.get("ready") for cs in p2["status"].get("containerStatuses") or [])
+        p2["status"]["conditions"] = kubelet.ready_conditions(p2, ready, now_ts)
+        if p2 != pod:
+            self.api.write(p2)
+
     def refusal(self, pod: dict) -> str | None:
         """Why ``pod``'s app refuses a new connection now (starting up, shutting down), or None."""
         uid = pod["metadata"].get("uid", "")

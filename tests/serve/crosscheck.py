@@ -41,8 +41,8 @@ FINAL_STATE = [
 #: Verbs that change the cluster: the real kubectl runs them with --dry-run=server.
 MUTATING = {"delete", "scale", "expose", "apply", "create", "run", "label", "annotate", "rollout", "cordon",
             "uncordon", "taint"}
-#: Verbs not compared: they wait or watch (rollout status), or run a temporary pod.
-_NOT_COMPARED = {"rollout"}
+#: Verbs not compared: they wait or watch (rollout status, drain's evictions), or run a temporary pod.
+_NOT_COMPARED = {"rollout", "drain"}
 
 _AGO = re.compile(r"\d+[smhd](\d+[smhd])? ago|<invalid>")
 _DURATION = re.compile(r"(?:^|(?<=\s))(\d+y)?(\d+d)?(\d+h)?(\d+m)?\d+s(?=\s|\)|$)|(?:^|(?<=\s))\d+[mhdy](?=\s|\)|$)")

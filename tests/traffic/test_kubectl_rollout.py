@@ -110,3 +110,37 @@ def test_apply_null_deletes_a_defaulted_field():
         d["metadata"].pop(k, None)
     c.apply(d)
     assert c.get("deployment", "web")["spec"]["strategy"] == {"type": "Recreate"}
+
+
+GATED = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gated}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: gated}}
+  template:
+    metadata:
+      labels: {app: gated}
+      annotations: {k8snet.io/readiness-gate-seconds: "4"}
+    spec:
+      readinessGates: [{conditionType: "example.com/lb-ready"}]
+      containers: [{name: web, image: nginx}]
+"""
+
+
+@pytest.mark.parametrize("at, ready, reason, gates_column", [
+    pytest.param(0, "False", "ReadinessGatesNotReady", "0/1",
+                 id="GeneratePodReadyCondition: containers ready, the gate's condition does not exist"),
+    pytest.param(4, "True", None, "1/1", id="the gate's condition turns True: the pod is Ready"),
+])
+def test_readiness_gates_hold_ready(at, ready, reason, gates_column):
+    c = Cluster(3, seed=13)
+    c.apply(GATED)
+    c.advance(at)
+    pod = c.list("pod")[0]
+    cond = next(x for x in pod["status"]["conditions"] if x["type"] == "Ready")
+    assert (cond["status"], cond.get("reason")) == (ready, reason)
+    assert c.kubectl("get pods -o wide").splitlines()[1].split()[-1] == gates_column
+    if reason:
+        assert cond["message"] == 'corresponding condition of pod readiness gate "example.com/lb-ready" does not exist.'
