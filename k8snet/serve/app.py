@@ -91,11 +91,17 @@ def make_app(ctx: Context) -> web.Application:
             raise st.StatusError(st.status("NotFound", handlers.NOT_FOUND, {}))
         return handlers.respond(200, doc)
 
+    async def health(request):
+        # /healthz, /livez, /readyz (and their ?verbose forms): the apiserver's health checks.
+        return web.Response(text="ok", content_type="text/plain")
+
     async def rest(request):
         return await handlers.dispatch(ctx, request)
 
     app = web.Application(middlewares=[guard], client_max_size=8 * 1024 * 1024)
     app.router.add_get("/version", version)
+    for path in ("/healthz", "/livez", "/readyz"):
+        app.router.add_get(path, health)
     app.router.add_get("/api", api)
     app.router.add_get("/apis", apis)
     app.router.add_get("/api/{version}", group_version)

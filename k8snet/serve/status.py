@@ -99,7 +99,7 @@ def unsupported_media_type(content_type: str) -> dict:
     """The 415 a body in an unknown format gets (handlers/rest.go negotiation)."""
     return status("UnsupportedMediaType",
                   f'the body of the request was in an unknown format - accepted media types include: '
-                  f'application/json, application/yaml', code=415)
+                  f'application/json, application/yaml, application/vnd.kubernetes.protobuf', code=415)
 
 
 def not_acceptable(accept: str) -> dict:

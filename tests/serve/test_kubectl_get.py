@@ -112,3 +112,13 @@ def test_gateway_api_is_served_once_its_crds_are_installed(served, kubectl, comm
     assert code == 0, err
     want = served.cluster.kubectl(command.replace(".v1beta1.gateway.networking.k8s.io", ""))
     assert _same_but_age(out) == _same_but_age(want)
+
+
+@pytest.mark.parametrize("command, want", [
+    ("get --raw /healthz", "ok"),       # the apiserver's health checks
+    ("get --raw /readyz", "ok"),
+    ("version -o json", '"gitVersion": "v1.37.0"'),
+])
+def test_health_and_version(kubectl, command, want):
+    code, out, err = kubectl(command)
+    assert code == 0 and want in out, err

@@ -198,3 +198,21 @@ def test_ten_kubectl_processes_at_once_all_land(served, kubectl, tmp_path):
     assert [p.returncode for p in procs] == [0] * 10, outs
     names = {c["metadata"]["name"] for c in served.cluster.list("cm")}
     assert {f"concurrent-{i}" for i in range(10)} <= names
+
+
+@pytest.mark.parametrize("command, want, check", [
+    # kubectl's typed clients POST protobuf bodies (apimachinery runtime/serializer/protobuf).
+    ("create deployment pb --image=nginx --port=80 --replicas=2", "deployment.apps/pb created\n",
+     lambda c: c.get("deploy", "pb")["spec"]["template"]["spec"]["containers"][0]["ports"] ==
+     [{"containerPort": 80, "protocol": "TCP"}] and c.get("deploy", "pb")["spec"]["replicas"] == 2),
+    ("create configmap pb --from-literal=a=b", "configmap/pb created\n",
+     lambda c: c.get("cm", "pb")["data"] == {"a": "b"}),
+    ("create service clusterip pb --tcp=80:8080", "service/pb created\n",
+     lambda c: c.get("svc", "pb")["spec"]["ports"][0]["targetPort"] == 8080),
+    ("create ingress pb --rule=pb.example/=pb:80", "ingress.networking.k8s.io/pb created\n",  # inline IngressRuleValue
+     lambda c: c.get("ing", "pb")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "pb"),
+])
+def test_kubectl_create_sends_protobuf_and_the_server_reads_it(served, kubectl, command, want, check):
+    code, out, err = kubectl(command)
+    assert (code, out) == (0, want), err
+    assert check(served.cluster)

@@ -76,6 +76,8 @@ ROWS = [
     ("JSON patch test that fails", "PATCH", "/api/v1/namespaces/default/services/web",
      [{"op": "test", "path": "/spec/type", "value": "LoadBalancer"}], "application/json-patch+json", True, 422,
      "Invalid", None),
+    ("a protobuf body that is not one", "POST", "/api/v1/namespaces/default/services", b"k8s\x00\xff",
+     "application/vnd.kubernetes.protobuf", True, 400, "BadRequest", None),
     ("a system namespace cannot go", "DELETE", "/api/v1/namespaces/kube-system", None, None, True, 403, "Forbidden",
      'namespaces "kube-system" is forbidden: this namespace may not be deleted'),
 ]

@@ -26,12 +26,17 @@ _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 JSON_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
 
 
-def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = ("application/json", "application/yaml"),
-                ) -> Any:
+def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = JSON_TYPES) -> Any:
     """The request body as JSON-shaped data, or a 415/400 Status error as kube-apiserver words it."""
     media = content_type.split(";")[0].strip().lower()
     if media not in allowed:
         raise st.StatusError(st.unsupported_media_type(content_type))
+    if media == "application/vnd.kubernetes.protobuf":  # kubectl's typed clients (create deployment, ...)
+        from ..protobuf import ProtobufError, decode
+        try:
+            return decode(raw)
+        except (ProtobufError, UnicodeDecodeError, ValueError) as e:
+            raise st.StatusError(st.bad_request(f"unable to decode the protobuf body: {e}")) from None
     text = raw.decode("utf-8", errors="replace")
     try:
         if media.endswith("yaml"):
