@@ -318,8 +318,11 @@ def describe_ingressclass(ic: Mapping, related: Mapping, now: float) -> str:
 
 
 def _describers() -> dict:
-    from . import describe_generic, describe_workloads
+    from . import describe_apps, describe_generic, describe_workloads
     return {
+        "ReplicaSet": describe_apps.describe_replicaset, "StatefulSet": describe_apps.describe_statefulset,
+        "DaemonSet": describe_apps.describe_daemonset, "Namespace": describe_apps.describe_namespace,
+        "ConfigMap": describe_apps.describe_configmap,
         "Service": describe_service, "Endpoints": describe_endpoints,
         "EndpointSlice": describe_endpointslice, "Ingress": describe_ingress,
         "NetworkPolicy": describe_networkpolicy, "IngressClass": describe_ingressclass,
@@ -331,7 +334,7 @@ def _describers() -> dict:
 
 #: Kinds :func:`describe` knows.
 DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Pod",
-                   "Deployment", "Node", "Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant")
+                   "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant")
 
 
 def describe(kind: str, obj: Mapping, *, now: float, related: Mapping[str, Any] | None = None) -> str:
