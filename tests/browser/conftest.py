@@ -15,10 +15,12 @@ A per-notebook test reads like::
 - ``make_lab(root_dir)``: a server of its own on another folder (e.g. ``tmp_path``) plus a
   fresh Chromium; both are stopped when the test ends.
 
-Every test that uses ``lab`` runs twice: on JupyterLab (``[jupyterlab]``) and on the static
-JupyterLite site built from this working tree by tools/site (``[site]``: ``site_server``;
-Python runs in the page, every non-loopback request is refused and the test fails if one is
-made).  ``K8SNET_BROWSER_TARGETS=jupyterlab`` (or ``site``) runs one of them only.
+Every test that uses ``lab`` runs on each target in ``$K8SNET_BROWSER_TARGETS``
+(comma-separated; default both): JupyterLab (``[jupyterlab]``) and the static JupyterLite site
+built from this working tree by tools/site (``[site]``: ``site_server``; Python runs in the
+page, every non-loopback request is refused and the test fails if one is made).
+``./course test`` sets ``jupyterlab`` (test_site.py still builds and checks the site);
+``./course test --site`` sets both.
 
 Every browser test is marked ``browser`` and skipped, with the reason, when Chromium or the
 Playwright client is missing (``./course test`` installs both). A failing test leaves a
