@@ -153,7 +153,9 @@ def main(argv=None) -> int:
     chromium = find_chromium()
     server = SiteServer(args.site).start()
     pw = sync_playwright().start()
-    out: dict = {"machine": f"{platform.processor() or platform.machine()}, Linux {platform.release()}"}
+    import os
+    out: dict = {"machine": f"{platform.processor() or platform.machine()}, Linux {platform.release()}",
+                 "load_before": os.getloadavg()[0]}
     try:
         out["cold"] = [cold_load(server, pw, chromium) for _ in range(args.cold_runs)]
         for c in out["cold"]:
@@ -171,6 +173,7 @@ def main(argv=None) -> int:
     finally:
         pw.stop()
         server.close()
+    out["load_after"] = os.getloadavg()[0]
     raw, gz, n = site_size(args.site)
     out["size"] = {"bytes": raw, "gzip_bytes": gz, "files": n}
     (ROOT / "benchmarks" / "site-results.json").write_text(json.dumps(out, indent=1) + "\n")
@@ -211,7 +214,9 @@ def write_markdown(out: dict) -> None:
     ]
     lines = ["# The static site in headless Chromium (`python -m benchmarks.site`)", "",
              f"Machine: {out['machine']}, 2 cores; Debian chromium, headless; site served from "
-             "127.0.0.1 by a plain static server; a fresh browser profile per run (cold: nothing cached).", "",
+             "127.0.0.1 by a plain static server; a fresh browser profile per run (cold: nothing cached). "
+             f"Load average (1 min) {out.get('load_before', 0):.1f} before, {out.get('load_after', 0):.1f} after: "
+             "the machine is shared, and with a load above 2 every figure is inflated.", "",
              "| figure | target | measured | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     (ROOT / "benchmarks" / "site-results.md").write_text("\n".join(lines) + "\n")
