@@ -92,6 +92,7 @@ class WrongTargetPort(ScenarioFix):
     only = ("service/web",)
     wrong_answers = [(service("web", "app: web", "8080"), "still fail"), (service("web", "app: web", "443"), "still fail"),
                      (deployment("web", "app: web", "nginx", port=8080), "asks only for service/web"),
+                     (service("web", "app: web", "8080", type_="NodePort"), "still fail"),
                      (service("web", "app: web", "80").replace("port: 80,", "port: 8080,"), "still fail")]
     _hints = ["The endpoints exist: look at their port in `kubectl get endpointslices`.",
               "nginx listens on 80; the Service sends to targetPort.",
