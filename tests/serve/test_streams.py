@@ -14,6 +14,7 @@ import re
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,28 @@ def test_port_forward_reaches_nginx_through_the_pod(served, kubectl):
                    kubectl("get pods -l app=web -o jsonpath={.items[*].metadata.name}")[1].split())
     assert re.search(r'127\.0\.0\.1 - - \[[^]]+\] "GET /missing HTTP/1.1" 404 \d+ "-" "Python-urllib/[\d.]+" "-"',
                      logs), logs
+
+
+def test_exec_speaks_v4_to_an_older_client(served, client):
+    # remotecommand.StreamProtocolV4Name: the same channels, no close channel; the server picks
+    # the one subprotocol the client offers.
+    import asyncio
+    import ssl
+
+    import aiohttp
+    import yaml
+    user = yaml.safe_load(Path(served.kubeconfig).read_text())["users"][0]["user"]
+
+    async def run():
+        tls = ssl.create_default_context()
+        tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(
+                    served.url + "/api/v1/namespaces/default/pods/client/exec?command=hostname&stdout=true",
+                    protocols=("v4.channel.k8s.io",), headers={"Authorization": f"Bearer {user['token']}"},
+                    ssl=tls) as ws:
+                return ws.protocol, [bytes(m.data) async for m in ws if m.type == aiohttp.WSMsgType.BINARY]
+
+    protocol, messages = asyncio.run(run())
+    assert protocol == "v4.channel.k8s.io"
+    assert messages == [b"\x01client\n", b'\x03{"metadata":{},"status":"Success"}']
