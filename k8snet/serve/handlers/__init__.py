@@ -101,8 +101,7 @@ async def _dispatch(ctx, request: web.Request) -> web.StreamResponse:
         resp = respond(code, obj, "application/json;as=Table;v=v1;g=meta.k8s.io")
     else:
         resp = respond(code, obj)
-    for text in _warnings(served, info.verb, obj, code):
-        resp.headers.add("Warning", '299 - "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    WARNINGS.get().extend(_warnings(served, info.verb, obj, code))  # written by dispatch()
     return resp
 
 
