@@ -223,7 +223,8 @@ def drain(cluster, args: list[str], flags: dict, after: list[str]) -> str:
                 if live is None or live["metadata"].get("uid") != meta.get("uid"):
                     continue  # NotFound: already gone
                 try:
-                    cluster.api.evict(live, None if grace < 0 or flags.get("--disable-eviction") is None else grace,
+                    # --grace-period goes into the eviction's DeleteOptions (negative: the pod's own).
+                    cluster.api.evict(live, None if grace < 0 else grace,
                                       use_budgets=not flags.get("--disable-eviction"))
                 except TooManyRequests as e:
                     out.append(f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}" '

@@ -107,3 +107,12 @@ def test_unmanaged_pods_need_force():
     out = c.kubectl("drain node-3 --ignore-daemonsets --force")
     assert "Warning: deleting Pods that declare no controller: default/lonely; ignoring DaemonSet-managed Pods: " in out
     assert out.endswith("node/node-3 drained\n")
+
+
+def test_drain_grace_period_is_the_evictions_delete_option():
+    # kubectl drain --grace-period: the eviction's DeleteOptions.gracePeriodSeconds, so the
+    # 3 s preStop sleep is cut at 1 s and the pods go sooner.
+    slow, fast = _cluster(), _cluster()
+    slow.kubectl("drain node-3 --ignore-daemonsets")
+    fast.kubectl("drain node-3 --ignore-daemonsets --grace-period=1")
+    assert fast.now < slow.now
