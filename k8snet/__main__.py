@@ -101,11 +101,16 @@ def run_serve(args: argparse.Namespace, stop: threading.Event | None = None, out
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m k8snet``."""
+    from .errors import K8sNetError
     args = _parser().parse_args(argv)
-    if args.command == "dns":
-        return run_dns(args)
-    if args.command == "serve":
-        return run_serve(args)
+    try:
+        if args.command == "dns":
+            return run_dns(args)
+        if args.command == "serve":
+            return run_serve(args)
+    except K8sNetError as e:  # a bad manifest, a port in use: the message, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     return 2
 
 

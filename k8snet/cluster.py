@@ -86,6 +86,19 @@ def _check_arguments(nodes, addons, seed) -> None:
     require("Cluster()", "seed", seed, (int, str), "a whole number")
 
 
+def _names(call: str, arg: str, value):
+    """A namespace filter as the public methods take it: None (every namespace), one name,
+    or a list of names."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    require(call, arg, value, (list, tuple, set, frozenset), "a namespace name or a list of them")
+    for name in value:
+        require(call, f"{arg}[]", name, (str,), "a namespace name")
+    return list(value)
+
+
 class Cluster:
     """A Kubernetes cluster simulated in-process (see the contract for every method).
 
@@ -217,6 +230,12 @@ class Cluster:
         Returns the running server (``.url``, ``.kubeconfig``, ``.dns_port``, ``.stop()``);
         see docs/serve.md.  While served, the clock follows wall time."""
         from .serve import serve
+        require("serve()", "host", host, (str,), "a loopback address such as 127.0.0.1")
+        require("serve()", "port", port, (int,), "a port number (0 picks a free one)")
+        if not 0 <= port <= 65535:
+            raise UsageError(f"serve(): port must be 0 to 65535 (0 picks a free one); got {port}")
+        if kubeconfig is not None:
+            require("serve()", "kubeconfig", kubeconfig, (str,), "a file path, or None for a temporary file")
         return serve(self, host, port, kubeconfig=kubeconfig)
 
     # -- changing it -------------------------------------------------------------
@@ -325,6 +344,9 @@ class Cluster:
     def get(self, kind: str, name: str, namespace: str = "default") -> dict:
         """The stored object as the API server returns it (a copy)."""
         from .apiserver import resources
+        require("get()", "kind", kind, (str,), "a kind or resource name, e.g. 'svc'")
+        require("get()", "name", name, (str,), "an object name")
+        require("get()", "namespace", namespace, (str,), "a namespace name")
         res = resources.lookup(kind)
         obj = self.store.get(res.kind, namespace if res.namespaced else "", name)
         if obj is None:
@@ -334,6 +356,9 @@ class Cluster:
     def list(self, kind: str, namespace: str | None = "default") -> list[dict]:
         """Objects of a kind (``namespace=None``: all namespaces), sorted like the API server."""
         from .apiserver import resources
+        require("list()", "kind", kind, (str,), "a kind or resource name, e.g. 'pods'")
+        if namespace is not None:
+            require("list()", "namespace", namespace, (str,), "a namespace name, or None for all")
         res = resources.lookup(kind)
         return self.store.list(res.kind, namespace if res.namespaced else None)
 
@@ -366,6 +391,13 @@ class Cluster:
         """The NetworkPolicy connectivity matrix between the pods of ``namespaces`` (default:
         every namespace but the system ones): ``.to_text()``, ``.to_graph()``."""
         from . import netpol
+        namespaces = _names("connectivity()", "namespaces", namespaces)
+        if isinstance(ports, int) and not isinstance(ports, bool):
+            ports = (ports,)
+        require("connectivity()", "ports", ports, (list, tuple, set, frozenset, range), "a list of port numbers")
+        for port in ports:
+            require("connectivity()", "ports[]", port, (int,), "a port number")
+        require("connectivity()", "protocol", protocol, (str,), "TCP, UDP or SCTP")
         system = {"kube-system", "kube-public", "kube-node-lease", "ingress-nginx", "k8snet-gateway-system"}
         pods = [p for p in self.store.items("Pod")
                 if (namespaces is None and p["metadata"]["namespace"] not in system)
@@ -480,6 +512,7 @@ class Cluster:
         """The cluster's topology as a ``graphviz.Digraph``: entry points, Services and their
         endpoints, each node's pods (see ``k8snet.render.graphviz.cluster_graph``)."""
         from .render.graphviz import cluster_graph
+        namespaces = _names("graph()", "namespaces", namespaces)
         return cluster_graph(self, namespaces=namespaces, show_system=show_system)
 
     # -- troubleshooting -------------------------------------------------------------------

@@ -8,7 +8,9 @@ The exception tree::
     ├── NotFoundError                `kubectl get svc/nope`: Error from server (NotFound)
     ├── AlreadyExistsError           `kubectl create` of a name that exists
     ├── InternalError                the API server's 500 (e.g. a health-check nodePort it cannot allocate)
-    └── UsageError                   a command line or argument k8snet cannot understand
+    ├── UsageError                   a command line or argument k8snet cannot understand
+    └── ServeError                   a server that cannot start here (a browser, a second
+                                     server, a non-loopback host)
 
 Field errors follow apimachinery's ``field.Error``: ``<path>: <Type>: <value>: <detail>``,
 and a ``ValidationError`` prints like kubectl prints a 422 from the API server::
@@ -225,6 +227,10 @@ def json_kind(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "array"
     return "object"
+
+
+class ServeError(K8sNetError):
+    """The cluster cannot be served here (a browser, a second server, a non-loopback host)."""
 
 
 def require(call: str, name: str, value: Any, kinds: tuple[type, ...], what: str) -> None:

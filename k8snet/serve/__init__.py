@@ -20,17 +20,13 @@ from __future__ import annotations
 import ipaddress
 import weakref
 
-from ..errors import K8sNetError
+from ..errors import ServeError
 from ..runtime import in_browser
 
 __all__ = ["serve", "ServeError"]
 
 # cluster -> its running server: a cluster is served at most once at a time.
 _SERVING: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-class ServeError(K8sNetError):
-    """The cluster cannot be served here (a browser, a second server, a non-loopback host)."""
 
 
 def _release(cluster, server) -> None:
@@ -50,7 +46,7 @@ def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | 
         loopback = False
     if not loopback:
         raise ServeError(f"serve(host={host!r}): the simulated cluster is served on loopback only "
-                         f"(127.0.0.1): its API server has no TLS")
+                         f"(127.0.0.1): it is for the tools on this machine only")
     running = _SERVING.get(cluster)
     if running is not None:
         raise ServeError(f"this cluster is already served at {running.url}: call server.stop() first "

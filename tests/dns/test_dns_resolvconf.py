@@ -126,8 +126,8 @@ WALK_ROWS = [
      "SERVFAIL", [], ["web."], "glibc: no nameserver -> 127.0.0.1, nothing listens"),
     ("no-pod-asks-as-written", "web.default.svc.cluster.local", "A", None, "NOERROR",
      [("web.default.svc.cluster.local.", "A", "10.96.0.15")], ["web.default.svc.cluster.local."],
-     "contract.md: from_pod=None asks the name as an absolute name"),
-    ("no-pod-short-name", "web", "A", None, "NXDOMAIN", [], ["web."], "contract.md: no search list without a pod"),
+     "docs/API.md: from_pod=None asks the name as an absolute name"),
+    ("no-pod-short-name", "web", "A", None, "NXDOMAIN", [], ["web."], "docs/API.md: no search list without a pod"),
 ]
 
 

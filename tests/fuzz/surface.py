@@ -1,4 +1,4 @@
-"""The public surface of ../shared/contract.md as data for the fuzz test: the manifests to
+"""The public surface of docs/API.md as data for the fuzz test: the manifests to
 mutate, the command lines, names and URLs to garble, and how one call's outcome is judged.
 
 A call *passes* when it returns, or raises one of k8snet's own exceptions (``K8sNetError``

@@ -1,4 +1,4 @@
-"""A seeded fuzz of every entry point of the contract (../shared/contract.md): no call ends in
+"""A seeded fuzz of every entry point of the contract (docs/API.md): no call ends in
 a raw Python exception, and a refused call leaves the cluster as it was.
 
 Rule checked, for every row: the contract's "an invalid object raises ValidationError, worded

@@ -35,7 +35,7 @@ IDS = [p[0] for p in PICTURES]
 
 @pytest.mark.parametrize("name,make,want", PICTURES, ids=IDS)
 def test_repr_is_fixed_and_the_contract_holds(name, make, want):
-    """contract.md, Pictures: graph() returns a graphviz.Digraph; nbval needs a repr without 0x…"""
+    """docs/API.md, Pictures: graph() returns a graphviz.Digraph; nbval needs a repr without 0x…"""
     g = make()
     assert isinstance(g, graphviz.Digraph)
     assert repr(g) == want
@@ -44,7 +44,7 @@ def test_repr_is_fixed_and_the_contract_holds(name, make, want):
 
 @pytest.mark.parametrize("name,make,want", PICTURES, ids=IDS)
 def test_same_seed_same_source(name, make, want):
-    """contract.md, seed: the same seed and the same calls give the same output, byte for byte."""
+    """docs/API.md, seed: the same seed and the same calls give the same output, byte for byte."""
     assert make().source == make().source
 
 
