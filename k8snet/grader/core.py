@@ -165,7 +165,9 @@ class Problem:
             outcome, message = Outcome.INCORRECT, _UNCHECKABLE.format(what=what)
         if self.outcome is not Outcome.CORRECT:
             self.outcome = outcome
-        if record:
+        # A blank ____ is not an attempt: running an untouched notebook (a learner's Run All, or a
+        # tool re-executing it) leaves the progress file alone.
+        if record and outcome is not Outcome.INCOMPLETE:
             self._record("check", outcome=outcome.value)
         return Feedback(outcome, message)
 

@@ -35,6 +35,13 @@ def test_check_hint_and_solution_are_recorded(store):
     assert data["exercises"]["ex01_pods_and_ips"]["q2"] == {"solution_viewed": True}
 
 
+def test_a_blank_is_not_recorded(store):
+    from k8snet.grader import ____
+    ex01.q4.check(____)
+    ex01.q4.check("app: ____")
+    assert not store.exists()
+
+
 def test_progress_lasts_across_a_new_question_object(store):
     ex01.q6.check("c")
     fresh = type(ex01.q6)()
