@@ -185,6 +185,9 @@ def test_exec_speaks_v4_to_an_older_client(served, client):
                     ssl=tls) as ws:
                 return ws.protocol, [bytes(m.data) async for m in ws if m.type == aiohttp.WSMsgType.BINARY]
 
-    protocol, messages = asyncio.run(run())
+    # Its own thread and loop: a browser test in the same session may leave a loop running here.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        protocol, messages = pool.submit(lambda: asyncio.run(run())).result(timeout=120)
     assert protocol == "v4.channel.k8s.io"
     assert messages == [b"\x01client\n", b'\x03{"metadata":{},"status":"Success"}']
