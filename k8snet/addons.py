@@ -5,7 +5,7 @@
   ``ingress-nginx-controller`` and the default IngressClass ``nginx`` (controller
   ``k8s.io/ingress-nginx``).
 * ``gateway``: the Gateway API CRDs of the **v1.6.1** standard channel that k8snet implements
-  (GatewayClass, Gateway, HTTPRoute, ReferenceGrant; each CRD annotated
+  (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant; each CRD annotated
   ``gateway.networking.k8s.io/bundle-version: v1.6.1`` and ``.../channel: standard``, as
   ``standard-install.yaml`` writes them), namespace ``k8snet-gateway-system`` with the
   controller Deployment, and the GatewayClass ``k8snet`` whose controllerName is

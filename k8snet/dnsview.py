@@ -45,7 +45,7 @@ def published_hosts(cluster) -> dict[str, str]:
         for l in gw["spec"].get("listeners") or []:
             if l.get("hostname") and not l["hostname"].startswith("*"):
                 hosts.setdefault(l["hostname"], addr)
-        for route in cluster.store.items("HTTPRoute"):
+        for route in [*cluster.store.items("HTTPRoute"), *cluster.store.items("GRPCRoute")]:
             parents = ((route.get("status") or {}).get("parents") or [])
             if any(p.get("parentRef", {}).get("name") == gw["metadata"]["name"] and
                    any(c["type"] == "Accepted" and c["status"] == "True" for c in p.get("conditions") or [])

@@ -193,7 +193,8 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
                           if p["port"] == port or p.get("targetPort") == port), port)
     path, _, query = trip.path.partition("?")
     index = _index(cluster, ("gateway", gw_name), lambda: routing.compile_http(
-        list(cluster.store.items("Gateway")), list(cluster.store.items("HTTPRoute")),
+        list(cluster.store.items("Gateway")),
+        list(cluster.store.items("HTTPRoute")) + list(cluster.store.items("GRPCRoute")),
         list(cluster.store.items("Service")), list(cluster.store.items("ReferenceGrant")),
         list(cluster.store.items("Namespace")), gateway=gw_name,
         gateway_classes=list(cluster.store.items("GatewayClass")), controller_name=GATEWAY_CONTROLLER,

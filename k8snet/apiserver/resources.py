@@ -69,6 +69,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("GatewayClass", "gateway.networking.k8s.io/v1", "gatewayclasses", False, ("gc",), ("v1beta1",)),
     Resource("Gateway", "gateway.networking.k8s.io/v1", "gateways", True, ("gtw",), ("v1beta1",)),
     Resource("HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", True, (), ("v1beta1",)),
+    Resource("GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", True, ()),
     Resource("ReferenceGrant", "gateway.networking.k8s.io/v1", "referencegrants", True, ("refgrant",), ("v1beta1",)),
     Resource("CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", False, ("crd", "crds")),
 )

@@ -34,7 +34,7 @@ from .validation import validate
 __all__ = ["APIServer", "NoKindMatchError"]
 
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
-                     "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute",
+                     "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
                      "ReferenceGrant", "Pod"}
 _CRD_GROUPS = {"gateway.networking.k8s.io"}
 

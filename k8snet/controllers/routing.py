@@ -1,4 +1,4 @@
-"""Status for Ingresses, GatewayClasses, Gateways and HTTPRoutes, and each Gateway's Service.
+"""Status for Ingresses, GatewayClasses, Gateways, HTTPRoutes and GRPCRoutes, and each Gateway's Service.
 
 * ingress-nginx publishes its address into every Ingress it serves (``ADDRESS`` in
   ``kubectl get ingress``): its LoadBalancer Service's address on a cloud; with no cloud, the
@@ -104,7 +104,7 @@ class RoutingStatus:
             if st is not None:
                 self._write_status(gc, st)
         classes = list(self.store.items("GatewayClass"))
-        routes = list(self.store.items("HTTPRoute"))
+        routes = list(self.store.items("HTTPRoute")) + list(self.store.items("GRPCRoute"))
         namespaces = list(self.store.items("Namespace"))
         secrets = list(self.store.items("Secret"))
         grants = list(self.store.items("ReferenceGrant"))

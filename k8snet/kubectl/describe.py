@@ -334,7 +334,8 @@ def _describers() -> dict:
 
 #: Kinds :func:`describe` knows.
 DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Pod",
-                   "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant")
+                   "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "Gateway",
+                   "GatewayClass", "HTTPRoute", "GRPCRoute", "ReferenceGrant")
 
 
 def describe(kind: str, obj: Mapping, *, now: float, related: Mapping[str, Any] | None = None) -> str:

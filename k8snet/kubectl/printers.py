@@ -70,6 +70,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "GatewayClass": _cols("Name", "Controller", "Accepted", "Age", wide=("Description",)),
     "Gateway": _cols("Name", "Class", "Address", "Programmed", "Age"),
     "HTTPRoute": _cols("Name", "Hostnames", "Age"),
+    "GRPCRoute": _cols("Name", "Hostnames", "Age"),
     "ReferenceGrant": _cols("Name", "Age"),
     # apiextensions-apiserver serves CRDs without printer columns: the default table is
     # NAME and CREATED AT (the creationTimestamp as RFC 3339).
@@ -85,7 +86,8 @@ GROUPS = {
     "EndpointSlice": "discovery.k8s.io", "Ingress": "networking.k8s.io",
     "IngressClass": "networking.k8s.io", "NetworkPolicy": "networking.k8s.io",
     "GatewayClass": "gateway.networking.k8s.io", "Gateway": "gateway.networking.k8s.io",
-    "HTTPRoute": "gateway.networking.k8s.io", "ReferenceGrant": "gateway.networking.k8s.io",
+    "HTTPRoute": "gateway.networking.k8s.io", "GRPCRoute": "gateway.networking.k8s.io",
+    "ReferenceGrant": "gateway.networking.k8s.io",
     "CustomResourceDefinition": "apiextensions.k8s.io", "PodDisruptionBudget": "policy",
 }
 
@@ -100,6 +102,8 @@ _CRD_COLUMNS = {
                 ("Programmed", '.status.conditions[?(@.type=="Programmed")].status', "string"),
                 ("Age", ".metadata.creationTimestamp", "date")),
     "HTTPRoute": (("Hostnames", ".spec.hostnames", "string"),
+                  ("Age", ".metadata.creationTimestamp", "date")),
+    "GRPCRoute": (("Hostnames", ".spec.hostnames", "string"),
                   ("Age", ".metadata.creationTimestamp", "date")),
     "ReferenceGrant": (("Age", ".metadata.creationTimestamp", "date"),),
 }

@@ -1,4 +1,4 @@
-"""HTTP routing engines: Ingress (as ingress-nginx) and Gateway API HTTPRoute.
+"""HTTP routing engines: Ingress (as ingress-nginx) and Gateway API HTTPRoute and GRPCRoute.
 
 Pure functions of API-object dicts; the data plane (``datapath.py``) calls them.
 

@@ -6,7 +6,7 @@ hosts per listener hostname, routes in precedence order) whenever an object chan
 Envoy then serves requests from that configuration. ``compile_http`` is that translation:
 
 * the listeners, validated once (``evaluate_listeners``);
-* for each listener, every HTTPRoute with a parentRef to this Gateway in ``namespace/name``
+* for each listener, every HTTPRoute and GRPCRoute with a parentRef to this Gateway in ``namespace/name``
   order, with whether it attached to that listener (``attach``, ``route_problem``); the
   explanation of a decision walks this list;
 * for each listener, the attached routes by the hostname they serve there (the
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from .hostnames import intersect
 from .httproute import (CONTROLLER_NAME, BackendResolution, attach, gateway_is_ours, nn, parent_gateway,
                         resolve_backend, route_problem)
+from .grpcroute import compile_grpc_match
 from .httpmatch import CompiledMatch, RouteDecision, compile_match, route_compiled
 from .listeners import ListenerState, evaluate_listeners
 
@@ -33,7 +34,7 @@ __all__ = ["RouteEntry", "ListenerRoutes", "HTTPRouteIndex", "compile_http"]
 
 @dataclass(frozen=True, slots=True, eq=False)  # one entry per route: compared by identity
 class RouteEntry:
-    """One HTTPRoute with a parentRef to the Gateway, prepared for matching.
+    """One HTTPRoute or GRPCRoute (``kind``) with a parentRef to the Gateway, prepared for matching.
 
     ``rules`` pairs each rule with its matches (a rule without ``matches`` has one empty
     match, i.e. PathPrefix ``/``), and ``matches[i]`` holds them compiled (``compile_match``);
@@ -50,6 +51,7 @@ class RouteEntry:
     rules: tuple[tuple[dict, tuple[dict, ...]], ...]
     matches: tuple[tuple[CompiledMatch, ...], ...]
     backends: tuple[tuple[BackendResolution, ...], ...]
+    kind: str = "HTTPRoute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +115,10 @@ def _entry(route: dict, order: int, refs: list[dict], gw: dict, states: list[Lis
     route_ns = (route.get("metadata") or {}).get("namespace", "default")
     backends = tuple(tuple(resolve_backend(route, b, _only(services, b, route_ns), grants)
                            for b in rule.get("backendRefs") or []) for rule, _ in rules)
+    compile_one = compile_grpc_match if route.get("kind") == "GRPCRoute" else compile_match
     return RouteEntry(route, nn(route), order, (route.get("metadata") or {}).get("creationTimestamp") or "",
-                      frozenset(attached), rules, tuple(tuple(compile_match(m) for m in ms) for _, ms in rules),
-                      backends)
+                      frozenset(attached), rules, tuple(tuple(compile_one(m) for m in ms) for _, ms in rules),
+                      backends, route.get("kind", "HTTPRoute"))
 
 
 def _only(services: dict[str, dict], ref: dict, route_ns: str) -> list[dict]:

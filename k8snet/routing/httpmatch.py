@@ -171,6 +171,17 @@ def _match(m: CompiledMatch, path: str, elements: tuple[str, ...], method: str, 
     return True, m.why
 
 
+def _grpc_request(lower: dict[str, str]) -> bool:
+    """A gRPC call: ``content-type: application/grpc`` (or ``application/grpc+proto``, ...)."""
+    return lower.get("content-type", "").startswith("application/grpc")
+
+
+#: The trailers-only answer a Gateway gives a gRPC call that no GRPCRoute rule matches
+#: (gRPC code 12, as conformance grpcroute-exact-method-matching expects).
+_GRPC_UNIMPLEMENTED = (("content-type", "application/grpc"), ("grpc-status", "12"),
+                       ("grpc-message", "unknown service or method"))
+
+
 def _host_rank(route: dict, listener_host: str | None, host: str) -> tuple[int, int] | None:
     """(non-wildcard chars, chars) of the best route hostname matching ``host``; None = no match."""
     names = (route.get("spec") or {}).get("hostnames") or []
@@ -239,15 +250,25 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
     def trace() -> tuple[Considered, ...]:
         return listeners_seen() + tuple(_explain_routes(chosen, hostname, upath, method, lower, params))
     elements = path_elements(upath)
+    # A gRPC call goes to the GRPCRoutes that serve its host, when there are any; other
+    # requests (and gRPC calls to a host with no GRPCRoute) to the HTTPRoutes.
+    grpc = _grpc_request(lower) and any(e.kind == "GRPCRoute" for e, _ in ranked)
+    kind = "GRPCRoute" if grpc else "HTTPRoute"
     hits = []
     for entry, hrank in ranked:
-        hits += _hits(entry, hrank, upath, elements, method, lower, params)
+        if entry.kind == kind:
+            hits += _hits(entry, hrank, upath, elements, method, lower, params)
+    if not hits and grpc:
+        return RouteDecision(200, gateway, listener.name, headers=_GRPC_UNIMPLEMENTED, trace=trace,
+                             reason="no GRPCRoute rule matches the gRPC call: grpc-status 12 (UNIMPLEMENTED)")
     if not hits:
         return RouteDecision(404, gateway, listener.name, trace=trace, reason="no route rule matches: 404")
     _, entry, i, j, prefix = hits[0] if len(hits) == 1 else min(hits, key=lambda h: h[0])
     base = dict(gateway=gateway, listener=listener.name, route=entry.name, rule=i, match=j)
-    why = (f"HTTPRoute {entry.name} rules[{i}].matches[{j}] wins: most specific hostname, then Exact > longest "
-           f"PathPrefix > method > headers > query params, then oldest route, name, rule order")
+    order = ("service > method > headers" if grpc
+             else "Exact > longest PathPrefix > method > headers > query params")
+    why = (f"{kind} {entry.name} rules[{i}].matches[{j}] wins: most specific hostname, then {order}, "
+           f"then oldest route, name, rule order")
     return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base)
 
 
@@ -274,7 +295,7 @@ def _hits(entry: RouteEntry, hrank: tuple[int, int], upath: str, elements: tuple
         for j, m in enumerate(matches):
             ok, why = _match(m, upath, elements, method, lower, params, explain)
             if explain:
-                considered.append(Considered(f"HTTPRoute {entry.name} rules[{i}].matches[{j}]", ok, why))
+                considered.append(Considered(f"{entry.kind} {entry.name} rules[{i}].matches[{j}]", ok, why))
             if ok:
                 # httproute_types.go precedence, smallest first; ``order`` (the route's place in
                 # namespace/name order) only separates two copies of one route.
@@ -290,11 +311,11 @@ def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: s
     listener = chosen.state
     for entry in chosen.entries:
         if listener.name not in entry.listeners:
-            considered.append(Considered(f"HTTPRoute {entry.name}", False, f"not attached to listener {listener.name}"))
+            considered.append(Considered(f"{entry.kind} {entry.name}", False, f"not attached to listener {listener.name}"))
             continue
         hrank = _host_rank(entry.route, listener.hostname, hostname)
         if hrank is None:
-            considered.append(Considered(f"HTTPRoute {entry.name}", False, f"no hostname matches {hostname}"))
+            considered.append(Considered(f"{entry.kind} {entry.name}", False, f"no hostname matches {hostname}"))
             continue
         _hits(entry, hrank, upath, path_elements(upath), method, lower, params, considered)
     return considered

@@ -107,7 +107,7 @@ def attach(route: dict, ref: dict, gateway: dict, namespaces: list[dict], states
     route_hosts = (route.get("spec") or {}).get("hostnames") or []
     taken, host_miss = [], False
     for s in cands:
-        if not s.usable or ("gateway.networking.k8s.io", "HTTPRoute") not in s.supported_kinds:
+        if not s.usable or (GATEWAY_GROUP, route.get("kind", "HTTPRoute")) not in s.supported_kinds:
             continue
         if not _namespace_allowed(specs[s.name], gateway, route, namespaces):
             continue
@@ -151,7 +151,7 @@ def resolve_backend(route: dict, ref: dict, services: list[dict], grants: list[d
     if (group, kind) != ("", "Service"):
         return BackendResolution(ns, name, port, RouteReason.INVALID_KIND, f"backendRef kind {group or 'core'}/{kind} is not supported")
     if ns != route_ns and not find_reference_grant(
-            grants, from_group=GATEWAY_GROUP, from_kind="HTTPRoute", from_namespace=route_ns,
+            grants, from_group=GATEWAY_GROUP, from_kind=route.get("kind", "HTTPRoute"), from_namespace=route_ns,
             to_group="", to_kind="Service", to_namespace=ns, to_name=name):
         return BackendResolution(ns, name, port, RouteReason.REF_NOT_PERMITTED,
                                  f"backendRef Service {ns}/{name} is in another namespace and no ReferenceGrant allows it")
@@ -166,6 +166,9 @@ def resolve_backend(route: dict, ref: dict, services: list[dict], grants: list[d
 
 def route_problem(route: dict) -> str | None:
     """A value this implementation does not support (-> UnsupportedValue), or None."""
+    if route.get("kind") == "GRPCRoute":
+        from .grpcroute import grpc_route_problem  # grpcroute builds on httpmatch, which imports this module
+        return grpc_route_problem(route)
     for i, rule in enumerate((route.get("spec") or {}).get("rules") or []):
         for m in rule.get("matches") or []:
             if (m.get("path") or {}).get("type", "PathPrefix") not in _values(PathMatchType):
@@ -190,7 +193,8 @@ def route_status(route: dict, gateways: list[dict], gateway_classes: list[dict],
                  reference_grants: list[dict], namespaces: list[dict], *,
                  controller_name: str = CONTROLLER_NAME, secrets: list[dict] = (),
                  now: str = "2025-01-01T00:00:00Z") -> dict:
-    """``status`` of an HTTPRoute for the parents this controller manages (``{"parents": [...]}``)."""
+    """``status`` of an HTTPRoute or GRPCRoute for the parents this controller manages
+    (``{"parents": [...]}``)."""
     gen = (route.get("metadata") or {}).get("generation", 1)
     parents = []
     problem = route_problem(route)

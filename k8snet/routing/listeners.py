@@ -4,7 +4,8 @@ gateway_types.go "Distinct Listeners": listeners sharing a port must differ in p
 compatibility and, for HTTP/HTTPS, in hostname. Two HTTP listeners on one port with the
 same hostname are ``Conflicted=True/HostnameConflict``; HTTP and HTTPS on one port are
 ``ProtocolConflict``. This implementation supports the HTTP and HTTPS protocols
-(HTTPRoute only); other protocols get ``Accepted=False/UnsupportedProtocol``.
+(HTTPRoute and GRPCRoute, the route kinds of the standard channel that run over HTTP); other
+protocols get ``Accepted=False/UnsupportedProtocol``.
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 from .referencegrant import find_reference_grant
 from .types import GATEWAY_GROUP, ListenerReason
 
-__all__ = ["ListenerState", "evaluate_listeners", "SUPPORTED_PROTOCOLS"]
+__all__ = ["ListenerState", "evaluate_listeners", "SUPPORTED_PROTOCOLS", "ROUTE_KINDS"]
 
 SUPPORTED_PROTOCOLS = ("HTTP", "HTTPS")
-_HTTPROUTE = {"group": GATEWAY_GROUP, "kind": "HTTPRoute"}
+#: The route kinds an HTTP or HTTPS listener of this implementation takes, in the order
+#: ``status.listeners[].supportedKinds`` lists them.
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +56,12 @@ class ListenerState:
 def _kinds(listener: dict) -> tuple[tuple[tuple[str, str], ...], bool]:
     kinds = ((listener.get("allowedRoutes") or {}).get("kinds"))
     if not kinds:
-        return ((GATEWAY_GROUP, "HTTPRoute"),), True
+        return tuple((GATEWAY_GROUP, k) for k in ROUTE_KINDS), True
     good, ok = [], True
     for k in kinds:
         group = k.get("group", GATEWAY_GROUP)
-        if (group, k.get("kind")) == (GATEWAY_GROUP, "HTTPRoute"):
-            good.append((group, "HTTPRoute"))
+        if group == GATEWAY_GROUP and k.get("kind") in ROUTE_KINDS:
+            good.append((group, k["kind"]))
         else:
             ok = False
     return tuple(dict.fromkeys(good)), ok
@@ -111,7 +114,7 @@ def evaluate_listeners(gateway: dict, *, secrets: list[dict] = (), reference_gra
         rreason = ListenerReason.RESOLVED_REFS
         if not kinds_ok:
             rreason = ListenerReason.INVALID_ROUTE_KINDS
-            message = "allowedRoutes.kinds has kinds this Gateway does not support; supported: HTTPRoute"
+            message = "allowedRoutes.kinds has kinds this Gateway does not support; supported: HTTPRoute, GRPCRoute"
         elif proto == "HTTPS":
             problem = _certificates(gateway, l, list(secrets), list(reference_grants))
             if problem:

@@ -223,3 +223,51 @@ OTHER_ROWS = [
 @pytest.mark.parametrize("obj,old,want,rule", [r[1:] for r in OTHER_ROWS], ids=[r[0] for r in OTHER_ROWS])
 def test_validate_gatewayclass_and_grants(obj, old, want, rule):
     assert errors_of(obj, old) == want, rule
+
+
+def _grpc(*matches, filters=None, **spec):
+    rule = {"backendRefs": [{"name": "echo", "port": 8080}]}
+    if matches:
+        rule["matches"] = list(matches)
+    if filters is not None:
+        rule["filters"] = filters
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": meta("g"),
+            "spec": {"parentRefs": [{"name": "gw"}], "rules": [rule], **spec}}
+
+
+M0 = "spec.rules[0].matches[0].method"
+GRPC_ROWS = [
+    ("valid", _grpc({"method": {"service": "helloworld.Greeter", "method": "SayHello"}}), [], "grpcroutes CRD v1.6.1"),
+    ("no-matches-ok", _grpc(), [], "GRPCRouteRule.Matches optional: every gRPC request"),
+    ("method-only", _grpc({"method": {"method": "SayHello"}}), [], "GRPCMethodMatch: Exact with only a method"),
+    ("service-or-method", _grpc({"method": {"type": "Exact"}}),
+     [f'{M0}: Invalid value: "object": One or both of \'service\' or \'method\' must be specified'],
+     "GRPCMethodMatch CEL"),
+    ("service-characters", _grpc({"method": {"service": "hello-world.Greeter"}}),
+     [f'{M0}: Invalid value: "object": service must only contain valid characters (matching '
+      r"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$)"], "GRPCMethodMatch CEL (Exact)"),
+    ("method-characters", _grpc({"method": {"method": "Say.Hello"}}),
+     [f'{M0}: Invalid value: "object": method must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)'],
+     "GRPCMethodMatch CEL (Exact)"),
+    ("regex-skips-character-rules", _grpc({"method": {"type": "RegularExpression", "service": "hello.*"}}), [],
+     "the character rules apply to Exact only"),
+    ("method-type-enum", _grpc({"method": {"type": "Prefix", "method": "Say"}}),
+     [f'{M0}.type: Unsupported value: "Prefix": supported values: "Exact", "RegularExpression"', BLOCKED],
+     "GRPCMethodMatch.type enum"),
+    ("no-redirect-filter", _grpc(filters=[{"type": "RequestRedirect", "requestRedirect": {"statusCode": 301}}]),
+     ['spec.rules[0].filters[0].type: Unsupported value: "RequestRedirect": supported values: '
+      '"ResponseHeaderModifier", "RequestHeaderModifier", "RequestMirror", "ExtensionRef"', BLOCKED],
+     "GRPCRouteFilter.type enum: no RequestRedirect or URLRewrite for gRPC"),
+    ("filter-repeated", _grpc(filters=[{"type": "RequestHeaderModifier",
+                                        "requestHeaderModifier": {"set": [{"name": "x-a", "value": "1"}]}}] * 2),
+     ['spec.rules[0].filters: Invalid value: "array": RequestHeaderModifier filter cannot be repeated'],
+     "GRPCRoute filters CEL"),
+    ("header-name", _grpc({"headers": [{"name": "bad header", "value": "x"}]}),
+     ['spec.rules[0].matches[0].headers[0].name: Invalid value: "bad header": spec.rules[0].matches[0].headers[0].name '
+      r"in body should match '^[A-Za-z0-9!#$%&'*+\-.^_\x60|~]+$'"], "GRPCHeaderMatch.name pattern"),
+]
+
+
+@pytest.mark.parametrize("obj,want,rule", [r[1:] for r in GRPC_ROWS], ids=[r[0] for r in GRPC_ROWS])
+def test_validate_grpcroute(obj, want, rule):
+    assert errors_of(obj) == want, rule

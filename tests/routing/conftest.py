@@ -12,6 +12,38 @@ import yaml
 from k8snet.routing import route_http
 
 MANIFESTS = Path(__file__).resolve().parent.parent / "manifests" / "routing"
+#: The echo server gateway-api v1.6.1's conformance base runs (conformance/base/manifests.yaml).
+ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
+
+
+def gateway_cluster(manifests: str, seed: int):
+    """A 2-node cluster on a cloud with the gateway addon, ``manifests`` applied and settled."""
+    from k8snet import Cluster
+    c = Cluster(nodes=2, addons=["gateway"], cloud="gcp", seed=seed)
+    c.apply(manifests)
+    c.advance(30)
+    return c
+
+
+def echo_backend(name: str, namespace: str) -> str:
+    """YAML of a one-replica echo-basic Deployment and its Service ``name`` (port 8080 -> 3000),
+    as the conformance base declares its infra backends."""
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: {namespace}}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec: {{containers: [{{name: echo, image: "{ECHO}", ports: [{{containerPort: 3000}}]}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: {namespace}}}
+spec: {{selector: {{app: {name}}}, ports: [{{port: 8080, targetPort: 3000}}]}}
+"""
 
 
 class Scenario:

@@ -7,30 +7,17 @@ import json
 
 import pytest
 
+
 from k8snet import Cluster
 from k8snet.addons import GATEWAY_API_VERSION
 
-ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"  # conformance/base/manifests.yaml, v1.6.1
+from .conftest import echo_backend, gateway_cluster
+
 NS = "gateway-conformance-infra"
 
 
-def _backend(name: str) -> str:
-    return f"""
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: {NS}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec: {{containers: [{{name: echo, image: "{ECHO}", ports: [{{containerPort: 3000}}]}}]}}
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: {NS}}}
-spec: {{selector: {{app: {name}}}, ports: [{{port: 8080, targetPort: 3000}}]}}
-"""
+def _backend(name: str, namespace: str = NS) -> str:
+    return echo_backend(name, namespace)
 
 
 # conformance/base/manifests.yaml (the part these tests use) + the tests' own routes.
@@ -87,7 +74,7 @@ apiVersion: v1
 kind: Namespace
 metadata: {{name: gateway-conformance-web-backend}}
 ---
-{_backend("web-backend").replace(NS, "gateway-conformance-web-backend")}
+{_backend("web-backend", "gateway-conformance-web-backend")}
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: ReferenceGrant
@@ -109,10 +96,7 @@ spec:
 
 @pytest.fixture(scope="module")
 def cluster():
-    c = Cluster(nodes=2, addons=["gateway"], cloud="gcp", seed=16)
-    c.apply(SCENARIO)
-    c.advance(30)
-    return c
+    return gateway_cluster(SCENARIO, seed=16)
 
 
 def _gateway_ip(c) -> str:

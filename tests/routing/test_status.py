@@ -85,7 +85,10 @@ def test_attached_routes_count_only_accepted(scenario):
     st = _gateway(scenario("hostname-intersection.yaml"), "httproute-hostname-intersection")
     assert {l["name"]: l["attachedRoutes"] for l in st["listeners"]} == {"listener-1": 2, "listener-2": 1, "listener-3": 1}
     for l in st["listeners"]:
-        assert l["supportedKinds"] == [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute"}]
+        # No allowedRoutes.kinds: every kind the implementation supports on HTTP (conformance
+        # helpers.go only requires the expected kinds to be present; k8snet adds GRPCRoute).
+        assert l["supportedKinds"] == [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute"},
+                                       {"group": "gateway.networking.k8s.io", "kind": "GRPCRoute"}]
         assert conds(l) == {"Accepted": ("True", "Accepted"), "Programmed": ("True", "Programmed"),
                             "ResolvedRefs": ("True", "ResolvedRefs"), "Conflicted": ("False", "NoConflicts")}
     assert conds(st) == {"Accepted": ("True", "Accepted"), "Programmed": ("True", "Programmed")}

@@ -140,15 +140,18 @@ def _filter_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+#: HTTPRequestMirrorFilter (GRPCRoute uses the same one).
+_MIRROR = _o({"backendRef": _backend_ref(weight=False), "percent": _i(minimum=0, maximum=100),
+              "fraction": _o({"numerator": _i(minimum=0), "denominator": _i(minimum=1, default=100)},
+                             required=("numerator",), rules=(Rule(
+                                 "numerator must be less than or equal to denominator",
+                                 lambda f: f.get("numerator", 0) <= f.get("denominator", 100)),))},
+             required=("backendRef",), rules=(Rule(
+                 "Only one of percent or fraction may be specified in HTTPRequestMirrorFilter",
+                 lambda m: not (_has(m, "percent") and _has(m, "fraction"))),))
+
+
 def _filters() -> Schema:
-    mirror = _o({"backendRef": _backend_ref(weight=False), "percent": _i(minimum=0, maximum=100),
-                 "fraction": _o({"numerator": _i(minimum=0), "denominator": _i(minimum=1, default=100)},
-                                required=("numerator",), rules=(Rule(
-                                    "numerator must be less than or equal to denominator",
-                                    lambda f: f.get("numerator", 0) <= f.get("denominator", 100)),))},
-                required=("backendRef",), rules=(Rule(
-                    "Only one of percent or fraction may be specified in HTTPRequestMirrorFilter",
-                    lambda m: not (_has(m, "percent") and _has(m, "fraction"))),))
     redirect = _o({"scheme": _s(enum=("http", "https")),
                    "hostname": _s(pattern=PRECISE_HOSTNAME, min_length=1, max_length=253),
                    "path": _path_modifier(), "port": _PORT,
@@ -158,7 +161,7 @@ def _filters() -> Schema:
     ext = _o({"group": _s(pattern=GROUP, max_length=253), "kind": _s(pattern=KIND, min_length=1, max_length=63),
               "name": _NAME}, required=("group", "kind", "name"))
     item = _o({"type": _s(enum=_FILTER_TYPES), "cors": _CORS, "requestHeaderModifier": _HEADER_MODIFIER,
-               "responseHeaderModifier": _HEADER_MODIFIER, "requestMirror": mirror,
+               "responseHeaderModifier": _HEADER_MODIFIER, "requestMirror": _MIRROR,
                "requestRedirect": redirect, "urlRewrite": rewrite, "extensionRef": ext},
               required=("type",), rules=_filter_rules())
     both = Rule("May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
@@ -355,9 +358,11 @@ REFERENCEGRANT = _o({"spec": _o({
                  "name": _NAME}, required=("group", "kind")), min_items=1, max_items=16),
 }, required=("from", "to"))}, required=("spec",))
 
+from .grpcroute import GRPCROUTE  # noqa: E402  (built from the shared pieces above)
+
 #: The schema of each Gateway API kind the course uses (root: ``spec`` only).
-SCHEMAS: dict[str, Schema] = {"GatewayClass": GATEWAYCLASS, "Gateway": GATEWAY,
-                              "HTTPRoute": HTTPROUTE, "ReferenceGrant": REFERENCEGRANT}
+SCHEMAS: dict[str, Schema] = {"GatewayClass": GATEWAYCLASS, "Gateway": GATEWAY, "HTTPRoute": HTTPROUTE,
+                              "GRPCRoute": GRPCROUTE, "ReferenceGrant": REFERENCEGRANT}
 
 #: The ``status`` the CRDs default to before any controller writes one (Accepted/Programmed
 #: ``Unknown``, reason ``Pending``, "Waiting for controller").
