@@ -228,7 +228,10 @@ def _run_action(cluster, when: float, action, events: list, start: float) -> Non
     if isinstance(action, str):
         from .kubectl.commands import run as kubectl  # what Cluster.kubectl runs, under the lock traffic() holds
         out = kubectl(cluster, action)
-        if out.startswith(("error", "Error")):
+        # kubectl reports some failures after lines that succeeded (`node/x cordoned`, then
+        # `error: unable to drain node ...`): any such line fails the action.  (drain's
+        # `error when evicting ... (will retry after 5s)` is a retry, not a failure.)
+        if any(line.startswith(("error:", "Error from server")) for line in out.splitlines()):
             raise UsageError(f"traffic(during={action!r}): kubectl said: {out.strip()}")
     else:
         action(cluster)

@@ -73,6 +73,7 @@ def run(cluster, command_line: str) -> str:
         handler = _VERBS.get(verb)
         if handler is None:
             raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
+        _check_dry_run(verb, args, flags)
         return handler(cluster, args, flags, after)
     except (ValidationError, InternalError) as e:
         # kubectl prints the lines of the objects it applied, then each error.
@@ -248,8 +249,31 @@ def _create(cluster, args, flags, after) -> str:
     return _create_or_print(cluster, obj, flags)
 
 
+# Commands whose --dry-run=client the simulator prints without changing anything (the object
+# kubectl would send, built client-side); `create -f` goes through the API and is not one.
+_DRY_RUN_VERBS = {"create", "run", "expose"}
+
+
+def _check_dry_run(verb: str, args: list[str], flags: dict) -> None:
+    """cmdutil.GetDryRunStrategy's values, then refuse a dry run the simulator would not keep:
+    a command that changed the cluster while saying "(dry run)" would teach the wrong thing."""
+    if "--dry-run" not in flags:
+        return
+    value = flags["--dry-run"]
+    value = "client" if value is True else str(value)
+    if value not in ("none", "client", "server"):
+        raise UsageError(f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+    flags["--dry-run"] = value
+    if value == "none":
+        return
+    if value == "server" or verb not in _DRY_RUN_VERBS or (verb == "create" and "--filename" in flags):
+        raise UsageError(f"error: --dry-run={value} is not simulated for `kubectl {verb}`: k8snet simulates "
+                         f"--dry-run=client for create (without -f), run and expose; leave the flag out "
+                         f"to run the command for real")
+
+
 def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
-    if str(flags.get("--dry-run", "")) in ("client", "true"):
+    if flags.get("--dry-run") == "client":
         fmt = str(flags.get("--output", ""))
         if fmt == "yaml":
             return output.to_yaml(obj)
@@ -387,6 +411,17 @@ def _label(cluster, args, flags, after) -> str:
         targets = [(targets[0][0], [a for a in args[1:] if "=" not in a and not a.endswith("-")])]
     out = []
     for res, names in targets:
+        if not names and (flags.get("--all") or "--selector" in flags):
+            # label.go: --all / -l pick the objects of the resource in the namespace
+            from .. import labels as selectors
+            chosen = selectors.parse(str(flags.get("--selector", "")))
+            objs = cluster.store.list(res.kind, _namespace(cluster, flags) if res.namespaced else None)
+            names = [o["metadata"]["name"] for o in objs
+                     if chosen.matches(o["metadata"].get("labels") or {})]
+            if not names:
+                return f"No resources found in {_namespace(cluster, flags)} namespace.\n"
+        elif not names:
+            raise UsageError("error: resource(s) were provided, but no name was specified")
         for n in names:
             obj = cluster.get(res.plural, n, _namespace(cluster, flags))
             lbls = obj["metadata"].setdefault("labels", {})

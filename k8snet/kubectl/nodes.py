@@ -129,7 +129,9 @@ def _pods_for_deletion(cluster, node: str, flags: dict) -> tuple[list[dict], lis
     """GetPodsForDeletion: (pods to evict, warnings, errors), filters in upstream's order
     (mirror pods skipped, DaemonSet pods, unreplicated pods, local storage)."""
     keep, warn, err = [], {}, {}
-    pods = sorted((p for p in cluster.store.items("Pod") if p["spec"].get("nodeName") == node),
+    selector = flags.get("--pod-selector")  # drain.Helper PodSelector: only the pods it matches
+    pods = sorted((p for p in cluster.store.items("Pod") if p["spec"].get("nodeName") == node
+                   and (selector is None or selector.matches(p["metadata"].get("labels") or {}))),
                   key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
     for pod in pods:
         meta = pod["metadata"]
@@ -191,9 +193,18 @@ def drain(cluster, args: list[str], flags: dict, after: list[str]) -> str:
     simulated clock runs meanwhile.  Without ``--timeout`` kubectl waits forever; k8snet gives
     up after an hour of simulated time."""
     from ..controllers.disruption import TooManyRequests
+    from .. import labels
     limit = _timeout(flags)
+    raw = flags.get("--grace-period", -1)
+    try:  # every flag is checked before the node is cordoned: a refused drain changes nothing
+        grace = int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f'error: invalid argument "{raw}" for "--grace-period" flag: strconv.ParseInt: '
+                         f'parsing "{raw}": invalid syntax') from None
+    if "--pod-selector" in flags:
+        flags = dict(flags, **{"--pod-selector": labels.parse(str(flags["--pod-selector"]))})
+    _node_names(cluster, args, "drain")
     out = [cordon(cluster, args, {}, [])]
-    grace = int(flags.get("--grace-period", -1))
     for node in _node_names(cluster, args, "drain"):
         pods, warnings, errors = _pods_for_deletion(cluster, node, flags)
         if errors:

@@ -50,6 +50,10 @@ def history(cluster, targets, namespace: str, flags: dict) -> str:
         raise UsageError("error: k8snet does not print a single revision's pod template (--revision)")
     out = []
     for res, names in targets:
+        if not names:  # `rollout history deployment`: every Deployment of the namespace, by name
+            names = sorted(d["metadata"]["name"] for d in cluster.store.items("Deployment", namespace))
+            if not names:
+                return f"No resources found in {namespace} namespace.\n"
         for n in names:
             deploy = _deployment(cluster, res, n, namespace)
             revs = _revisions(cluster, deploy)
@@ -85,6 +89,10 @@ def undo(cluster, targets, namespace: str, flags: dict) -> str:
                          f'parsing "{raw}": invalid syntax') from None
     out = []
     for res, names in targets:
+        if not names:  # `rollout history deployment`: every Deployment of the namespace, by name
+            names = sorted(d["metadata"]["name"] for d in cluster.store.items("Deployment", namespace))
+            if not names:
+                return f"No resources found in {namespace} namespace.\n"
         for n in names:
             deploy = _deployment(cluster, res, n, namespace)
             if to < 0:
