@@ -129,15 +129,9 @@ class RolloutView(View):
     def render(self, replicas: int = 3, strategy: str = "RollingUpdate", max_surge: str = "25%",
                max_unavailable: str = "25%", probe: bool = False, prestop: int = 0, grace: int = 30) -> dict[str, str]:
         """The chart and the summary for these settings (or the API server's refusal)."""
-        surge = int(max_surge) if max_surge.isdigit() else max_surge
-        unavailable = int(max_unavailable) if max_unavailable.isdigit() else max_unavailable
-        if strategy == "RollingUpdate" and surge == 0 and unavailable == 0:
-            why = ('The Deployment "web" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: '
-                   '0: may not be 0 when `maxSurge` is 0')
-            return {"chart": pre(why, wrap=True), "summary": ""}
-        if prestop > grace:
-            why = (f'The Deployment "web" is invalid: spec.template.spec.containers[0].lifecycle.preStop.sleep: '
-                   f'Invalid value: {prestop}: must be non-negative and less than terminationGracePeriodSeconds ({grace})')
-            return {"chart": pre(why, wrap=True), "summary": ""}
-        result = simulate(replicas, strategy, str(surge), str(unavailable), probe, prestop, grace)
+        from ..errors import ValidationError
+        try:  # the API server's own refusal (e.g. maxSurge and maxUnavailable both 0)
+            result = simulate(replicas, strategy, max_surge, max_unavailable, probe, prestop, grace)
+        except ValidationError as e:
+            return {"chart": pre(str(e), wrap=True), "summary": ""}
         return {"chart": timeline_svg(result), "summary": pre(result.summary(), wrap=True)}

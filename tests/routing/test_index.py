@@ -146,8 +146,7 @@ def test_data_plane_rebuilds_its_index_when_an_ingress_changes(path, verdict):
     c = Cluster(nodes=2, seed=1, addons=["ingress-nginx"], cloud="gcp")
     for name in ("base.yaml", "web.yaml", "request/ingress.yaml"):  # as tests/datapath/scenarios.py
         c.apply(str(DATAPATH / name))
-    if not (c.get("ingress", "demo").get("status") or {}).get("loadBalancer", {}).get("ingress"):
-        pytest.skip("Ingress status not published by the status controller")
+    assert (c.get("ingress", "demo").get("status") or {}).get("loadBalancer", {}).get("ingress")
     before = c.request(f"http://demo.example.com{path}", from_internet=True)
     assert _controller_says(before).endswith("path=/ (Prefix) -> Service default/web"), before.explain()
     ing = c.get("ingress", "demo")
