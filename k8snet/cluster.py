@@ -456,14 +456,16 @@ class Cluster:
         return self.kube_proxy.view(node, "ipvs", lambda s: s.ipset_list(), what="ipsets")
 
     def stop_kube_proxy(self, node: str) -> None:
-        """kube-proxy on ``node`` stops (crashed, deleted): Service traffic from there fails."""
+        """kube-proxy on ``node`` stops (crashed, killed): the rules it wrote stay, stale.
+        Services that existed keep working from there; new Services and endpoint changes
+        are not applied on that node until kube-proxy runs again."""
         self._node(node)
-        self.kube_proxy.running[node] = False
+        self.kube_proxy.stop(node)
 
     def start_kube_proxy(self, node: str) -> None:
         """kube-proxy on ``node`` runs again and resyncs every rule."""
         self._node(node)
-        self.kube_proxy.running[node] = True
+        self.kube_proxy.start(node)
 
     # -- traffic ------------------------------------------------------------------------
     def request(self, url: str, *, from_pod: str | None = None, from_node: str | None = None,

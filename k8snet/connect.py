@@ -70,11 +70,18 @@ def _backend_name(svc: dict, port: int) -> str:
 def dns_reachable(trip) -> str | None:
     """Why the pod's DNS query to kube-dns would get no answer (None when it would)."""
     cluster, client = trip.cluster, trip.client
-    if not cluster.kube_proxy.running.get(client.node, True):
-        return f"kube-proxy is not running on {client.node}: nothing translates 10.96.0.10 to a CoreDNS pod"
     slices = [s for s in cluster.store.items("EndpointSlice", "kube-system")
               if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == "kube-dns"]
     ready = [e for s in slices for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready")]
+    if not cluster.kube_proxy.running.get(client.node, True):
+        # A stopped kube-proxy left its rules: the query goes to the CoreDNS pods kube-dns had
+        # then, which still answer if they are still there.
+        stale = _stale_dns_endpoints(cluster, client.node)
+        ready = [e for e in ready if e["addresses"][0] in stale]
+        if not ready:
+            return (f"kube-proxy is not running on {client.node}: the rules it left send 10.96.0.10 to CoreDNS "
+                    "pods that are gone" if stale else f"kube-proxy is not running on {client.node}: the rules it "
+                    "left have no endpoint for 10.96.0.10")
     if not ready:
         return "kube-system/kube-dns has no ready endpoints (are the CoreDNS pods running?)"
     target = ready[0]["targetRef"]
@@ -84,6 +91,14 @@ def dns_reachable(trip) -> str | None:
     if not v:
         return f"NetworkPolicy drops the query: {v.reason}"
     return None
+
+
+def _stale_dns_endpoints(cluster, node: str) -> set[str]:
+    """The kube-dns endpoint IPs in ``node``'s kube-proxy rules as they stand (stale when it stopped)."""
+    state = cluster.kube_proxy.state(node)
+    return {ep.ip for name, eps in state.endpoints_map().items()
+            if (name.namespace, name.name, name.protocol) == ("kube-system", "kube-dns", "UDP")
+            for ep in eps if ep.ready}
 
 
 def _allowed(cluster, src, dst, port, protocol="TCP"):
@@ -150,9 +165,9 @@ def connect(trip, ip: str, port: int) -> Result:
 
 def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src_ip: str) -> Result:
     cluster = trip.cluster
-    if not cluster.kube_proxy.running.get(node_name, True):
-        trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}: no rule translates {dst_ip}:{port}, "
-                  "the packet goes to the default route and nothing answers")
+    # A stopped kube-proxy's rules stay on the node, as they were when it stopped.
+    stale = "" if cluster.kube_proxy.running.get(node_name, True) else \
+        f" (stale rules: kube-proxy is not running on {node_name})"
     state = cluster.kube_proxy.state(node_name)
     r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol="TCP",
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
@@ -164,7 +179,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         prob = next((s.probability for s in reversed(r.steps) if s.probability), None)
         chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
         trip.hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {svc_key} -> DNAT to {r.endpoint}{chance}"
-                 + (", source masqueraded to the node" if r.masqueraded else ""), steps)
+                 + (", source masqueraded to the node" if r.masqueraded else "") + stale, steps)
         src = _node_ip(cluster.store.peek("Node", "", node_name)) if r.masqueraded else src_ip
         idx = _index(cluster)
         pod = idx["pod"].get(ep_ip)
@@ -202,6 +217,10 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
                   f"KUBE-IPVS-FILTER REJECTs the connection on {node_name}", steps)
     if r.verdict == proxy.Verdict.DROP:
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
+    if stale:
+        trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}, and the rules it left behind predate "
+                  f"this Service: none matches {dst_ip}:{port}, the packet goes to the default route and nothing "
+                  "answers", steps)
     trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
               f"no rule on {node_name} matches {dst_ip}:{port}", steps)
 

@@ -1,10 +1,13 @@
 """kube-proxy on every node: one ``proxy.ProxyState`` per node, fed by watch events.
 
 As the real DaemonSet does, each node's kube-proxy watches Services, EndpointSlices and its
-own Node, and programs that node's rules.  ``stop(node)`` models a kube-proxy that crashed or
-was deleted: the rules it wrote stay as they were for a while on a real node, but they no
-longer follow changes — here, as on a freshly rebooted node without kube-proxy, Service
-traffic from that node finds no rules at all.
+own Node, and programs that node's rules.  When kube-proxy stops on a node (it crashed, its
+pod was deleted, the DaemonSet was removed: ``stop(node)``), the rules it wrote stay in the
+kernel as they were: nobody flushes them.  Services that existed keep working on those stale
+rules (to the endpoints they had then); a Service created afterwards has no rule on that node,
+and endpoint changes (new pods, deleted pods, readiness) never reach it.  When kube-proxy
+starts again (the DaemonSet recreates its pod: ``start(node)``) it resyncs every rule from the
+API server, as its first full sync does (``syncProxyRules`` after ``setInitialized``).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ class KubeProxies:
         self.cluster_cidr, self.service_cidr = cluster_cidr, service_cidr
         self.states: dict[str, ProxyState] = {}
         self.running: dict[str, bool] = {}
+        self.proxy_pod: dict[str, str] = {}  # node -> uid of the kube-proxy pod running there
         # While Cluster.traffic() runs the clock, EndpointSlice changes reach each node late
         # (propagation.py): (due, old, new) per node, applied when that node is next used.
         self.propagation = None
@@ -45,19 +49,29 @@ class KubeProxies:
                 self.running.pop(name, None)
             else:
                 self.running.setdefault(name, True)
-                if name in self.states:
+                if name in self.states and self.running[name]:
                     self.states[name].update_node(new)
-        elif kind == "Pod" and old is None and (new["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy":
-            # A new kube-proxy pod (its DaemonSet replaced a deleted one) starts kube-proxy on its
-            # node again: deleting the pod is how a stuck kube-proxy is restarted.
-            if new["spec"].get("nodeName"):
-                self.running[new["spec"]["nodeName"]] = True
+        elif kind == "Pod" and ((new or old)["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy":
+            # The kube-proxy pod of a node: when it goes (deleted, or its DaemonSet removed) the
+            # process on the node ends and its rules stay behind; a new one (the DaemonSet
+            # replaced it) starts kube-proxy again: deleting the pod is how a stuck one is restarted.
+            node, uid = (new or old)["spec"].get("nodeName"), (new or old)["metadata"].get("uid")
+            if node and new is not None and not new["metadata"].get("deletionTimestamp"):
+                if self.proxy_pod.get(node) != uid:
+                    self.proxy_pod[node] = uid
+                    self.start(node)
+            elif node and self.proxy_pod.get(node) == uid:  # the running one was deleted
+                self.proxy_pod.pop(node)
+                self.stop(node)
         elif kind == "Service":
-            for state in self.states.values():
-                state.update_service(old, new)
+            for node, state in self.states.items():
+                if self.running.get(node, True):
+                    state.update_service(old, new)
         elif kind == "EndpointSlice":
             lag = self.propagation
             for node, state in self.states.items():
+                if not self.running.get(node, True):
+                    continue
                 if lag is not None and lag.active:
                     from .propagation import KUBE_PROXY_DELAY
                     queue = self.pending.setdefault(node, [])
@@ -65,6 +79,27 @@ class KubeProxies:
                     queue.append((max(due, queue[-1][0]) if queue else due, old, new))
                 else:
                     state.update_endpoint_slice(old, new)
+
+    def stop(self, node: str) -> None:
+        """kube-proxy on ``node`` ends: its rules, as they are now, stay and stop following
+        the API (built first if nobody had looked at that node yet)."""
+        if not self.running.get(node, True):
+            return
+        self.state(node)
+        self.running[node] = False
+
+    def start(self, node: str) -> None:
+        """kube-proxy on ``node`` starts: a full resync from the API server's objects now."""
+        if self.running.get(node, True) and node in self.running:
+            return
+        self.running[node] = True
+        self.states.pop(node, None)
+        self.pending.pop(node, None)
+
+    def fresh(self, node: str) -> ProxyState:
+        """What ``node``'s kube-proxy would program from the API objects now (a throw-away
+        state: for comparing with the rules a stopped kube-proxy left behind)."""
+        return self._new_state(self.store.peek("Node", "", node))
 
     def catch_up(self, node: str, until: float | None) -> None:
         """Apply the EndpointSlice changes that reached ``node`` by ``until`` (None: all)."""
@@ -97,6 +132,4 @@ class KubeProxies:
             raise UsageError(f"this cluster's kube-proxy runs in {self.mode} mode, so {node} has no "
                              f"{what or modes[0] + ' rules'} of kube-proxy to show: use {tool}, "
                              f"or Cluster(proxy_mode={modes[0]!r})")
-        if not self.running.get(node, True):
-            return ""
-        return render(state)
+        return render(state)  # a stopped kube-proxy's rules are still on the node, stale

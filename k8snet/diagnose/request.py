@@ -40,12 +40,16 @@ def _request(cluster, resp) -> list[Finding]:
         node = stopped.group(1)
         dns = failed.component == "DNS"
         out.append(Finding(
-            what=f"kube-proxy is not running on {node}, the node the request left from"
-                 + (": the DNS query to kube-dns (10.96.0.10) got no answer" if dns else ""), severity=ERROR,
-            why="ClusterIPs are virtual: only kube-proxy's rules on the client's node translate them, so the "
-                "packet goes nowhere" + (" — not even the query to kube-dns's ClusterIP, so curl says could not "
-                                         "resolve host" if dns else " (curl: connection timed out)"),
-            fix="restart kube-proxy on that node (here: cluster.start_kube_proxy(node)); or send from another node",
+            what=f"kube-proxy is not running on {node}, the node the request left from, and the rules it left "
+                 "behind do not cover this " + ("query to kube-dns (10.96.0.10)" if dns else "Service"),
+            severity=ERROR,
+            why="a stopped kube-proxy's rules stay on the node but no longer follow the API: Services created since "
+                "have no rule there and endpoint changes are not applied, so the packet goes nowhere"
+                + (" and curl says could not resolve host" if dns else " (curl: connection timed out)")
+                + "; older Services keep working on the stale rules",
+            fix="restart kube-proxy on that node (kubectl -n kube-system delete pod <kube-proxy pod there>; the "
+                "DaemonSet recreates it and it resyncs every rule) — here: cluster.start_kube_proxy(node); or send "
+                "from another node",
             evidence="kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide"))
     # Which Service did the request aim at?  From the answer, the DNS hop, or the URL.
     svc = None

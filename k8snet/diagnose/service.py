@@ -290,19 +290,54 @@ _SCHEDULING_FIXES = (
 
 
 def _kube_proxy(cluster, svc: dict) -> list[Finding]:
+    """A node whose kube-proxy stopped keeps the rules it wrote (nobody flushes them): a Service
+    created since has no rule there, and endpoint changes since are not applied."""
     if svc["spec"].get("clusterIP") in (None, "None"):
         return []
     stopped = sorted(n for n, up in cluster.kube_proxy.running.items() if not up)
     if not stopped:
         return []
-    return [Finding(
-        what=f"kube-proxy is not running on {', '.join(stopped)}", severity=WARNING,
-        why=f"nothing translates the ClusterIP {svc['spec']['clusterIP']} (or NodePorts) on that node, so "
-            "requests from its pods and to its NodePorts get no answer (curl: connection timed out); "
-            "other nodes still work",
-        fix="restart kube-proxy there (kubectl -n kube-system delete pod <kube-proxy pod on that node>; the "
-            "DaemonSet recreates it) — here: cluster.start_kube_proxy(node)",
-        evidence="kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide")]
+    ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+    evidence = ("kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide; on the node: "
+                f"iptables-save -t nat | grep {ns}/{name}")
+    fix = ("restart kube-proxy there (kubectl -n kube-system delete pod <kube-proxy pod on that node>; the "
+           "DaemonSet recreates it and it resyncs every rule) — here: cluster.start_kube_proxy(node)")
+    missing, stale = [], []
+    for node in stopped:
+        state = cluster.kube_proxy.state(node)
+        have = {str(k): sorted(f"{e.ip}:{e.port}" for e in eps if e.ready)
+                for k, eps in state.endpoints_map().items() if (k.namespace, k.name) == (ns, name)}
+        if not any((k.namespace, k.name) == (ns, name) for k in state.service_port_map()):
+            missing.append(node)
+            continue
+        now = cluster.kube_proxy.fresh(node)
+        want = {str(k): sorted(f"{e.ip}:{e.port}" for e in eps if e.ready)
+                for k, eps in now.endpoints_map().items() if (k.namespace, k.name) == (ns, name)}
+        if want != have:
+            stale.append(node)
+    out = []
+    if missing:
+        out.append(Finding(
+            what=f"kube-proxy is not running on {', '.join(missing)}, and it stopped before {ns}/{name} existed: "
+                 "no rule there translates its ClusterIP", severity=ERROR,
+            why=f"kube-proxy's rules stay on a node after it stops, but nothing adds new ones: pods on that node "
+                f"(and NodePorts there) reach older Services on the stale rules, while {svc['spec']['clusterIP']} "
+                "goes to the default route and nobody answers (curl: connection timed out); other nodes work",
+            fix=fix, evidence=evidence))
+    if stale:
+        out.append(Finding(
+            what=f"kube-proxy is not running on {', '.join(stale)}: the rules there still list the endpoints "
+                 f"{ns}/{name} had when it stopped", severity=WARNING,
+            why="endpoint changes (new, deleted or unready pods) are not applied on that node: requests from there "
+                "still go to the old endpoints, which time out or are refused once those pods are gone",
+            fix=fix, evidence=evidence))
+    if not out:
+        out.append(Finding(
+            what=f"kube-proxy is not running on {', '.join(stopped)}", severity=WARNING,
+            why=f"{ns}/{name} still works from there on the rules it left behind, but the next change (a new "
+                "pod, a rollout, a new Service) will not reach that node",
+            fix=fix, evidence=evidence))
+    return out
 
 
 def _policy(cluster, svc: dict, ready: list[dict]) -> list[Finding]:

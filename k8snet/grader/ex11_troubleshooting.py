@@ -188,7 +188,7 @@ class WhatCurlSays(Problem):
         answer = {"empty-endpoints": ____, "netpol": ____, "kube-proxy": ____}
 
     (empty-endpoints: the selector matches no pod; netpol: a NetworkPolicy isolates web;
-    kube-proxy: kube-proxy is stopped on the client's node.)"""
+    kube-proxy: kube-proxy stopped on the client's node before the Service web was created.)"""
     KEYS = ("empty-endpoints", "netpol", "kube-proxy")
     ERRORS = ("connection refused", "connection timed out", "could not resolve host")
     answer_type = Mapping(KEYS, OneOf(*ERRORS))
@@ -205,10 +205,12 @@ class WhatCurlSays(Problem):
                        ("connection refused", "is not a dict")]
     _hints = ["A Service without endpoints has a kube-proxy rule that REJECTs: the client gets an answer at once.",
               "A NetworkPolicy drops packets silently.",
-              "Without kube-proxy, no ClusterIP works on that node — including kube-dns's 10.96.0.10."]
+              "A stopped kube-proxy leaves its rules behind: kube-dns's 10.96.0.10 still works on that node, "
+              "but a Service created since has no rule there."]
     _solution = ('answer = {"empty-endpoints": "connection refused", "netpol": "connection timed out", '
-                 '"kube-proxy": "could not resolve host"}  — the last one surprises: the first ClusterIP the pod '
-                 "needs is CoreDNS's, so the name fails before the Service is even tried.")
+                 '"kube-proxy": "connection timed out"}  — the name resolves (the rules kube-proxy left on the node '
+                 "still send DNS to CoreDNS), but nothing on that node translates the new Service's ClusterIP: the "
+                 "packet goes nowhere.")
 
     def truth(self) -> dict:
         out = {}

@@ -261,12 +261,17 @@ SCENARIOS: dict[str, Scenario] = {s.key: s for s in [
              "strategy Recreate deletes all old pods before creating new ones.",
              expect="Hello from web", samples=12, during_rollout="web",
              break_it=lambda c: (trigger_rollout(c, "web"), c.advance(1))),
+    # kube-proxy on node-2 stops (crashes) while everything works; then the team creates the
+    # Service web.  The rules node-2's kube-proxy wrote stay (DNS, older Services keep working
+    # there), but nothing on node-2 ever learns web's ClusterIP.
     Scenario("kube-proxy", "kube-proxy is down on one node",
-             "Pods on node-2 cannot reach any ClusterIP (connection timed out); from node-1 everything works.",
-             _WEB + "---\n" + service("web", "app: web", "80") + "---\n"
-             + CLIENT.replace("spec: {", "spec: {nodeName: node-2, "),
+             "The new Service web times out from the client on node-2 (connection timed out), yet it answers "
+             "from node-3, and from node-2 DNS and the older Services still work.",
+             _WEB + "---\n" + CLIENT.replace("spec: {", "spec: {nodeName: node-2, "),
              "", "kube-proxy is not configured by your YAML: restart it (here: cluster.start_kube_proxy('node-2')).",
-             expect="Welcome to nginx", break_it=lambda c: c.stop_kube_proxy("node-2")),
+             expect="Welcome to nginx", cluster_args={"seed": 11, "nodes": 3},
+             break_it=lambda c: (c.stop_kube_proxy("node-2"), c.apply(service("web", "app: web", "80")),
+                                 c.advance(5))),
 ]}
 
 

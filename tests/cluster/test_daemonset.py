@@ -75,11 +75,15 @@ def test_deleting_the_kube_proxy_pod_restarts_kube_proxy_on_that_node():
     """Debug Services guide, 'Is kube-proxy running?': a stuck kube-proxy is restarted by deleting
     its pod; the DaemonSet creates a new one and Service traffic from that node works again."""
     c = Cluster(nodes=2, seed=6)
-    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client", "labels": {"app": "client"}},
              "spec": {"nodeName": "node-1", "containers": [{"name": "c", "image": "nginx"}]}})
     c.stop_kube_proxy("node-1")
-    assert c.request("http://10.96.0.1:443", from_pod="default/client").error == "connection timed out"
+    # Its rules stay: the Services it had seen still work; a new one gets no rule on node-1.
+    assert c.request("http://10.96.0.1:443", from_pod="default/client").status == 403
+    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "self"},
+             "spec": {"selector": {"app": "client"}, "ports": [{"port": 80}]}})
+    assert c.request("http://self", from_pod="default/client").error == "connection timed out"
     victim = next(p for p in _ds_pods(c, "kube-system", ("k8s-app", "kube-proxy"))
                   if p["spec"]["nodeName"] == "node-1")
     c.kubectl(f"delete pod {victim['metadata']['name']} -n kube-system")
-    assert c.request("http://10.96.0.1:443", from_pod="default/client").status == 403
+    assert c.request("http://self", from_pod="default/client").status == 200

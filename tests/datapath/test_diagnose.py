@@ -26,6 +26,10 @@ def _apply(name: str) -> Callable:
     return lambda c: c.apply(str(MANIFESTS / DIAG / name))
 
 
+_WEB_NEW = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web-new"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 80}]}}
+
+
 def _client_node(c) -> str:
     return c.get("pod", "client")["spec"]["nodeName"]
 
@@ -118,9 +122,12 @@ CASES = [
     Case("loadbalancer-pending", "Services docs 'type: LoadBalancer': the cloud provider provisions it",
          "lb-pending.yaml", ("<pending>", "minikube tunnel", "MetalLB", "NodePort"), _apply("lb-pending.fix.yaml"),
          url=None, after=_node_port_from_internet),
-    Case("kube-proxy-down", "DS 'Is the kube-proxy working?'", None, ("kube-proxy is not running on node-1",),
-         lambda c: c.start_kube_proxy(_client_node(c)), ref="request",
-         setup=lambda c: c.stop_kube_proxy(_client_node(c))),
+    # kube-proxy stopped on the client's node, then a Service was created: its rules stay (web
+    # still works), but nothing programs the new one there.
+    Case("kube-proxy-down", "DS 'Is the kube-proxy working?'; a stopped kube-proxy's rules are not flushed", None,
+         ("kube-proxy is not running on node-1", "do not cover this Service", "older Services keep working"),
+         lambda c: c.start_kube_proxy(_client_node(c)), ref="request", url="http://web-new",
+         setup=lambda c: (c.stop_kube_proxy(_client_node(c)), c.apply(_WEB_NEW))),
     Case("networkpolicy-service", "NetworkPolicy docs 'Default deny all ingress traffic'", "deny-all.yaml",
          ("NetworkPolicy default/web-deny-all", "drops every connection", "ingress rule"),
          _apply("deny-all.fix.yaml")),

@@ -14,6 +14,18 @@ from .scenarios import cluster_with, pods_of
 D = "diagnose/"
 
 
+_WEB_NEW = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web-new"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 80}]}}
+
+
+def _stop_then_replace_coredns(c):
+    c.stop_kube_proxy("node-1")
+    for p in c.list("pod", namespace="kube-system"):
+        if p["metadata"]["name"].startswith("coredns-"):
+            c.delete(f"pod/{p['metadata']['name']}", namespace="kube-system")
+    c.advance(60)  # the old pods finish terminating; the ReplicaSet's new ones are Ready
+
+
 def _failed(r):
     return next(h for h in r.hops if not h.ok)
 
@@ -33,10 +45,13 @@ def _failed(r):
                  "default/web-deny-all", id="networkpolicy-drop: no reply, the hop names the policy"),
     pytest.param((), True, None, "http://nosuch", "could not resolve host", "DNS", "NXDOMAIN",
                  id="unknown-name: NXDOMAIN after the whole search list"),
-    pytest.param((), True, lambda c: c.stop_kube_proxy("node-1"), "http://{web}", "connection timed out",
-                 "kube-proxy", "not running on node-1", id="kube-proxy-stopped: ClusterIP not translated"),
-    pytest.param((), True, lambda c: c.stop_kube_proxy("node-1"), "http://web", "could not resolve host", "DNS",
-                 "10.96.0.10", id="kube-proxy-stopped: even kube-dns's ClusterIP is unreachable"),
+    # A stopped kube-proxy leaves its rules in place (nobody flushes them) and stops following the API:
+    pytest.param((), True, lambda c: (c.stop_kube_proxy("node-1"), c.apply(_WEB_NEW)), "http://web-new",
+                 "connection timed out", "kube-proxy", "not running on node-1, and the rules it left behind predate",
+                 id="kube-proxy-stopped: a Service created since has no rule on the node"),
+    pytest.param((), True, _stop_then_replace_coredns, "http://web", "could not resolve host", "DNS",
+                 "10.96.0.10 to CoreDNS pods that are gone",
+                 id="kube-proxy-stopped: stale kube-dns rules point at replaced CoreDNS pods"),
 ])
 def test_failures(files, web, setup, url, error, component, words):
     c = cluster_with(*files, web=web)
@@ -60,6 +75,44 @@ def test_loopback_app_works_from_inside_its_pod():
     assert c.request("http://127.0.0.1:80/", from_pod=me).pod == f"default/{me}"
     assert c.request(f"http://{pod['status']['podIP']}", from_pod=me).error == "connection refused"
     assert c.request("http://localhost", from_pod="client").error == "connection refused"
+
+
+@pytest.mark.parametrize("change, url, want", [
+    # Nothing changed since kube-proxy stopped: the rules it left still translate web.
+    pytest.param(None, "http://web", 200, id="existing-service-works-on-stale-rules"),
+    # pkg/proxy: rules are only written by syncProxyRules, which no longer runs on that node.
+    pytest.param(lambda c: c.apply(_WEB_NEW), "http://web-new", "connection timed out", id="new-service-not-applied"),
+    # A restarted kube-proxy (its DaemonSet recreates the pod) resyncs every rule.
+    pytest.param(lambda c: (c.apply(_WEB_NEW), c.start_kube_proxy("node-1")), "http://web-new", 200,
+                 id="restart-resyncs"),
+])
+def test_kube_proxy_stopped_leaves_its_rules(change, url, want):
+    c = cluster_with()
+    c.stop_kube_proxy("node-1")
+    if change:
+        change(c)
+    r = c.request(url, from_pod="client")
+    assert (r.status if isinstance(want, int) else r.error) == want, r.explain()
+    assert "default/web:http cluster IP" in c.iptables_save("node-1")  # the rules are still on the node
+
+
+@pytest.mark.parametrize("how", ["delete the kube-proxy pod", "delete the DaemonSet"])
+def test_kube_proxy_pod_gone(how):
+    """Deleting the node's kube-proxy pod restarts it (the DaemonSet recreates it, a full resync);
+    deleting the DaemonSet ends kube-proxy everywhere and its rules stay, stale."""
+    c = cluster_with()
+    pod = next(p["metadata"]["name"] for p in c.list("pod", namespace="kube-system")
+               if p["metadata"]["name"].startswith("kube-proxy-") and p["spec"]["nodeName"] == "node-1")
+    if how == "delete the kube-proxy pod":
+        c.delete(f"pod/{pod}", namespace="kube-system")
+    else:
+        c.delete("daemonset/kube-proxy", namespace="kube-system")
+    c.advance(60)
+    c.apply(_WEB_NEW)
+    assert c.request("http://web", from_pod="client").status == 200
+    new = c.request("http://web-new", from_pod="client")
+    assert (new.status if how == "delete the kube-proxy pod" else new.error) == (
+        200 if how == "delete the kube-proxy pod" else "connection timed out"), new.explain()
 
 
 def test_kube_proxy_stopped_only_breaks_its_own_node():

@@ -347,11 +347,15 @@ def test_views_refused_in_other_modes(mode, call, words):
         assert word in str(err.value)
 
 
-def test_stopped_kube_proxy_shows_nothing():
+def test_stopped_kube_proxy_leaves_its_rules_and_ipsets():
+    # kube-proxy does not flush on exit (only --cleanup does): the node keeps what it had.
     c = Cluster(proxy_mode="ipvs")
+    before = (c.iptables_save("node-1"), c.ipset("node-1"), c.ipvsadm("node-1"))
     c.stop_kube_proxy("node-1")
-    assert (c.iptables_save("node-1"), c.ipset("node-1")) == ("", "")
-    assert "KUBE-CLUSTER-IP" in c.ipset("node-2")
+    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "late"},
+             "spec": {"selector": {"app": "x"}, "ports": [{"port": 80}]}})
+    assert (c.iptables_save("node-1"), c.ipset("node-1"), c.ipvsadm("node-1")) == before
+    assert c.get("svc", "late")["spec"]["clusterIP"] in c.ipset("node-2")
 
 
 # --- full listings and iptables mode ----------------------------------------------------------
