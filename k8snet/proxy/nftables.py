@@ -245,7 +245,9 @@ def service_objects(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], c
     for c in order:
         rules[c] = []
     if has_internal:
-        cond = (("daddr", svc.cluster_ip, False), ("dport", proto, svc.port))
+        # Since v1.34 the rule matches the ClusterIP only, not its port (proxier_test.go:
+        # "ip daddr 172.30.0.41 ip saddr != 10.0.0.0/8 jump mark-for-masquerade").
+        cond = (("daddr", svc.cluster_ip, False),)
         if config.masquerade_all:
             rules[internal_chain].append(NftRule(cond + (("jump", "mark-for-masquerade"),)))
         elif config.cluster_cidr:

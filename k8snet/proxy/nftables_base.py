@@ -1,10 +1,13 @@
-"""The fixed part of kube-proxy's nftables table (upstream ``setupNFTables``).
+"""The fixed part of kube-proxy's nftables table (upstream ``setupNFTables``, v1.34+ layout).
 
 Base chains hook into netfilter at fixed priorities (``nftablesBaseChains``); regular
-chains are jumped to from them (``nftablesJumpChains``).  ``nft list`` prints a priority by
-its standard name when one applies to the hook (``dstnat`` = -100 in prerouting/output,
-``srcnat`` = 100 in postrouting/input), else as a number — so filter-input's -110 prints
-``-110`` while filter-prerouting's prints ``dstnat - 10``.
+chains are jumped to from them (``nftablesJumpChains``).  Since v1.34 (still so in v1.37)
+only the LoadBalancerSourceRanges check runs before DNAT, in ``filter-prerouting-pre-dnat``
+and ``filter-output-pre-dnat`` at ``dstnat - 10``; the endpoint and ClusterIP checks run in
+``filter-input``, ``filter-forward`` and ``filter-output`` at the plain ``filter`` priority
+(0), after DNAT (pkg/proxy/nftables/proxier_test.go ``baseRules``).  ``nft list`` prints a
+priority by its standard name when one applies to the hook (``filter`` = 0 everywhere,
+``dstnat`` = -100 in prerouting/output, ``srcnat`` = 100 in postrouting/input), else as a number.
 """
 from __future__ import annotations
 
@@ -17,11 +20,11 @@ __all__ = ["base_chains", "base_sets", "BASE_CHAIN_HOOKS"]
 
 #: (name, type, hook, priority as nft lists it), in upstream's creation order.
 BASE_CHAIN_HOOKS = (
-    ("filter-prerouting", "filter", "prerouting", "dstnat - 10"),
-    ("filter-input", "filter", "input", "-110"),
-    ("filter-forward", "filter", "forward", "-110"),
-    ("filter-output", "filter", "output", "dstnat - 10"),
-    ("filter-output-post-dnat", "filter", "output", "dstnat + 10"),
+    ("filter-prerouting-pre-dnat", "filter", "prerouting", "dstnat - 10"),
+    ("filter-output-pre-dnat", "filter", "output", "dstnat - 10"),
+    ("filter-input", "filter", "input", "filter"),
+    ("filter-forward", "filter", "forward", "filter"),
+    ("filter-output", "filter", "output", "filter"),
     ("nat-prerouting", "nat", "prerouting", "dstnat"),
     ("nat-output", "nat", "output", "dstnat"),
     ("nat-postrouting", "nat", "postrouting", "srcnat"),
@@ -34,13 +37,13 @@ _JUMPS = (
     ("service-endpoints-check", "filter-input", True),
     ("service-endpoints-check", "filter-forward", True),
     ("service-endpoints-check", "filter-output", True),
-    ("firewall-check", "filter-prerouting", True),
-    ("firewall-check", "filter-output", True),
+    ("firewall-check", "filter-prerouting-pre-dnat", True),
+    ("firewall-check", "filter-output-pre-dnat", True),
     ("services", "nat-output", False),
     ("services", "nat-prerouting", False),
     ("masquerading", "nat-postrouting", False),
     ("cluster-ips-check", "filter-forward", True),
-    ("cluster-ips-check", "filter-output-post-dnat", True),
+    ("cluster-ips-check", "filter-output", True),
 )
 
 

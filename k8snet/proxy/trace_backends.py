@@ -1,7 +1,8 @@
 """Packet walks for the nftables and IPVS modes (see :mod:`.trace` for the iptables one).
 
-nftables: the base chains run in hook order and priority (filter-prerouting at dstnat-10
-before nat-prerouting at dstnat; filter-output, nat-output, filter-output-post-dnat), verdict
+nftables: the base chains run in hook order and priority (filter-prerouting-pre-dnat at
+dstnat-10 before nat-prerouting at dstnat; filter-output-pre-dnat, nat-output, then
+filter-output at filter priority), verdict
 maps are looked up with the packet's ``daddr . l4proto . dport``, and ``numgen random mod N``
 draws ``int(rng.random() * N)``.
 
@@ -19,10 +20,10 @@ from .trace import Entry, Packet, TraceResult, TraceStep, Verdict, in_cidr, is_l
 __all__ = ["trace_nftables", "trace_ipvs"]
 
 _HOOKS = {
-    "prerouting": ("filter-prerouting", "nat-prerouting"),
+    "prerouting": ("filter-prerouting-pre-dnat", "nat-prerouting"),
     "input": ("filter-input",),
     "forward": ("filter-forward",),
-    "output": ("filter-output", "nat-output", "filter-output-post-dnat"),
+    "output": ("filter-output-pre-dnat", "nat-output", "filter-output"),
     "postrouting": ("nat-postrouting",),
 }
 

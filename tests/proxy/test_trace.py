@@ -51,9 +51,10 @@ OVERRIDES = {
     ("ipvs", "pod to ITP Local Service, no local endpoint"): Verdict.REJECT,
     ("ipvs", "pod to NodePort, ETP Local"): Verdict.REJECT,
     ("ipvs", "node to LB IP, ETP Local"): Verdict.REJECT,
-    # nftables: filter-output (dstnat-10) jumps to service-endpoints-check *before*
-    # nat-output (dstnat) could short-circuit, so the "drop" element wins for node traffic.
-    ("nftables", "node to LB IP, ETP Local"): Verdict.DROP,
+    # (nftables matches iptables here since v1.34: service-endpoints-check moved from
+    # filter-output at dstnat-10 to filter-output at filter priority, after nat-output's DNAT,
+    # so the node's own traffic short-circuits to the service chain instead of meeting the
+    # "drop" element of no-endpoint-services first.)
     ("ipvs", "external to NodePort, ETP Local, no local endpoint"): Verdict.REJECT,
     ("ipvs", "external to LB IP, ETP Local, no local endpoint"): Verdict.REJECT,
 }
