@@ -181,7 +181,7 @@ class TypoOutcome(Problem):
               "kube-proxy installs a REJECT rule (ICMP port unreachable) for a Service without endpoints."]
     _solution = ('answer = "connection refused"\nThe name resolves (the Service exists) but its selector '
                  "matches no pod, so its EndpointSlice is empty and kube-proxy REJECTs the connection at once: "
-                 "curl: (7) Failed to connect ... Couldn't connect to server. Not a timeout.")
+                 "curl: (7) Failed to connect ... Could not connect to server. Not a timeout.")
     _solution_answer = "connection refused"
     CHOICES = ("HTTP 200", "connection refused", "connection timed out", "could not resolve host")
     answer_type = OneOf(*CHOICES)

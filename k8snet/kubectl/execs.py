@@ -130,13 +130,16 @@ def _curl(cluster, ref: str, args: list[str]) -> tuple[str, int]:
     port = urlsplit(url).port or (443 if url.startswith("https") else 80)
     if r.error == "could not resolve host":
         return f"curl: (6) Could not resolve host: {host}\n", 6
+    # curl 8.x words: curl_easy_strerror(CURLE_COULDNT_CONNECT) is "Could not connect to server"
+    # (it said "Couldn't" before 8.7); a refused connect fails at once ("after 0 ms").
     if r.error == "connection refused":
-        return f"curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server\n", 7
+        return f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Could not connect to server\n", 7
     if r.error == "connection timed out":
-        if timeout is not None:
+        if timeout is not None:  # multi.c: the -m timer fires while still CONNECTING
             return f"curl: (28) Connection timed out after {int(timeout * 1000) + 1} milliseconds\n", 28
+        # No -m: the kernel gives up on the SYN (tcp_syn_retries 6, about 130 s).
         return (f"curl: (28) Failed to connect to {host} port {port} after 134054 ms: "
-                f"Couldn't connect to server\n"), 28
+                f"Could not connect to server\n"), 28
     if r.error:
         return f"curl: (56) Recv failure: {r.error}\n", 56
     text = ""
