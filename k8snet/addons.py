@@ -1,9 +1,12 @@
 """Addons, as ``minikube addons enable`` installs them.
 
 * ``ingress-nginx``: namespace ``ingress-nginx``, the controller Deployment (one replica,
-  hostPorts 80/443 as in the kind/minikube manifests), its LoadBalancer Service
-  ``ingress-nginx-controller`` and the default IngressClass ``nginx`` (controller
-  ``k8s.io/ingress-nginx``).
+  hostPorts 80/443), its Service ``ingress-nginx-controller`` and the default IngressClass
+  ``nginx`` (controller ``k8s.io/ingress-nginx``).  With ``cloud=None`` the objects are
+  minikube's (deploy/addons/ingress/ingress-deploy.yaml.tmpl): a **NodePort** Service, and
+  the controller reached on its node's hostPorts 80/443 (the Ingress ADDRESS is that node's
+  IP).  On a cloud the Service is a **LoadBalancer**, as the contract says and as
+  ingress-nginx's cloud manifest (deploy/static/provider/cloud) installs it.
 * ``gateway``: the Gateway API CRDs of the **v1.6.1** standard channel that k8snet implements
   (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant; each CRD annotated
   ``gateway.networking.k8s.io/bundle-version: v1.6.1`` and ``.../channel: standard``, as
@@ -32,8 +35,27 @@ _NGINX_LABELS = {"app.kubernetes.io/component": "controller", "app.kubernetes.io
 _GW_LABELS = {"app.kubernetes.io/name": "k8snet-gateway", "app.kubernetes.io/component": "controller"}
 
 
-def _ingress_nginx() -> list[dict]:
+def _ingress_nginx(cloud: str | None = None) -> list[dict]:
     ns = "ingress-nginx"
+    if cloud is None:
+        # minikube's addon: no --publish-service (ingress-nginx then publishes the IP of the node
+        # its pod runs on), no --ingress-class for networking.k8s.io/v1, a NodePort Service.
+        # (minikube also pins the pod to minikube.k8s.io/primary=true, its first node; our
+        # nodes carry no such label, and the scheduler keeps it off a tainted control plane.)
+        args = ["/nginx-ingress-controller", "--election-id=ingress-nginx-leader",
+                "--controller-class=k8s.io/ingress-nginx", "--watch-ingress-without-class=true",
+                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
+                "--tcp-services-configmap=$(POD_NAMESPACE)/tcp-services",
+                "--udp-services-configmap=$(POD_NAMESPACE)/udp-services",
+                "--validating-webhook=:8443", "--validating-webhook-certificate=/usr/local/certificates/cert",
+                "--validating-webhook-key=/usr/local/certificates/key"]
+        svc_spec = {"type": "NodePort", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack"}
+    else:
+        args = ["/nginx-ingress-controller", "--election-id=ingress-nginx-leader",
+                "--controller-class=k8s.io/ingress-nginx", "--ingress-class=nginx",
+                "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller",
+                "--watch-ingress-without-class=true"]
+        svc_spec = {"type": "LoadBalancer"}
     return [
         {"apiVersion": "v1", "kind": "Namespace",
          "metadata": {"name": ns, "labels": {"app.kubernetes.io/instance": "ingress-nginx",
@@ -44,17 +66,13 @@ def _ingress_nginx() -> list[dict]:
                   "template": {"metadata": {"labels": dict(_NGINX_LABELS)},
                                "spec": {"containers": [{
                                    "name": "controller", "image": INGRESS_IMAGE,
-                                   "args": ["/nginx-ingress-controller", "--election-id=ingress-nginx-leader",
-                                            "--controller-class=k8s.io/ingress-nginx",
-                                            "--ingress-class=nginx",
-                                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller",
-                                            "--watch-ingress-without-class=true"],
+                                   "args": args,
                                    "ports": [{"name": "http", "containerPort": 80, "hostPort": 80, "protocol": "TCP"},
                                              {"name": "https", "containerPort": 443, "hostPort": 443, "protocol": "TCP"},
                                              {"name": "webhook", "containerPort": 8443, "protocol": "TCP"}]}]}}}},
         {"apiVersion": "v1", "kind": "Service",
          "metadata": {"name": "ingress-nginx-controller", "namespace": ns, "labels": dict(_NGINX_LABELS)},
-         "spec": {"type": "LoadBalancer", "selector": dict(_NGINX_LABELS),
+         "spec": {**svc_spec, "selector": dict(_NGINX_LABELS),
                   "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http", "appProtocol": "http"},
                             {"name": "https", "port": 443, "protocol": "TCP", "targetPort": "https",
                              "appProtocol": "https"}]}},
@@ -127,7 +145,7 @@ def _gateway() -> list[dict]:
 def install(cluster, name: str) -> list[str]:
     """Apply the addon's objects to ``cluster``; returns kubectl's lines."""
     if name != "gateway":
-        return cluster.apply(_ingress_nginx())
+        return cluster.apply(_ingress_nginx(cluster.cloud))
     # `kubectl apply --server-side -f standard-install.yaml`, as the Gateway API docs install it.
     lines = []
     for crd in gateway_api_crds():

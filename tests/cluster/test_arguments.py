@@ -82,4 +82,19 @@ def test_addon_can_be_enabled_later():
     c = Cluster(seed=0)
     c.enable_addon("ingress-nginx")
     assert c.enable_addon("ingress-nginx") == []
-    assert c.get("svc", "ingress-nginx-controller", "ingress-nginx")["spec"]["type"] == "LoadBalancer"
+    assert c.get("svc", "ingress-nginx-controller", "ingress-nginx")["spec"]["type"] == "NodePort"
+
+
+@pytest.mark.parametrize("cloud, svc_type, publish", [
+    # minikube's deploy/addons/ingress/ingress-deploy.yaml.tmpl: a NodePort Service, hostPorts
+    # 80/443, no --publish-service (the Ingress ADDRESS is the controller's node IP).
+    (None, "NodePort", False),
+    # ingress-nginx's deploy/static/provider/cloud manifest: a LoadBalancer Service it publishes.
+    ("aws", "LoadBalancer", True),
+])
+def test_ingress_nginx_addon_shape(cloud, svc_type, publish):
+    c = Cluster(seed=0, cloud=cloud, addons=["ingress-nginx"])
+    assert c.get("svc", "ingress-nginx-controller", "ingress-nginx")["spec"]["type"] == svc_type
+    ctr = c.get("deployment", "ingress-nginx-controller", "ingress-nginx")["spec"]["template"]["spec"]["containers"][0]
+    assert [(p["containerPort"], p.get("hostPort")) for p in ctr["ports"]] == [(80, 80), (443, 443), (8443, None)]
+    assert any(a.startswith("--publish-service=") for a in ctr["args"]) is publish
