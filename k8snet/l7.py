@@ -111,8 +111,9 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
         eps = _index(cluster, ("endpoints", backend), lambda: _endpoints(cluster, svc, svc_port, None))
     if not eps:
         trip.hops.append(_hop(component, f"{backend} has no ready endpoints: answers 503", ok=False))
-        return _answer(503, unavailable_body, [("Content-Type", "text/html" if "html" in unavailable_body else "text/plain")],
-                       backend=backend)
+        headers = (workloads.nginx_headers("text/html", unavailable_body, server="nginx")
+                   if component == "Ingress controller" else [("Content-Type", "text/plain")])
+        return _answer(503, unavailable_body, headers, backend=backend)
     left, tries, failure = list(eps), NEXT_UPSTREAM_TRIES.get(component, 1), None
     for attempt in range(min(tries, len(left))):
         ip, target_port, target = left.pop(cluster.lb_rng.randrange(len(left)))
@@ -135,7 +136,9 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
     else:
         status, body, ctype = (504, NGINX_504, "text/html") if timed_out else (502, NGINX_502, "text/html")
     trip.hops.append(_hop(component, f"no upstream of {backend} answered ({failure.error}): answers {status}", ok=False))
-    return _answer(status, body, [("Content-Type", ctype)], backend=backend)
+    headers = (workloads.nginx_headers(ctype, body, server="nginx") if component == "Ingress controller"
+               else [("Content-Type", ctype)])
+    return _answer(status, body, headers, backend=backend)
 
 
 # Hop details are passed as ``d.explain`` (not called): the explanation walks every route of
@@ -154,14 +157,17 @@ def _ingress(trip, pod: dict, port: int, req: workloads.HTTPRequest):
     if d.status is not None:
         trip.hops.append(_hop("Ingress controller", f"{where}: answers {d.status} itself", d.explain))
         body = NGINX_308 if d.status == 308 else NGINX_404
-        return _answer(d.status, body, list(d.headers) + [("Content-Type", "text/html")])
+        # ingress-nginx runs with server_tokens off: "Server: nginx"; an absolute Location is
+        # one of the list headers, so nginx writes it after Connection.
+        return _answer(d.status, body, workloads.nginx_headers("text/html", body, server="nginx", extra=d.headers))
     b = d.backend
     trip.hops.append(_hop("Ingress controller", f"{where} -> Service {b.namespace}/{b.service}", d.explain))
     svc = cluster.store.peek("Service", b.namespace, b.service)
     port_ref = b.port_number if b.port_number is not None else b.port_name
     if svc is None:
         trip.hops.append(_hop("Ingress controller", f"Service {b.namespace}/{b.service} does not exist: 503", ok=False))
-        return _answer(503, NGINX_503, [("Content-Type", "text/html")], backend=f"{b.namespace}/{b.service}:{port_ref}")
+        return _answer(503, NGINX_503, workloads.nginx_headers("text/html", NGINX_503, server="nginx"),
+                       backend=f"{b.namespace}/{b.service}:{port_ref}")
     fwd = [("X-Request-ID", uuid.UUID(int=cluster.lb_rng.getrandbits(128)).hex), ("X-Real-IP", req.client_ip),
            ("X-Forwarded-For", req.client_ip), ("X-Forwarded-Host", trip.host), ("X-Forwarded-Port", str(port)),
            ("X-Forwarded-Proto", scheme), ("X-Forwarded-Scheme", scheme), ("X-Scheme", scheme)]

@@ -40,10 +40,34 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "ANNOTATION_PREFIX",
+__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "nginx_headers", "ANNOTATION_PREFIX",
            "NGINX_WELCOME"]
 
 ANNOTATION_PREFIX = "k8snet.io/"
+
+NGINX_SERVER = "nginx/1.27.3"
+# /usr/share/nginx/html/index.html in the nginx:1.27.3 image: nginx's static handler sends its
+# mtime as Last-Modified and "<mtime hex>-<size hex>" as ETag (the image's build time; here
+# the release day, 2024-11-26).
+_NGINX_INDEX_MTIME = 1732636800
+
+
+def nginx_headers(content_type: str, body: str, *, server: str = NGINX_SERVER, mtime: int | None = None,
+                  extra: tuple = ()) -> tuple[tuple[str, str], ...]:
+    """Response headers in the order nginx writes them (ngx_http_header_filter_module.c): Server,
+    (Date: added when the answer leaves, from the clock), Content-Type, Content-Length,
+    Last-Modified, Connection, then the headers of the list (ETag, Accept-Ranges, an absolute
+    Location...)."""
+    from email.utils import formatdate
+    size = len(body.encode())
+    out = [("Server", server), ("Content-Type", content_type), ("Content-Length", str(size))]
+    if mtime is not None:
+        out.append(("Last-Modified", formatdate(mtime, usegmt=True)))
+    out.append(("Connection", "keep-alive"))
+    if mtime is not None:
+        out += [("ETag", f'"{mtime:x}-{size:x}"'), ("Accept-Ranges", "bytes")]
+    return tuple(out) + tuple(extra)
+
 
 NGINX_WELCOME = """<!DOCTYPE html>
 <html>
@@ -197,8 +221,8 @@ def _answer(app: App, meta: dict, request: HTTPRequest) -> HTTPAnswer:
     if app.kind == "nginx":
         path = request.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
-            return HTTPAnswer(200, NGINX_WELCOME, (("Content-Type", "text/html"), ("Server", "nginx/1.27.3")))
-        return HTTPAnswer(404, NGINX_404, (("Content-Type", "text/html"), ("Server", "nginx/1.27.3")))
+            return HTTPAnswer(200, NGINX_WELCOME, nginx_headers("text/html", NGINX_WELCOME, mtime=_NGINX_INDEX_MTIME))
+        return HTTPAnswer(404, NGINX_404, nginx_headers("text/html", NGINX_404))
     if app.kind == "http-echo":
         return HTTPAnswer(200, app.text + "\n", (("Content-Type", "text/plain; charset=utf-8"),
                                                  ("X-App-Name", "http-echo")))

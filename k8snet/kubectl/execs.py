@@ -99,6 +99,9 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
 
 
 def _curl(cluster, ref: str, args: list[str]) -> tuple[str, int]:
+    # Short options combine as in curl ("-sI" is "-s -I"; "-sSm 3" ends with an option that
+    # takes the next argument).
+    args = _split_short(args)
     url, headers, method, include, head, timeout, i = None, {}, "GET", False, False, None, 0
     while i < len(args):
         a = args[i]
@@ -149,6 +152,17 @@ def _curl(cluster, ref: str, args: list[str]) -> tuple[str, int]:
     if not head:
         text += r.body or ""
     return text, 0
+
+
+def _split_short(args: list[str]) -> list[str]:
+    """curl's combined short options ("-sI" -> "-s", "-I"); other arguments as they are."""
+    out = []
+    for a in args:
+        if len(a) > 2 and a[0] == "-" and a[1] != "-" and a[1:].isalpha():
+            out += [f"-{ch}" for ch in a[1:]]
+        else:
+            out.append(a)
+    return out
 
 
 def _wget(cluster, ref: str, args: list[str]) -> tuple[str, int]:

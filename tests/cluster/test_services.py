@@ -6,6 +6,7 @@ pkg/registry/core/service/{ipallocator,portallocator}.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import pytest
 
@@ -54,7 +55,10 @@ def test_service_types(spec, check):
 
 @pytest.mark.parametrize("cloud, field, shape", [
     # cloud-provider-aws publishes an ELB hostname; GCP and Azure an IP.
-    pytest.param("aws", "hostname", lambda v: v.endswith(".elb.amazonaws.com"), id="aws"),
+    # k8s.io/cloud-provider DefaultLoadBalancerName: "a" + UID without dashes, cut to 32 characters;
+    # ELB appends "-<number>.<region>.elb.amazonaws.com".
+    pytest.param("aws", "hostname", lambda v: re.fullmatch(r"a[0-9a-f]{31}-[1-9][0-9]*\.us-east-1\.elb\.amazonaws\.com", v),
+                 id="aws"),
     pytest.param("gcp", "ip", lambda v: ipaddress.ip_address(v).is_global, id="gcp"),
     pytest.param("azure", "ip", lambda v: ipaddress.ip_address(v).is_global, id="azure"),
 ])
@@ -193,3 +197,13 @@ def test_one_node_port_may_serve_tcp_and_udp():
                       "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "nodePort": 30053},
                                 {"name": "dns-tcp", "port": 53, "protocol": "TCP", "nodePort": 30053}]}})
     assert [p["nodePort"] for p in c.get("svc", "dns")["spec"]["ports"]] == [30053, 30053]
+
+
+@pytest.mark.parametrize("uid, name", [
+    # cloud-provider's DefaultLoadBalancerName: 1 + 32 hex digits would be 33; cut to 32.
+    ("3f2504e0-4f89-41d3-9a0c-0305e82c3301", "a3f2504e04f8941d39a0c0305e82c330"),
+    ("00000000-0000-4000-8000-000000000000", "a0000000000004000800000000000000"),
+])
+def test_elb_name_is_cut_to_32_characters(uid, name):
+    from k8snet.controllers.service import load_balancer_name
+    assert load_balancer_name({"metadata": {"uid": uid}}) == name and len(name) == 32
