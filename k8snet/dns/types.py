@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Record", "Reply", "DNSResult", "RCODES"]
+__all__ = ["Record", "Reply", "DNSResult", "RCODES", "columns"]
 
 #: The response codes k8snet's DNS produces (RFC 1035 section 4.1.1 names).
 RCODES = ("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED")
@@ -35,8 +35,8 @@ class Record:
     value: str
 
     def text(self) -> str:
-        """The record as dig prints it: ``name<TAB>ttl<TAB>IN<TAB>type<TAB>value``."""
-        return f"{self.name}\t{self.ttl}\tIN\t{self.type}\t{self.value}"
+        """The record as dig prints it: TTL, class, type and data at columns 24, 32, 40, 48."""
+        return columns((self.name, str(self.ttl), "IN", self.type, self.value), (24, 32, 40, 48))
 
     def triple(self) -> tuple[str, str, str]:
         """``(name, type, value)``, the shape of ``DNSResult.answers`` entries."""
@@ -66,6 +66,17 @@ class Reply:
     def nodata(self) -> bool:
         """NOERROR with an empty answer section (RFC 2308 "NODATA")."""
         return self.rcode == "NOERROR" and not self.answer
+
+
+def columns(fields: tuple[str, ...], stops: tuple[int, ...]) -> str:
+    """bind9 lib/dns/masterdump.c ``indent()``: each field after the first starts at its tab
+    stop (8-column tabs), or after one space when the text already reaches past it."""
+    out = fields[0]
+    for text, stop in zip(fields[1:], stops):
+        col = len(out.expandtabs(8))
+        out += " " if col >= stop else "\t" * (stop // 8 - col // 8)
+        out += text
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +124,20 @@ class DNSResult:
                    recursion_available=reply.recursion_available)
 
     def dig(self) -> str:
-        """The sections as dig prints them (without dig's header and footer)."""
-        lines = [f";; ->>HEADER<<- status: {self.rcode}", "", ";; QUESTION SECTION:",
-                 f";{self.qname}\t\tIN\t{self.qtype}", ""]
+        """What ``dig +noedns`` prints for the deciding reply, from ";; Got answer:" to the last
+        section (bind9 bin/dig/dighost.c and lib/dns/message.c): the header line with the
+        opcode, status and query id, the flags line with the section counts, then the sections.
+        The id is drawn by dig at random; here it is derived from the question, so the same
+        query prints the same id."""
+        import hashlib
+        qid = int.from_bytes(hashlib.sha256(f"{self.qname}/{self.qtype}".encode()).digest()[:2], "big")
+        # QR is set in every reply, RD was set by dig and is echoed; AA and RA as the server set them.
+        flags = " ".join(["qr"] + (["aa"] if self.authoritative else []) + ["rd"]
+                         + (["ra"] if self.recursion_available else []))
+        lines = [";; Got answer:", f";; ->>HEADER<<- opcode: QUERY, status: {self.rcode}, id: {qid}",
+                 f";; flags: {flags}; QUERY: 1, ANSWER: {len(self.records)}, AUTHORITY: {len(self.authority)}, "
+                 f"ADDITIONAL: {len(self.additional)}", "", ";; QUESTION SECTION:",
+                 columns((f";{self.qname}", "IN", self.qtype), (32, 40)), ""]
         for title, records in (("ANSWER", self.records), ("AUTHORITY", self.authority),
                                ("ADDITIONAL", self.additional)):
             if records:
