@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import netpol, podlogs, proxy, workloads
 from .controllers.endpointslice import pod_is_ready
+from .kubeproxy import METRICS_PORT, metrics_answer
 
 __all__ = ["Result", "connect", "dns_reachable", "deliver", "refuse_gone"]
 
@@ -153,6 +154,15 @@ def connect(trip, ip: str, port: int) -> Result:
     if ip.startswith("127."):
         # Loopback never leaves the client's network namespace: only the pod itself answers,
         # which is how an app bound to 127.0.0.1 still works from `kubectl exec`.
+        host_network = client.kind == "node" or (client.kind == "pod" and client.pod["spec"].get("hostNetwork"))
+        if host_network and port == METRICS_PORT:  # kube-proxy's metrics server, bound to 127.0.0.1
+            if not cluster.kube_proxy.running.get(client.node, True):
+                trip.fail(REFUSED, "loopback", f"nothing listens on {ip}:{port} on {client.node}: kube-proxy "
+                          "is not running there")
+            status, body = metrics_answer(cluster.proxy_mode, trip.path)
+            trip.hop("kube-proxy", f"kube-proxy's metrics server on {client.node} ({ip}:{port}) answers "
+                     f"{trip.path}: HTTP {status}")
+            return Result(status, body, [("Content-Type", "text/plain; charset=utf-8")])
         if client.kind == "pod" and client.pod["metadata"].get("uid"):
             trip.hop("loopback", f"{ip} stays inside {client.ref}'s network namespace")
             return deliver(trip, client.pod, port, ip, via=None, loopback=True)
@@ -281,6 +291,9 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
                         trip.hop("node", f"{name}:{port} is a hostPort of {pod['metadata']['namespace']}/"
                                  f"{pod['metadata']['name']} -> {pod['status']['podIP']}:{p['containerPort']}")
                         return deliver(trip, pod, p["containerPort"], src_ip, via=None)
+    if port == METRICS_PORT:
+        trip.fail(REFUSED, "node", f"nothing listens on {node_ip}:{port}: kube-proxy's metrics server is bound "
+                  f"to 127.0.0.1:{port} (metricsBindAddress); ask http://127.0.0.1:{port}/ on {name} itself")
     local = trip.client.kind == "node" and trip.client.node == name
     entry = proxy.Entry.NODE if local else proxy.Entry.EXTERNAL
     owner = next((f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{p['port']}"

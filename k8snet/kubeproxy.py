@@ -14,7 +14,21 @@ from __future__ import annotations
 from .errors import UsageError
 from .proxy import ProxyConfig, ProxyState
 
-__all__ = ["KubeProxies"]
+__all__ = ["KubeProxies", "METRICS_PORT", "metrics_answer"]
+
+#: kube-proxy's metrics server: --metrics-bind-address defaults to 127.0.0.1:10249
+#: (KubeProxyConfiguration.metricsBindAddress, which kubeadm leaves unset), so only the node
+#: itself (or a hostNetwork pod) reaches it, on its loopback address.
+METRICS_PORT = 10249
+
+
+def metrics_answer(mode: str, path: str) -> tuple[int, str]:
+    """What kube-proxy's metrics server answers: ``/proxyMode`` is the mode, written
+    without a newline (cmd/kube-proxy/app/server.go ``serveMetrics``); an unknown path gets
+    Go's ServeMux 404."""
+    if path.split("?", 1)[0] == "/proxyMode":
+        return 200, mode
+    return 404, "404 page not found\n"
 
 
 class KubeProxies:

@@ -166,3 +166,19 @@ def test_request_port_not_in_the_service(mode, error):
     r = cluster_with(proxy_mode=mode).request("http://web:8080", from_pod="client")
     assert (r.status, r.error) == (None, error), r.explain()
     assert "8080" in _failed(r).action
+
+
+@pytest.mark.parametrize("mode, url, want", [
+    # cmd/kube-proxy/app/server.go serveMetrics: /proxyMode answers the mode, no newline.
+    ("iptables", "http://127.0.0.1:10249/proxyMode", (200, "iptables")),
+    ("nftables", "http://localhost:10249/proxyMode", (200, "nftables")),
+    ("ipvs", "http://127.0.0.1:10249/proxyMode", (200, "ipvs")),
+    # Go's ServeMux for an unknown path.
+    ("iptables", "http://127.0.0.1:10249/nosuch", (404, "404 page not found\n")),
+    # metricsBindAddress defaults to 127.0.0.1:10249 (kubeadm leaves it unset): not on the node IP.
+    ("iptables", "http://172.18.0.2:10249/proxyMode", "connection refused"),
+])
+def test_kube_proxy_metrics_server_says_its_mode(mode, url, want):
+    from k8snet import Cluster
+    r = Cluster(seed=0, proxy_mode=mode).request(url, from_node="node-1")
+    assert ((r.status, r.body) if isinstance(want, tuple) else r.error) == want, r.explain()
