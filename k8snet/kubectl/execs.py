@@ -25,6 +25,7 @@ TOOLS = {
     "netshoot": _ALL, "dnsutils": {"nslookup", "dig", "cat", "env", "printenv", "hostname", "sh"},
     "ubuntu": {"cat", "env", "printenv", "hostname", "sh"}, "debian": {"cat", "env", "printenv", "hostname", "sh"},
     "http-echo": set(), "echo-basic": set(), "coredns": set(),
+    "kube-proxy": set(),  # distroless-iptables: iptables, nft, conntrack; no shell, no curl
 }
 
 

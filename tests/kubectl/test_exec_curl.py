@@ -55,3 +55,12 @@ def test_curl_words(cluster, url, flags, printed, code, error):
     out = cluster.kubectl(f"exec client -- curl -sS {flags} {url}".replace("  ", " "))
     assert out == printed + f"command terminated with exit code {code}\n"
     assert cluster.request(url, from_pod="default/client").error == error  # the contract's words
+
+
+def test_kube_proxy_image_has_no_curl(cluster):
+    # registry.k8s.io/kube-proxy is built on distroless-iptables: no shell, no curl; ask the
+    # metrics server from the node instead (curl http://127.0.0.1:10249/proxyMode there).
+    pod = next(p["metadata"]["name"] for p in cluster.list("pod", namespace="kube-system")
+               if p["metadata"]["name"].startswith("kube-proxy-"))
+    out = cluster.kubectl(f"-n kube-system exec {pod} -- curl -s http://127.0.0.1:10249/proxyMode")
+    assert 'exec: "curl": executable file not found in $PATH' in out
