@@ -1,5 +1,5 @@
 """API-server defaulting: what a created or updated object looks like when the API server stores
-it, before any controller touches it (Kubernetes 1.33; gateway-api v1.6.1 CRD defaults).
+it, before any controller touches it (Kubernetes v1.37; gateway-api v1.6.1 CRD defaults).
 
 Sources, one per kind group:
 

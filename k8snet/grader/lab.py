@@ -64,9 +64,19 @@ class TerminalLab:
         self._hint_level = 0
 
     def serve(self, **kwargs):
-        """Serve the lab's cluster to the terminal (``cluster.serve(**kwargs)``); returns the server."""
+        """Serve the lab's cluster to the terminal (``cluster.serve(**kwargs)``), print the
+        ``export KUBECONFIG=...`` line to paste there, and return the server.  In a browser
+        (JupyterLite) there are no ports: it says so and returns None; ``check()`` still works,
+        and ``lab.cluster.kubectl(...)`` repairs the cluster from the notebook instead."""
+        from ..runtime import in_browser
+        if in_browser():
+            print("This lab needs a terminal with the real kubectl: open the course in a local JupyterLab "
+                  "or on Binder. Here, repair the cluster with lab.cluster.kubectl(\"...\") and call "
+                  "lab.check().")
+            return None
         if self.server is None:
             self.server = self.cluster.serve(**kwargs)
+        print(f"export KUBECONFIG={self.server.kubeconfig}")
         return self.server
 
     def stop(self) -> None:

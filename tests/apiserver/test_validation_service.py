@@ -130,10 +130,10 @@ ROWS = [
     ("selector-bad-value", service(selector={"app": "web app"}),
      [f'spec.selector: Invalid value: "web app": {LABEL_VALUE}'], "ValidateService -> ValidateLabels(selector)"),
     ("selector-bad-key", service(selector={"app/tier/x": "web"}),
-     ['spec.selector: Invalid value: "app/tier/x": a qualified name must consist of alphanumeric characters, '
+     ['spec.selector: Invalid value: "app/tier/x": a valid label key must consist of alphanumeric characters, '
       "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  "
       "or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional "
-      "DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"], "ValidateLabels -> IsQualifiedName"),
+      "DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"], "ValidateLabels -> IsQualifiedName = validate/content.IsLabelKey (v1.34+: 'a valid label key')"),
     ("alloc-lb-nodeports-on-clusterip", service(allocateLoadBalancerNodePorts=False),
      ["spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'"],
      "ValidateService: allocateLoadBalancerNodePorts"),

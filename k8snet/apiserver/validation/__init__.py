@@ -1,5 +1,5 @@
 """API-server validation: every ``FieldError`` the API server would answer a create or update
-with, worded and ordered as Kubernetes 1.33 words them (gateway-api v1.6.1 for its CRDs).
+with, worded and ordered as Kubernetes v1.37 words them (gateway-api v1.6.1 for its CRDs).
 
     >>> from k8snet.apiserver.defaults import default
     >>> from k8snet.apiserver.validation import validate

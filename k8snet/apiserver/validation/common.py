@@ -147,8 +147,9 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs += ["prefix part " + m for m in is_dns1123_subdomain(prefix)]
     else:
-        # 1.33 wording ("a qualified name"); later releases say "a valid label key".
-        return [f"a qualified name {regex_error(_QNAME_MSG, _QNAME_FMT, 'MyName', 'my.name', '123-abc')}"
+        # apimachinery validate/content IsLabelKey (IsQualifiedName is an alias of it since
+        # v1.34): "a valid label key ..." where v1.33 said "a qualified name ...".
+        return [f"a valid label key {regex_error(_QNAME_MSG, _QNAME_FMT, 'MyName', 'my.name', '123-abc')}"
                 " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     if not name:
         errs.append("name part must be non-empty")
