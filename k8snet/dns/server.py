@@ -304,18 +304,13 @@ def serve(cluster, host: str = "127.0.0.1", port: int = 5353) -> DNSServer:
     """Start answering DNS for ``cluster`` (anything with ``resolve(name, qtype=...)``
     returning a ``DNSResult``) on UDP and TCP; ``port=0`` picks a free port.  A browser
     (JupyterLite) has no sockets: there :func:`handle_wire` answers a query's bytes in-process."""
-    import ipaddress
     from ..errors import ServeError, UsageError, require
-    from ..runtime import in_browser
+    from ..runtime import in_browser, is_loopback
     require("k8snet.dns.serve()", "host", host, (str,), "a loopback address such as 127.0.0.1")
     require("k8snet.dns.serve()", "port", port, (int,), "a port number (0 picks a free one)")
     if not 0 <= port <= 65535:
         raise UsageError(f"k8snet.dns.serve(): port must be 0 to 65535 (0 picks a free one); got {port}")
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback(host):
         # The same rule as cluster.serve(): the simulated cluster answers this machine only.
         raise ServeError(f"k8snet.dns.serve(host={host!r}): the simulated cluster's DNS is served on "
                          f"loopback only (e.g. 127.0.0.1)")

@@ -17,11 +17,10 @@ The layout follows kube-apiserver's:
 """
 from __future__ import annotations
 
-import ipaddress
 import weakref
 
 from ..errors import ServeError
-from ..runtime import in_browser
+from ..runtime import in_browser, is_loopback
 
 __all__ = ["serve", "ServeError"]
 
@@ -40,11 +39,7 @@ def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | 
         raise ServeError("cluster.serve() needs a real machine: it opens network ports for kubectl, curl and "
                          "dig, which a browser (JupyterLite) cannot. Open the course in a local JupyterLab or "
                          "on Binder to use it.")
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback(host):
         raise ServeError(f"serve(host={host!r}): the simulated cluster is served on loopback only "
                          f"(127.0.0.1): it is for the tools on this machine only")
     running = _SERVING.get(cluster)
