@@ -44,16 +44,21 @@ def _revisions(cluster, deploy: dict) -> dict[int, dict]:
     return out
 
 
+def _all_deployments(cluster, namespace: str) -> list[str]:
+    """A resource type without names selects every object of that type in the namespace
+    (history.go and undo.go both build with ``ResourceTypeOrNameArgs(true, ...)``)."""
+    return sorted(d["metadata"]["name"] for d in cluster.store.items("Deployment", namespace))
+
+
 def history(cluster, targets, namespace: str, flags: dict) -> str:
     """``kubectl rollout history deployment/NAME``."""
     if flags.get("--revision") not in (None, "0"):
         raise UsageError("error: k8snet does not print a single revision's pod template (--revision)")
     out = []
     for res, names in targets:
-        if not names:  # `rollout history deployment`: every Deployment of the namespace, by name
-            names = sorted(d["metadata"]["name"] for d in cluster.store.items("Deployment", namespace))
-            if not names:
-                return f"No resources found in {namespace} namespace.\n"
+        names = names or _all_deployments(cluster, namespace)
+        if not names:
+            return f"No resources found in {namespace} namespace.\n"
         for n in names:
             deploy = _deployment(cluster, res, n, namespace)
             revs = _revisions(cluster, deploy)
@@ -89,10 +94,9 @@ def undo(cluster, targets, namespace: str, flags: dict) -> str:
                          f'parsing "{raw}": invalid syntax') from None
     out = []
     for res, names in targets:
-        if not names:  # `rollout history deployment`: every Deployment of the namespace, by name
-            names = sorted(d["metadata"]["name"] for d in cluster.store.items("Deployment", namespace))
-            if not names:
-                return f"No resources found in {namespace} namespace.\n"
+        names = names or _all_deployments(cluster, namespace)
+        if not names:
+            return f"No resources found in {namespace} namespace.\n"
         for n in names:
             deploy = _deployment(cluster, res, n, namespace)
             if to < 0:

@@ -115,6 +115,8 @@ def test_traffic_reports_a_drain_that_failed_after_cordoning():
     ("label pods team=red", "error: resource(s) were provided, but no name was specified"),
     # rollout history with a resource and no name lists every Deployment of the namespace.
     ("rollout history deployment", "deployment.apps/a \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"),
+    # undo.go builds with ResourceTypeOrNameArgs(true, ...) too: a type alone selects them all.
+    ("rollout undo deployment", 'error: no rollout history found for deployment "a"'),
 ])
 def test_label_and_history_without_names(line, want):
     c = Cluster(seed=1)
@@ -125,3 +127,7 @@ def test_label_and_history_without_names(line, want):
     if line.startswith("label"):
         c.kubectl("scale deploy/a --replicas=0")
     assert c.kubectl(line).rstrip("\n") == want.rstrip("\n")
+
+
+def test_rollout_undo_of_a_type_with_no_objects():
+    assert Cluster(seed=1).kubectl("rollout undo deployment") == "No resources found in default namespace.\n"
