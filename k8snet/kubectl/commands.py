@@ -7,60 +7,21 @@ kubectl prints (``Error from server (NotFound): ...``), as a terminal would show
 from __future__ import annotations
 
 import functools
-import shlex
 
 from .. import labels
 from ..apiserver import resources
 from ..errors import InternalError, K8sNetError, UsageError, ValidationError
+from . import flags as flags_module
 from . import logs, nodes, output, printers, warnings
 from .describe import describe
 
 __all__ = ["run", "parse"]
 
-_BOOL_FLAGS = {"-A", "--all-namespaces", "--show-labels", "--overwrite", "-i", "-t", "-it", "-ti", "--rm",
-               "--stdin", "--tty", "--no-headers", "--all", "--watch", "-w", "--now", "--force", "--wait",
-               "--timestamps", "--previous", "--prefix", "--all-containers", "--follow", "--ignore-errors",
-               "--ignore-daemonsets", "--delete-emptydir-data", "--disable-eviction"}
-_ALIASES = {"-n": "--namespace", "-l": "--selector", "-o": "--output", "-f": "--filename", "-A": "--all-namespaces",
-            "-c": "--container", "-w": "--watch"}
-
-
 def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
-    """(positional words, flags, words after ``--``)."""
-    try:
-        words = shlex.split(command_line)
-    except ValueError as e:
-        raise UsageError(f"error: cannot parse command line: {e}") from None
-    if words and words[0] == "kubectl":
-        words = words[1:]
-    if words[:1] == ["logs"]:  # in `kubectl logs`, -f is --follow and -p --previous
-        words = [{"-f": "--follow", "-p": "--previous"}.get(w, w) for w in words]
-    after: list[str] = []
-    if "--" in words:
-        i = words.index("--")
-        words, after = words[:i], words[i + 1:]
-    pos, flags = [], {}
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w.startswith("-") and len(w) > 1:
-            name, eq, value = w.partition("=")
-            if not eq and len(name) > 2 and name[1] != "-" and name[:2] in _ALIASES and name not in _BOOL_FLAGS:
-                name, value, eq = name[:2], name[2:], "="  # -ndefault, -owide
-            name = _ALIASES.get(name, name)
-            if name in _BOOL_FLAGS or _ALIASES.get(name, name) in _BOOL_FLAGS or name in ("--all-namespaces",):
-                flags[name] = value if eq else True
-            elif eq:
-                flags[name] = value
-            elif i + 1 < len(words):
-                flags[name] = words[i + 1]
-                i += 1
-            else:
-                raise UsageError(f"error: flag needs an argument: {w}")
-        else:
-            pos.append(w)
-        i += 1
-    return pos, flags, after
+    """(positional words, the command's own words first; flags by long name; words after ``--``),
+    read as cobra and pflag read them (flags.py)."""
+    line = flags_module.parse(command_line)
+    return [*line.words, *line.args], line.flags, list(line.after)
 
 
 def run(cluster, command_line: str) -> str:
@@ -244,8 +205,13 @@ def _create(cluster, args, flags, after) -> str:
         obj = create_deployment(args[1], flags, after, _namespace(cluster, flags))
     elif args[:1] in (["namespace"], ["ns"]) and len(args) == 2:
         obj = create_namespace(args[1])
-    else:
-        raise UsageError(f"error: unknown or unsupported 'kubectl create' form: {' '.join(args)}")
+    elif args and args[0] in flags_module.SUBCOMMANDS["create"] + tuple(a.split()[1] for a in flags_module.ALIASES):
+        raise UsageError(f"error: k8snet simulates `kubectl create deployment` and `kubectl create namespace` "
+                         f"(and `create -f`), not `kubectl create {args[0]}`")
+    elif not args:
+        raise UsageError("error: must specify one of -f and -k")
+    else:  # create.go RunCreate: words that name no sub-command
+        raise UsageError(f"error: Unexpected args: [{' '.join(args)}]\nSee 'kubectl create -h' for help and examples")
     return _create_or_print(cluster, obj, flags)
 
 
@@ -260,7 +226,9 @@ def _check_dry_run(verb: str, args: list[str], flags: dict) -> None:
     if "--dry-run" not in flags:
         return
     value = flags["--dry-run"]
-    value = "client" if value is True else str(value)
+    # GetDryRunStrategy: the flag alone (pflag's NoOptDefVal "unchanged") is the deprecated
+    # spelling of --dry-run=client.
+    value = "client" if value in (True, "unchanged") else str(value)
     if value not in ("none", "client", "server"):
         raise UsageError(f'error: Invalid dry-run value ({value}). Must be "none", "server", or "client".')
     flags["--dry-run"] = value
@@ -448,6 +416,8 @@ def _rollout(cluster, args, flags, after) -> str:
     if args[:1] in (["history"], ["undo"]):
         from . import rollout
         return getattr(rollout, args[0])(cluster, _targets(args[1:]), _namespace(cluster, flags), flags)
+    if args and args[0] not in flags_module.SUBCOMMANDS["rollout"]:  # cobra: no such sub-command
+        raise UsageError(f'error: unknown command "{args[0]}"\nSee \'kubectl rollout -h\' for help and examples')
     raise UsageError("error: 'kubectl rollout' simulates: status, history, undo, restart")
 
 
