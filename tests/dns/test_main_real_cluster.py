@@ -6,7 +6,7 @@ answer what ``Cluster.resolve()`` answers.
 """
 from __future__ import annotations
 
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -27,18 +27,13 @@ spec:
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     manifest = tmp_path / "web.yaml"
     manifest.write_text(WEB)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "k8snet", "dns", "-f", str(manifest), "--port", str(port),
+    # --port 0: the server picks a port free for UDP and TCP itself and prints it (choosing one
+    # here and passing it on would race with every other process on the machine).
+    proc = subprocess.Popen([sys.executable, "-m", "k8snet", "dns", "-f", str(manifest), "--port", "0",
                              "--seed", "7"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     lines = []
@@ -50,6 +45,7 @@ def server(tmp_path):
     else:
         proc.kill()
         pytest.fail("the DNS server did not start: " + "".join(lines))
+    port = int(re.search(r"listening on [^ ]+:(\d+) ", lines[-1]).group(1))
     yield port, "".join(lines)
     proc.terminate()
     proc.wait(timeout=10)
