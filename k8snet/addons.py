@@ -7,8 +7,9 @@
   the controller reached on its node's hostPorts 80/443 (the Ingress ADDRESS is that node's
   IP).  On a cloud the Service is a **LoadBalancer**, as the contract says and as
   ingress-nginx's cloud manifest (deploy/static/provider/cloud) installs it.
-* ``gateway``: the Gateway API CRDs of the **v1.6.1** standard channel that k8snet implements
-  (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant; each CRD annotated
+* ``gateway``: the Gateway API CRDs of the **v1.6.1** standard channel (GatewayClass,
+  Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, TLSRoute, TCPRoute, UDPRoute, ListenerSet,
+  BackendTLSPolicy; the alpha versions kept in the CRDs with ``served: false``; each CRD annotated
   ``gateway.networking.k8s.io/bundle-version: v1.6.1`` and ``.../channel: standard``, as
   ``standard-install.yaml`` writes them), namespace ``k8snet-gateway-system`` with the
   controller Deployment, and the GatewayClass ``k8snet`` whose controllerName is
@@ -25,6 +26,10 @@ __all__ = ["install", "INGRESS_CONTROLLER", "GATEWAY_CONTROLLER", "INGRESS_IMAGE
 GATEWAY_API_VERSION = "v1.6.1"
 #: config/crd/standard: ReferenceGrant is served as v1 but still stored as v1beta1.
 _STORAGE_VERSION = {"ReferenceGrant": "v1beta1"}
+#: config/crd/standard v1.6.1: older versions listed in a CRD but no longer served (the
+#: experimental channel still serves them).
+_UNSERVED_VERSIONS = {"TLSRoute": ("v1alpha2", "v1alpha3"), "TCPRoute": ("v1alpha2",), "UDPRoute": ("v1alpha2",),
+                      "BackendTLSPolicy": ("v1alpha3",)}
 
 INGRESS_CONTROLLER = "k8s.io/ingress-nginx"
 GATEWAY_CONTROLLER = "k8snet.io/gateway-controller"
@@ -99,6 +104,7 @@ def gateway_api_crds() -> list[dict]:
         names = [r.api_version, *r.versions[1:]]
         storage = _STORAGE_VERSION.get(r.kind, "v1")
         versions = [{"name": v.rpartition("/")[2], "served": True, "storage": v.endswith("/" + storage)} for v in names]
+        versions += [{"name": v, "served": False, "storage": False} for v in _UNSERVED_VERSIONS.get(r.kind, ())]
         crds.append({
             "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
             "metadata": {"name": f"{r.plural}.{r.group}", "annotations": {

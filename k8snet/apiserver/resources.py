@@ -71,6 +71,13 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", True, (), ("v1beta1",)),
     Resource("GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", True, ()),
     Resource("ReferenceGrant", "gateway.networking.k8s.io/v1", "referencegrants", True, ("refgrant",), ("v1beta1",)),
+    # v1.6 standard channel: TLSRoute, TCPRoute, UDPRoute, ListenerSet and BackendTLSPolicy
+    # are served as v1 only (their alpha versions are in the CRDs with served: false).
+    Resource("TLSRoute", "gateway.networking.k8s.io/v1", "tlsroutes", True, ()),
+    Resource("TCPRoute", "gateway.networking.k8s.io/v1", "tcproutes", True, ()),
+    Resource("UDPRoute", "gateway.networking.k8s.io/v1", "udproutes", True, ()),
+    Resource("ListenerSet", "gateway.networking.k8s.io/v1", "listenersets", True, ("lset",)),
+    Resource("BackendTLSPolicy", "gateway.networking.k8s.io/v1", "backendtlspolicies", True, ("btlspolicy",)),
     Resource("CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", False, ("crd", "crds")),
 )
 

@@ -35,7 +35,7 @@ __all__ = ["APIServer", "NoKindMatchError"]
 
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
                      "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
-                     "ReferenceGrant", "Pod"}
+                     "ReferenceGrant", "Pod", "TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet", "BackendTLSPolicy"}
 _CRD_GROUPS = {"gateway.networking.k8s.io"}
 
 

@@ -1,4 +1,4 @@
-"""Status for Ingresses, GatewayClasses, Gateways, HTTPRoutes and GRPCRoutes, and each Gateway's Service.
+"""Status for Ingresses, GatewayClasses, Gateways and their routes (every route kind), and each Gateway's Service.
 
 * ingress-nginx publishes its address into every Ingress it serves (``ADDRESS`` in
   ``kubectl get ingress``): its LoadBalancer Service's address on a cloud; with no cloud, the
@@ -104,7 +104,7 @@ class RoutingStatus:
             if st is not None:
                 self._write_status(gc, st)
         classes = list(self.store.items("GatewayClass"))
-        routes = list(self.store.items("HTTPRoute")) + list(self.store.items("GRPCRoute"))
+        routes = [r for kind in routing.types.ROUTE_KINDS_ALL for r in self.store.items(kind)]
         namespaces = list(self.store.items("Namespace"))
         secrets = list(self.store.items("Secret"))
         grants = list(self.store.items("ReferenceGrant"))
@@ -138,11 +138,12 @@ class RoutingStatus:
             return []
         ports, seen = [], set()
         for l in gw["spec"].get("listeners") or []:
-            if l.get("port") in seen:
+            proto = routing.listeners.transport(l.get("protocol"))  # a UDP listener needs a UDP port
+            if (l.get("port"), proto) in seen:
                 continue
-            seen.add(l["port"])
+            seen.add((l["port"], proto))
             ports.append({"name": f"{l.get('protocol', 'HTTP').lower()}-{l['port']}", "port": l["port"],
-                          "protocol": "TCP", "targetPort": l["port"]})
+                          "protocol": proto, "targetPort": l["port"]})
         live = self.store.peek("Service", GW_NS, svc_name)
         want = {"type": "LoadBalancer", "selector": dict(_GW_LABELS), "ports": ports}
         if live is None:

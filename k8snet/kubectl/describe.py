@@ -335,7 +335,8 @@ def _describers() -> dict:
 #: Kinds :func:`describe` knows.
 DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Pod",
                    "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "Gateway",
-                   "GatewayClass", "HTTPRoute", "GRPCRoute", "ReferenceGrant")
+                   "GatewayClass", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "TLSRoute", "TCPRoute", "UDPRoute",
+                   "ListenerSet", "BackendTLSPolicy")
 
 
 def describe(kind: str, obj: Mapping, *, now: float, related: Mapping[str, Any] | None = None) -> str:

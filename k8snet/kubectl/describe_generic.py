@@ -22,7 +22,8 @@ from .gojson import format_value
 __all__ = ["describe_generic", "smart_label_for", "camelcase_split", "GENERIC_KINDS"]
 
 #: Kinds described generically.
-GENERIC_KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant")
+GENERIC_KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "TLSRoute", "TCPRoute",
+                 "UDPRoute", "ListenerSet", "BackendTLSPolicy")
 
 _SKIP = (".metadata.managedFields", ".metadata.name", ".metadata.namespace",
          ".metadata.labels", ".metadata.annotations")

@@ -72,6 +72,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "HTTPRoute": _cols("Name", "Hostnames", "Age"),
     "GRPCRoute": _cols("Name", "Hostnames", "Age"),
     "ReferenceGrant": _cols("Name", "Age"),
+    "TLSRoute": _cols("Name", "Age"),
+    "TCPRoute": _cols("Name", "Age"),
+    "UDPRoute": _cols("Name", "Age"),
+    "ListenerSet": _cols("Name", "Accepted", "Programmed", "Age"),
+    "BackendTLSPolicy": _cols("Name", "Age"),
     # apiextensions-apiserver serves CRDs without printer columns: the default table is
     # NAME and CREATED AT (the creationTimestamp as RFC 3339).
     "CustomResourceDefinition": _cols("Name", "Created At"),
@@ -87,7 +92,9 @@ GROUPS = {
     "IngressClass": "networking.k8s.io", "NetworkPolicy": "networking.k8s.io",
     "GatewayClass": "gateway.networking.k8s.io", "Gateway": "gateway.networking.k8s.io",
     "HTTPRoute": "gateway.networking.k8s.io", "GRPCRoute": "gateway.networking.k8s.io",
-    "ReferenceGrant": "gateway.networking.k8s.io",
+    "ReferenceGrant": "gateway.networking.k8s.io", "TLSRoute": "gateway.networking.k8s.io",
+    "TCPRoute": "gateway.networking.k8s.io", "UDPRoute": "gateway.networking.k8s.io",
+    "ListenerSet": "gateway.networking.k8s.io", "BackendTLSPolicy": "gateway.networking.k8s.io",
     "CustomResourceDefinition": "apiextensions.k8s.io", "PodDisruptionBudget": "policy",
 }
 
@@ -106,6 +113,10 @@ _CRD_COLUMNS = {
     "GRPCRoute": (("Hostnames", ".spec.hostnames", "string"),
                   ("Age", ".metadata.creationTimestamp", "date")),
     "ReferenceGrant": (("Age", ".metadata.creationTimestamp", "date"),),
+    **{k: (("Age", ".metadata.creationTimestamp", "date"),) for k in ("TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy")},
+    "ListenerSet": (("Accepted", '.status.conditions[?(@.type=="Accepted")].status', "string"),
+                    ("Programmed", '.status.conditions[?(@.type=="Programmed")].status', "string"),
+                    ("Age", ".metadata.creationTimestamp", "date")),
 }
 
 

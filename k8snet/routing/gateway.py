@@ -1,7 +1,8 @@
 """GatewayClass and Gateway status, as k8snet's Gateway controller writes them.
 
 gatewayclass_types.go: a GatewayClass whose ``controllerName`` is ours gets
-``Accepted=True/Accepted``; classes of other controllers are left alone.
+``Accepted=True/Accepted`` and ``supportedFeatures`` (:mod:`.features`); classes of other
+controllers are left alone.
 gateway_types.go: a Gateway of one of our classes gets ``Accepted`` (``Accepted``, or
 ``ListenersNotValid`` True when some listeners are invalid and False when all are) and
 ``Programmed`` (``Programmed``, ``Invalid``, or ``AddressNotAssigned`` while no address
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from .features import supported_features
 from .httproute import CONTROLLER_NAME, attach, gateway_is_ours, parent_gateway, route_problem
 from .listeners import evaluate_listeners
 from .types import (GatewayClassConditionType, GatewayClassReason, GatewayConditionType, GatewayReason,
@@ -28,7 +30,8 @@ def gatewayclass_status(gateway_class: dict, *, controller_name: str = CONTROLLE
         return None
     gen = (gateway_class.get("metadata") or {}).get("generation", 1)
     return {"conditions": [condition(GatewayClassConditionType.ACCEPTED, True, GatewayClassReason.ACCEPTED,
-                                     "GatewayClass is accepted", generation=gen, now=now)]}
+                                     "GatewayClass is accepted", generation=gen, now=now)],
+            "supportedFeatures": supported_features()}
 
 
 def _address(value: str) -> dict:

@@ -15,12 +15,15 @@ __all__ = [
     "IngressPathType", "PathMatchType", "HeaderMatchType", "QueryParamMatchType",
     "PathModifierType", "FilterType", "GatewayClassConditionType", "GatewayClassReason",
     "GatewayConditionType", "GatewayReason", "ListenerConditionType", "ListenerReason",
-    "RouteConditionType", "RouteReason", "Considered", "GATEWAY_GROUP", "REDIRECT_STATUS_CODES", "condition",
+    "RouteConditionType", "RouteReason", "Considered", "GATEWAY_GROUP", "ROUTE_KINDS_ALL", "REDIRECT_STATUS_CODES", "condition",
     "explain_lines",
 ]
 
 #: The API group of Gateway API kinds (``v1.GroupName``).
 GATEWAY_GROUP = "gateway.networking.k8s.io"
+
+#: Every route kind of the v1.6 standard channel (all implemented here).
+ROUTE_KINDS_ALL = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 
 #: ``HTTPRequestRedirectFilter.statusCode``: ``+kubebuilder:validation:Enum=301;302;303;307;308``
 #: (apis/v1/httproute_types.go, v1.6; 303/307/308 are Extended, 301/302 Core).

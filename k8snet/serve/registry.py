@@ -26,7 +26,8 @@ READ_VERBS = ("get", "list", "watch")
 CATEGORIES_ALL = frozenset({"pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"})
 
 _STATUS = frozenset({"pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets",
-                     "daemonsets", "ingresses", "gatewayclasses", "gateways", "httproutes"})
+                     "daemonsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes",
+                     "tlsroutes", "tcproutes", "udproutes", "listenersets", "backendtlspolicies"})
 _SCALE = frozenset({"deployments", "replicasets", "statefulsets"})
 #: pods' streaming subresources (served by :mod:`k8snet.serve.streams`).
 POD_STREAMS = ("log", "exec", "attach", "portforward")

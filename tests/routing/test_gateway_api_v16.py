@@ -149,7 +149,32 @@ CRD_ROWS = [
     ("gateways.gateway.networking.k8s.io", ["v1", "v1beta1"], "v1"),
     ("httproutes.gateway.networking.k8s.io", ["v1", "v1beta1"], "v1"),
     ("referencegrants.gateway.networking.k8s.io", ["v1", "v1beta1"], "v1beta1"),
+    # v1.6: v1 only in the standard channel; the alpha versions stay listed with served: false
+    ("grpcroutes.gateway.networking.k8s.io", ["v1"], "v1"),
+    ("tlsroutes.gateway.networking.k8s.io", ["v1"], "v1"),
+    ("tcproutes.gateway.networking.k8s.io", ["v1"], "v1"),
+    ("udproutes.gateway.networking.k8s.io", ["v1"], "v1"),
+    ("listenersets.gateway.networking.k8s.io", ["v1"], "v1"),
+    ("backendtlspolicies.gateway.networking.k8s.io", ["v1"], "v1"),
 ]
+
+UNSERVED_ROWS = [
+    # config/crd/standard v1.6.1: "served: false" versions (the experimental channel serves them)
+    ("tlsroutes.gateway.networking.k8s.io", ["v1alpha2", "v1alpha3"]),
+    ("tcproutes.gateway.networking.k8s.io", ["v1alpha2"]),
+    ("udproutes.gateway.networking.k8s.io", ["v1alpha2"]),
+    ("backendtlspolicies.gateway.networking.k8s.io", ["v1alpha3"]),
+]
+
+
+@pytest.mark.parametrize("name,unserved", UNSERVED_ROWS, ids=[r[0] for r in UNSERVED_ROWS])
+def test_alpha_versions_listed_but_not_served(cluster, name, unserved):
+    crd = json.loads(cluster.kubectl(f"get crd {name} -o json"))
+    assert [v["name"] for v in crd["spec"]["versions"] if not v["served"]] == unserved
+    kind = crd["spec"]["names"]["kind"]
+    with pytest.raises(Exception, match=f'no matches for kind "{kind}" in version "gateway.networking.k8s.io/{unserved[0]}"'):
+        cluster.apply({"apiVersion": f"gateway.networking.k8s.io/{unserved[0]}", "kind": kind,
+                       "metadata": {"name": "old"}, "spec": {}})
 
 
 @pytest.mark.parametrize("name,served,storage", CRD_ROWS, ids=[r[0] for r in CRD_ROWS])

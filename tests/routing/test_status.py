@@ -112,7 +112,8 @@ def test_gateway_invalid_route_kind(scenario):
 
 
 LISTENERS = [
-    # gateway_types.go "Handling indistinct Listeners" / ListenerConditionReason
+    # gateway_types.go "Handling indistinct Listeners" / ListenerConditionReason (e: an
+    # implementation-specific protocol this implementation does not know)
     ("a", {"Accepted": ("False", "HostnameConflict"), "Conflicted": ("True", "HostnameConflict"),
            "Programmed": ("False", "Invalid")}),
     ("b", {"Conflicted": ("True", "HostnameConflict")}),

@@ -336,6 +336,9 @@ GATEWAY = _o({"spec": _o({
              lambda addrs, t=t: all(_count(addrs, lambda b: b.get("type") == t and b.get("value") == a.get("value")) == 1
                                     for a in addrs if a.get("type") == t))
         for t in ("IPAddress", "Hostname"))),
+    # v1.5 (GEP-1713): which namespaces' ListenerSets may attach; "None" unless set.
+    "allowedListeners": _o({"namespaces": _o({"from": _s(enum=("All", "Selector", "Same", "None"), default="None"),
+                                              "selector": _LABEL_SELECTOR}, default={"from": "None"})}),
     "infrastructure": _o({"labels": _STRING_MAP, "annotations": _STRING_MAP,
                           "parametersRef": _o({"group": _s(pattern=GROUP, max_length=253),
                                                "kind": _s(pattern=KIND, min_length=1, max_length=63),
@@ -359,14 +362,19 @@ REFERENCEGRANT = _o({"spec": _o({
 }, required=("from", "to"))}, required=("spec",))
 
 from .grpcroute import GRPCROUTE  # noqa: E402  (built from the shared pieces above)
+from .l4route import TCPROUTE, TLSROUTE, UDPROUTE  # noqa: E402
+from .listenerset import BACKENDTLSPOLICY, LISTENERSET  # noqa: E402
 
 #: The schema of each Gateway API kind the course uses (root: ``spec`` only).
 SCHEMAS: dict[str, Schema] = {"GatewayClass": GATEWAYCLASS, "Gateway": GATEWAY, "HTTPRoute": HTTPROUTE,
-                              "GRPCRoute": GRPCROUTE, "ReferenceGrant": REFERENCEGRANT}
+                              "GRPCRoute": GRPCROUTE, "ReferenceGrant": REFERENCEGRANT, "TLSRoute": TLSROUTE,
+                              "TCPRoute": TCPROUTE, "UDPRoute": UDPROUTE, "ListenerSet": LISTENERSET,
+                              "BackendTLSPolicy": BACKENDTLSPOLICY}
 
 #: The ``status`` the CRDs default to before any controller writes one (Accepted/Programmed
 #: ``Unknown``, reason ``Pending``, "Waiting for controller").
 _PENDING = {"lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
             "reason": "Pending", "status": "Unknown"}
 STATUS_DEFAULTS = {"GatewayClass": {"conditions": [{**_PENDING, "type": "Accepted"}]},
-                   "Gateway": {"conditions": [{**_PENDING, "type": "Accepted"}, {**_PENDING, "type": "Programmed"}]}}
+                   "Gateway": {"conditions": [{**_PENDING, "type": "Accepted"}, {**_PENDING, "type": "Programmed"}]},
+                   "ListenerSet": {"conditions": [{**_PENDING, "type": "Accepted"}, {**_PENDING, "type": "Programmed"}]}}
