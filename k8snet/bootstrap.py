@@ -59,12 +59,17 @@ NODE_CAPACITY = {"cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi"
                  "memory": "16365528Ki", "pods": "110"}
 
 
-def node_object(name: str, index: int, created: str, cidr: str, *, nodes: int = 1) -> dict:
-    """A Ready node with its pod range ``cidr`` (from ``node_cidrs``) and addresses; the first
-    (``index`` 0) is the control plane, tainted NoSchedule when the cluster has workers."""
+def node_object(name: str, index: int, created: str, cidr: str | list[str], *, nodes: int = 1,
+                families=None) -> dict:
+    """A Ready node with its pod range ``cidr`` (from ``node_cidrs``; on a dual-stack cluster
+    one range per family, primary first) and addresses (an InternalIP per family of
+    ``families``, the ``families.Family`` records; default IPv4); the first (``index`` 0) is
+    the control plane, tainted NoSchedule when the cluster has workers."""
     lbls = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
-    spec = {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/k8snet/{name}"}
+    cidrs = [cidr] if isinstance(cidr, str) else list(cidr)
+    spec = {"podCIDR": cidrs[0], "podCIDRs": cidrs, "providerID": f"kind://docker/k8snet/{name}"}
+    internal = [f.node_ip(index) for f in families] if families else [node_ip(index)]
     if index == 0:
         lbls[CONTROL_PLANE_LABEL] = ""
         lbls[EXCLUDE_FROM_LB_LABEL] = ""
@@ -79,7 +84,9 @@ def node_object(name: str, index: int, created: str, cidr: str, *, nodes: int = 
                                      "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
         "spec": spec,
         "status": {
-            "addresses": [{"type": "InternalIP", "address": node_ip(index)}, {"type": "Hostname", "address": name}],
+            # kind's dual-stack nodes list an InternalIP per family (primary first), then the Hostname.
+            "addresses": [*({"type": "InternalIP", "address": ip} for ip in internal),
+                          {"type": "Hostname", "address": name}],
             "capacity": dict(NODE_CAPACITY), "allocatable": dict(NODE_CAPACITY),
             "conditions": [
                 cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
@@ -95,14 +102,18 @@ def node_object(name: str, index: int, created: str, cidr: str, *, nodes: int = 
     }
 
 
-def system_objects(first_node_ip: str) -> list[dict]:
-    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (applied in order)."""
+def system_objects(first_node_ip: str, family=None) -> list[dict]:
+    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (applied in order).
+    ``family`` (a ``families.Family``, default IPv4) is the primary family: both Services are
+    single-stack in it, as the API server and kubeadm create them."""
     dns_labels = {"k8s-app": "kube-dns"}
+    api_ip = family.kubernetes_ip if family else "10.96.0.1"
+    dns_ip = family.dns_ip if family else DNS_IP
     return [
         {"apiVersion": "v1", "kind": "Service",
          "metadata": {"name": "kubernetes", "namespace": "default",
                       "labels": {"component": "apiserver", "provider": "kubernetes"}},
-         "spec": {"clusterIP": "10.96.0.1",
+         "spec": {"clusterIP": api_ip,
                   "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": API_SERVER_PORT}]}},
         {"apiVersion": "v1", "kind": "Endpoints",
          "metadata": {"name": "kubernetes", "namespace": "default",
@@ -113,7 +124,7 @@ def system_objects(first_node_ip: str) -> list[dict]:
          "metadata": {"name": "kube-dns", "namespace": "kube-system",
                       "labels": {**dns_labels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
                       "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-         "spec": {"clusterIP": DNS_IP, "selector": dns_labels,
+         "spec": {"clusterIP": dns_ip, "selector": dns_labels,
                   "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
                             {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                             {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},

@@ -113,8 +113,11 @@ class Cluster:
 
     def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
                  ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0,
-                 pod_cidr: str = bootstrap.POD_CIDR, node_cidr_mask_size: int = bootstrap.NODE_CIDR_MASK_SIZE):
+                 pod_cidr: str = bootstrap.POD_CIDR, node_cidr_mask_size: int = bootstrap.NODE_CIDR_MASK_SIZE,
+                 ip_families: tuple[str, ...] = ("IPv4",)):
         _check_arguments(nodes, addons, seed)
+        from .families import check_ip_families, cluster_families
+        self.ip_families = check_ip_families(ip_families)
         _choice("cni", cni, CNIS)
         _choice("proxy_mode", proxy_mode, PROXY_MODES)
         _choice("ipvs_scheduler", ipvs_scheduler, IPVS_SCHEDULERS)
@@ -130,8 +133,19 @@ class Cluster:
             names = list(nodes)
             if not names or len(set(names)) != len(names):
                 raise UsageError("nodes must be a count or a list of distinct node names")
-        self.pod_cidr = _pod_network(pod_cidr, node_cidr_mask_size, len(names))
+        if "IPv4" in self.ip_families:
+            self.pod_cidr = _pod_network(pod_cidr, node_cidr_mask_size, len(names))
+        elif (pod_cidr, node_cidr_mask_size) != (bootstrap.POD_CIDR, bootstrap.NODE_CIDR_MASK_SIZE):
+            raise UsageError("pod_cidr= and node_cidr_mask_size= set the IPv4 pod network: an IPv6 cluster uses "
+                             "kind's fd00:10:244::/56 with a /64 per node")
+        else:
+            self.pod_cidr = pod_cidr
         self.node_cidr_mask_size = node_cidr_mask_size
+        #: One ``families.Family`` per IP family, primary first (pod, Service and node ranges).
+        self.families = cluster_families(self.ip_families, self.pod_cidr, node_cidr_mask_size)
+        if "IPv6" in self.ip_families and len(names) > 256:
+            raise UsageError(f"nodes={len(names)} is not supported: the pod CIDR fd00:10:244::/56 holds 256 node "
+                             "ranges of /64")
         self.cni, self.proxy_mode, self.ipvs_scheduler, self.cloud, self.seed = cni, proxy_mode, ipvs_scheduler, cloud, seed
         self.rng = random.Random(seed)
         # Separate streams so that, e.g., a DNS query does not shift which pod names come next.
@@ -141,14 +155,15 @@ class Cluster:
         # that serve() starts, so a notebook and concurrent kubectl processes never interleave.
         self.lock = threading.RLock()
         self.clock = clock.Clock()
-        self.api = APIServer(rng=self.rng, now=lambda: self.clock.now, service_cidr=bootstrap.SERVICE_CIDR)
+        self.api = APIServer(rng=self.rng, now=lambda: self.clock.now,
+                             service_cidrs={f.name: f.service_cidr for f in self.families})
         self.store = self.api.store
         self.controllers = Manager(self.api, cloud=cloud)
         from .controllers.routing import RoutingStatus
         self.controllers.extra.append(RoutingStatus(self.api, cloud))
         from .kubeproxy import KubeProxies
         self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
-                                      cluster_cidr=self.pod_cidr, service_cidr=bootstrap.SERVICE_CIDR)
+                                      families=self.families)
         from .propagation import Propagation
         self.propagation = Propagation(seed, lambda: self._now)
         self.kube_proxy.propagation = self.propagation
@@ -165,21 +180,26 @@ class Cluster:
     def _bootstrap(self, names: list[str]) -> None:
         for ns in bootstrap.NAMESPACES:
             self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        for i, (name, cidr) in enumerate(zip(names, bootstrap.node_cidrs(self.pod_cidr, self.node_cidr_mask_size))):
-            node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidr, nodes=len(names))
+        ranges = [f.node_cidrs() for f in self.families]
+        for i, name in enumerate(names):
+            cidrs = [next(r) for r in ranges]
+            node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidrs, nodes=len(names),
+                                         families=self.families)
             self.api.write(node)
-            self.controllers.ipam[name] = IPAM(node["spec"]["podCIDR"])
+            self.controllers.ipam[name] = IPAM(*node["spec"]["podCIDRs"])
             self.controllers.kubelet_up[name] = True
         for obj in bootstrap.node_agents(self.cni):
             self.api.apply(obj)
-        first_ip = bootstrap.node_ip(0)
-        for obj in bootstrap.system_objects(first_ip):
+        primary = self.families[0]
+        first_ip = primary.node_ip(0)
+        for obj in bootstrap.system_objects(first_ip, primary):
             self.api.apply(obj) if obj["kind"] != "Endpoints" else self.api.write(obj)
-        # The API server writes its own EndpointSlice (no controller owns it).
+        # The API server writes its own EndpointSlice (no controller owns it), in the family of
+        # its advertise address (the primary one).
         self.api.write({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                         "metadata": {"name": "kubernetes", "namespace": "default",
                                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
-                        "addressType": "IPv4",
+                        "addressType": primary.name,
                         "endpoints": [{"addresses": [first_ip], "conditions": {"ready": True}}],
                         "ports": [{"name": "https", "port": bootstrap.API_SERVER_PORT, "protocol": "TCP"}]})
         self.controllers.run()
@@ -370,8 +390,9 @@ class Cluster:
 
     def __repr__(self) -> str:
         nodes = self.store.count("Node")
+        fams = "" if self.ip_families == ("IPv4",) else f" ip_families={','.join(self.ip_families)}"
         return (f"<Cluster nodes={nodes} cni={self.cni} proxy_mode={self.proxy_mode} "
-                f"cloud={self.cloud} seed={self.seed}>")
+                f"cloud={self.cloud} seed={self.seed}{fams}>")
 
     # -- NetworkPolicy ---------------------------------------------------------------
     def allowed(self, src: str, dst: str, port: int, protocol: str = "TCP"):
@@ -432,24 +453,36 @@ class Cluster:
         return dnsview.nslookup(self, name, from_pod)
 
     # -- kube-proxy's rules ---------------------------------------------------------------
-    def iptables_save(self, node: str, table: str = "nat") -> str:
+    def iptables_save(self, node: str, table: str = "nat", *, family: str | None = None) -> str:
         """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables
-        mode; in ipvs mode, the few rules over ipsets that IPVS mode writes)."""
+        mode; in ipvs mode, the few rules over ipsets that IPVS mode writes): the IPv4
+        proxier's.  ``family="IPv6"`` is ``ip6tables-save``: the IPv6 proxier's rules."""
         require("iptables_save()", "node", node, (str,), "a node name")
         require("iptables_save()", "table", table, (str,), "'nat' or 'filter'")
+        require("iptables_save()", "family", family, (str, type(None)), "'IPv4' or 'IPv6'")
         if table not in ("nat", "filter"):
             raise UsageError(f"table={table!r}: kube-proxy writes the 'nat' and 'filter' tables")
-        return self.kube_proxy.view(node, ("iptables", "ipvs"), lambda s: s.iptables_save(table, now=self._now))
+        return self.kube_proxy.view(node, ("iptables", "ipvs"), lambda s: s.iptables_save(table, now=self._now),
+                                    family=family or "IPv4")
 
-    def nft(self, node: str) -> str:
-        """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode)."""
+    def ip6tables_save(self, node: str, table: str = "nat") -> str:
+        """What ``ip6tables-save -t TABLE`` prints on ``node``: the IPv6 proxier's rules."""
+        return self.iptables_save(node, table, family="IPv6")
+
+    def nft(self, node: str, family: str = "ip") -> str:
+        """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode);
+        ``family="ip6"`` is ``nft list table ip6 kube-proxy``, the IPv6 proxier's table."""
         require("nft()", "node", node, (str,), "a node name")
-        return self.kube_proxy.view(node, "nftables", lambda s: s.nft())
+        if family not in ("ip", "ip6"):
+            raise UsageError(f'nft(family={family!r}): kube-proxy\'s tables are "ip kube-proxy" (IPv4) and '
+                             '"ip6 kube-proxy" (IPv6)')
+        return self.kube_proxy.view(node, "nftables", lambda s: s.nft(), family="IPv6" if family == "ip6" else "IPv4")
 
     def ipvsadm(self, node: str) -> str:
-        """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode)."""
+        """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode): the virtual servers of every
+        family (on a dual-stack node both proxiers program the same IPVS table)."""
         require("ipvsadm()", "node", node, (str,), "a node name")
-        return self.kube_proxy.view(node, "ipvs", lambda s: s.ipvsadm())
+        return self.kube_proxy.view(node, "ipvs", lambda s: self.kube_proxy.ipvsadm(node))
 
     def ipset(self, node: str) -> str:
         """What ``ipset list`` prints on ``node``: kube-proxy's ipsets and their members (ipvs mode)."""

@@ -31,8 +31,16 @@ class Result:
     pod: str | None = None
 
 
-def _node_ip(node: dict) -> str:
-    return next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+def _node_ip(node: dict, like: str | None = None) -> str:
+    """The node's InternalIP (of the family of ``like``, when given and the node has one)."""
+    ips = [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
+    if like is not None:
+        return next((ip for ip in ips if (":" in ip) == (":" in like)), ips[0])
+    return ips[0]
+
+
+def _family(ip: str) -> str:
+    return "IPv6" if ":" in ip else "IPv4"
 
 
 def _index(cluster):
@@ -43,9 +51,9 @@ def _index(cluster):
         return cached[1]
     idx = {"cluster_ip": {}, "node": {}, "lb": {}, "pod": {}}
     for svc in cluster.store.items("Service"):
-        ip = svc["spec"].get("clusterIP")
-        if ip and ip != "None":
-            idx["cluster_ip"][ip] = svc
+        for ip in svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP")]:
+            if ip and ip != "None":
+                idx["cluster_ip"][ip] = svc
         for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
             if ing.get("ip"):
                 idx["lb"][ing["ip"]] = svc
@@ -53,13 +61,16 @@ def _index(cluster):
                 from .dnsview import _aws_lb_ip
                 idx["lb"][_aws_lb_ip(ing["hostname"])] = svc
     for node in cluster.store.items("Node"):
-        idx["node"][_node_ip(node)] = node
+        for a in node["status"]["addresses"]:
+            if a["type"] == "InternalIP":
+                idx["node"][a["address"]] = node
     for pod in cluster.store.items("Pod"):
-        ip = (pod.get("status") or {}).get("podIP")
+        st = pod.get("status") or {}
+        ip = st.get("podIP")
         # hostNetwork pods (kube-proxy, CNI agents) share their node's IP: that IP is the node's.
-        if ip and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
-                and not pod["spec"].get("hostNetwork"):
-            idx["pod"][ip] = pod
+        if ip and st.get("phase") not in ("Succeeded", "Failed") and not pod["spec"].get("hostNetwork"):
+            for each in st.get("podIPs") or [{"ip": ip}]:
+                idx["pod"][each["ip"]] = pod
     cluster._ip_index = (version, idx)
     return idx
 
@@ -80,9 +91,10 @@ def dns_reachable(trip) -> str | None:
         stale = _stale_dns_endpoints(cluster, client.node)
         ready = [e for e in ready if e["addresses"][0] in stale]
         if not ready:
-            return (f"kube-proxy is not running on {client.node}: the rules it left send 10.96.0.10 to CoreDNS "
+            dns_ip = cluster.families[0].dns_ip
+            return (f"kube-proxy is not running on {client.node}: the rules it left send {dns_ip} to CoreDNS "
                     "pods that are gone" if stale else f"kube-proxy is not running on {client.node}: the rules it "
-                    "left have no endpoint for 10.96.0.10")
+                    f"left have no endpoint for {dns_ip}")
     if not ready:
         return "kube-system/kube-dns has no ready endpoints (are the CoreDNS pods running?)"
     target = ready[0]["targetRef"]
@@ -150,7 +162,7 @@ def connect(trip, ip: str, port: int) -> Result:
         if client.kind == "internet":
             trip.fail(TIMED_OUT, "internet", f"{ip} is a pod IP: pod IPs are not routable from outside the cluster")
         trip.hop("pod network", f"{client.ip} -> {ip} directly (no NAT between pods)")
-        return deliver(trip, idx["pod"][ip], port, client.ip, via=None)
+        return deliver(trip, idx["pod"][ip], port, client.ip, via=None, at=ip)
     if ip.startswith("127."):
         # Loopback never leaves the client's network namespace: only the pod itself answers,
         # which is how an app bound to 127.0.0.1 still works from `kubectl exec`.
@@ -178,7 +190,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     # A stopped kube-proxy's rules stay on the node, as they were when it stopped.
     stale = "" if cluster.kube_proxy.running.get(node_name, True) else \
         f" (stale rules: kube-proxy is not running on {node_name})"
-    state = cluster.kube_proxy.state(node_name)
+    state = cluster.kube_proxy.state(node_name, _family(dst_ip) if len(cluster.ip_families) > 1 else None)
     r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol="TCP",
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
     # The matched rules, as text, only when someone reads the hop's detail (see response.Hop).
@@ -186,11 +198,12 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     svc_key = r.service
     if r.verdict == proxy.Verdict.DNAT:
         ep_ip, _, ep_port = r.endpoint.rpartition(":")
+        ep_ip = ep_ip.removeprefix("[").removesuffix("]")  # net.JoinHostPort brackets IPv6
         prob = next((s.probability for s in reversed(r.steps) if s.probability), None)
         chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
         trip.hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {svc_key} -> DNAT to {r.endpoint}{chance}"
                  + (", source masqueraded to the node" if r.masqueraded else "") + stale, steps)
-        src = _node_ip(cluster.store.peek("Node", "", node_name)) if r.masqueraded else src_ip
+        src = _node_ip(cluster.store.peek("Node", "", node_name), dst_ip) if r.masqueraded else src_ip
         idx = _index(cluster)
         pod = idx["pod"].get(ep_ip)
         svc = _service_for(cluster, svc_key, dst_ip, port)
@@ -210,7 +223,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         if pod["spec"].get("nodeName") != node_name:
             trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
                      f"{ep_ip} to the node that hosts it)")
-        res = deliver(trip, pod, int(ep_port), src, via=svc)
+        res = deliver(trip, pod, int(ep_port), src, via=svc, at=ep_ip)
         if res.backend is None and svc is not None:
             res.backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip))
         return res
@@ -274,7 +287,7 @@ def _through_load_balancer(trip, svc: dict, lb_ip: str, port: int) -> Result:
     name = node["metadata"]["name"]
     if cluster.cloud == "aws":
         trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} NodePort {sp.get('nodePort')}")
-        return _at_node(trip, node, _node_ip(node), sp.get("nodePort"), trip.client.ip)
+        return _at_node(trip, node, _node_ip(node, lb_ip), sp.get("nodePort"), trip.client.ip)
     trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} (destination kept: {lb_ip})")
     return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, trip.client.ip)
 
@@ -330,10 +343,12 @@ def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
 
 
 def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
-            request: workloads.HTTPRequest | None = None, loopback: bool = False) -> Result:
+            request: workloads.HTTPRequest | None = None, loopback: bool = False, at: str | None = None) -> Result:
     """The last stretch: NetworkPolicy, the pod's node, the container port, the app.
-    ``loopback``: the connection is to 127.0.0.1 from inside the pod itself."""
+    ``loopback``: the connection is to 127.0.0.1 from inside the pod itself; ``at``: the pod
+    address dialled (one of its ``podIPs``; default its ``podIP``)."""
     cluster, client = trip.cluster, trip.client
+    at = at or pod["status"]["podIP"]
     ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
     node = pod["spec"].get("nodeName")
     if not cluster.controllers.kubelet_up.get(node, False):
@@ -341,7 +356,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     same_pod = client.pod is not None and client.pod["metadata"].get("uid") == pod["metadata"].get("uid")
     if not same_pod:
         src = src_ip
-        if client.pod is not None and src_ip == client.ip:
+        if client.pod is not None and src_ip in (client.ips or (client.ip,)):
             src = client.ref if client.pod["metadata"].get("uid") else client.pod
         if request is not None:  # proxied by a controller pod: the source is that pod
             src = _pod_by_ip(cluster, src_ip) or src_ip
@@ -355,7 +370,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     app, container = _listener(pod, port, loopback, cluster)
     why = cluster.controllers.refusal(pod) if app is not None else None
     if why:  # still starting, or shutting down (controllers/termination.py)
-        trip.fail(REFUSED, "pod", f"{ref} ({pod['status']['podIP']}) refuses port {port}: {why}")
+        trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
     if app is None:
         listening = sorted({f"{p}/{proto}" for c in pod["spec"]["containers"]
                             for p, proto in workloads.app_for(pod, c).ports})
@@ -365,8 +380,8 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
             why = "its container is crash-looping (CrashLoopBackOff): no process listens"
         elif any(workloads.app_for(pod, c).bind == "127.0.0.1" for c in pod["spec"]["containers"]):
             why = "the app listens on 127.0.0.1 only, so connections to the pod IP are refused"
-        trip.fail(REFUSED, "pod", f"{ref} ({pod['status']['podIP']}) refuses port {port}: {why}")
-    trip.hop("pod", f"{ref} ({pod['status']['podIP']}) accepts on port {port} ({container['name']}: {app.kind})")
+        trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
+    trip.hop("pod", f"{ref} ({at}) accepts on port {port} ({container['name']}: {app.kind})")
     req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
                                            else f"{trip.host}:{trip.port}", path=trip.path,
                                            headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,

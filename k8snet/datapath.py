@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -23,7 +23,9 @@ from .response import Hop, Response
 __all__ = ["request", "INTERNET_CLIENT_IP"]
 
 INTERNET_CLIENT_IP = "203.0.113.10"  # TEST-NET-3: a client somewhere on the internet
+INTERNET_CLIENT_IP6 = "2001:db8::10"  # RFC 3849's documentation prefix: the same client over IPv6
 REFUSED, TIMED_OUT, NO_HOST = "connection refused", "connection timed out", "could not resolve host"
+UNREACHABLE = "network unreachable"
 
 
 @dataclass
@@ -33,6 +35,12 @@ class Client:
     node: str | None = None
     pod: dict | None = None
     ref: str = ""
+    #: Every address of the client, one per IP family it has (a dual-stack pod or node has two).
+    ips: tuple[str, ...] = ()
+
+    def ip_of(self, family: int) -> str | None:
+        """The client's address of IP version ``family`` (4 or 6), or None."""
+        return next((i for i in self.ips or (self.ip,) if ipaddress.ip_address(i).version == family), None)
 
 
 class Failed(Exception):
@@ -73,13 +81,15 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
         if not (pod.get("status") or {}).get("podIP"):
             raise UsageError(f"request(): pod {from_pod} has no IP yet (it is {pod['status'].get('phase')})")
         ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
-        return Client("pod", pod["status"]["podIP"], pod["spec"]["nodeName"], pod, ref)
+        ips = tuple(p["ip"] for p in pod["status"].get("podIPs") or () if p.get("ip")) or (pod["status"]["podIP"],)
+        return Client("pod", pod["status"]["podIP"], pod["spec"]["nodeName"], pod, ref, ips)
     if from_node is not None:
         node = cluster._node(from_node)
-        ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
-        return Client("node", ip, from_node, None, from_node)
+        ips = tuple(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+        return Client("node", ips[0], from_node, None, from_node, ips)
     if from_internet:
-        return Client("internet", INTERNET_CLIENT_IP, None, None, "the internet")
+        ips = tuple(INTERNET_CLIENT_IP if f == "IPv4" else INTERNET_CLIENT_IP6 for f in cluster.ip_families)
+        return Client("internet", ips[0], None, None, "the internet", ips)
     # No origin given: a throw-away client pod, as `kubectl run curl --rm -it --image=curlimages/curl`,
     # on the first node the scheduler's node filters let it run on (not the tainted control plane).
     from .controllers.nodes import _node_filter
@@ -88,10 +98,16 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
            "spec": {"dnsPolicy": "ClusterFirst", "containers": [{"name": "curl", "image": "curlimages/curl"}]}}
     names = sorted(cluster.controllers.ipam)
     node = next((n for n in names if _node_filter(pod, cluster._node(n)) is None), names[0])
-    net = cluster.controllers.ipam[node].net
+    ipam = cluster.controllers.ipam[node]
+    # The last address host-local would give out (.254 of a /24; ::fe of an IPv6 /64, the
+    # same spot near the start of its huge range).
+    ips = tuple(str(r.net.broadcast_address - 1) if r.net.version == 4 else str(r.net.network_address + 0xfe)
+                for r in (ipam, *ipam.others))
     pod["spec"]["nodeName"] = node
-    pod["status"] = {"phase": "Running", "podIP": str(net.broadcast_address - 1)}
-    return Client("pod", pod["status"]["podIP"], node, pod, "default/curl (a temporary client pod)")
+    pod["status"] = {"phase": "Running", "podIP": ips[0]}
+    if len(ips) > 1:
+        pod["status"]["podIPs"] = [{"ip": i} for i in ips]
+    return Client("pod", pod["status"]["podIP"], node, pod, "default/curl (a temporary client pod)", ips)
 
 
 def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=False, method="GET",
@@ -111,6 +127,7 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         host_header = next((v for k, v in trip.headers.items() if k.lower() == "host"), None)
         if host_header:
             trip.host = str(host_header).split(":", 1)[0].lower()
+        _use_family_of(trip, ip)
         result = connect(trip, ip, port)
     except Failed as f:
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
@@ -145,14 +162,36 @@ def _split_url(url: str) -> tuple[str, str, int, str]:
 @functools.lru_cache(maxsize=1024)  # a pure function of the host, asked on every request
 def _is_ip(text: str) -> bool:
     try:
-        ipaddress.IPv4Address(text)
+        ipaddress.ip_address(text)  # an IPv6 literal comes out of http://[fd00::1]/ bare
         return True
     except ValueError:
         return False
 
 
+def _use_family_of(trip: Trip, ip: str) -> None:
+    """The kernel picks the source address of the destination's family: a dual-stack client
+    talks to an IPv6 address from its IPv6 address; with no address of that family there is
+    no route (curl: "connect to ... failed: Network is unreachable")."""
+    if ":" in ip and ip.startswith("::ffff:"):
+        return
+    version = ipaddress.ip_address(ip).version
+    if ipaddress.ip_address(trip.client.ip).version == version or ip.startswith("127.") or ip == "::1":
+        return
+    src = trip.client.ip_of(version)
+    if src is None:
+        trip.fail(UNREACHABLE, "client", f"{trip.client.ref} has no IPv{version} address: no route to {ip}")
+    trip.client = replace(trip.client, ip=src)
+    trip.hop("client", f"{trip.client.ref} uses its IPv{version} address {src} for {ip}")
+
+
+def _families_of(client: Client) -> tuple[int, ...]:
+    return tuple(ipaddress.ip_address(i).version for i in client.ips or (client.ip,))
+
+
 def _resolve(trip: Trip) -> str:
-    """The IPv4 address the client's resolver gives for the URL's host."""
+    """The address the client's resolver gives for the URL's host: an A record, or on a
+    client with IPv6 an AAAA record (getaddrinfo's RFC 6724 order puts IPv4 before the
+    ULA fd00::/8 addresses kind uses, so a dual-stack client dials IPv4 when both exist)."""
     host, cluster, client = trip.host, trip.cluster, trip.client
     if _is_ip(host):
         return host
@@ -167,19 +206,27 @@ def _resolve(trip: Trip) -> str:
         from .connect import dns_reachable
         problem = dns_reachable(trip)
         if problem:
-            trip.fail(NO_HOST, "DNS", f"query for {host} to 10.96.0.10:53/UDP timed out", problem)
-        if client.pod.get("metadata", {}).get("uid"):
-            result = cluster.resolve(host, from_pod=client.ref)
-        else:
-            from . import dns
-            result = dns.resolve(dnsview.zone(cluster), host, pod=client.pod, rng=cluster.dns_rng)
+            dns_ip = dnsview.zone(cluster).dns_service_ip
+            trip.fail(NO_HOST, "DNS", f"query for {host} to {f'[{dns_ip}]' if ':' in dns_ip else dns_ip}:53/UDP "
+                      "timed out", problem)
+        fams = _families_of(client)
+        results = []
+        for qtype in (("A",) if 4 in fams else ()) + (("AAAA",) if 6 in fams else ()):
+            if client.pod.get("metadata", {}).get("uid"):
+                results.append(cluster.resolve(host, qtype=qtype, from_pod=client.ref))
+            else:
+                from . import dns
+                results.append(dns.resolve(dnsview.zone(cluster), host, qtype, pod=client.pod, rng=cluster.dns_rng))
+        result = next((r for r in results if r.rcode == "NOERROR" and any(t in ("A", "AAAA") for _, t, _ in r.answers)),
+                      results[0])
         tried = "tried: " + ", ".join(result.tried)
     else:
         result = _public_answer(dnsview.zone(cluster).upstream, cluster, host)
         tried = f"asked the {'node' if client.kind == 'node' else 'public'} resolver (cluster names are not public)"
-    a = [v for (_, t, v) in result.answers if t == "A"]
+    a = [v for (_, t, v) in result.answers if t in ("A", "AAAA")]
     if result.rcode != "NOERROR" or not a:
-        trip.fail(NO_HOST, "DNS", f"{host}: {result.rcode}{' (no A record)' if result.rcode == 'NOERROR' else ''}",
+        wanted = "A" if 4 in _families_of(client) else "AAAA"
+        trip.fail(NO_HOST, "DNS", f"{host}: {result.rcode}{f' (no {wanted} record)' if result.rcode == 'NOERROR' else ''}",
                   tried)
     chain = " -> ".join(f"{v}" for (_, t, v) in result.answers if t == "CNAME")
     trip.hop("DNS", f"{host} -> {a[0]}" + (f" (CNAME {chain})" if chain else ""), tried)

@@ -95,7 +95,10 @@ def _cache(cluster) -> _Cache:
                               endpointslices=list(cluster.store.items("EndpointSlice")),
                               pods=list(cluster.store.items("Pod")),
                               namespaces=list(cluster.store.items("Namespace")),
-                              external_hosts=external)
+                              external_hosts=external,
+                              # kubelet --cluster-dns: kubeadm's DNS IP, in the primary family
+                              **({"dns_service_ip": cluster.families[0].dns_ip}
+                                 if cluster.ip_families[0] != "IPv4" else {}))
     cluster._dns_cache = _Cache(key, z)
     return cluster._dns_cache
 
@@ -128,7 +131,7 @@ def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
 
 def resolv_conf(cluster, ref: str) -> str:
     """``kubectl exec POD -- cat /etc/resolv.conf``."""
-    return dns.pod_resolv_conf(pod_ref(cluster, ref)).text()
+    return dns.pod_resolv_conf(pod_ref(cluster, ref), "cluster.local", (zone(cluster).dns_service_ip,)).text()
 
 
 def pod_env(cluster, ref: str) -> list[tuple[str, str]]:

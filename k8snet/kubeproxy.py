@@ -8,6 +8,11 @@ rules (to the endpoints they had then); a Service created afterwards has no rule
 and endpoint changes (new pods, deleted pods, readiness) never reach it.  When kube-proxy
 starts again (the DaemonSet recreates its pod: ``start(node)``) it resyncs every rule from the
 API server, as its first full sync does (``syncProxyRules`` after ``setInitialized``).
+
+On a dual-stack cluster each node's kube-proxy runs one proxier per IP family
+(``metaproxier.NewMetaProxier`` over the IPv4 and the IPv6 proxier): ``state(node)`` is the
+primary family's, ``state(node, "IPv6")`` the other's, each fed the same events and keeping
+only its family's ClusterIPs and EndpointSlices.
 """
 from __future__ import annotations
 
@@ -34,10 +39,16 @@ def metrics_answer(mode: str, path: str) -> tuple[int, str]:
 class KubeProxies:
     """The kube-proxy of every node of one cluster."""
 
-    def __init__(self, store, *, mode: str, ipvs_scheduler: str, cluster_cidr: str, service_cidr: str):
+    def __init__(self, store, *, mode: str, ipvs_scheduler: str, cluster_cidr: str = "10.244.0.0/16",
+                 service_cidr: str = "10.96.0.0/12", families=None):
         self.store, self.mode, self.scheduler = store, mode, ipvs_scheduler
-        self.cluster_cidr, self.service_cidr = cluster_cidr, service_cidr
+        #: (family, --cluster-cidr, --service-cluster-ip-range) per family, primary first.
+        self.families = tuple((f.name, f.pod_cidr, f.service_cidr) for f in families) if families \
+            else (("IPv4", cluster_cidr, service_cidr),)
+        self.cluster_cidr, self.service_cidr = self.families[0][1], self.families[0][2]
         self.states: dict[str, ProxyState] = {}
+        #: The secondary family's proxier per node (dual-stack clusters only).
+        self.secondary: dict[str, ProxyState] = {}
         self.running: dict[str, bool] = {}
         self.proxy_pod: dict[str, str] = {}  # node -> uid of the kube-proxy pod running there
         # While Cluster.traffic() runs the clock, EndpointSlice changes reach each node late
@@ -46,11 +57,18 @@ class KubeProxies:
         self.pending: dict[str, list] = {}
         store.watch(self._on_event)
 
-    def _new_state(self, node: dict) -> ProxyState:
-        cfg = ProxyConfig(node["metadata"]["name"], cluster_cidr=self.cluster_cidr,
-                          service_cidrs=(self.service_cidr,), mode=self.mode, ipvs_scheduler=self.scheduler)
+    def _new_state(self, node: dict, index: int = 0) -> ProxyState:
+        family, cluster_cidr, service_cidr = self.families[index]
+        cfg = ProxyConfig(node["metadata"]["name"], cluster_cidr=cluster_cidr,
+                          service_cidrs=(service_cidr,), mode=self.mode, ipvs_scheduler=self.scheduler,
+                          family=family, localhost_nodeports=family == "IPv4")
         return ProxyState(cfg, services=list(self.store.items("Service")),
                           slices=list(self.store.items("EndpointSlice")), nodes=[node])
+
+    def _proxiers(self):
+        """(node, state) for every proxier built so far, primary and secondary."""
+        yield from self.states.items()
+        yield from self.secondary.items()
 
     def _on_event(self, verb: str, kind: str, old, new) -> None:
         # A node's state is built the first time something looks at that node (a view or a
@@ -60,11 +78,13 @@ class KubeProxies:
             name = (new or old)["metadata"]["name"]
             if new is None:
                 self.states.pop(name, None)
+                self.secondary.pop(name, None)
                 self.running.pop(name, None)
             else:
                 self.running.setdefault(name, True)
-                if name in self.states and self.running[name]:
-                    self.states[name].update_node(new)
+                for states in (self.states, self.secondary):
+                    if name in states and self.running[name]:
+                        states[name].update_node(new)
         elif kind == "Pod" and ((new or old)["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy":
             # The kube-proxy pod of a node: when it goes (deleted, or its DaemonSet removed) the
             # process on the node ends and its rules stay behind; a new one (the DaemonSet
@@ -78,12 +98,12 @@ class KubeProxies:
                 self.proxy_pod.pop(node)
                 self.stop(node)
         elif kind == "Service":
-            for node, state in self.states.items():
+            for node, state in self._proxiers():
                 if self.running.get(node, True):
                     state.update_service(old, new)
         elif kind == "EndpointSlice":
             lag = self.propagation
-            for node, state in self.states.items():
+            for node, state in list(self.states.items()):
                 if not self.running.get(node, True):
                     continue
                 if lag is not None and lag.active:
@@ -93,13 +113,16 @@ class KubeProxies:
                     queue.append((max(due, queue[-1][0]) if queue else due, old, new))
                 else:
                     state.update_endpoint_slice(old, new)
+                    if node in self.secondary:
+                        self.secondary[node].update_endpoint_slice(old, new)
 
     def stop(self, node: str) -> None:
         """kube-proxy on ``node`` ends: its rules, as they are now, stay and stop following
         the API (built first if nobody had looked at that node yet)."""
         if not self.running.get(node, True):
             return
-        self.state(node)
+        for family, _, _ in self.families:
+            self.state(node, family)
         self.running[node] = False
 
     def start(self, node: str) -> None:
@@ -108,12 +131,22 @@ class KubeProxies:
             return
         self.running[node] = True
         self.states.pop(node, None)
+        self.secondary.pop(node, None)
         self.pending.pop(node, None)
 
-    def fresh(self, node: str) -> ProxyState:
+    def fresh(self, node: str, family: str | None = None) -> ProxyState:
         """What ``node``'s kube-proxy would program from the API objects now (a throw-away
         state: for comparing with the rules a stopped kube-proxy left behind)."""
-        return self._new_state(self.store.peek("Node", "", node))
+        return self._new_state(self.store.peek("Node", "", node), self._family_index(family))
+
+    def _family_index(self, family: str | None) -> int:
+        names = [f[0] for f in self.families]
+        if family is None:
+            return 0
+        if family not in names:
+            raise UsageError(f"family={family!r}: this cluster's IP families are {', '.join(names)} "
+                             "(Cluster(ip_families=...) chooses them)")
+        return names.index(family)
 
     def catch_up(self, node: str, until: float | None) -> None:
         """Apply the EndpointSlice changes that reached ``node`` by ``until`` (None: all)."""
@@ -121,9 +154,13 @@ class KubeProxies:
         while queue and (until is None or queue[0][0] <= until):
             _, old, new = queue.pop(0)
             self.states[node].update_endpoint_slice(old, new)
+            if node in self.secondary:
+                self.secondary[node].update_endpoint_slice(old, new)
 
-    def state(self, node: str) -> ProxyState:
-        """``node``'s kube-proxy state (built on first use), with the changes that reached it."""
+    def state(self, node: str, family: str | None = None) -> ProxyState:
+        """``node``'s kube-proxy state (built on first use), with the changes that reached it:
+        the proxier of ``family`` (default: the primary family)."""
+        index = self._family_index(family)
         if node in self.pending:
             lag = self.propagation
             self.catch_up(node, lag.now() if lag is not None and lag.active else None)
@@ -133,13 +170,30 @@ class KubeProxies:
                 names = sorted(n["metadata"]["name"] for n in self.store.items("Node"))
                 raise UsageError(f'node "{node}" not found: nodes are {", ".join(names)}')
             self.states[node] = self._new_state(obj)
-        return self.states[node]
+        if index == 0:
+            return self.states[node]
+        if node not in self.secondary:
+            if not self.running.get(node, True):
+                raise UsageError(f"kube-proxy is not running on {node}: nobody looked at its {family} rules before "
+                                 "it stopped")
+            self.secondary[node] = self._new_state(self.store.peek("Node", "", node), index)
+        return self.secondary[node]
 
-    def view(self, node: str, wanted: str | tuple[str, ...], render, *, what: str = "") -> str:
+    def ipvsadm(self, node: str) -> str:
+        """``ipvsadm -Ln`` on ``node``: one IPVS table holds the virtual servers of both
+        proxiers of a dual-stack node."""
+        first = self.state(node)
+        others = tuple((self.state(node, f[0]).ipvs_services(), self.state(node, f[0]).runtime.ipvs)
+                       for f in self.families[1:])
+        from .proxy import ipvs
+        return ipvs.ipvsadm_ln(first.ipvs_services(), first.runtime.ipvs, others)
+
+    def view(self, node: str, wanted: str | tuple[str, ...], render, *, what: str = "",
+             family: str | None = None) -> str:
         """One node's rules as a tool prints them; ``wanted`` is the mode (or modes) whose
         kube-proxy writes what that tool shows, ``what`` names it in the error (default
-        "<first wanted mode> rules")."""
-        state = self.state(node)
+        "<first wanted mode> rules"); ``family`` picks the proxier (default: primary)."""
+        state = self.state(node, family)
         modes = (wanted,) if isinstance(wanted, str) else tuple(wanted)
         if self.mode not in modes:
             tool = {"iptables": "iptables_save()", "nftables": "nft()", "ipvs": "ipvsadm()"}[self.mode]

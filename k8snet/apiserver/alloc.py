@@ -4,14 +4,19 @@ validates the object, so its errors come alone:
 
 1. ``initIPFamilyFields``: ``ipFamilyPolicy`` defaulted, ``ValidateServiceClusterIPsRelatedFields``
    (a malformed ``clusterIP`` is refused here, before any address is taken), then the IP-family
-   fields checked against the cluster, which is IPv4 single-stack
-   (``--service-cluster-ip-range=10.96.0.0/12``)::
+   fields checked against the cluster's families (``--service-cluster-ip-range``: one CIDR,
+   10.96.0.0/12 by default, or one per family on a dual-stack cluster); on a single-stack
+   IPv4 cluster::
 
        spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services
        spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster
        spec.clusterIPs[0]: Invalid value: ["fd00::10"]: IPv6 is not configured on this cluster
 
-2. ClusterIPs (``allocIPs``): ``spec.clusterIPs: Invalid value: [...]: failed to allocate IP ...``;
+   A dual-stack policy gets the other family appended (``PreferDualStack`` on a dual-stack
+   cluster, ``RequireDualStack``), an update may add the secondary family (upgrade) or, with
+   ``SingleStack``, drop it (downgrade);
+2. ClusterIPs (``allocIPs``), one per family of ``ipFamilies``:
+   ``spec.clusterIPs: Invalid value: [...]: failed to allocate IP ...``;
 3. NodePorts (``initNodePorts``): the ports that share a port number share one nodePort (TCP and
    UDP 53 get the same one); a nodePort taken twice reads ``provided port is already allocated``;
 4. the health-check nodePort (``allocHealthCheckNodePort``), whose failure is an internal error.
@@ -21,23 +26,15 @@ generator) so a refused object leaves no trace, as upstream's transaction revert
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from ..errors import FieldError, InternalError, ValidationError
+from ..families import family_of
 from .ipallocator import IPAllocator
 from .portallocator import PortAllocator
 from .validation.service import validate_cluster_ips_related_fields
 
 __all__ = ["Allocators", "family_of", "needs_health_check", "needs_node_ports"]
-
-
-def family_of(ip: str) -> str:
-    """``IPv4`` or ``IPv6`` for a valid address (validated before this is asked)."""
-    try:
-        return "IPv6" if ipaddress.ip_address(ip).version == 6 else "IPv4"
-    except ValueError:
-        return "IPv4"  # netutils.IsIPv6String is false for anything that is not IPv6
 
 
 def needs_health_check(spec: dict) -> bool:
@@ -66,21 +63,31 @@ def _ports(spec: dict) -> list[dict]:
 
 
 class Allocators:
-    """The ClusterIP and NodePort allocators of one API server, and the families it serves."""
+    """The ClusterIP allocators (one per family: ``serviceIPAllocatorsByFamily``) and the
+    NodePort allocator of one API server; ``families[0]`` is the default family."""
 
-    def __init__(self, ips: IPAllocator, node_ports: PortAllocator, families: tuple[str, ...] = ("IPv4",)):
+    def __init__(self, ips: IPAllocator, node_ports: PortAllocator, families: tuple[str, ...] = ("IPv4",),
+                 by_family: dict[str, IPAllocator] | None = None):
         self.ips, self.node_ports, self.families = ips, node_ports, families
+        self.by_family = by_family or {families[0]: ips}
 
     # -- transaction --------------------------------------------------------------
     def begin(self) -> tuple:
         """A snapshot to :meth:`revert` to if the object is refused later."""
         return (set(self.ips.used), set(self.node_ports.used), self.ips.rng.getstate(),
-                self.node_ports.rng.getstate())
+                self.node_ports.rng.getstate(), {f: set(a.used) for f, a in self.by_family.items()},
+                {f: a.rng.getstate() for f, a in self.by_family.items()})
 
     def revert(self, snap: tuple) -> None:
+        for f, a in self.by_family.items():
+            a.used = set(snap[4][f])
+            a.rng.setstate(snap[5][f])
         self.ips.used, self.node_ports.used = set(snap[0]), set(snap[1])
         self.ips.rng.setstate(snap[2])
         self.node_ports.rng.setstate(snap[3])
+
+    def _allocator(self, ip: str) -> IPAllocator | None:
+        return self.by_family.get(family_of(ip))
 
     # -- create / update ------------------------------------------------------------
     def allocate_create(self, svc: dict) -> None:
@@ -94,12 +101,22 @@ class Allocators:
             self._alloc_health_check(svc)
 
     def allocate_update(self, svc: dict, old: dict) -> None:
-        """allocateUpdate (single-stack): families, ClusterIPs when leaving ExternalName,
-        NodePorts not held before, the health-check nodePort when it becomes needed."""
+        """allocateUpdate: families, ClusterIPs when leaving ExternalName or gaining the
+        secondary family (updateClusterIPs), NodePorts not held before, the health-check
+        nodePort when it becomes needed."""
         self._init_ip_family_fields(svc, old)
         spec, old_spec = svc["spec"], old.get("spec") or {}
         if old_spec.get("type") == "ExternalName" and spec.get("type") != "ExternalName":
             self._alloc_cluster_ips(svc)
+        elif not _matching_prefer_dual_stack(spec, old_spec) and spec.get("type") != "ExternalName" \
+                and (old_spec.get("clusterIPs") or [""])[0] != "None" \
+                and len(old_spec.get("ipFamilies") or []) == 1 and len(spec.get("ipFamilies") or []) == 2:
+            # CASE C, the upgrade to dual-stack: the secondary IP, asked for or allocated.
+            cips = list(spec.get("clusterIPs") or [])
+            if len(cips) < 2:
+                cips.append("")
+            spec["clusterIPs"] = cips
+            cips[1] = self._take_ip(svc, spec["ipFamilies"][1], cips[1])
         if spec.get("type") in ("NodePort", "LoadBalancer"):
             held = {_node_port(p) for p in _ports(old_spec)}
             taken: set[int] = set()
@@ -120,19 +137,23 @@ class Allocators:
         """Mark what a stored Service holds as taken (idempotent: admission already took it,
         unless it was a dry run whose result is now stored)."""
         spec = svc.get("spec") or {}
-        ip = spec.get("clusterIP")
-        if ip and ip != "None" and self.ips.contains(ip):
-            self.ips.allocate(ip)
+        for ip in spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []):
+            a = self._allocator(ip) if ip and ip != "None" else None
+            if a is not None and a.contains(ip):
+                a.allocate(ip)
         for np in {_node_port(p) for p in _ports(spec)} | {spec.get("healthCheckNodePort") or 0}:
             if np and self.node_ports.base <= np < self.node_ports.base + self.node_ports.size:
                 self.node_ports.allocate(np)
 
     def release_replaced(self, new: dict, old: dict) -> None:
-        """What an accepted update gives back: the ClusterIP when it became ExternalName, the
-        nodePorts and health-check nodePort it no longer holds."""
+        """What an accepted update gives back: the ClusterIPs when it became ExternalName, the
+        secondary ClusterIP when it went back to single-stack (CASE D), the nodePorts and
+        health-check nodePort it no longer holds."""
         spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
-        if spec.get("type") == "ExternalName" and old_spec.get("type") != "ExternalName":
-            self.ips.release(old_spec.get("clusterIP"))
+        kept = set(spec.get("clusterIPs") or []) if spec.get("type") != "ExternalName" else set()
+        for ip in old_spec.get("clusterIPs") or []:
+            if ip and ip != "None" and ip not in kept and self._allocator(ip) is not None:
+                self._allocator(ip).release(ip)
         now = {_node_port(p) for p in _ports(spec)} | {spec.get("healthCheckNodePort") or 0}
         before = {_node_port(p) for p in _ports(old_spec)} | {old_spec.get("healthCheckNodePort") or 0}
         for np in before - now - {0}:
@@ -141,7 +162,9 @@ class Allocators:
     def release(self, svc: dict) -> None:
         """A deleted Service gives back everything it held."""
         spec = svc.get("spec") or {}
-        self.ips.release(spec.get("clusterIP"))
+        for ip in spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []):
+            if ip and ip != "None" and self._allocator(ip) is not None:
+                self._allocator(ip).release(ip)
         for p in _ports(spec):
             self.node_ports.release(_node_port(p) or None)
         self.node_ports.release(spec.get("healthCheckNodePort"))
@@ -155,6 +178,8 @@ class Allocators:
         if spec.get("type") == "ExternalName":
             return
         old_spec = (old or {}).get("spec") or {}
+        if old is not None and _matching_prefer_dual_stack(spec, old_spec):
+            return  # no auto-upgrade or downgrade of a PreferDualStack Service left as it was
         headless_no_selector = spec.get("clusterIP") == "None" and not spec.get("selector")
         if spec.get("ipFamilyPolicy") is None:
             spec["ipFamilyPolicy"] = old_spec.get("ipFamilyPolicy") or (
@@ -170,6 +195,14 @@ class Allocators:
                 cips = spec["clusterIPs"] = cips[:1]
             if fams == list(old_spec.get("ipFamilies") or []) and len(fams) > 1:
                 fams = fams[:1]
+        elif old is not None:
+            # Anything but SingleStack must not drop what the Service has: say so.
+            if cips and len(cips) < len(old_spec.get("clusterIPs") or []):
+                errs.append(FieldError.invalid("spec.ipFamilyPolicy", policy,
+                                               "must be 'SingleStack' to release the secondary cluster IP"))
+            if fams and len(fams) < len(old_spec.get("ipFamilies") or []):
+                errs.append(FieldError.invalid("spec.ipFamilyPolicy", policy,
+                                               "must be 'SingleStack' to release the secondary IP family"))
         if policy == "SingleStack":
             if len(cips) == 2:
                 errs.append(FieldError.invalid("spec.ipFamilyPolicy", policy, "must be 'RequireDualStack' or "
@@ -203,21 +236,37 @@ class Allocators:
                 errs.append(FieldError.invalid(f"spec.ipFamilies[{i}]", fam, "not configured on this cluster"))
         if errs:
             self._invalid(svc, errs)
-        spec["ipFamilies"] = fams or [self.families[0]]
+        fams = fams or [self.families[0]]
+        if policy != "SingleStack" and len(fams) == 1 and len(self.families) == 2:
+            fams.append("IPv6" if fams[0] == "IPv4" else "IPv4")  # dual-stack asked, and possible
+        spec["ipFamilies"] = fams
 
     def _alloc_cluster_ips(self, svc: dict) -> None:
+        """allocClusterIPs: one IP per family of ``ipFamilies``, asked for or allocated."""
         spec = svc["spec"]
         if spec.get("type") == "ExternalName" or (spec.get("clusterIPs") or [""])[0] == "None":
             return
-        ip = spec.get("clusterIP")
+        cips = list(spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []))
+        fams = spec.get("ipFamilies") or [self.families[0]]
+        cips += [""] * (len(fams) - len(cips))
+        spec["clusterIPs"] = cips
+        for i, fam in enumerate(fams):
+            cips[i] = self._take_ip(svc, fam, cips[i])
+        spec["clusterIP"] = cips[0]
+
+    def _take_ip(self, svc: dict, family: str, ip: str) -> str:
+        """allocIPs for one family: the asked-for ``ip`` if free and in range, else the next."""
+        a = self.by_family[family]
         if ip:
-            e = self.ips.check(ip, list(spec.get("clusterIPs") or [ip]))
+            e = a.check(ip, list(svc["spec"].get("clusterIPs") or [ip]))
             if e:
                 self._invalid(svc, [e])
-            self.ips.allocate(ip)
-        else:
-            ip = self.ips.allocate_next()
-        spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
+            a.allocate(ip)
+            return ip
+        try:
+            return a.allocate_next()
+        except RuntimeError as e:
+            raise InternalError(f"failed to allocate a serviceIP: {e}") from None
 
     def _take_node_port(self, svc: dict, i: int, np: int) -> None:
         e = self.node_ports.check(np, f"spec.ports[{i}].nodePort")
@@ -265,3 +314,17 @@ class Allocators:
             self.node_ports.allocate(hc)
         else:
             spec["healthCheckNodePort"] = self._next_node_port()
+
+
+def _matching_prefer_dual_stack(spec: dict, old_spec: dict) -> bool:
+    """isMatchingPreferDualStackClusterIPFields: both PreferDualStack, same type (one with
+    ClusterIPs), same clusterIPs and ipFamilies -- nothing to upgrade or downgrade."""
+    if spec.get("ipFamilyPolicy") is None or spec.get("type") != old_spec.get("type"):
+        return False
+    if spec.get("type") not in ("ClusterIP", "NodePort", "LoadBalancer"):
+        return False
+    if spec.get("ipFamilyPolicy") != "PreferDualStack" or old_spec.get("ipFamilyPolicy", "PreferDualStack") \
+            != "PreferDualStack":
+        return False
+    return list(spec.get("clusterIPs") or []) == list(old_spec.get("clusterIPs") or []) \
+        and list(spec.get("ipFamilies") or []) == list(old_spec.get("ipFamilies") or [])

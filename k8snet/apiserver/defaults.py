@@ -333,8 +333,8 @@ def default(obj: dict) -> dict:
 def prepare_service_update(new: dict, old: dict) -> dict:
     """What the Service registry does to an update before validating it (strategy.go
     ``patchAllocatedValues`` and ``dropTypeDependentFields``): allocated values the new object
-    leaves out are kept (clusterIP, nodePorts matched by port name, healthCheckNodePort,
-    ipFamilies), and values that stop making sense when ``type`` changes are dropped when the
+    leaves out are kept (clusterIP(s), nodePorts matched by port name, healthCheckNodePort),
+    and values that stop making sense when ``type`` changes are dropped when the
     user did not set them.  Returns a new dict; call :func:`default` on the result first."""
     out = clone(new)
     ns, os_ = out.setdefault("spec", {}), old.get("spec") or {}
@@ -343,9 +343,8 @@ def prepare_service_update(new: dict, old: dict) -> dict:
             ns["clusterIP"] = os_["clusterIP"]
         if not ns.get("clusterIPs") and os_.get("clusterIPs"):
             ns["clusterIPs"] = list(os_["clusterIPs"])
-        for f in ("ipFamilies", "ipFamilyPolicy"):
-            if f in os_:
-                ns[f] = clone(os_[f])
+        # ipFamilies/ipFamilyPolicy are not patched here: initIPFamilyFields takes the old
+        # policy when none is given and infers the families from the clusterIPs kept above.
     # normalizeClusterIPs (storage.go): only the singular field changed (an old client, or
     # apply's merge keeping the server-set plural), so the plural follows it: cleared with it,
     # or its first entry replaced (which validation then refuses: "may not change once set").

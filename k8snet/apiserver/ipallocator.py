@@ -18,13 +18,16 @@ __all__ = ["IPAllocator"]
 
 
 class IPAllocator:
-    """Hands out ClusterIPs from one CIDR (default 10.96.0.0/12)."""
+    """Hands out ClusterIPs from one CIDR (default 10.96.0.0/12; a dual-stack API server has one
+    allocator per family)."""
 
     def __init__(self, cidr: str, rng: random.Random):
         self.net = ipaddress.ip_network(cidr)
         self.rng = rng
         self.used: set[int] = set()
-        size = self.net.num_addresses - 2  # no network and broadcast address
+        # No network address; no broadcast address either, for IPv4 only (ipallocator.go:
+        # "Don't use the IPv4 network's broadcast address").
+        size = self.net.num_addresses - (2 if self.net.version == 4 else 1)
         # KEP-3070: the lower band (min(max(16, size/16), 256) addresses) is preferred for static IPs.
         self.reserved = min(max(16, size // 16), 256)
         self.base = int(self.net.network_address) + 1
@@ -35,7 +38,8 @@ class IPAllocator:
             addr = ipaddress.ip_address(ip)
         except ValueError:
             return False
-        return addr in self.net and addr != self.net.network_address and addr != self.net.broadcast_address
+        return addr in self.net and addr != self.net.network_address and (
+            addr != self.net.broadcast_address or self.net.version == 6)
 
     def check(self, ip: str, cluster_ips: list[str]) -> FieldError | None:
         """The API server's complaint about an asked-for IP, or None when it can be had.

@@ -64,13 +64,17 @@ def _needs_node_ports(spec: dict) -> bool:
 class APIServer:
     """Defaulting, validation, allocation and storage for the cluster's objects."""
 
-    def __init__(self, *, rng: random.Random, now: Callable[[], float], service_cidr: str = "10.96.0.0/12"):
+    def __init__(self, *, rng: random.Random, now: Callable[[], float], service_cidr: str = "10.96.0.0/12",
+                 service_cidrs: dict[str, str] | None = None):
         self.store = Store()
         self.rng = rng
         self.now = now
-        self.ips = IPAllocator(service_cidr, rng)
+        # --service-cluster-ip-range: one CIDR per family, the primary first.
+        cidrs = service_cidrs or {"IPv4": service_cidr}
+        by_family = {fam: IPAllocator(cidr, rng) for fam, cidr in cidrs.items()}
+        self.ips = next(iter(by_family.values()))
         self.node_ports = PortAllocator(rng)
-        self.alloc = Allocators(self.ips, self.node_ports)
+        self.alloc = Allocators(self.ips, self.node_ports, tuple(by_family), by_family=by_family)
         self.crd_groups: set[str] = set()
         self._events: dict[tuple, dict] = {}
         # Event names draw from their own stream: more or fewer events never shift pod names.

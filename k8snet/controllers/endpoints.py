@@ -51,7 +51,14 @@ def desired_endpoints_object(service: dict, pods: list[dict]) -> dict:
                 if sp.get("name"):
                     port = {"name": sp["name"], **port}
                 ports.append(port)
-        addr = {"ip": st["podIP"]}
+        # podToEndpointAddressForService: the pod's IP of the Service's primary family (a pod
+        # without one is left out -- "failed to find a matching endpoint for service").
+        fams = spec.get("ipFamilies") or []
+        want6 = fams[0] == "IPv6" if fams else ":" in (spec.get("clusterIP") or "")
+        ip = next((p["ip"] for p in st.get("podIPs") or [{"ip": st["podIP"]}] if (":" in p["ip"]) == want6), None)
+        if ip is None:
+            continue
+        addr = {"ip": ip}
         if pod["spec"].get("hostname") and pod["spec"].get("subdomain") == meta["name"]:
             addr["hostname"] = pod["spec"]["hostname"]
         if pod["spec"].get("nodeName"):

@@ -10,7 +10,11 @@ For each Service *with a selector* it lists the pods the selector matches and ke
 * a named ``targetPort`` is resolved per pod (``podutil.FindPort``), so pods that name the
   port differently land in different slices; a port a pod cannot resolve is left out;
 * at most 100 endpoints per slice (``--max-endpoints-per-slice`` default);
-* a Service that selects no pod keeps one empty placeholder slice (reconciler.go).
+* slices are kept per address type: one set for each family of the Service's
+  ``ipFamilies`` (``getAddressTypesForService``), each endpoint carrying the pod's IP of
+  that family (``getEndpointAddresses``); slices of a type the Service no longer has go;
+* a Service that selects no pod keeps one empty placeholder slice per address type
+  (reconciler.go ``reconcileByAddressType``).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from typing import Callable
 from .. import labels
 
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "MANAGED_BY", "Changes", "find_port", "pod_is_ready",
-           "desired_endpoints", "reconcile"]
+           "desired_endpoints", "reconcile", "address_types"]
 
 MAX_ENDPOINTS_PER_SLICE = 100
 MANAGED_BY = "endpointslice-controller.k8s.io"
@@ -65,8 +69,30 @@ def _in_endpoints(pod: dict) -> bool:
     return st.get("phase") not in ("Succeeded", "Failed") and bool(st.get("podIP"))
 
 
-def desired_endpoints(service: dict, pods: list[dict], nodes: dict[str, dict]):
-    """[(ports tuple, endpoint dict)] for the pods the Service selects, sorted by pod name."""
+def address_types(service: dict) -> list[str]:
+    """getAddressTypesForService: the Service's ``ipFamilies``; a Service stored without them
+    (an old API server) by its ClusterIPs, and headless without either, both types."""
+    spec = service.get("spec") or {}
+    fams = [f for f in spec.get("ipFamilies") or [] if f in ("IPv4", "IPv6")]
+    if fams:
+        return list(dict.fromkeys(fams))
+    cips = [ip for ip in spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
+            if ip and ip != "None"]
+    if cips:
+        return ["IPv6" if ":" in cips[0] else "IPv4"]
+    return ["IPv4", "IPv6"]
+
+
+def _pod_ips(pod: dict, address_type: str) -> list[str]:
+    """getEndpointAddresses: the pod's IPs (``status.podIPs``) of the slice's address type."""
+    st = pod.get("status") or {}
+    ips = [p.get("ip") for p in st.get("podIPs") or () if p.get("ip")] or [st.get("podIP")]
+    return [ip for ip in ips if ip and (":" in ip) == (address_type == "IPv6")]
+
+
+def desired_endpoints(service: dict, pods: list[dict], nodes: dict[str, dict], address_type: str = "IPv4"):
+    """[(ports tuple, endpoint dict)] for the pods the Service selects, sorted by pod name
+    (the endpoints of one address type: a pod without an IP of that family is left out)."""
     spec = service["spec"]
     selector = labels.from_map(spec.get("selector"))
     ns = service["metadata"]["namespace"]
@@ -86,7 +112,10 @@ def desired_endpoints(service: dict, pods: list[dict], nodes: dict[str, dict]):
         ready = publish or serving
         if terminating and not publish:
             ready = False
-        ep = {"addresses": [pod["status"]["podIP"]],
+        addresses = _pod_ips(pod, address_type)
+        if not addresses:
+            continue
+        ep = {"addresses": addresses,
               "conditions": {"ready": ready, "serving": serving, "terminating": terminating}}
         if pod["spec"].get("hostname") and pod["spec"].get("subdomain") == service["metadata"]["name"]:
             ep["hostname"] = pod["spec"]["hostname"]  # endpointutil.ShouldSetHostname
@@ -112,7 +141,8 @@ def _ports_key(slice_: dict) -> tuple | None:
     return tuple((p.get("name", ""), p["port"], p.get("protocol", "TCP")) for p in slice_["ports"])
 
 
-def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: str) -> dict:
+def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: str,
+               address_type: str = "IPv4") -> dict:
     meta = service["metadata"]
     lbls = {k: v for k, v in (meta.get("labels") or {}).items()}
     lbls[SERVICE_NAME_LABEL] = meta["name"]
@@ -126,7 +156,7 @@ def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: 
                      "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": meta["name"],
                                           "uid": meta.get("uid", ""), "controller": True,
                                           "blockOwnerDeletion": True}]},
-        "addressType": "IPv4",
+        "addressType": address_type,
         "endpoints": endpoints,
         "ports": None if ports is None else _slice_ports(ports),
     }
@@ -135,10 +165,28 @@ def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: 
 def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: dict[str, dict],
               new_name: Callable[[str], str]) -> Changes:
     """The slice changes that make ``existing`` (this Service's controller-managed slices)
-    describe the pods it selects.  ``new_name(prefix)`` generates a name (generateName)."""
+    describe the pods it selects, one address type after the other (Reconcile), and delete
+    the slices of types the Service no longer has.  ``new_name(prefix)`` generates a name
+    (generateName)."""
+    types = address_types(service)
+    changes = Changes()
+    for t in types:
+        part = _reconcile_by_address_type(service, pods, [s for s in existing if s.get("addressType", "IPv4") == t],
+                                          t, nodes, new_name)
+        changes.create += part.create
+        changes.update += part.update
+        changes.delete += part.delete
+    changes.delete += [s["metadata"]["name"] for s in sorted(existing, key=lambda s: s["metadata"]["name"])
+                       if s.get("addressType", "IPv4") not in types]
+    return changes
+
+
+def _reconcile_by_address_type(service: dict, pods: list[dict], existing: list[dict], address_type: str,
+                               nodes: dict[str, dict], new_name: Callable[[str], str]) -> Changes:
+    """reconcileByAddressType: the changes for the slices of one address type."""
     changes = Changes()
     wanted: dict[tuple, list[dict]] = {}
-    for ports, ep in desired_endpoints(service, pods, nodes):
+    for ports, ep in desired_endpoints(service, pods, nodes, address_type):
         wanted.setdefault(ports, []).append(ep)
     by_ports: dict[tuple | None, list[dict]] = {}
     for s in sorted(existing, key=lambda s: s["metadata"]["name"]):
@@ -149,7 +197,7 @@ def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: d
         placeholder = next((s for s in by_ports.get(None, []) if not s.get("endpoints")), None)
         keep = placeholder["metadata"]["name"] if placeholder else None
         if placeholder is None:
-            changes.create.append(_new_slice(service, None, [], None))
+            changes.create.append(_new_slice(service, None, [], None, address_type))
         changes.delete.extend(s["metadata"]["name"] for ss in by_ports.values() for s in ss
                               if s["metadata"]["name"] != keep)
         return _finalize(changes, existing, new_name, prefix)
@@ -176,14 +224,14 @@ def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: d
             if not keep:
                 changes.delete.append(s["metadata"]["name"])
                 continue
-            new = _new_slice(service, ports, keep, s["metadata"]["name"])
+            new = _new_slice(service, ports, keep, s["metadata"]["name"], address_type)
             new["metadata"] = {**s["metadata"], "labels": new["metadata"]["labels"]}
             if new["endpoints"] != s.get("endpoints") or new["metadata"] != s["metadata"] \
                     or new["ports"] != s.get("ports"):
                 changes.update.append(new)
         while rest:
             chunk, rest = rest[:MAX_ENDPOINTS_PER_SLICE], rest[MAX_ENDPOINTS_PER_SLICE:]
-            changes.create.append(_new_slice(service, ports, chunk, None))
+            changes.create.append(_new_slice(service, ports, chunk, None, address_type))
     for ss in by_ports.values():  # slices for port sets no pod has any more
         changes.delete.extend(s["metadata"]["name"] for s in ss)
     return _finalize(changes, existing, new_name, prefix)

@@ -18,7 +18,8 @@ import ipaddress
 from .. import clock
 from ..workloads import App, HTTPRequest, answer, app_for
 
-__all__ = ["IPAM", "Exhausted", "waiting_status", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF", "gate_failures"]
+__all__ = ["IPAM", "Exhausted", "waiting_status", "start_pod", "probe_succeeds", "probe_result", "ready_conditions", "normalize_image", "CRASH_BACKOFF", "gate_failures",
+           "node_internal_ips"]
 
 CRASH_BACKOFF = (10, 20, 40, 80, 160, 300)
 
@@ -28,16 +29,20 @@ class Exhausted(Exception):
 
 
 class IPAM:
-    """host-local IPAM for one node's pod CIDR."""
+    """host-local IPAM for one node's pod CIDR (or, on a dual-stack node, its CIDRs: the CNI
+    config then lists one range set per family and host-local hands out one IP from each)."""
 
-    def __init__(self, cidr: str):
+    def __init__(self, cidr: str, *more: str):
         self.net = ipaddress.ip_network(cidr)
         self.first = int(self.net.network_address) + 2  # .1 is the bridge/gateway
-        self.last = int(self.net.broadcast_address) - 1
+        # host-local's lastIP: the broadcast address is left out for IPv4 only.
+        self.last = int(self.net.broadcast_address) - (1 if self.net.version == 4 else 0)
         self.used: set[int] = set()
         self.last_reserved = self.first - 1
+        self.others = [IPAM(c) for c in more]
 
     def allocate(self) -> str:
+        """One IP from the (first) range: the next free one after the last handed out."""
         size = self.last - self.first + 1
         for i in range(1, size + 1):
             cand = self.first + (self.last_reserved - self.first + i) % size
@@ -46,11 +51,28 @@ class IPAM:
                 self.last_reserved = cand
                 return str(ipaddress.ip_address(cand))
         raise Exhausted(f"failed to allocate for range 0: no IP addresses available in range set: "
-                        f"{self.net.network_address + 1}-{self.net.broadcast_address - 1}")
+                        f"{self.net.network_address + 1}-{ipaddress.ip_address(self.last)}")
+
+    def allocate_all(self) -> list[str]:
+        """One IP per range, in the node's podCIDRs order (primary family first); nothing
+        stays taken when one range is full."""
+        ips = [self.allocate()]
+        try:
+            for other in self.others:
+                ips.append(other.allocate())
+        except Exhausted:
+            for ip in ips:
+                self.release(ip)
+            raise
+        return ips
 
     def release(self, ip: str | None) -> None:
         if ip:
-            self.used.discard(int(ipaddress.ip_address(ip)))
+            addr = ipaddress.ip_address(ip)
+            if addr.version == self.net.version:
+                self.used.discard(int(addr))
+            for other in self.others:
+                other.release(ip)
 
 
 def normalize_image(image: str) -> str:
@@ -161,11 +183,11 @@ def waiting_status(pod: dict, node: dict, now: float) -> dict:
     """The status of a pod whose sandbox is not up yet: Pending, every container waiting in
     ``ContainerCreating``, no pod IP."""
     now_ts = clock.rfc3339(now)
-    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    host_ips = node_internal_ips(node)
     statuses = [{"image": normalize_image(ct["image"]), "imageID": "", "lastState": {}, "name": ct["name"],
                  "ready": False, "restartCount": 0, "started": False,
                  "state": {"waiting": {"reason": "ContainerCreating"}}} for ct in pod["spec"]["containers"]]
-    status = {"phase": "Pending", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+    status = {"phase": "Pending", "hostIP": host_ips[0], "hostIPs": [{"ip": h} for h in host_ips],
               "qosClass": pod["status"].get("qosClass", "BestEffort"), "startTime": now_ts,
               "containerStatuses": statuses}
     conditions = ready_conditions({**pod, "status": status}, False, now_ts)
@@ -174,11 +196,19 @@ def waiting_status(pod: dict, node: dict, now: float) -> dict:
     return status
 
 
-def start_pod(pod: dict, node: dict, ip: str, now: float) -> tuple[dict, list[tuple[str, float]]]:
+def node_internal_ips(node: dict) -> list[str]:
+    """The node's InternalIPs, one per family on a dual-stack node (primary first): what the
+    kubelet reports as the pod's ``hostIPs`` (kubelet_pods.go getHostIPs)."""
+    return [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
+
+
+def start_pod(pod: dict, node: dict, ip: str | list[str], now: float) -> tuple[dict, list[tuple[str, float]]]:
     """The pod's status once its sandbox and containers started, and the timers it needs
-    (``("probe", at)`` or ``("restart", at)``)."""
+    (``("probe", at)`` or ``("restart", at)``).  ``ip`` is the pod's IP, or its IPs (one per
+    family, primary first) on a dual-stack node: ``podIP`` is the first, ``podIPs`` all."""
     now_ts = clock.rfc3339(now)
-    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    host_ips = node_internal_ips(node)
+    ips = [ip] if isinstance(ip, str) else list(ip)
     statuses, timers, all_ready = [], [], True
     for ct in pod["spec"]["containers"]:
         app = app_for(pod, ct)
@@ -200,8 +230,8 @@ def start_pod(pod: dict, node: dict, ip: str, now: float) -> tuple[dict, list[tu
         else:
             cs["ready"] = True
         statuses.append(cs)
-    status = {"phase": "Running", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
-              "podIP": ip, "podIPs": [{"ip": ip}], "qosClass": pod["status"].get("qosClass", "BestEffort"),
+    status = {"phase": "Running", "hostIP": host_ips[0], "hostIPs": [{"ip": h} for h in host_ips],
+              "podIP": ips[0], "podIPs": [{"ip": i} for i in ips], "qosClass": pod["status"].get("qosClass", "BestEffort"),
               "startTime": now_ts, "containerStatuses": statuses}
     pod = {**pod, "status": status}
     status["conditions"] = ready_conditions(pod, all_ready, now_ts)

@@ -185,11 +185,11 @@ class NodeControllers:
         if (pod.get("status") or {}).get("podIP"):
             return
         node = self.store.peek("Node", "", node_name)
-        if pod["spec"].get("hostNetwork"):  # the node's own network namespace: its IP
-            ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+        if pod["spec"].get("hostNetwork"):  # the node's own network namespace: its IP(s)
+            ip = kubelet.node_internal_ips(node)
         else:
             try:
-                ip = self.ipam[node_name].allocate()
+                ip = self.ipam[node_name].allocate_all()
             except kubelet.Exhausted as e:  # a node range smaller than --max-pods: the CNI fails
                 self._sandbox_failed(pod, str(e))
                 return

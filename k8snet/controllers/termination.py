@@ -178,12 +178,16 @@ class KubeletTermination:
         node = pod["spec"].get("nodeName")
         if not ip or pod["spec"].get("hostNetwork") or node not in self.ipam:
             return
-        self.ipam[node].release(ip)
+        # Every IP of the pod (one per family on a dual-stack node) goes back.
+        ips = [p["ip"] for p in (pod.get("status") or {}).get("podIPs") or () if p.get("ip")] or [ip]
+        for each in ips:
+            self.ipam[node].release(each)
         uid = meta.get("uid", "")
         term = self.terminations.get(uid) or Termination(self.now, 0.0, "", self.now, self.now, self.now, "exit",
                                                           True, self.now)
         self.terminations[uid] = term
-        self.gone_ips[ip] = (f"{meta['namespace']}/{meta['name']}", term)
+        for each in ips:
+            self.gone_ips[each] = (f"{meta['namespace']}/{meta['name']}", term)
 
     def _timer_terminated(self, ns: str, name: str, uid: str, at: float) -> None:
         pod = self.store.peek("Pod", ns, name)

@@ -141,11 +141,14 @@ class Zone:
             names = {(o.get("metadata") or {}).get("name", "") for o in ns_objects}
         pod_ips: dict[str, tuple[str, ...]] = {}
         for pod in pods:
-            ip = (pod.get("status") or {}).get("podIP")
-            # object.ToPod: terminating pods are left out of the index.
-            if ip and not (pod.get("metadata") or {}).get("deletionTimestamp"):
+            st = pod.get("status") or {}
+            # object.ToPod: terminating pods are left out of the index; every podIPs entry
+            # (one per family on a dual-stack node) indexes the pod.
+            if st.get("podIP") and not (pod.get("metadata") or {}).get("deletionTimestamp"):
                 ns = (pod.get("metadata") or {}).get("namespace", "default")
-                pod_ips[ip] = pod_ips.get(ip, ()) + (ns,)
+                for ip in [p.get("ip") for p in st.get("podIPs") or ()] or [st["podIP"]]:
+                    if ip:
+                        pod_ips[ip] = pod_ips.get(ip, ()) + (ns,)
         options.setdefault("serial", _unix_serial(services + endpointslices + pods + ns_objects))
         return cls([to_service(s) for s in services],
                    [endpointslice_to_endpoints(e) for e in endpointslices], names, pod_ips,

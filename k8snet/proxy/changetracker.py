@@ -25,30 +25,43 @@ ServicePortMap = dict  # dict[ServicePortName, ServicePortInfo]
 EndpointsMap = dict  # dict[ServicePortName, tuple[EndpointInfo, ...]]
 
 
-def _is_ipv4(text: str) -> bool:
+def _is_family(text: str, family: str = "IPv4") -> bool:
     try:
-        return isinstance(ipaddress.ip_address(text), ipaddress.IPv4Address)
+        return ipaddress.ip_address(text).version == (6 if family == "IPv6" else 4)
     except ValueError:
         return False
+
+
+def _is_ipv4(text: str) -> bool:
+    return _is_family(text, "IPv4")
+
+
+def cluster_ip_of_family(spec: Mapping, family: str) -> str:
+    """proxyutil.GetClusterIPByFamily: the Service's ClusterIP of ``family`` ('' if none)."""
+    ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
+    return next((ip for ip in ips if ip != "None" and _is_family(ip, family)), "")
 
 
 def _should_skip_service(service: Mapping) -> bool:
     # proxyutil.ShouldSkipService: headless ("None"), no clusterIP, or ExternalName.
     spec = service.get("spec", {})
     cluster_ip = spec.get("clusterIP", "")
-    return (not cluster_ip or cluster_ip == "None"
-            or spec.get("type") == "ExternalName" or not _is_ipv4(cluster_ip))
+    return not cluster_ip or cluster_ip == "None" or spec.get("type") == "ExternalName"
 
 
-def service_port_infos(service: Mapping | None) -> dict[ServicePortName, ServicePortInfo]:
+def service_port_infos(service: Mapping | None, family: str = "IPv4") -> dict[ServicePortName, ServicePortInfo]:
     """One ``ServicePortInfo`` per port of ``service`` (upstream ``serviceToServiceMap``).
 
-    Skipped entirely (empty result) for headless and ExternalName Services.  Only the IPv4
-    family is proxied (the course's clusters are single-stack IPv4).
+    Skipped entirely (empty result) for headless and ExternalName Services, and for a
+    Service with no ClusterIP of ``family`` (the proxier of one family ignores the rest:
+    externalIPs, load-balancer addresses and source ranges of the other family too).
     """
     if not service or _should_skip_service(service):
         return {}
     meta, spec = service["metadata"], service.get("spec", {})
+    cluster_ip = cluster_ip_of_family(spec, family)
+    if not cluster_ip:
+        return {}
     ns, name = meta.get("namespace", "default"), meta["name"]
     svc_type = spec.get("type", "ClusterIP")
     externally = svc_type in ("NodePort", "LoadBalancer") or (
@@ -64,18 +77,18 @@ def service_port_infos(service: Mapping | None) -> dict[ServicePortName, Service
     # Load-balancer VIPs: status.loadBalancer.ingress[].ip, except ipMode "Proxy"
     # (KEP-1860: the LB proxies, so the node must not short-circuit the VIP).
     vips = tuple(ing["ip"] for ing in ((service.get("status") or {}).get("loadBalancer") or {})
-                 .get("ingress") or () if ing.get("ip") and _is_ipv4(ing["ip"])
+                 .get("ingress") or () if ing.get("ip") and _is_family(ing["ip"], family)
                  and ing.get("ipMode", "VIP") != "Proxy")
     ranges = tuple(r.strip() for r in spec.get("loadBalancerSourceRanges") or ()
-                   if "." in r)
-    ext_ips = tuple(ip for ip in spec.get("externalIPs") or () if _is_ipv4(ip))
+                   if ("." in r) == (family == "IPv4"))
+    ext_ips = tuple(ip for ip in spec.get("externalIPs") or () if _is_family(ip, family))
     hc_port = spec.get("healthCheckNodePort", 0) if (svc_type == "LoadBalancer" and etp_local) else 0
     out = {}
     for port in spec.get("ports") or ():
         protocol = port.get("protocol", "TCP")
         spn = ServicePortName(ns, name, port.get("name", "") or "", protocol)
         out[spn] = ServicePortInfo(
-            name=spn, cluster_ip=spec["clusterIP"], port=int(port["port"]), protocol=protocol,
+            name=spn, cluster_ip=cluster_ip, port=int(port["port"]), protocol=protocol,
             node_port=int(port.get("nodePort") or 0), load_balancer_vips=vips,
             load_balancer_source_ranges=ranges, external_ips=ext_ips,
             session_affinity=affinity, sticky_max_age_seconds=int(sticky),
@@ -84,15 +97,17 @@ def service_port_infos(service: Mapping | None) -> dict[ServicePortName, Service
     return out
 
 
-def slice_endpoints(endpoint_slice: Mapping, node_name: str) -> dict[ServicePortName, list[EndpointInfo]]:
+def slice_endpoints(endpoint_slice: Mapping, node_name: str,
+                    family: str = "IPv4") -> dict[ServicePortName, list[EndpointInfo]]:
     """The endpoints one EndpointSlice contributes, per Service port (``addEndpoints``).
 
-    Slices without the ``kubernetes.io/service-name`` label, non-IPv4 slices, ports without
-    a number and endpoints without an address are ignored, as upstream does.
+    Slices without the ``kubernetes.io/service-name`` label, slices of another address type
+    than the proxier's ``family``, ports without a number and endpoints without an address
+    are ignored, as upstream does.
     """
     meta = endpoint_slice.get("metadata", {})
     svc = (meta.get("labels") or {}).get(SERVICE_NAME_LABEL)
-    if not svc or endpoint_slice.get("addressType", "IPv4") != "IPv4":
+    if not svc or endpoint_slice.get("addressType", "IPv4") != family:
         return {}
     ns = meta.get("namespace", "default")
     out: dict[ServicePortName, list[EndpointInfo]] = {}
@@ -121,7 +136,8 @@ def slice_endpoints(endpoint_slice: Mapping, node_name: str) -> dict[ServicePort
 class ServiceChangeTracker:
     """Keeps the ServicePortMap up to date from Service add/update/delete events."""
 
-    def __init__(self) -> None:
+    def __init__(self, family: str = "IPv4") -> None:
+        self.family = family
         self._by_service: dict[tuple[str, str], dict[ServicePortName, ServicePortInfo]] = {}
         # The flat ServicePortMap, kept in step with _by_service so that a sync never has
         # to re-merge every Service's ports (5,000 Services: one dict, updated per event).
@@ -134,7 +150,7 @@ class ServiceChangeTracker:
             return set()
         key = (ref["metadata"].get("namespace", "default"), ref["metadata"]["name"])
         before = self._by_service.get(key, {})
-        after = service_port_infos(new)
+        after = service_port_infos(new, self.family)
         if after:
             self._by_service[key] = after
         else:
@@ -159,8 +175,8 @@ class ServiceChangeTracker:
 class EndpointsChangeTracker:
     """Keeps the EndpointsMap up to date from EndpointSlice events (``EndpointSliceCache``)."""
 
-    def __init__(self, node_name: str) -> None:
-        self.node_name = node_name
+    def __init__(self, node_name: str, family: str = "IPv4") -> None:
+        self.node_name, self.family = node_name, family
         # (namespace, service) -> slice name -> per-port endpoints of that slice
         self._slices: dict[tuple[str, str], dict[str, dict[ServicePortName, list[EndpointInfo]]]] = {}
         # (namespace, service) -> its merged endpoints, recomputed only when one of its
@@ -209,7 +225,7 @@ class EndpointsChangeTracker:
                 self._slices.get(svc, {}).pop(name, None)
         for obj, (svc, name), is_old in keys:
             if not is_old:
-                self._slices.setdefault(svc, {})[name] = slice_endpoints(obj, self.node_name)
+                self._slices.setdefault(svc, {})[name] = slice_endpoints(obj, self.node_name, self.family)
         changed: set[ServicePortName] = set()
         for svc in services:
             if svc in self._slices and not self._slices[svc]:

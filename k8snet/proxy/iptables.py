@@ -226,7 +226,9 @@ def service_rules(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], con
     else:
         int_target = ext_target = "DROP"
         int_comment = ext_comment = f"{name} has no local endpoints"
-    reject = {"REJECT": "--reject-with icmp-port-unreachable", "DROP": ""}
+    # -j REJECT's default, as the save shows it: icmp6-port-unreachable in ip6tables.
+    reject = {"REJECT": "--reject-with icmp6-port-unreachable" if config.family == "IPv6"
+              else "--reject-with icmp-port-unreachable", "DROP": ""}
     nat: list[Rule] = []
     flt: list[Rule] = []
     chains: list[str] = []
@@ -389,7 +391,9 @@ def tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
     """
     nodeports = Rule("nat", KUBE_SERVICES, (_comment(NODEPORTS_COMMENT), _addrtype("dst")),
                      target=KUBE_NODEPORTS,
-                     **({} if config.localhost_nodeports else {"dst": "127.0.0.0/8", "dst_neg": True}))
+                     # "For IPv6 they never work": localhost NodePorts are blocked with ! -d ::1/128.
+                     **({"dst": "::1/128", "dst_neg": True} if config.family == "IPv6" else
+                        {} if config.localhost_nodeports else {"dst": "127.0.0.0/8", "dst_neg": True}))
     invalid = (_ctstate("INVALID"),) + ((_nfacct(_NFACCT_INVALID),) if config.nfacct else ())
     flt = [
         Rule("filter", KUBE_FORWARD, invalid, target="DROP"),

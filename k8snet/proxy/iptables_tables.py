@@ -61,15 +61,16 @@ class IptablesTables:
         """Every filter rule in the order kube-proxy writes them."""
         return tuple(r for b in self.blocks for r in b.filter_rules)
 
-    def save(self, table: str, now: float) -> str:
-        """``iptables-save -t table`` text at simulated time ``now``."""
+    def save(self, table: str, now: float, tool: str = "iptables-save") -> str:
+        """``iptables-save -t table`` text at simulated time ``now`` (``ip6tables-save``'s
+        header for the IPv6 tables)."""
         self._check(table)
         if table not in self._bodies:
             # Only the header and footer carry the time: the body is kept per snapshot.
             chains = (c for b in self.blocks for c in b.chains(table))
             groups = (g for b in self.blocks for g in b.saved_lines(table).items())
             self._bodies[table] = table_body(table, chains, groups)
-        return wrap_table(table, self._bodies[table], now)
+        return wrap_table(table, self._bodies[table], now, tool)
 
     def chain(self, table: str, name: str) -> tuple[Rule, ...]:
         """The rules of one chain, in order (empty for an unknown chain or table)."""

@@ -36,7 +36,8 @@ class RealServer:
     is_local: bool = False
 
     def __str__(self) -> str:
-        return f"{self.address}:{self.port}"
+        # ipvsadm brackets IPv6 addresses: -> [fd00:10:244:1::5]:80
+        return f"[{self.address}]:{self.port}" if ":" in self.address else f"{self.address}:{self.port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ class VirtualServer:
 
     def line(self) -> str:
         """The service line of ``ipvsadm -Ln``."""
-        text = f"{self.protocol}  {self.address}:{self.port} {self.scheduler}"
+        addr = f"[{self.address}]" if ":" in self.address else self.address
+        text = f"{self.protocol}  {addr}:{self.port} {self.scheduler}"
         return text + (f" persistent {self.persistent}" if self.persistent else "")
 
 
@@ -101,6 +103,9 @@ def sort_services(services: list[VirtualServer]) -> list[VirtualServer]:
 def sh_bucket(client_ip: str) -> int:
     """``ip_vs_sh_hashkey`` with port 0: ``hash_32(ntohl(addr), 8)`` (golden-ratio hash)."""
     value = int(ipaddress.ip_address(client_ip))
+    if value > 0xFFFFFFFF:  # IPv6: the four 32-bit words folded by XOR first (ip_vs_sh_hashkey)
+        value = (value >> 96) ^ (value >> 64) ^ (value >> 32) ^ value
+        value &= 0xFFFFFFFF
     return ((value * 0x61C88647) & 0xFFFFFFFF) >> (32 - 8)
 
 
@@ -168,11 +173,18 @@ class IPVSRuntime:
             self.active[key] -= 1
 
 
-def ipvsadm_ln(services: list[VirtualServer], runtime: IPVSRuntime | None = None) -> str:
-    """``ipvsadm -Ln``: header, then each virtual server and its real servers."""
+def ipvsadm_ln(services: list[VirtualServer], runtime: IPVSRuntime | None = None,
+               more: tuple[tuple[list[VirtualServer], IPVSRuntime], ...] = ()) -> str:
+    """``ipvsadm -Ln``: header, then each virtual server and its real servers (``more``: the
+    other family's servers with their own counters, listed in the same table)."""
     runtime = runtime or IPVSRuntime()
+    owner = {id(vs): runtime for vs in services}
+    for extra, rt in more:
+        owner.update((id(vs), rt) for vs in extra)
+        services = list(services) + list(extra)
     lines = [IPVS_HEADER.rstrip("\n")]
     for vs in sort_services(services):
+        runtime = owner[id(vs)]
         lines.append(vs.line())
         for rs in vs.real_servers:
             active, inactive = runtime.counts(vs, rs)

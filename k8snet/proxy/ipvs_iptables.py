@@ -155,14 +155,15 @@ def _services_rules(ipsets: IPSets, config: ProxyConfig) -> list[Rule]:
     return nat
 
 
-def _ipvs_filter_rules() -> list[Rule]:
+def _ipvs_filter_rules(config: ProxyConfig) -> list[Rule]:
     # KUBE-IPVS-FILTER (issue 72236): a new connection to a kube-ipvs0 address is rejected
     # unless it is for a Service port (or a health-check node port).
     allowed = ((sets.LOAD_BALANCER, "dst,dst"), (sets.CLUSTER_IP, "dst,dst"), (sets.EXTERNAL_IP, "dst,dst"),
                (sets.EXTERNAL_IP_LOCAL, "dst,dst"), (sets.HEALTH_CHECK_NODE_PORT, "dst"))
     out = [Rule("filter", KUBE_IPVS_FILTER, (_set(name, flags),), target="RETURN") for name, flags in allowed]
     out.append(Rule("filter", KUBE_IPVS_FILTER, (_ctstate("NEW"), _set(sets.IPVS_IPS, "dst")),
-                    target="REJECT", target_opts=_REJECT))
+                    target="REJECT", target_opts=_REJECT if config.family != "IPv6"
+                    else "--reject-with icmp6-port-unreachable"))
     return out
 
 
@@ -203,7 +204,7 @@ def _tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
 
 def write_iptables_rules(ipsets: IPSets, config: ProxyConfig) -> list[Rule]:
     """``writeIptablesRules``: every rule of the KUBE chains, in the order kube-proxy writes them."""
-    rules = [Rule("nat", KUBE_SERVICES, (), target="RETURN", src="127.0.0.0/8")]
+    rules = [Rule("nat", KUBE_SERVICES, (), target="RETURN", src="::1/128" if config.family == "IPv6" else "127.0.0.0/8")]
     rules += _set_jump_rules(ipsets)
     rules += _services_rules(ipsets, config)
     rules.append(Rule("nat", KUBE_LOAD_BALANCER, (), target=KUBE_MARK_MASQ))
@@ -211,7 +212,7 @@ def write_iptables_rules(ipsets: IPSets, config: ProxyConfig) -> list[Rule]:
     rules += _no_node_access_rules(ipsets)
     rules += _accept_ipvs_traffic(ipsets)
     nat, flt = _tail_rules(config)
-    return rules + flt + _ipvs_filter_rules() + nat
+    return rules + flt + _ipvs_filter_rules(config) + nat
 
 
 def sync_tables(ipsets: IPSets, config: ProxyConfig) -> IptablesTables:

@@ -49,6 +49,7 @@ def endpoint_chain_name_base(namespace: str, name: str, protocol: str, port_name
                              endpoint: str) -> str:
     """``servicePortEndpointChainNameBase``: ``<8 base32>-ns/name/proto/port__ip/port``."""
     ip, _, port = endpoint.rpartition(":")
+    ip = ip.removeprefix("[").removesuffix("]")  # net.SplitHostPort
     return _hash_and_truncate(f"{namespace}/{name}/{protocol.lower()}/{port_name}__{ip.replace(':', '.')}/{port}")
 
 
@@ -305,10 +306,15 @@ class NFTable:
     chains: tuple[NftChain, ...]
     by_name: dict = field(default_factory=dict, compare=False)
 
-    def render(self) -> str:
-        """What ``nft list table ip kube-proxy`` prints."""
+    def render(self, family: str = "IPv4") -> str:
+        """What ``nft list table ip kube-proxy`` prints (``family`` IPv6: the IPv6 proxier's
+        ``ip6 kube-proxy`` table, whose matches read ``ip6 daddr`` and sets ``ipv6_addr``)."""
         blocks = [s.render() for s in self.sets] + [c.render() for c in self.chains]
-        return 'table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n' + "\n\n".join(blocks) + "\n}\n"
+        text = 'table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n' + "\n\n".join(blocks) + "\n}\n"
+        if family == "IPv6":
+            text = ("table ip6" + text[len("table ip"):]).replace("ip daddr", "ip6 daddr") \
+                .replace("ip saddr", "ip6 saddr").replace("ipv4_addr", "ipv6_addr")
+        return text
 
     def chain(self, name: str) -> NftChain:
         """The chain called ``name`` (KeyError when absent)."""

@@ -25,10 +25,11 @@ from .types import LARGE_CLUSTER_THRESHOLD, ProxyConfig, ServicePortInfo, Servic
 __all__ = ["ProxyState"]
 
 
-def node_internal_ip(node: Mapping | None) -> str:
-    """The node's first ``InternalIP`` from ``status.addresses`` ('' when unknown)."""
+def node_internal_ip(node: Mapping | None, family: str | None = None) -> str:
+    """The node's first ``InternalIP`` (of ``family``, when given) from ``status.addresses``
+    ('' when unknown)."""
     for addr in ((node or {}).get("status") or {}).get("addresses") or ():
-        if addr.get("type") == "InternalIP":
+        if addr.get("type") == "InternalIP" and (family is None or (":" in addr["address"]) == (family == "IPv6")):
             return addr["address"]
     return ""
 
@@ -51,8 +52,8 @@ class ProxyState:
     def __init__(self, config: ProxyConfig, *, services: Iterable[Mapping] = (),
                  slices: Iterable[Mapping] = (), nodes: Iterable[Mapping] = ()) -> None:
         self.config = config
-        self.services = ServiceChangeTracker()
-        self.endpoints = EndpointsChangeTracker(config.node_name)
+        self.services = ServiceChangeTracker(config.family)
+        self.endpoints = EndpointsChangeTracker(config.node_name, config.family)
         self.node_ip = ""
         self.node_labels: dict[str, str] = {}
         self.runtime = NodeRuntime()
@@ -103,7 +104,7 @@ class ProxyState:
         re-render (upstream sets ``needFullSync`` when the node's labels change)."""
         if node.get("metadata", {}).get("name") != self.config.node_name:
             return False
-        ip, labels = node_internal_ip(node), dict(node["metadata"].get("labels") or {})
+        ip, labels = node_internal_ip(node, self.config.family), dict(node["metadata"].get("labels") or {})
         if (ip, labels) == (self.node_ip, self.node_labels):
             return False
         self.node_ip, self.node_labels = ip, labels
@@ -171,9 +172,10 @@ class ProxyState:
 
         In ipvs mode these are IPVS mode's rules (:meth:`ipvs_iptables_tables`).
         """
+        tool = "ip6tables-save" if self.config.family == "IPv6" else "iptables-save"
         if self.config.mode == "ipvs":
-            return self.ipvs_iptables_tables().save(table, now)
-        return self.iptables_tables().save(table, now)
+            return self.ipvs_iptables_tables().save(table, now, tool)
+        return self.iptables_tables().save(table, now, tool)
 
     def nft_table(self) -> nftables.NFTable:
         """The ``ip kube-proxy`` table this node's kube-proxy (nftables mode) programs."""
@@ -187,8 +189,9 @@ class ProxyState:
         return nftables.sync_proxy_rules(per_service, self.config, self.node_ip)
 
     def nft(self) -> str:
-        """What ``nft list table ip kube-proxy`` prints on this node."""
-        return self.nft_table().render()
+        """What ``nft list table ip kube-proxy`` prints on this node (``ip6 kube-proxy`` for
+        the IPv6 proxier)."""
+        return self.nft_table().render(self.config.family)
 
     def ipvs_services(self) -> list[ipvs.VirtualServer]:
         """The IPVS virtual servers this node's kube-proxy (ipvs mode) programs."""

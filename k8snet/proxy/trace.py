@@ -101,7 +101,7 @@ def in_cidr(ip: str, cidr: str) -> bool:
 
 def is_local(ip: str, node_ip: str) -> bool:
     """``addrtype LOCAL`` / ``fib type local``: the node's own address or loopback."""
-    return ip == node_ip or in_cidr(ip, "127.0.0.0/8")
+    return ip == node_ip or ip == "::1" or in_cidr(ip, "127.0.0.0/8")
 
 
 _SERVICE_IN_COMMENT = re.compile(

@@ -106,8 +106,8 @@ class EndpointInfo:
     zone_hints: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        # BaseEndpointInfo.String(): net.JoinHostPort(ip, port).
-        return f"{self.ip}:{self.port}"
+        # BaseEndpointInfo.String(): net.JoinHostPort(ip, port), so IPv6 is bracketed.
+        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,9 @@ class ProxyConfig:
     mode: str = "iptables"
     ipvs_scheduler: str = "rr"
     masquerade_all: bool = False
+    #: The IP family this proxier serves: kube-proxy runs one proxier per family of a
+    #: dual-stack node (``NewDualStackProxier``), each seeing only its family's addresses.
+    family: str = "IPv4"
     #: ``iptables.localhostNodePorts`` (default true): NodePorts also answer on 127.0.0.1.
     localhost_nodeports: bool = True
     #: Whether the node's kernel has nfacct (kube-proxy then adds its counting matches).
