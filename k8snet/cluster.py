@@ -17,6 +17,9 @@ from .apiserver.server import APIServer
 from .apiserver.store import clone
 from .controllers.kubelet import IPAM
 from .controllers.manager import Manager
+from .clusterargs import check_arguments as _check_arguments, choice as _choice, names as _names, \
+    pod_network as _pod_network
+from .cluster_views import ClusterViews
 from .errors import K8sNetError, NotFoundError, UsageError, ValidationError, require
 
 __all__ = ["Cluster", "CNIS", "PROXY_MODES", "IPVS_SCHEDULERS", "ADDONS"]
@@ -30,76 +33,7 @@ CLOUDS = (None, "aws", "gcp", "azure")
 _MAX_ADVANCE = 100 * 365 * 86400
 
 
-def _choice(name: str, value: Any, allowed: Iterable) -> None:
-    allowed = tuple(allowed)
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise UsageError(f"{name}={value!r} is not supported: use one of {shown}")
-
-
-def _pod_network(pod_cidr, mask: int, nodes: int) -> str:
-    """Check ``pod_cidr`` (kubeadm's --pod-network-cidr) and ``mask`` (kube-controller-manager's
-    --node-cidr-mask-size) as kubeadm does, and that every node gets a range; the CIDR, normalized."""
-    import ipaddress
-    try:
-        if "/" not in str(pod_cidr):
-            raise ValueError(pod_cidr)
-        net = ipaddress.IPv4Network(str(pod_cidr), strict=False)
-    except ValueError:
-        raise UsageError(f"pod_cidr={pod_cidr!r} is not supported: give an IPv4 CIDR such as \"10.244.0.0/16\"") from None
-    if not isinstance(mask, int) or isinstance(mask, bool) or not 0 <= mask <= 30:
-        raise UsageError(f"node_cidr_mask_size={mask!r} is not supported: use a whole number from {net.prefixlen} "
-                         "to 30 (a /30 holds one pod next to the gateway)")
-    if mask < net.prefixlen:
-        raise UsageError(f"node_cidr_mask_size={mask} is not supported: the size of pod subnet with mask "
-                         f"{net.prefixlen} is smaller than the size of node subnet with mask {mask}")
-    if mask - net.prefixlen > 16:
-        raise UsageError(f"node_cidr_mask_size={mask} is not supported: pod subnet mask ({net.prefixlen}) and "
-                         f"node-mask-size ({mask}) difference is greater than 16")
-    for other, what in ((bootstrap.SERVICE_CIDR, "the Service CIDR"), ("172.18.0.0/16", "the node network")):
-        if net.overlaps(ipaddress.IPv4Network(other)):
-            raise UsageError(f"pod_cidr={pod_cidr!r} is not supported: it overlaps {what} {other}")
-    ranges = 2 ** (mask - net.prefixlen)
-    if nodes > ranges:
-        # node-ipam hands each node one range; with none left a node gets no podCIDR
-        # ("CIDRNotAvailable") and its pods never get an IP, so the cluster is refused here.
-        more = f"; give a larger pod_cidr= or node_cidr_mask_size={mask + 1} ({ranges * 2} ranges)" if mask < 30 else ""
-        raise UsageError(f"nodes={nodes} is not supported: the pod CIDR {net} holds {ranges} node ranges of "
-                         f"/{mask}{more}")
-    return str(net)
-
-
-def _check_arguments(nodes, addons, seed) -> None:
-    """The types ``Cluster(...)`` takes, refused with a UsageError before anything is built
-    (node names are Node object names: DNS-1123 subdomains, as the API server checks them)."""
-    require("Cluster()", "nodes", nodes, (int, list, tuple), "a count or a list of node names")
-    if isinstance(nodes, (list, tuple)):
-        from .apiserver.validation.common import name_is_dns_subdomain
-        for n in nodes:
-            require("Cluster()", "each node name", n, (str,), "text")
-            bad = name_is_dns_subdomain(n)
-            if bad:
-                raise UsageError(f'Cluster(): node name "{n}" is invalid: {bad[0]}')
-    require("Cluster()", "addons", addons, (list, tuple, set, frozenset), "a list of addon names")
-    for a in addons:
-        require("Cluster()", "each addon", a, (str,), "an addon name")
-    require("Cluster()", "seed", seed, (int, str), "a whole number")
-
-
-def _names(call: str, arg: str, value):
-    """A namespace filter as the public methods take it: None (every namespace), one name,
-    or a list of names."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [value]
-    require(call, arg, value, (list, tuple, set, frozenset), "a namespace name or a list of them")
-    for name in value:
-        require(call, f"{arg}[]", name, (str,), "a namespace name")
-    return list(value)
-
-
-class Cluster:
+class Cluster(ClusterViews):
     """A Kubernetes cluster simulated in-process (see the contract for every method).
 
     ``nodes=N`` is N nodes in all (or a list of their names): the first, ``node-1``, is the
@@ -427,79 +361,6 @@ class Cluster:
         return netpol.matrix(list(self.store.items("NetworkPolicy")), pods, list(self.store.items("Namespace")),
                              ports=tuple(ports), protocol=protocol, cni=self.cni)
 
-    # -- DNS -------------------------------------------------------------------------
-    def resolve(self, name: str, *, qtype: str = "A", from_pod: str | None = None):
-        """Resolve ``name`` as CoreDNS answers it; from a pod, through its resolv.conf search
-        list and ``ndots:5`` (``.tried`` lists every name asked)."""
-        from . import dnsview
-        require("resolve()", "name", name, (str,), "a DNS name")
-        require("resolve()", "qtype", qtype, (str,), "a record type such as 'A' or 'SRV'")
-        require("resolve()", "from_pod", from_pod, (str, type(None)), "a pod as 'namespace/name'")
-        return dnsview.resolve(self, name, qtype, from_pod)
-
-    def resolv_conf(self, pod: str) -> str:
-        """The /etc/resolv.conf the kubelet wrote for ``pod`` ("ns/name")."""
-        from . import dnsview
-        return dnsview.resolv_conf(self, pod)
-
-    def pod_env(self, pod: str) -> list[tuple[str, str]]:
-        """The environment ``env`` prints in ``pod``, Service variables included."""
-        from . import dnsview
-        return dnsview.pod_env(self, pod)
-
-    def nslookup(self, name: str, *, from_pod: str | None = None) -> tuple[str, int]:
-        """What busybox ``nslookup NAME`` prints in ``from_pod``, and its exit code."""
-        from . import dnsview
-        return dnsview.nslookup(self, name, from_pod)
-
-    # -- kube-proxy's rules ---------------------------------------------------------------
-    def iptables_save(self, node: str, table: str = "nat", *, family: str | None = None) -> str:
-        """What ``iptables-save -t TABLE`` prints on ``node`` for kube-proxy's rules (iptables
-        mode; in ipvs mode, the few rules over ipsets that IPVS mode writes): the IPv4
-        proxier's.  ``family="IPv6"`` is ``ip6tables-save``: the IPv6 proxier's rules."""
-        require("iptables_save()", "node", node, (str,), "a node name")
-        require("iptables_save()", "table", table, (str,), "'nat' or 'filter'")
-        require("iptables_save()", "family", family, (str, type(None)), "'IPv4' or 'IPv6'")
-        if table not in ("nat", "filter"):
-            raise UsageError(f"table={table!r}: kube-proxy writes the 'nat' and 'filter' tables")
-        return self.kube_proxy.view(node, ("iptables", "ipvs"), lambda s: s.iptables_save(table, now=self._now),
-                                    family=family or "IPv4")
-
-    def ip6tables_save(self, node: str, table: str = "nat") -> str:
-        """What ``ip6tables-save -t TABLE`` prints on ``node``: the IPv6 proxier's rules."""
-        return self.iptables_save(node, table, family="IPv6")
-
-    def nft(self, node: str, family: str = "ip") -> str:
-        """What ``nft list table ip kube-proxy`` prints on ``node`` (nftables mode);
-        ``family="ip6"`` is ``nft list table ip6 kube-proxy``, the IPv6 proxier's table."""
-        require("nft()", "node", node, (str,), "a node name")
-        if family not in ("ip", "ip6"):
-            raise UsageError(f'nft(family={family!r}): kube-proxy\'s tables are "ip kube-proxy" (IPv4) and '
-                             '"ip6 kube-proxy" (IPv6)')
-        return self.kube_proxy.view(node, "nftables", lambda s: s.nft(), family="IPv6" if family == "ip6" else "IPv4")
-
-    def ipvsadm(self, node: str) -> str:
-        """What ``ipvsadm -Ln`` prints on ``node`` (ipvs mode): the virtual servers of every
-        family (on a dual-stack node both proxiers program the same IPVS table)."""
-        require("ipvsadm()", "node", node, (str,), "a node name")
-        return self.kube_proxy.view(node, "ipvs", lambda s: self.kube_proxy.ipvsadm(node))
-
-    def ipset(self, node: str) -> str:
-        """What ``ipset list`` prints on ``node``: kube-proxy's ipsets and their members (ipvs mode)."""
-        return self.kube_proxy.view(node, "ipvs", lambda s: s.ipset_list(), what="ipsets")
-
-    def stop_kube_proxy(self, node: str) -> None:
-        """kube-proxy on ``node`` stops (crashed, killed): the rules it wrote stay, stale.
-        Services that existed keep working from there; new Services and endpoint changes
-        are not applied on that node until kube-proxy runs again."""
-        self._node(node)
-        self.kube_proxy.stop(node)
-
-    def start_kube_proxy(self, node: str) -> None:
-        """kube-proxy on ``node`` runs again and resyncs every rule."""
-        self._node(node)
-        self.kube_proxy.start(node)
-
     # -- traffic ------------------------------------------------------------------------
     def request(self, url: str, *, from_pod: str | None = None, from_node: str | None = None,
                 from_internet: bool = False, method: str = "GET", headers: dict | None = None):
@@ -568,6 +429,7 @@ def _locked(fn):
 
 
 # Every public method runs under the cluster's lock (serve() starts the thread that takes it).
-for _name, _fn in list(vars(Cluster).items()):
+for _name in dir(Cluster):
+    _fn = inspect.getattr_static(Cluster, _name)
     if not _name.startswith("_") and inspect.isfunction(_fn) and _name != "serve":
         setattr(Cluster, _name, _locked(_fn))
