@@ -347,11 +347,12 @@ def prepare_service_update(new: dict, old: dict) -> dict:
         # policy when none is given and infers the families from the clusterIPs kept above.
     # normalizeClusterIPs (storage.go): only the singular field changed (an old client, or
     # apply's merge keeping the server-set plural), so the plural follows it: cleared with it,
-    # or its first entry replaced (which validation then refuses: "may not change once set").
+    # or set to it alone, secondary IP included (which validation then refuses: "may not
+    # change once set").
     if ns.get("clusterIP") != os_.get("clusterIP") and ns.get("clusterIPs") \
             and ns.get("clusterIPs") == os_.get("clusterIPs"):
         if ns.get("clusterIP"):
-            ns["clusterIPs"] = [ns["clusterIP"], *ns["clusterIPs"][1:]]
+            ns["clusterIPs"] = [ns["clusterIP"]]
         else:
             ns.pop("clusterIPs")
     if needs_node_ports(old) and needs_node_ports(out):
