@@ -807,3 +807,26 @@ def test_ch13_rollout_view_redraws_the_timeline(lab):
                lambda t: "must be non-negative and less than terminationGracePeriodSeconds (1)" in t,
                f"{where}: a preStop sleep longer than the grace period is refused in the API server's words")
     assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 17 --
+
+def test_ch17_dual_stack_runs_and_shows_both_families(lab):
+    """Chapter 17 (no live view): Run All works in the browser; the Services print their
+    families as the registry fills them in, the EndpointSlices come one per address type, and
+    the families picture renders.
+
+    Rules: alloc.go initIPFamilyFields (PreferDualStack appends the other family), the
+    EndpointSlice reconciler (getAddressTypesForService), printService (ClusterIPs[0]).
+    """
+    nb = lab.open("notebooks/17_dual_stack.ipynb")
+    nb.run_all()
+    nb.assert_no_errors()
+    families = output(nb, cell_index(nb, "print(f\"{name:9s} {spec['ipFamilyPolicy']")).inner_text()
+    assert re.search(r"web-dual\s+PreferDualStack\s+\['IPv4', 'IPv6'\]", families), f"{nb.path}: {families!r}"
+    slices = output(nb, cell_index(nb, "%kubectl get endpointslices")).inner_text()
+    assert re.search(r"web-dual-\w+\s+IPv6\s+80\s+fd00:10:244:", slices), f"{nb.path}: {slices!r}"
+    index = cell_index(nb, 'families_graph(cluster, "web-dual")')
+    assert_picture(nb, index, "img")
+    shoot_cell(nb, index, "ch17-families")
+    assert_page_clean(nb)
