@@ -130,7 +130,7 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         _use_family_of(trip, ip)
         result = connect(trip, ip, port)
     except Failed as f:
-        return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
+        return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,), method=trip.method)
     headers = list(result.headers)
     if headers and headers[0][0] == "Server" and headers[0][1].startswith("nginx"):
         # nginx writes Date right after Server, from the time of the answer (the simulated clock).
@@ -138,7 +138,7 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         from .clock import EPOCH
         headers.insert(1, ("Date", formatdate(EPOCH.timestamp() + cluster.now, usegmt=True)))
     return Response(url=url, status=result.status, body=result.body, headers=dict(headers),
-                    backend=result.backend, pod=result.pod, hops=tuple(trip.hops))
+                    backend=result.backend, pod=result.pod, hops=tuple(trip.hops), method=trip.method)
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request

@@ -122,11 +122,26 @@ def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
     """``Cluster.resolve``: the answer CoreDNS gives, through the pod's search list."""
     if not isinstance(name, str) or not name.strip(".").strip():
         raise UsageError(f"resolve({name!r}): give a DNS name such as 'web' or 'web.default.svc.cluster.local'")
+    qtype = _check_qtype(qtype)
     cache = _cache(cluster)
     if from_pod is None:
         return dns.resolve(cache.zone, name, qtype=qtype, rng=cluster.dns_rng)
     conf = _pod_resolv_conf(cache, cluster, from_pod)
     return dns.resolve_with(cache.zone, name, conf, qtype=qtype, rng=cluster.dns_rng)
+
+
+def _check_qtype(qtype: str) -> str:
+    """A record type dig knows (its mnemonic, any case, or RFC 3597's ``TYPEnnn``); dig itself
+    warns ``;; Warning, ignoring invalid type BOGUS`` and asks for A instead, which would hide
+    the mistake here, so the call is refused."""
+    import dns.rdatatype
+    try:
+        canonical = dns.rdatatype.to_text(dns.rdatatype.from_text(qtype))
+    except (dns.rdatatype.UnknownRdatatype, ValueError):
+        raise UsageError(f"resolve(qtype={qtype!r}): not a DNS record type (dig says \";; Warning, ignoring "
+                         f"invalid type {qtype}\"); give one such as 'A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT' "
+                         f"or 'TYPE65'") from None
+    return qtype if canonical == qtype.upper() else canonical  # TYPE1 is A
 
 
 def resolv_conf(cluster, ref: str) -> str:

@@ -58,6 +58,8 @@ class Response:
     backend: str | None = None
     pod: str | None = None
     hops: tuple[Hop, ...] = ()
+    #: The request's method as sent (``request(method=...)``, upper-cased as curl -X sends it).
+    method: str = "GET"
 
     @property
     def ok(self) -> bool:
@@ -82,5 +84,5 @@ class Response:
 
     def __str__(self) -> str:
         if self.error:
-            return f"GET {self.url}: {self.error}"
-        return f"GET {self.url}: HTTP {self.status} from {self.pod or 'outside the cluster'}"
+            return f"{self.method} {self.url}: {self.error}"
+        return f"{self.method} {self.url}: HTTP {self.status} from {self.pod or 'outside the cluster'}"

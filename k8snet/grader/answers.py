@@ -48,7 +48,7 @@ def kind_of(value) -> str:
     if isinstance(value, bool):
         return f"the bool {value}"
     if isinstance(value, int):
-        return f"the number {value}"
+        return f"the number {value}" if not _too_large(value) else f"a number with {_digits(value)} digits"
     if isinstance(value, float):
         return f"the number {value!r}"
     if isinstance(value, str):
@@ -58,6 +58,28 @@ def kind_of(value) -> str:
         if isinstance(value, t):
             return name
     return f"a {type(value).__name__} object"
+
+
+#: Kubernetes' integers are Go int32/int64 (ports, counts, seconds): nothing asked for is larger.
+INT64_LIMIT = 2 ** 63
+
+
+def _too_large(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= INT64_LIMIT
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without str() (Python refuses str() of an int
+    over 4300 digits)."""
+    n = abs(value)
+    digits = int(n.bit_length() * 0.30102999566398120) + 1
+    return digits - 1 if digits > 1 and n < 10 ** (digits - 1) else digits
+
+
+def _refuse_huge(value, what: str) -> None:
+    if _too_large(value):
+        raise WrongType(f"{kind_of(value)} is larger than any integer Kubernetes stores (they are 64-bit "
+                        f"at most: ports, counts, seconds): answer with {what}")
 
 
 class AnswerType:
@@ -106,6 +128,7 @@ class Integer(AnswerType):
 
     def read(self, answer, problem) -> int:
         if isinstance(answer, int) and not isinstance(answer, bool):
+            _refuse_huge(answer, self.describe(problem))
             return answer
         if isinstance(answer, str) and answer.strip().lstrip("-").isdigit():
             raise WrongType(f"write the number without quotes: answer = {answer.strip()}")
@@ -124,6 +147,7 @@ class Number(AnswerType):
         return f"{self.what}, without quotes (e.g. answer = {self.example})"
 
     def read(self, answer, problem) -> float:
+        _refuse_huge(answer, self.describe(problem))  # before isfinite(): it overflows on such ints
         if isinstance(answer, (int, float)) and not isinstance(answer, bool) and math.isfinite(answer):
             return answer
         if isinstance(answer, str):
@@ -219,6 +243,8 @@ class Numbers(AnswerType):
 
     def read(self, answer, problem) -> list:
         if isinstance(answer, (list, tuple)):
+            for a in answer:
+                _refuse_huge(a, self.describe(problem))  # before isfinite(): it overflows on such ints
             bad = [a for a in answer if a is not None and (isinstance(a, bool) or not isinstance(a, (int, float))
                                                            or not math.isfinite(a))]
             if not bad:

@@ -113,6 +113,8 @@ def _build() -> tuple[Served, ...]:
 SERVED: tuple[Served, ...] = _build()
 _BY_GVR = {(s.group, s.version, s.plural): s for s in SERVED}
 _CRD_GROUPS = {"gateway.networking.k8s.io"}
+#: The API groups served from CustomResourceDefinitions (JSON and YAML only, no protobuf).
+CRD_GROUPS = _CRD_GROUPS
 
 
 def _visible(s: Served, crd_groups: set[str]) -> bool:

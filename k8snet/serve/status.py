@@ -95,11 +95,13 @@ def method_not_supported(qualified: str, action: str) -> dict:
                   {"kind": qualified})
 
 
-def unsupported_media_type(content_type: str) -> dict:
-    """The 415 a body in an unknown format gets (handlers/rest.go negotiation)."""
+def unsupported_media_type(content_type: str, accepted: tuple[str, ...] = (
+        "application/json", "application/yaml", "application/vnd.kubernetes.protobuf")) -> dict:
+    """The 415 a body in an unknown format gets (handlers/rest.go negotiation); custom
+    resources accept JSON and YAML only."""
     return status("UnsupportedMediaType",
                   f'the body of the request was in an unknown format - accepted media types include: '
-                  f'application/json, application/yaml, application/vnd.kubernetes.protobuf', code=415)
+                  f'{", ".join(accepted)}', code=415)
 
 
 def not_acceptable(accept: str) -> dict:

@@ -90,3 +90,25 @@ def test_random_wrong_values_are_never_correct_nor_internal(i, value):
     fb = QUESTIONS[i].grade(value)
     assert fb.outcome is not Outcome.CORRECT, (type(QUESTIONS[i]).__name__, value)
     assert not any(w in fb.message for w in INTERNAL), (type(QUESTIONS[i]).__name__, value, fb.message)
+
+
+#: (value, rule): integers no Kubernetes field holds (Go int64 at most); Python itself refuses
+#: str() of an int over 4300 digits and float() of one over ~1e308, so a check that prints or
+#: compares them naively breaks.
+HUGE = [(10**30, "beyond int64: no port, count or duration is that large"),
+        (-(10**5000), "over Python's 4300-digit str() limit"),
+        ([0.5, 10**5000], "inside a list of numbers: math.isfinite() overflows on it"),
+        ({"web": 2**63}, "a dict value just past int64")]
+
+
+@pytest.mark.parametrize("value, rule", HUGE, ids=[r for _, r in HUGE])
+def test_huge_integers_get_a_specific_message(value, rule):
+    from k8snet.grader.answers import Integer, Number, Numbers
+    for q in QUESTIONS:
+        fb = q.grade(value, record=False)
+        assert fb.outcome is Outcome.INCORRECT, (type(q).__name__, rule)
+        assert "could not be checked" not in fb.message, (type(q).__name__, rule, fb.message)
+        takes_it = (isinstance(q.answer_type, (Integer, Number)) and isinstance(value, int)
+                    or isinstance(q.answer_type, Numbers) and isinstance(value, list))
+        if takes_it:
+            assert "larger than any integer Kubernetes stores" in fb.message, (type(q).__name__, rule, fb.message)

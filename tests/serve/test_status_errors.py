@@ -29,6 +29,21 @@ def _call(served, method, path, body=None, content_type="application/json", toke
         return e.code, json.loads(e.read())
 
 
+def _pb(envelope: bytes) -> bytes:
+    """A protobuf body: apimachinery's magic prefix, then the runtime.Unknown bytes given."""
+    return b"k8s\x00" + envelope
+
+
+def _ld(field: int, data: bytes) -> bytes:
+    """One length-delimited protobuf field (lengths under 128 here)."""
+    return bytes([field << 3 | 2, len(data)]) + data
+
+
+_TYPEMETA = _ld(1, _ld(1, b"v1") + _ld(2, b"Service"))
+PB = "application/vnd.kubernetes.protobuf"
+UNRECOGNIZED = "the object provided is unrecognized (must be of type Service): "
+
+
 def _stale():
     return dict(SVC, metadata={"name": "web", "resourceVersion": "1"})
 
@@ -77,7 +92,26 @@ ROWS = [
      [{"op": "test", "path": "/spec/type", "value": "LoadBalancer"}], "application/json-patch+json", True, 422,
      "Invalid", None),
     ("a protobuf body that is not one", "POST", "/api/v1/namespaces/default/services", b"k8s\x00\xff",
-     "application/vnd.kubernetes.protobuf", True, 400, "BadRequest", None),
+     PB, True, 400, "BadRequest", UNRECOGNIZED + "unexpected EOF (6b387300ff)"),
+    # protobuf.Serializer.Decode: runtime.Unknown's gogo Unmarshal errors, worded by
+    # handlers/rest.go transformDecodeError (no kind yet: "unrecognized", with summarizeData's hex)
+    ("protobuf TypeMeta sent as a varint", "POST", "/api/v1/namespaces/default/services", _pb(b"\x08\x01"),
+     PB, True, 400, "BadRequest", UNRECOGNIZED + "proto: wrong wireType = 0 for field TypeMeta (6b3873000801)"),
+    ("protobuf TypeMeta.Kind sent as a varint", "POST", "/api/v1/namespaces/default/services",
+     _pb(_ld(1, b"\x10\x05")), PB, True, 400, "BadRequest",
+     UNRECOGNIZED + "proto: wrong wireType = 0 for field Kind (6b3873000a021005)"),
+    ("protobuf TypeMeta longer than the body", "POST", "/api/v1/namespaces/default/services", _pb(b"\x0a\x05ab"),
+     PB, True, 400, "BadRequest", UNRECOGNIZED + "unexpected EOF (6b3873000a056162)"),
+    ("protobuf field number 0", "POST", "/api/v1/namespaces/default/services", _pb(b"\x00"),
+     PB, True, 400, "BadRequest", UNRECOGNIZED + "proto: Unknown: illegal tag 0 (wire type 0) (6b38730000)"),
+    ("JSON sent as protobuf: Serializer.Decode's prefix check", "POST", "/api/v1/namespaces/default/services",
+     b"{}", PB, True, 400, "BadRequest",
+     UNRECOGNIZED + "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({})"),
+    ("protobuf magic and nothing else", "POST", "/api/v1/namespaces/default/services", b"k8s\x00", PB, True, 400,
+     "BadRequest", UNRECOGNIZED + "empty body (6b387300)"),
+    ("protobuf object bytes cut short: the kind is known", "POST", "/api/v1/namespaces/default/services",
+     _pb(_TYPEMETA + _ld(2, b"\x0a\x05")), PB, True, 400, "BadRequest",
+     'Service in version "v1" cannot be handled as a Service: unexpected EOF'),
     ("a system namespace cannot go", "DELETE", "/api/v1/namespaces/kube-system", None, None, True, 403, "Forbidden",
      'namespaces "kube-system" is forbidden: this namespace may not be deleted'),
 ]

@@ -77,7 +77,7 @@ async def _dispatch(ctx, request: web.Request) -> web.StreamResponse:
     if info.verb == "patch":
         code, obj = ctx.call(patch.patch, ctx, info, served, raw, content_type, query)
     else:
-        body = decode_body(raw, content_type) if raw.strip() else None
+        body = decode_body(raw, content_type, served=served) if raw.strip() else None
         if info.verb in ("create", "update") and body is None:
             raise st.StatusError(st.bad_request("the body of the request was empty"))
         if info.verb == "get":

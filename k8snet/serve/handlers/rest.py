@@ -26,17 +26,14 @@ _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 JSON_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
 
 
-def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = JSON_TYPES) -> Any:
+def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = JSON_TYPES,
+                served: Served | None = None) -> Any:
     """The request body as JSON-shaped data, or a 415/400 Status error as kube-apiserver words it."""
     media = content_type.split(";")[0].strip().lower()
     if media not in allowed:
         raise st.StatusError(st.unsupported_media_type(content_type))
     if media == "application/vnd.kubernetes.protobuf":  # kubectl's typed clients (create deployment, ...)
-        from ..protobuf import ProtobufError, decode
-        try:
-            return decode(raw)
-        except (ProtobufError, UnicodeDecodeError, ValueError) as e:
-            raise st.StatusError(st.bad_request(f"unable to decode the protobuf body: {e}")) from None
+        return _decode_protobuf(raw, content_type, served)
     text = raw.decode("utf-8", errors="replace")
     try:
         if media.endswith("yaml"):
@@ -47,6 +44,39 @@ def decode_body(raw: bytes, content_type: str, allowed: tuple[str, ...] = JSON_T
         detail = str(e).split("\n")[0]
         raise st.StatusError(st.bad_request(f"couldn't get version/kind; json parse error: {detail}")) from None
     return data
+
+
+def _summary(data: bytes, limit: int = 30) -> str:
+    """handlers/rest.go summarizeData: the first bytes, as text for JSON, else in hex."""
+    if not data:
+        return "<empty>"
+    shown = data[:limit].decode("utf-8", errors="replace") if data[:1] == b"{" else data[:limit].hex()
+    return shown + (" ..." if len(data) > limit else "")
+
+
+def _decode_protobuf(raw: bytes, content_type: str, served: Served | None) -> dict:
+    """protobuf.Serializer.Decode, its errors worded by handlers/rest.go transformDecodeError:
+    without a kind "the object provided is unrecognized (must be of type X): ...", with one
+    "K in version "v" cannot be handled as a X: ..."."""
+    from ...serve import registry
+    from ..protobuf import NoProtobufSchema, ProtobufError, UnrecognizedBody, decode
+    want = served.kind if served is not None else "Object"
+    try:
+        return decode(raw, served.group_version if served else "", served.kind if served else "")
+    except UnrecognizedBody as e:
+        raise st.StatusError(st.bad_request(
+            f"the object provided is unrecognized (must be of type {want}): {e} ({_summary(raw)})")) from None
+    except NoProtobufSchema as e:
+        if served is not None and e.kind == served.kind and served.group in registry.CRD_GROUPS:
+            # Custom resources are served as JSON and YAML only (no protobuf serializer).
+            raise st.StatusError(st.unsupported_media_type(content_type, ("application/json", "application/yaml")))
+        if served is not None and e.kind != served.kind:
+            return {"apiVersion": e.api_version, "kind": e.kind}  # check_object: the kinds do not match
+        raise st.StatusError(st.bad_request(f"k8snet reads protobuf bodies of the kinds kubectl's generators send; "
+                                            f"send this {e.kind} as JSON")) from None
+    except ProtobufError as e:
+        kind, version = getattr(e, "kind", want), getattr(e, "version", "")
+        raise st.StatusError(st.bad_request(f'{kind} in version "{version}" cannot be handled as a {want}: {e}')) from None
 
 
 def check_object(data: Any, served: Served, info: RequestInfo, query=None) -> dict:
