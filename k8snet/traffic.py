@@ -226,13 +226,13 @@ def _run_action(cluster, when: float, action, events: list, start: float) -> Non
     cluster.advance(max(0.0, when - cluster.now))
     events.append((round(when - start, 6), _describe(action)))
     if isinstance(action, str):
-        from .kubectl.commands import run as kubectl  # what Cluster.kubectl runs, under the lock traffic() holds
-        out = kubectl(cluster, action)
-        # kubectl reports some failures after lines that succeeded (`node/x cordoned`, then
-        # `error: unable to drain node ...`): any such line fails the action.  (drain's
-        # `error when evicting ... (will retry after 5s)` is a retry, not a failure.)
-        if any(line.startswith(("error:", "Error from server")) for line in out.splitlines()):
-            raise UsageError(f"traffic(during={action!r}): kubectl said: {out.strip()}")
+        from .kubectl.commands import execute  # what Cluster.kubectl runs, under the lock traffic() holds
+        out = execute(cluster, action)
+        # kubectl's exit status says whether the command failed, also after lines that
+        # succeeded (`node/x cordoned`, then `error: unable to drain node ...`); drain's
+        # `error when evicting ... (will retry after 5s)` is a retry and exits 0.
+        if out.exit_code != 0:
+            raise UsageError(f"traffic(during={action!r}): kubectl exited {out.exit_code}: {out.strip()}")
     else:
         action(cluster)
 

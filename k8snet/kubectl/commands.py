@@ -15,7 +15,7 @@ from . import flags as flags_module
 from . import logs, nodes, output, printers, warnings
 from .describe import describe
 
-__all__ = ["run", "parse"]
+__all__ = ["run", "execute", "parse"]
 
 def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
     """(positional words, the command's own words first; flags by long name; words after ``--``),
@@ -26,24 +26,35 @@ def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
 
 def run(cluster, command_line: str) -> str:
     """Run one kubectl command line against ``cluster``; returns what kubectl prints."""
+    return str(execute(cluster, command_line))
+
+
+def execute(cluster, command_line: str) -> output.Printed:
+    """Run one kubectl command line: what kubectl prints, with its exit status
+    (``.exit_code``: 0, 1 after an error, a program's own status through ``exec``)."""
     try:
-        pos, flags, after = parse(command_line)
-        if not pos:
-            raise UsageError("error: a command is required (get, describe, apply, delete, ...)")
-        verb, args = pos[0], pos[1:]
-        handler = _VERBS.get(verb)
-        if handler is None:
-            raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
-        _check_dry_run(verb, args, flags)
-        return handler(cluster, args, flags, after)
+        printed = _execute(cluster, command_line)
     except (ValidationError, InternalError) as e:
         # kubectl prints the lines of the objects it applied, then each error.
         prefix = "".join(f"{line}\n" for line in getattr(e, "applied", []))
         errors = [e] + list(getattr(e, "other_errors", []))
-        return prefix + "".join(_error_text(x, flags_of(command_line)) + "\n" for x in errors)
+        return output.Printed(prefix + "".join(_error_text(x, flags_of(command_line)) + "\n" for x in errors), 1)
     except K8sNetError as e:
         text = str(e)
-        return text if text.startswith(("error", "Error", "Warning", "The ")) else f"error: {text}"
+        return output.Printed(text if text.startswith(("error", "Error", "Warning", "The ")) else f"error: {text}", 1)
+    return printed if isinstance(printed, output.Printed) else output.Printed(printed)
+
+
+def _execute(cluster, command_line: str) -> str:
+    pos, flags, after = parse(command_line)
+    if not pos:
+        raise UsageError("error: a command is required (get, describe, apply, delete, ...)")
+    verb, args = pos[0], pos[1:]
+    handler = _VERBS.get(verb)
+    if handler is None:
+        raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
+    _check_dry_run(verb, args, flags)
+    return handler(cluster, args, flags, after)
 
 
 def flags_of(command_line: str) -> dict:

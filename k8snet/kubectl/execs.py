@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ..errors import K8sNetError, UsageError
 
+from .output import Printed
 __all__ = ["exec_in_pod", "check_container", "run_in_temporary_pod", "rollout_status", "TOOLS"]
 
 _ALL = {"curl", "wget", "nslookup", "cat", "env", "printenv", "hostname", "sh", "dig"}
@@ -49,9 +50,9 @@ def exec_in_pod(cluster, name: str, namespace: str, argv: list[str], container: 
     pod = _pod(cluster, name, namespace)
     check_container(pod, container)
     out, code = _program(cluster, pod, argv)
-    if code:
+    if code > 0:
         out += f"command terminated with exit code {code}\n"
-    return out
+    return Printed(out, code if code >= 0 else 1)  # kubectl exec exits with the program's status
 
 
 def check_container(pod: dict, container: str | None) -> None:
@@ -76,7 +77,7 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
                f'failed to exec in container: failed to start exec "{exec_id}": OCI runtime exec failed: '
                f'exec failed: unable to start container process: exec: "{argv[0]}": executable file not found '
                f'in $PATH: unknown')
-        return msg + "\n", 0
+        return msg + "\n", -1  # not the program's status: the exec itself failed (kubectl exits 1)
     ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
     if prog == "cat" and argv[1:] == ["/etc/resolv.conf"]:
         return cluster.resolv_conf(ref), 0
@@ -205,14 +206,15 @@ def run_in_temporary_pod(cluster, pod: dict, argv: list[str], flags) -> str:
     finally:
         cluster.delete(f"pod/{name}", ns)
     text = out + f'pod "{name}" deleted from {ns} namespace\n'
-    if code:
+    if code > 0:
         text += f"pod {ns}/{name} terminated (Error)\n"
-    return text
+    return Printed(text, 1 if code else 0)
 
 
 def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0) -> str:
     """``kubectl rollout status``: waits (advancing the simulated clock) and prints progress."""
     lines: list[str] = []
+    failed = False
     for res, names in targets:
         for n in names:
             waited = 0.0
@@ -225,10 +227,11 @@ def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0) -> 
                     break
                 if waited >= timeout:
                     lines.append(f'error: {res.kind.lower()} "{n}" exceeded its progress deadline')
+                    failed = True
                     break
                 cluster.advance(1)
                 waited += 1
-    return "".join(line + "\n" for line in lines)
+    return Printed("".join(line + "\n" for line in lines), 1 if failed else 0)
 
 
 def _rollout_message(obj: dict) -> tuple[str, bool]:

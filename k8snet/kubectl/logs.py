@@ -99,7 +99,7 @@ def logs(cluster, args, flags, after) -> str:
         targets = [(pod, notice)]
         if container and "--container" not in flags:
             flags = {**flags, "--container": container}
-    out = []
+    out, failed = [], False
     for pod, notice in targets:
         out.append(notice)
         if flags.get("--all-containers"):
@@ -120,9 +120,11 @@ def logs(cluster, args, flags, after) -> str:
                                         previous=bool(flags.get("--previous")))
             except podlogs.LogError as e:
                 out.append(f"Error from server ({e.reason}): {e.message}\n")
+                failed = True
                 if not flags.get("--ignore-errors"):
                     break
                 continue
             prefix = f"[pod/{pod['metadata']['name']}/{c}] " if flags.get("--prefix") else ""
             out.extend(prefix + line for line in lines)
-    return "".join(out)
+    from .output import Printed
+    return Printed("".join(out), 1 if failed else 0)

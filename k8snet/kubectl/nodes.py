@@ -205,12 +205,14 @@ def drain(cluster, args: list[str], flags: dict, after: list[str]) -> str:
         flags = dict(flags, **{"--pod-selector": labels.parse(str(flags["--pod-selector"]))})
     _node_names(cluster, args, "drain")
     out = [cordon(cluster, args, {}, [])]
+    failed = False
     for node in _node_names(cluster, args, "drain"):
         pods, warnings, errors = _pods_for_deletion(cluster, node, flags)
         if errors:
             text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
             out.append(f'error: unable to drain node "{node}" due to error: {text}, continuing command...\n'
                        f"There are pending nodes to be drained:\n {node}\n{text}\n")
+            failed = True
             continue
         if warnings:
             out.append(f"Warning: {'; '.join(warnings)}\n")
@@ -262,6 +264,8 @@ def drain(cluster, args: list[str], flags: dict, after: list[str]) -> str:
                        + "".join(f"pod/{p['metadata']['name']}\n" for p, _ in waiting)
                        + f'error: unable to drain node "{node}" due to error: {text}, continuing command...\n'
                        f"There are pending nodes to be drained:\n {node}\n{text}\n")
+            failed = True
             continue
         out.append(f"node/{node} drained\n")
-    return "".join(out)
+    from .output import Printed
+    return Printed("".join(out), 1 if failed else 0)

@@ -24,9 +24,22 @@ from . import gojson
 from .jsonpath import JSONPath
 from .tabwriter import table_writer
 
-__all__ = ["as_list", "to_json", "to_yaml", "to_name", "to_jsonpath", "to_custom_columns",
+__all__ = ["Printed", "as_list", "to_json", "to_yaml", "to_name", "to_jsonpath", "to_custom_columns",
            "go_yaml_key"]
 
+
+
+class Printed(str):
+    """What a kubectl command printed, carrying the exit status kubectl ends with: 0, or 1
+    after an error (cmdutil.CheckErr's DefaultErrorExitCode); ``kubectl exec`` passes the
+    program's own status on.  A ``str``, so callers that only want the text are unchanged."""
+
+    exit_code: int
+
+    def __new__(cls, text: str, exit_code: int = 0) -> "Printed":
+        self = super().__new__(cls, text)
+        self.exit_code = exit_code
+        return self
 
 def as_list(objects: Sequence[Mapping]) -> dict:
     """The ``List`` kubectl builds around several objects (get.go printGeneric)."""

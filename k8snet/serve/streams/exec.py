@@ -89,7 +89,8 @@ async def pod_exec(ctx, request: web.Request) -> web.StreamResponse:
 
     def run(args: list[str]) -> tuple[str, int]:
         fresh = cluster.store.get("Pod", ns, name) or pod
-        return execs._program(cluster, fresh, args)
+        text, code = execs._program(cluster, fresh, args)
+        return text, max(code, 0)  # -1: the exec itself failed; its Status is sent below
 
     def crlf(text: str) -> bytes:
         return (text.replace("\n", "\r\n") if tty else text).encode()
