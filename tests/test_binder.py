@@ -9,7 +9,8 @@ Checked here:
 - every module a notebook in ``notebooks/`` or ``exercises/`` imports (code cells parsed with
   ``ast`` after IPython turns magics into calls) is importable and comes from a package that
   ``requirements.txt`` installs, directly or as a dependency;
-- every third-party module ``k8snet/`` imports comes from ``pyproject.toml``'s dependencies;
+- every third-party module ``k8snet/`` imports comes from ``pyproject.toml``'s dependencies (or its
+  ``serve`` extra: the server libraries, imported only when a cluster is served);
 - every program the notebooks run (``!dig …``, ``%%bash``) or the package runs (``dot`` behind
   graphviz, ``subprocess`` calls) is installed by ``apt.txt``;
 - ``runtime.txt`` names Python 3.11, the lowest version ``pyproject.toml`` allows;
@@ -299,8 +300,9 @@ def test_requirements_files_parse_and_install_the_course():
     assert project, "requirements.txt must install the course package itself (-e .)"
     # What a learner and Binder need to open the notebooks.
     assert {"jupyterlab", "ipywidgets", "nbval"} <= names
-    # The package's own dependencies, pinned the same way in both places.
-    deps = {canonicalize_name(Requirement(d).name) for d in pyproject()["project"]["dependencies"]}
+    # The package's own dependencies (and the serve extra, for a local JupyterLab), pinned the
+    # same way in both places.
+    deps = {canonicalize_name(Requirement(d).name) for d in _package_requirements()}
     assert deps <= names, f"pyproject dependencies missing from requirements.txt: {deps - names}"
     test_reqs, test_project = parse_requirements(ROOT / "requirements-test.txt")
     test_names = {canonicalize_name(r.name) for r in test_reqs}
@@ -337,15 +339,22 @@ def test_no_binder_folder_hides_the_top_level_configuration():
 )
 def test_notebook_imports_come_from_requirements(notebook):
     reqs, project = parse_requirements(ROOT / "requirements.txt")
-    deps = [Requirement(d) for d in pyproject()["project"]["dependencies"]] if project else []
+    deps = [Requirement(d) for d in _package_requirements()] if project else []
     modules, _ = scan_notebook(notebook)
     problems = missing_imports(modules, closure(reqs + deps), project, notebook.parent)
     assert not problems, f"{notebook.relative_to(ROOT)} imports what Binder would not install:\n" + "\n".join(problems)
 
 
+def _package_requirements() -> list[str]:
+    """pyproject's dependencies plus its ``serve`` extra (the server libraries k8snet imports
+    lazily, only when a cluster is served; tests/test_lazy_imports.py checks that)."""
+    project = pyproject()["project"]
+    return list(project["dependencies"]) + list(project["optional-dependencies"]["serve"])
+
+
 def test_package_imports_come_from_pyproject_dependencies():
     modules, _ = scan_package()
-    deps = [Requirement(d) for d in pyproject()["project"]["dependencies"]]
+    deps = [Requirement(d) for d in _package_requirements()]
     problems = missing_imports(modules, closure(deps), True, ROOT / PROJECT)
     assert not problems, "k8snet/ imports what pyproject.toml does not declare:\n" + "\n".join(problems)
 

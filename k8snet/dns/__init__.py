@@ -22,9 +22,17 @@ from .nslookup import NslookupOutput, nslookup
 from .records import Zone
 from .resolvconf import NODE_RESOLV_CONF, ResolvConf, pod_resolv_conf, resolve, resolve_with
 from .reverse import reverse_name
-from .server import DNSServer, serve
 from .types import DNSResult, Record, Reply
 
 __all__ = ["serve", "DNSServer", "Zone", "resolve", "resolve_with", "pod_resolv_conf", "ResolvConf",
            "NODE_RESOLV_CONF", "nslookup", "NslookupOutput", "service_env", "service_env_map",
            "reverse_name", "DNSResult", "Record", "Reply"]
+
+
+def __getattr__(name: str):
+    # The socket server is imported lazily (as k8snet.Cluster is): `import k8snet.dns` in a
+    # browser, or for resolve() alone, must not pull in socketserver and threads.
+    if name in ("serve", "DNSServer"):
+        from . import server
+        return getattr(server, name)
+    raise AttributeError(f"module 'k8snet.dns' has no attribute {name!r}")

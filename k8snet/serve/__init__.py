@@ -33,6 +33,21 @@ def _release(cluster, server) -> None:
         del _SERVING[cluster]
 
 
+#: The server libraries (pyproject's ``serve`` extra) and what each is for.
+SERVER_LIBRARIES = {"aiohttp": "HTTP, WebSocket and TLS", "cryptography": "the serving certificate"}
+
+
+def _require_server_libraries() -> None:
+    """A clear ServeError when the ``serve`` extra is not installed (a plain ``pip install
+    k8snet``), instead of an ImportError from deep inside."""
+    import importlib.util
+    missing = [name for name in SERVER_LIBRARIES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ServeError(f"cluster.serve() needs {' and '.join(missing)} ("
+                         f"{'; '.join(SERVER_LIBRARIES[m] for m in missing)}): pip install 'k8snet[serve]' "
+                         f"(requirements.txt and ./course start install them)")
+
+
 def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | None = None):
     """Start serving ``cluster`` (see :meth:`k8snet.Cluster.serve`)."""
     if in_browser():
@@ -46,6 +61,7 @@ def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | 
     if running is not None:
         raise ServeError(f"this cluster is already served at {running.url}: call server.stop() first "
                          f"(one cluster, one API server)")
+    _require_server_libraries()
     from .server import Server
     with cluster.lock:
         cluster.clock.follow_wall()
