@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .apiserver.store import clone
 from .errors import ManifestError, json_kind
 
 __all__ = ["Document", "load"]
@@ -47,11 +49,20 @@ def _split(text: str) -> list[tuple[int, str]]:
     return docs
 
 
+@lru_cache(maxsize=256)
+def _parsed(body: str) -> Any:
+    """One YAML document, parsed once per distinct text.  Notebooks and their widgets apply
+    the same manifests again and again (a widget builds a fresh cluster per choice), and in
+    the browser PyYAML is pure Python: parsing was a third of a widget's redraw there.
+    Callers get a copy (:func:`_parse_text`); what is cached is never handed out."""
+    return yaml.load(body, Loader=_LOADER)
+
+
 def _parse_text(text: str, source: str) -> list[Document]:
     out: list[Document] = []
     for index, (first, body) in enumerate(_split(text), start=1):
         try:
-            data = yaml.load(body, Loader=_LOADER)
+            data = clone(_parsed(body))
         except yaml.YAMLError:
             data = None
             try:  # the pure-Python parser places errors on the line go-yaml reports

@@ -221,3 +221,17 @@ def test_switching_to_externalname_drops_and_frees_the_cluster_ip(first):
     assert not {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"} & set(spec)
     c.apply(_svc("reuse", clusterIP=ip))
     assert c.get("svc", "reuse")["spec"]["clusterIP"] == ip
+
+
+def test_same_yaml_text_read_twice_gives_independent_objects():
+    """manifest._parsed caches the parse of a document's text (widgets rebuild clusters from
+    the same YAML on every redraw); what a caller gets is its own copy, so a change to one
+    read object never shows in the next read (kubectl reads the file afresh each time)."""
+    from k8snet import manifest
+    first = manifest.load(WEB)
+    first[0].obj["metadata"]["name"] = "changed"
+    first[0].obj["spec"]["template"]["spec"]["containers"][0]["image"] = "changed"
+    second = manifest.load(WEB)
+    assert second[0].obj["metadata"]["name"] == "web"
+    assert second[0].obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert second[0].obj is not first[0].obj

@@ -4,6 +4,8 @@ tests/browser/test_site.py (it needs the registries and Chromium)."""
 from __future__ import annotations
 
 import base64
+import importlib.util
+import marshal
 import hashlib
 import sys
 import zipfile
@@ -116,3 +118,178 @@ def test_browser_svg_fonts_are_metric_compatible_with_helvetica():
     out = k8snet_viz.browser_fonts(svg)
     assert 'font-family="Helvetica,Arial,' in out and "'Liberation Sans'" in out
     assert "DejaVu" not in out
+
+
+# ------------------------------------------------------------------ bytecode --
+# tools/site/pyc.py runs inside Pyodide at build time; here CPython runs the same code (its
+# own magic number), which is enough to check the archives' layout and that Python's own
+# importers load them (PEP 552 unchecked hash-based pycs; zipimport; SourcelessFileLoader).
+
+from tools.site import bytecode, pyc  # noqa: E402
+
+
+def _wheel(tmp_path, files: dict[str, bytes], name="demo") -> Path:
+    return wheels.write_wheel(tmp_path / "in", name, "1", files)
+
+
+def _record_matches(path: Path) -> None:
+    """Every file of the archive has a RECORD row with its own hash and size (PEP 376)."""
+    with zipfile.ZipFile(path) as zf:
+        record = next(n for n in zf.namelist() if n.endswith(".dist-info/RECORD"))
+        rows = {r.split(",")[0]: r.split(",")[1:] for r in zf.read(record).decode().splitlines()}
+        files = [n for n in zf.namelist() if not n.endswith("/")]
+        assert sorted(rows) == sorted(files)
+        for arc in files:
+            if arc != record:
+                data = zf.read(arc)
+                want = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+                assert rows[arc] == [f"sha256={want}", str(len(data))], arc
+
+
+@pytest.mark.parametrize("layout, expected", [
+    # zipimport looks for mod.pyc beside mod.py (Lib/zipimport.py, _zip_searchorder)
+    ("beside", {"demo/__init__.py", "demo/__init__.pyc", "demo/core.py", "demo/core.pyc"}),
+    # an unpacked package: importlib.util.cache_from_source's __pycache__/<name>.<tag>.pyc
+    ("pycache", {"demo/__init__.py", "demo/core.py",
+                 f"demo/__pycache__/__init__.{sys.implementation.cache_tag}.pyc",
+                 f"demo/__pycache__/core.{sys.implementation.cache_tag}.pyc"}),
+    # bytecode instead of sources: FileFinder's SourcelessFileLoader / zipimport's .pyc entry
+    ("sourceless", {"demo/__init__.pyc", "demo/core.pyc"}),
+])
+def test_bytecode_layouts_and_record(tmp_path, layout, expected):
+    src = _wheel(tmp_path, {"demo/__init__.py": b"from .core import x\n", "demo/core.py": b"x = 41 + 1\n"})
+    dst = tmp_path / "out.whl"
+    assert pyc.add_bytecode(str(src), str(dst), layout, "/lib/python3.14/site-packages/") == 2
+    with zipfile.ZipFile(dst) as zf:
+        assert {n for n in zf.namelist() if not n.startswith("demo-1.dist-info")} == expected
+    _record_matches(dst)
+
+
+def test_bytecode_is_unchecked_hash_based(tmp_path):
+    """PEP 552: flags 0b01 (hash-based, not checked): the importer never reads the source's
+    mtime, which an unpacked wheel sets to the unpacking time."""
+    data = pyc.bytecode(b"x = 1\n", "/x.py")
+    assert data[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(data[4:8], "little") == 0b01
+    assert data[8:16] == importlib.util.source_hash(b"x = 1\n")
+    assert pyc.bytecode(b"def (:\n", "/bad.py") is None  # does not compile: the source stays
+
+
+def test_sourceless_zip_imports_with_zipimport(tmp_path, monkeypatch):
+    """The standard library's layout: only .pyc in a zip on sys.path, imported by zipimport."""
+    src = tmp_path / "lib.zip"
+    with zipfile.ZipFile(src, "w") as zf:
+        zf.writestr("k8snet_pyc_probe/__init__.py", "from .inner import answer\n")
+        zf.writestr("k8snet_pyc_probe/inner.py", "answer = 6 * 7\n")
+    dst = tmp_path / "lib-pyc.zip"
+    pyc.add_bytecode(str(src), str(dst), "sourceless", f"{dst}/")
+    monkeypatch.syspath_prepend(str(dst))
+    import k8snet_pyc_probe
+    try:
+        assert k8snet_pyc_probe.answer == 42
+        assert k8snet_pyc_probe.__file__.endswith("__init__.pyc")
+    finally:
+        for name in ("k8snet_pyc_probe", "k8snet_pyc_probe.inner"):
+            sys.modules.pop(name, None)
+
+
+def test_pycache_bytecode_is_used_without_checking_the_source(tmp_path, monkeypatch):
+    """Unpacked with sources (the course's own wheels): Python runs the bytecode even though
+    the source file is newer (unchecked), so nothing is compiled at import."""
+    src = _wheel(tmp_path, {"k8snet_pyc_probe2/__init__.py": b"value = 'compiled'\n"}, "probe2")
+    dst = tmp_path / "out.whl"
+    pyc.add_bytecode(str(src), str(dst), "pycache", f"{tmp_path}/site/")
+    with zipfile.ZipFile(dst) as zf:
+        zf.extractall(tmp_path / "site")
+    (tmp_path / "site/k8snet_pyc_probe2/__init__.py").write_text("value = 'source'\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    import k8snet_pyc_probe2
+    try:
+        assert k8snet_pyc_probe2.value == "compiled"
+    finally:
+        sys.modules.pop("k8snet_pyc_probe2", None)
+
+
+def test_bytecode_skip_drop_and_patch(tmp_path):
+    src = _wheel(tmp_path, {"demo/__init__.py": b"import os\nfrom .big import table\n",
+                            "demo/big.py": b"table = 1\n",
+                            "demo/tk/__init__.py": b"x = 1\n",
+                            "demo/stubs/a.pyi": b"x: int\n", "demo/stubs/b/c.pyi": b"y: int\n"})
+    dst = tmp_path / "out.whl"
+    n = pyc.add_bytecode(str(src), str(dst), "sourceless", "/", skip=["demo/tk"], drop=["demo/stubs"],
+                         patch={"demo/__init__.py": [["from .big import table\n", "table = 2\n"]]})
+    assert n == 2
+    with zipfile.ZipFile(dst) as zf:
+        names = set(zf.namelist())
+        code = marshal.loads(zf.read("demo/__init__.pyc")[16:])
+    assert "demo/tk/__init__.py" in names and "demo/tk/__init__.pyc" not in names  # skipped
+    assert "demo/stubs/" in names and not any(n.startswith("demo/stubs/") and n != "demo/stubs/" for n in names)
+    namespace: dict = {}
+    exec(code, namespace)
+    assert namespace["table"] == 2  # patched before compiling
+    _record_matches(dst)
+
+
+@pytest.mark.parametrize("patch, message", [
+    ({"demo/__init__.py": [["absent line\n", "x"]]}, "expected 'absent line\\\\n' exactly once, found it 0 times"),
+    ({"demo/missing.py": [["a", "b"]]}, r"no \['demo/missing.py'\] to patch"),
+])
+def test_bytecode_patch_must_match_exactly(tmp_path, patch, message):
+    """A new upstream version whose line changed fails the build, not a silent no-op."""
+    src = _wheel(tmp_path, {"demo/__init__.py": b"x = 1\n"})
+    with pytest.raises(ValueError, match=message):
+        pyc.add_bytecode(str(src), str(tmp_path / "o.whl"), "sourceless", "/", patch=patch)
+
+
+def test_site_jobs_keep_the_course_sources_and_trim_third_party(tmp_path):
+    stdlib = tmp_path / "python_stdlib.zip"
+    with zipfile.ZipFile(stdlib, "w") as zf:
+        zf.writestr("os.py", "")
+    static = tmp_path / "static"
+    static.mkdir()
+    made = [wheels.Wheel(tmp_path / f"{n}.whl", n, "1", [n]) for n in ("k8snet", "k8snet-viz", "jedi", "ipython")]
+    jobs = {Path(j["src"]).name: j for j in bytecode.site_jobs(static, stdlib, "3.14.2", made)}
+    assert jobs["python_stdlib.zip"]["prefix"] == "/lib/python314.zip/"
+    assert jobs["python_stdlib.zip"]["layout"] == "sourceless"
+    with zipfile.ZipFile(static / "python_stdlib.zip") as zf:
+        assert zf.read("sitecustomize.py") == (Path(build.HERE) / "sitecustomize.py").read_bytes()
+    assert jobs["k8snet.whl"]["layout"] == jobs["k8snet-viz.whl"]["layout"] == "pycache"
+    assert jobs["jedi.whl"]["layout"] == "sourceless" and jobs["jedi.whl"]["prefix"] == "/lib/python3.14/site-packages/"
+    assert "jedi/third_party/django-stubs" in jobs["jedi.whl"]["drop"]
+    assert "IPython/__init__.py" in jobs["ipython.whl"]["patch"]
+
+
+# ---------------------------------------------------------- sitecustomize --
+
+def _load_sitecustomize():
+    spec = importlib.util.spec_from_file_location("k8snet_site_sitecustomize", Path(build.HERE) / "sitecustomize.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path, claimed", [
+    ("/drive", True), ("/drive/notebooks", True),
+    ("/drivex", False), ("/lib/python3.14/site-packages", False), ("/home/pyodide", False),
+])
+def test_drive_path_hook_claims_only_the_browser_drive(path, claimed):
+    site = _load_sitecustomize()
+    if claimed:
+        assert isinstance(site.drive_path_hook(path), site.DriveFinder)
+    else:
+        with pytest.raises(ImportError):
+            site.drive_path_hook(path)
+
+
+def test_drive_finder_leaves_installed_modules_to_the_rest_of_sys_path(tmp_path):
+    """A module the rest of sys.path has is not looked for on the drive (no request to the
+    page); a module only the drive has is found there."""
+    site = _load_sitecustomize()
+    (tmp_path / "json.py").write_text("shadow = True\n")
+    (tmp_path / "k8snet_learner_helper.py").write_text("x = 1\n")
+    from importlib._bootstrap_external import _get_supported_file_loaders
+    finder = site.DriveFinder(str(tmp_path), *_get_supported_file_loaders())
+    assert finder.find_spec("json") is None
+    spec = finder.find_spec("k8snet_learner_helper")
+    assert spec is not None and spec.origin == str(tmp_path / "k8snet_learner_helper.py")
+    assert finder.find_spec("k8snet_nowhere_at_all") is None

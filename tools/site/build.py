@@ -12,7 +12,9 @@ Steps:
    their dependencies) and comm, graphviz, ipywidgets from PyPI; PyYAML's pure-Python part
    from its sdist; the kernel's own wheels (from its extension); k8snet from this repository;
    ``k8snet_viz`` (tools/site/k8snet_viz + viz.js: Graphviz without ``dot``);
-4. ``static/pyodide/``: the core, the wheels and a generated ``pyodide-lock.json``;
+4. ``static/pyodide/``: the core, the wheels and a generated ``pyodide-lock.json``; the
+   standard library (plus tools/site/sitecustomize.py) and every wheel with compiled
+   bytecode, made by this Pyodide under Node (tools/site/bytecode.py);
 5. ``jupyter lite build`` with notebooks/ and exercises/ as the contents (the same files as
    for JupyterLab), then the browser check (tools/site/check.js) on every app page.
 """
@@ -29,6 +31,7 @@ import time
 import tomllib
 from pathlib import Path
 
+from .bytecode import compile_archives, site_jobs
 from .wheels import Wheel, canonical, dump_json, make_lock, wheel_info, write_wheel
 
 HERE = Path(__file__).resolve().parent
@@ -299,6 +302,8 @@ def build(output: Path) -> Path:
     for name in PYODIDE_CORE:
         shutil.copy2(pyodide_dir / name, static / name)
     wheels = collect_wheels(bin_dir, versions, lock, kernel_pypi, viz_dir, static)
+    jobs = site_jobs(static, pyodide_dir / "python_stdlib.zip", lock["info"]["python"], wheels)
+    compile_archives(pyodide_dir, pyodide_version, jobs, CACHE / "pyc", log=log)
     dump_json(static / "pyodide-lock.json", make_lock(lock, wheels))
     dump_json(lite / "jupyter-lite.json", lite_config(pyodide_version))
     dump_json(lite / "overrides.json", SETTINGS)
