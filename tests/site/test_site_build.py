@@ -293,3 +293,12 @@ def test_drive_finder_leaves_installed_modules_to_the_rest_of_sys_path(tmp_path)
     spec = finder.find_spec("k8snet_learner_helper")
     assert spec is not None and spec.origin == str(tmp_path / "k8snet_learner_helper.py")
     assert finder.find_spec("k8snet_nowhere_at_all") is None
+
+
+def test_site_stages_every_notebook_by_glob(tmp_path):
+    """The site's files are notebooks/ and exercises/ as they are: a new chapter is on the
+    site without a list to update (and benchmarks/site.py times every staged chapter)."""
+    build.stage_contents(tmp_path)
+    for folder in ("notebooks", "exercises"):
+        want = sorted(p.name for p in (build.ROOT / folder).glob("*.ipynb"))
+        assert want and sorted(p.name for p in (tmp_path / folder).glob("*.ipynb")) == want
