@@ -70,8 +70,10 @@ class ClusterViews:
         return self.kube_proxy.view(node, "ipvs", lambda s: self.kube_proxy.ipvsadm(node))
 
     def ipset(self, node: str) -> str:
-        """What ``ipset list`` prints on ``node``: kube-proxy's ipsets and their members (ipvs mode)."""
-        return self.kube_proxy.view(node, "ipvs", lambda s: s.ipset_list(), what="ipsets")
+        """What ``ipset list`` prints on ``node``: kube-proxy's ipsets and their members (ipvs mode;
+        on a dual-stack node the IPv6 proxier's ``KUBE-6-`` sets follow the IPv4 ones)."""
+        return self.kube_proxy.view(node, "ipvs", lambda s: "\n".join(
+            self.kube_proxy.state(node, f).ipset_list() for f in self.ip_families), what="ipsets")
 
     def stop_kube_proxy(self, node: str) -> None:
         """kube-proxy on ``node`` stops (crashed, killed): the rules it wrote stay, stale.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import netpol, podlogs, proxy, workloads
 from .controllers.endpointslice import pod_is_ready
+from .families import join_host_port as _hp
 from .kubeproxy import METRICS_PORT, metrics_answer
 
 __all__ = ["Result", "connect", "dns_reachable", "deliver", "refuse_gone"]
@@ -218,7 +219,8 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
                 res.backend = _backend_name(svc, port) if svc else None
                 return res
             if ep_ip not in idx["node"]:
-                trip.fail(TIMED_OUT, "network", f"nothing answers at {ep_ip}:{ep_port}: no node, pod or known host has it")
+                trip.fail(TIMED_OUT, "network", f"nothing answers at {_hp(ep_ip, ep_port)}: no node, pod or known "
+                          "host has it")
             return _apiserver(trip, ep_ip, int(ep_port), svc, port)
         if pod["spec"].get("nodeName") != node_name:
             trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
@@ -242,10 +244,10 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
     if stale:
         trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}, and the rules it left behind predate "
-                  f"this Service: none matches {dst_ip}:{port}, the packet goes to the default route and nothing "
+                  f"this Service: none matches {_hp(dst_ip, port)}, the packet goes to the default route and nothing "
                   "answers", steps)
     trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
-              f"no rule on {node_name} matches {dst_ip}:{port}", steps)
+              f"no rule on {node_name} matches {_hp(dst_ip, port)}", steps)
 
 
 def _matched_rules(r) -> str:
@@ -286,9 +288,9 @@ def _through_load_balancer(trip, svc: dict, lb_ip: str, port: int) -> Result:
     node = nodes[cluster.lb_rng.randrange(len(nodes))]
     name = node["metadata"]["name"]
     if cluster.cloud == "aws":
-        trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} NodePort {sp.get('nodePort')}")
+        trip.hop("cloud load balancer", f"{_hp(lb_ip, port)} -> {name} NodePort {sp.get('nodePort')}")
         return _at_node(trip, node, _node_ip(node, lb_ip), sp.get("nodePort"), trip.client.ip)
-    trip.hop("cloud load balancer", f"{lb_ip}:{port} -> {name} (destination kept: {lb_ip})")
+    trip.hop("cloud load balancer", f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
     return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, trip.client.ip)
 
 
@@ -305,7 +307,7 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
                                  f"{pod['metadata']['name']} -> {pod['status']['podIP']}:{p['containerPort']}")
                         return deliver(trip, pod, p["containerPort"], src_ip, via=None)
     if port == METRICS_PORT:
-        trip.fail(REFUSED, "node", f"nothing listens on {node_ip}:{port}: kube-proxy's metrics server is bound "
+        trip.fail(REFUSED, "node", f"nothing listens on {_hp(node_ip, port)}: kube-proxy's metrics server is bound "
                   f"to 127.0.0.1:{port} (metricsBindAddress); ask http://127.0.0.1:{port}/ on {name} itself")
     local = trip.client.kind == "node" and trip.client.node == name
     entry = proxy.Entry.NODE if local else proxy.Entry.EXTERNAL
@@ -313,9 +315,9 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
                   for svc in cluster.store.items("Service") for p in svc["spec"].get("ports") or []
                   if p.get("nodePort") == port and p.get("protocol", "TCP") == "TCP"), None)
     if owner:  # every node listens on a Service's nodePort (Service docs, type NodePort)
-        trip.hop("NodePort", f"packet reaches {name} ({node_ip}:{port}), the NodePort of {owner}")
+        trip.hop("NodePort", f"packet reaches {name} ({_hp(node_ip, port)}), the NodePort of {owner}")
     else:
-        trip.hop("node", f"packet reaches {name} ({node_ip}:{port})")
+        trip.hop("node", f"packet reaches {name} ({_hp(node_ip, port)})")
     return _through_kube_proxy(trip, name, node_ip, port, entry, src_ip)
 
 
@@ -334,7 +336,7 @@ def _external(trip, host: str, ip: str, port: int) -> Result:
 
 
 def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
-    trip.hop("kube-apiserver", f"{ip}:{port} answers (the API server runs on the node network)")
+    trip.hop("kube-apiserver", f"{_hp(ip, port)} answers (the API server runs on the node network)")
     body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
             '  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"/\\"",\n'
             '  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}')
@@ -399,7 +401,7 @@ def refuse_gone(trip, ip: str, port: int, component: str):
     """A stale rule or upstream list still names a pod that has exited: nothing listens there."""
     ref, term = trip.cluster.controllers.gone_ips[ip]
     ago = trip.cluster.now - term.exit
-    trip.fail(REFUSED, "pod", f"{ip}:{port} was {ref}, whose app exited {ago:.2f}s earlier; "
+    trip.fail(REFUSED, "pod", f"{_hp(ip, port)} was {ref}, whose app exited {ago:.2f}s earlier; "
               f"the {component} still had it as an endpoint (the change had not reached it yet)")
 
 

@@ -144,8 +144,10 @@ class KubeProxies:
         if family is None:
             return 0
         if family not in names:
-            raise UsageError(f"family={family!r}: this cluster's IP families are {', '.join(names)} "
-                             "(Cluster(ip_families=...) chooses them)")
+            hint = ("ip6tables_save(node) or nft(node, family='ip6')" if family == "IPv4"
+                    else "Cluster(ip_families=('IPv4', 'IPv6')) for a dual-stack cluster")
+            raise UsageError(f"this cluster has no {family} family (its IP families: {', '.join(names)}), so "
+                             f"kube-proxy runs no {family} proxier: use {hint}")
         return names.index(family)
 
     def catch_up(self, node: str, until: float | None) -> None:

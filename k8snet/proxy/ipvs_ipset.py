@@ -225,11 +225,19 @@ def _initval(node_name: str, name: str) -> str:
     return "0x" + hashlib.sha256(f"{node_name}/{name}".encode()).hexdigest()[:8]
 
 
-def _header(node_name: str, info: IPSetInfo) -> str:
+def set_name(name: str, family: str = "IPv4") -> str:
+    """The set's name for the proxier of ``family``: an IPv6 proxier's sets are ``KUBE-6-...``
+    (pkg/proxy/ipvs/ipset.go NewIPSet: "the prefix for ipv6 is changed from KUBE- to KUBE-6-"),
+    so both families' sets live side by side on a dual-stack node; a name longer than an
+    ipset name's 31 characters is cut there, as upstream cuts it)."""
+    return ("KUBE-6-" + name.removeprefix("KUBE-"))[:31] if family == "IPv6" and name.startswith("KUBE-") else name
+
+
+def _header(node_name: str, info: IPSetInfo, family: str = "IPv4") -> str:
     if info.set_type == "bitmap:port":
         return "range 0-65535"
-    return (f"family inet hashsize 1024 maxelem 65536 bucketsize 12 "
-            f"initval {_initval(node_name, info.name)}")
+    return (f"family {'inet6' if family == 'IPv6' else 'inet'} hashsize 1024 maxelem 65536 bucketsize 12 "
+            f"initval {_initval(node_name, set_name(info.name, family))}")
 
 
 def _member_key(member: str) -> list:
@@ -242,7 +250,7 @@ def _saved_member(member: str) -> str:
     return member.removesuffix("/32")
 
 
-def ipset_list(sets: IPSets, references: Mapping[str, int], node_name: str = "") -> str:
+def ipset_list(sets: IPSets, references: Mapping[str, int], node_name: str = "", family: str = "IPv4") -> str:
     """What ``ipset list`` prints for kube-proxy's sets.
 
     ``references`` is how many iptables rules match each set (the kernel's reference count).
@@ -254,8 +262,9 @@ def ipset_list(sets: IPSets, references: Mapping[str, int], node_name: str = "")
     for info in IPSET_INFO:
         members = sorted((_saved_member(m) for m in sets.members.get(info.name, ())), key=_member_key)
         base, per_member = _MEMORY[info.set_type]
-        blocks.append(f"Name: {info.name}\nType: {info.set_type}\nRevision: {_REVISION[info.set_type]}\n"
-                      f"Header: {_header(node_name, info)}\n"
+        blocks.append(f"Name: {set_name(info.name, family)}\nType: {info.set_type}\n"
+                      f"Revision: {_REVISION[info.set_type]}\n"
+                      f"Header: {_header(node_name, info, family)}\n"
                       f"Size in memory: {base + per_member * len(members)}\n"
                       f"References: {references.get(info.name, 0)}\n"
                       f"Number of entries: {len(members)}\nMembers:\n"

@@ -13,6 +13,7 @@ and the set of Service ports each backend must re-render.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Callable, Iterable, Mapping
 
 from ..errors import UsageError
@@ -174,7 +175,12 @@ class ProxyState:
         """
         tool = "ip6tables-save" if self.config.family == "IPv6" else "iptables-save"
         if self.config.mode == "ipvs":
-            return self.ipvs_iptables_tables().save(table, now, tool)
+            text = self.ipvs_iptables_tables().save(table, now, tool)
+            # The IPv6 proxier's rules match its own sets, named KUBE-6-... (ipvs/ipset.go).
+            if self.config.family == "IPv6":
+                text = re.sub(r"--match-set (KUBE-[A-Z0-9-]+)",
+                              lambda m: "--match-set " + ipvs_ipset.set_name(m.group(1), "IPv6"), text)
+            return text
         return self.iptables_tables().save(table, now, tool)
 
     def nft_table(self) -> nftables.NFTable:
@@ -228,7 +234,8 @@ class ProxyState:
     def ipset_list(self) -> str:
         """What ``ipset list`` prints on this node for kube-proxy's sets (ipvs mode)."""
         sets, tables = self._sync_ipsets()
-        return ipvs_ipset.ipset_list(sets, ipvs_iptables.set_references(tables), self.config.node_name)
+        return ipvs_ipset.ipset_list(sets, ipvs_iptables.set_references(tables), self.config.node_name,
+                                     self.config.family)
 
     def render(self, now: float = 0.0) -> str:
         """The main view of this node's mode (iptables: the nat table)."""

@@ -200,3 +200,30 @@ def test_ipv6_literal_from_an_ipv4_only_client_has_no_route():
     c = _cluster(V4, "SingleStack")
     r = c.request("http://[fd00:10:96::1]/")
     assert r.error == "network unreachable" and r.status is None
+
+
+def test_ipvs_ipv6_sets_are_kube_6_and_inet6():
+    """ipvs/ipset.go NewIPSet: the IPv6 proxier's sets are KUBE-6-..., family inet6; its
+    ip6tables rules match those sets."""
+    c = _cluster(DUAL, proxy_mode="ipvs")
+    listing = c.ipset("node-2")
+    assert "Name: KUBE-CLUSTER-IP\n" in listing and "Name: KUBE-6-CLUSTER-IP\n" in listing
+    six = listing[listing.index("Name: KUBE-6-CLUSTER-IP"):].split("\n\n")[0]
+    assert "family inet6 " in six
+    v6 = c.get("svc", "web")["spec"]["clusterIPs"][1]
+    assert f"{v6},tcp:80" in six
+    rules = c.ip6tables_save("node-2")
+    assert "--match-set KUBE-6-CLUSTER-IP dst,dst" in rules and "--match-set KUBE-CLUSTER-IP " not in rules
+
+
+@pytest.mark.parametrize("mode", ["iptables", "nftables", "ipvs"])
+def test_nodeport_answers_on_the_nodes_ipv6_address(mode):
+    """Service docs, type NodePort: every node listens on the nodePort, on each of its
+    addresses (a dual-stack Service: both families)."""
+    c = Cluster(nodes=3, ip_families=DUAL, proxy_mode=mode)
+    c.apply([deployment("web", replicas=2, image="nginx"),
+             service("web", type="NodePort", ipFamilyPolicy="RequireDualStack")])
+    port = c.get("svc", "web")["spec"]["ports"][0]["nodePort"]
+    r = c.request(f"http://[fc00:f853:ccd:e793::3]:{port}/", from_internet=True)
+    assert r.status == 200 and r.backend == "default/web:80"
+    assert any(f"[fc00:f853:ccd:e793::3]:{port}" in h.action for h in r.hops)
