@@ -15,15 +15,18 @@
   agent (``calico-node``, ``cilium``, ``kube-flannel-ds`` in ``kube-flannel``, ``weave-net``,
   ``kindnet``);
 * CoreDNS: Deployment ``kube-system/coredns`` (2 replicas, label ``k8s-app=kube-dns``) behind
-  Service ``kube-dns`` at 10.96.0.10 (ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP).
+  Service ``kube-dns`` at 10.96.0.10 (ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP), and
+  its ConfigMap ``kube-system/coredns`` holding kubeadm's Corefile (``COREDNS_COREFILE``).
 """
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import uuid
 
 __all__ = ["NAMESPACES", "POD_CIDR", "NODE_CIDR_MASK_SIZE", "NODE_CAPACITY", "SERVICE_CIDR", "DNS_IP", "node_cidrs",
            "node_object", "system_objects", "node_agents", "KUBERNETES_VERSION", "COREDNS_IMAGE",
-           "CONTROL_PLANE_LABEL", "CONTROL_PLANE_TAINT"]
+           "CONTROL_PLANE_LABEL", "CONTROL_PLANE_TAINT", "COREDNS_COREFILE"]
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 POD_CIDR = "10.244.0.0/16"
@@ -36,6 +39,34 @@ API_SERVER_PORT = 6443
 # 3.7.0-0, belong to objects the simulator does not show: the sandbox and the static pods.)
 KUBERNETES_VERSION = "v1.37.1"
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.6"
+#: kubeadm v1.37's Corefile: the CoreDNSConfigMap template of
+#: cmd/kubeadm/app/phases/addons/dns/manifests.go with DNSDomain cluster.local.  The ``cache 30``
+#: block's ``disable success/denial cluster.local`` lines came with kubernetes PR #128359
+#: (v1.32): CoreDNS caches forwarded and reverse answers, never the cluster's own names.
+COREDNS_COREFILE = """.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30 {
+       disable success cluster.local
+       disable denial cluster.local
+    }
+    loop
+    reload
+    loadbalance
+}
+"""
 # kubeadm constants: LabelNodeRoleControlPlane, LabelExcludeFromExternalLB, ControlPlaneTaint.
 CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
 EXCLUDE_FROM_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
@@ -102,6 +133,10 @@ def node_object(name: str, index: int, created: str, cidr: str | list[str], *, n
     }
 
 
+def _fixed_uid(key: str) -> str:
+    return str(uuid.UUID(bytes=hashlib.sha256(key.encode()).digest()[:16], version=4))
+
+
 def system_objects(first_node_ip: str, family=None) -> list[dict]:
     """The Services, Endpoints and CoreDNS Deployment kubeadm installs (applied in order).
     ``family`` (a ``families.Family``, default IPv4) is the primary family: both Services are
@@ -128,6 +163,12 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
                   "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
                             {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                             {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
+        # kubeadm creates it with client-go (no last-applied annotation).  Its uid is derived
+        # from its name, so adding it left every other object's uid as it was.
+        {"apiVersion": "v1", "kind": "ConfigMap",
+         "metadata": {"name": "coredns", "namespace": "kube-system", "uid": _fixed_uid("kube-system/coredns"),
+                      "creationTimestamp": "2025-01-01T00:00:00Z"},
+         "data": {"Corefile": COREDNS_COREFILE}},
         {"apiVersion": "apps/v1", "kind": "Deployment",
          "metadata": {"name": "coredns", "namespace": "kube-system", "labels": dns_labels},
          "spec": {"replicas": 2, "selector": {"matchLabels": dns_labels},

@@ -7,10 +7,16 @@ the controller or Gateway that serves it, plus AWS load-balancer hostnames.
 """
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 from . import dns
+from .dns.cache import KUBEADM_CACHE, Cache, CacheConfig
+from .dns.loadbalance import shuffle_reply
 from .errors import NotFoundError, UsageError
 
-__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "pod_env", "nslookup", "resolve"]
+__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "pod_env", "nslookup", "resolve",
+           "coredns", "coredns_cache", "CoreDNSReplicas"]
 
 
 def pod_ref(cluster, ref: str) -> dict:
@@ -118,16 +124,105 @@ def _pod_resolv_conf(cache: _Cache, cluster, ref: str) -> dns.ResolvConf:
     return conf
 
 
+class CoreDNSReplicas:
+    """The CoreDNS pods behind kube-system/kube-dns and each one's *cache* plugin.
+
+    Every query a pod sends leaves from a new UDP source port (glibc opens a socket per
+    query), so kube-proxy picks a ready kube-dns endpoint for each one at random: each
+    replica keeps its own cache, and a pod that replaced another starts with an empty one.
+    The cache's settings come from the ``cache`` directive of the Corefile in ConfigMap
+    kube-system/coredns; a changed Corefile restarts the caches (the *reload* plugin;
+    its 30 s polling delay is not modelled) and one CoreDNS would reject keeps the old one.
+    The rest of the Corefile is kubeadm's (``Zone``)."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(f"{seed}/coredns-replica")
+        self.caches: dict[str, Cache] = {}
+        self.corefile: str | None = None
+        self.config: CacheConfig = KUBEADM_CACHE
+
+    def replicas(self, cluster) -> list[str]:
+        """``"kube-system/<pod>"`` of every ready kube-dns endpoint, in name order."""
+        out = set()
+        for sl in cluster.store.items("EndpointSlice"):
+            meta = sl["metadata"]
+            if meta.get("namespace") != "kube-system" or \
+                    (meta.get("labels") or {}).get("kubernetes.io/service-name") != "kube-dns":
+                continue
+            for ep in sl.get("endpoints") or []:
+                if (ep.get("conditions") or {}).get("ready") and ep.get("targetRef"):
+                    out.add(f"kube-system/{ep['targetRef']['name']}")
+        return sorted(out)
+
+    def _configure(self, cluster) -> None:
+        cm = cluster.store.peek("ConfigMap", "kube-system", "coredns")
+        text = ((cm or {}).get("data") or {}).get("Corefile")
+        if text is None or text == self.corefile:
+            return
+        try:
+            config = CacheConfig.from_corefile(text)
+        except ValueError:
+            return  # reload: "Corefile changed but reload failed", the old config keeps running
+        self.corefile, self.config = text, config
+        self.caches.clear()
+
+    def asker(self, cluster, zone, rng, answered: dict):
+        """``ask(fqdn, qtype)`` for ``resolve_with``: one replica per query, its cache, then
+        loadbalance's shuffle; ``answered[fqdn]`` records which replica answered."""
+        self._configure(cluster)
+        replicas = self.replicas(cluster)
+        if not replicas:  # nothing behind kube-dns: answer as the zone does (no cache)
+            return None
+        now = cluster.clock.now
+
+        def ask(fqdn, qtype):
+            pod = replicas[self.rng.randrange(len(replicas))] if len(replicas) > 1 else replicas[0]
+            cache = self.caches.get(pod)
+            if cache is None:
+                cache = self.caches[pod] = Cache(self.config)
+            answered[fqdn] = pod
+            return shuffle_reply(cache.serve(now, fqdn, qtype, lambda: zone.lookup(fqdn, qtype)), rng)
+        return ask
+
+    def entries(self, cluster) -> dict[str, list[tuple[str, str, str, int]]]:
+        """What each running replica holds now: ``{pod: [(cache, name, type, ttl left)]}``."""
+        self._configure(cluster)
+        now = cluster.clock.now
+        return {pod: (self.caches[pod].entries(now) if pod in self.caches else [])
+                for pod in self.replicas(cluster)}
+
+
+def coredns(cluster) -> CoreDNSReplicas:
+    """The cluster's CoreDNS replicas (made on first use)."""
+    state = cluster.__dict__.get("_coredns")
+    if state is None:
+        state = cluster.__dict__["_coredns"] = CoreDNSReplicas(getattr(cluster, "seed", 0))
+    return state
+
+
+def coredns_cache(cluster) -> dict[str, list[tuple[str, str, str, int]]]:
+    """What each CoreDNS replica's cache holds at the cluster's current time:
+    ``{"kube-system/coredns-...": [("denial"|"success", name, type, seconds left), ...]}``."""
+    return coredns(cluster).entries(cluster)
+
+
 def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
-    """``Cluster.resolve``: the answer CoreDNS gives, through the pod's search list."""
+    """``Cluster.resolve``: the answer CoreDNS gives (through a replica's cache), through the
+    pod's search list; from a pod whose resolv.conf names another server, that server's."""
     if not isinstance(name, str) or not name.strip(".").strip():
         raise UsageError(f"resolve({name!r}): give a DNS name such as 'web' or 'web.default.svc.cluster.local'")
     qtype = _check_qtype(qtype)
     cache = _cache(cluster)
+    z = cache.zone
     if from_pod is None:
-        return dns.resolve(cache.zone, name, qtype=qtype, rng=cluster.dns_rng)
-    conf = _pod_resolv_conf(cache, cluster, from_pod)
-    return dns.resolve_with(cache.zone, name, conf, qtype=qtype, rng=cluster.dns_rng)
+        conf = dns.ResolvConf((z.dns_service_ip,), (), ("ndots:0",))
+        name = name if name.endswith(".") else name + "."
+    else:
+        conf = _pod_resolv_conf(cache, cluster, from_pod)
+    answered: dict[str, str] = {}
+    ask = coredns(cluster).asker(cluster, z, cluster.dns_rng, answered)
+    result = dns.resolve_with(z, name, conf, qtype=qtype, rng=cluster.dns_rng, ask=ask)
+    return replace(result, answered_by=answered.get(result.qname, "")) if answered else result
 
 
 def _check_qtype(qtype: str) -> str:

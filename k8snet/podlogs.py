@@ -28,7 +28,7 @@ import random
 from collections import deque
 from dataclasses import dataclass
 
-from . import clock, workloads
+from . import bootstrap, clock, workloads
 
 __all__ = ["LogLine", "container_log", "served", "of", "pod_log", "new_lines", "LogError", "CLIENT_AGENT",
            "MAX_LINES", "timestamp"]
@@ -42,32 +42,9 @@ CLIENT_AGENT: contextvars.ContextVar[str] = contextvars.ContextVar("k8snet_clien
 #: a bounded buffer keeps long benchmarks from growing without end.
 MAX_LINES = 10_000
 
-#: kubeadm's CoreDNS ConfigMap (cmd/kubeadm/app/phases/addons/dns/manifests.go), whose
-#: SHA512 the reload plugin prints as CoreDNS starts.
-KUBEADM_COREFILE = """.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30 {
-       disable success cluster.local
-       disable denial cluster.local
-    }
-    loop
-    reload
-    loadbalance
-}
-"""
+#: kubeadm's CoreDNS ConfigMap (kube-system/coredns), whose SHA512 the reload plugin prints as
+#: CoreDNS starts.
+KUBEADM_COREFILE = bootstrap.COREDNS_COREFILE
 
 CURL_AGENT = "curl/8.11.1"
 WGET_AGENT = "Wget"

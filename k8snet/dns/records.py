@@ -157,14 +157,20 @@ class Zone:
     # -- the whole server -------------------------------------------------------------
 
     def query(self, qname: str, qtype: str = "A", rng: random.Random | None = None) -> Reply:
-        """Answer one question as kubeadm's CoreDNS does (``qtype`` like ``"A"``, ``"SRV"``)."""
+        """Answer one question as kubeadm's CoreDNS does (``qtype`` like ``"A"``, ``"SRV"``),
+        without the *cache* plugin (``k8snet.dns.cache`` keeps a replica's cache over time)."""
+        # The shuffle is drawn on every query, cached or not: same seed, same order.
+        return shuffle_reply(self.lookup(qname, qtype), rng)
+
+    def lookup(self, qname: str, qtype: str = "A") -> Reply:
+        """The reply the plugins behind *cache* produce (kubernetes, forward), before
+        ``loadbalance`` shuffles it (plugin.cfg runs loadbalance outside cache)."""
         reply = self._replies.get((qname, qtype))
         if reply is None:
             if len(self._replies) >= _MAX_CACHED_REPLIES:  # many distinct names: start afresh
                 self._replies.clear()
             reply = self._replies[qname, qtype] = self._lookup(qname, qtype)
-        # The shuffle is drawn on every query, cached or not: same seed, same order.
-        return shuffle_reply(reply, rng)
+        return reply
 
     def _lookup(self, qname: str, qtype: str) -> Reply:
         """The reply in the order the plugins produce it (before ``loadbalance``)."""

@@ -32,7 +32,7 @@ musl (Alpine) and busybox's ``nslookup`` walk differently: see nslookup.py.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 from .types import DNSResult, Reply
@@ -216,19 +216,27 @@ def resolve(zone, name: str, qtype: str = "A", pod: Mapping | None = None,
     qtype = qtype.upper()
     if pod is None:
         fqdn = _absolute(name)
-        return DNSResult.from_reply(zone.query(fqdn, qtype, rng), (fqdn,))
+        return replace(DNSResult.from_reply(zone.query(fqdn, qtype, rng), (fqdn,)), server=zone.dns_service_ip)
     conf = pod_resolv_conf(pod, zone.cluster_domain, (zone.dns_service_ip,), node_resolv_conf)
     return resolve_with(zone, name, conf, qtype, rng)
 
 
 def resolve_with(zone, name: str, conf: ResolvConf, qtype: str = "A",
-                 rng: random.Random | None = None) -> DNSResult:
-    """``resolve`` for a pod whose resolv.conf (``pod_resolv_conf``) is already known."""
+                 rng: random.Random | None = None,
+                 ask: Callable[[str, str], Reply] | None = None) -> DNSResult:
+    """``resolve`` for a pod whose resolv.conf (``pod_resolv_conf``) is already known.
+
+    The stub resolver asks the first nameserver only (glibc moves to the next one on a
+    timeout, never on NXDOMAIN).  When that is the cluster DNS, ``ask(fqdn, qtype)`` (default:
+    ``zone.query``) is CoreDNS; anything else is the node's / an outside resolver, which knows
+    the internet and no cluster name.  ``result.server`` says which was asked."""
     qtype = qtype.upper()
     if not conf.nameservers:
         fqdn = _absolute(name)
         return DNSResult(rcode="SERVFAIL", qname=fqdn, qtype=qtype, queried=(fqdn,),
                          authoritative=False)
     if conf.nameservers[0] == zone.dns_service_ip:
-        return res_search(name, qtype, conf, lambda n, t: zone.query(n, t, rng))
-    return res_search(name, qtype, conf, zone.upstream.query)
+        result = res_search(name, qtype, conf, ask or (lambda n, t: zone.query(n, t, rng)))
+    else:
+        result = res_search(name, qtype, conf, zone.upstream.query)
+    return replace(result, server=conf.nameservers[0])

@@ -89,7 +89,12 @@ class DNSResult:
     - ``tried``: the absolute names queried, in order;
     - ``records``: the answer section with TTLs (``Record``);
     - ``authority``/``additional``: the other sections of the deciding reply;
-    - ``qname``/``qtype``: the question of the deciding reply.
+    - ``qname``/``qtype``: the question of the deciding reply;
+    - ``server``: the nameserver the resolver asked (its resolv.conf's first): the cluster
+      DNS Service (10.96.0.10) or, for ``dnsPolicy: Default`` and host-network pods, the
+      node's resolver; ``""`` when not known;
+    - ``answered_by``: the CoreDNS pod (``"kube-system/coredns-..."``) that sent the
+      deciding reply, ``""`` when CoreDNS was not asked.
     """
 
     rcode: str
@@ -101,6 +106,8 @@ class DNSResult:
     additional: tuple[Record, ...] = ()
     authoritative: bool = True
     recursion_available: bool = False
+    server: str = ""
+    answered_by: str = ""
 
     @property
     def answers(self) -> list[tuple[str, str, str]]:

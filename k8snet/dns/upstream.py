@@ -10,8 +10,19 @@ resolver.  Here that resolver knows exactly the hosts declared with
   it (``com.`` when ``example.com`` exists: an "empty non-terminal"), is NODATA;
 * everything else is NXDOMAIN, including every reverse (PTR) name.
 
-Answers are recursive, not authoritative (no AA bit, RA set).  Their TTL is 30: kubeadm's
-Corefile runs ``cache 30``, which caps the TTL of every cached answer at 30 seconds.
+Answers are recursive, not authoritative (no AA bit, RA set).  Address records carry TTL 30.
+Negative answers (NXDOMAIN, NODATA) carry the SOA of the closest enclosing zone in their
+authority section, as every recursive resolver relays it (RFC 2308 section 3), with the SOA's
+TTL lowered to its MINIMUM (the negative TTL, section 5).  The zones of the simulated internet
+are the root, each TLD and each registered domain (last two labels) of a declared name:
+
+* ``.``: the root's SOA (``a.root-servers.net. nstld.verisign-grs.com.``, minimum 86400);
+* a TLD such as ``com.``: a gTLD-style SOA (``a.gtld-servers.net.``, minimum 900);
+* a registered domain such as ``example.com.``: ``ns1.<domain> hostmaster.<domain>``,
+  minimum 3600 (example.com's own value).
+
+That SOA is what lets CoreDNS's ``cache 30`` keep an NXDOMAIN (cache.go ``key``: "Negative
+caching requires an SOA record"), capped at 30 s.
 """
 from __future__ import annotations
 
@@ -22,8 +33,10 @@ from .types import Record, Reply
 
 __all__ = ["Upstream", "UPSTREAM_TTL"]
 
-#: The TTL clients see on forwarded answers (``cache 30`` caps them at 30 s).
+#: The TTL of the simulated internet's address records.
 UPSTREAM_TTL = 30
+#: The SOA serial of every simulated zone (2025-01-01, the simulated clock's epoch).
+_SERIAL = 2025010100
 
 
 def _absolute(name: str) -> str:
@@ -58,7 +71,7 @@ class Upstream:
         owner = qname if qname.endswith(".") else qname + "."
         name = owner.lower()
         if not self._exists(name):
-            return Reply(qname=owner, qtype=qtype, rcode="NXDOMAIN",
+            return Reply(qname=owner, qtype=qtype, rcode="NXDOMAIN", authority=(self.soa(name),),
                          authoritative=False, recursion_available=True)
         answer = []
         for address in self._hosts.get(name, ()):
@@ -66,4 +79,20 @@ class Upstream:
             if (qtype, family) in (("A", 4), ("AAAA", 6)):
                 answer.append(Record(owner, qtype, UPSTREAM_TTL, address))
         return Reply(qname=owner, qtype=qtype, rcode="NOERROR", answer=tuple(answer),
+                     authority=() if answer else (self.soa(name),),
                      authoritative=False, recursion_available=True)
+
+    def soa(self, name: str) -> Record:
+        """The SOA of the closest zone enclosing ``name`` (absolute, lower case), its TTL
+        the negative TTL a resolver relays."""
+        labels = name.rstrip(".").split(".") if name != "." else []
+        zones = {h.rstrip(".").split(".")[-1] + "." for h in self._hosts}
+        zones |= {".".join(h.rstrip(".").split(".")[-2:]) + "." for h in self._hosts if h.count(".") >= 2}
+        for depth in (2, 1):
+            zone = ".".join(labels[-depth:]) + "." if len(labels) >= depth else None
+            if zone in zones:
+                if depth == 1:
+                    return Record(zone, "SOA", 900, f"a.gtld-servers.net. nstld.verisign-grs.com. {_SERIAL} "
+                                                      "1800 900 604800 900")
+                return Record(zone, "SOA", 3600, f"ns1.{zone} hostmaster.{zone} {_SERIAL} 7200 3600 1209600 3600")
+        return Record(".", "SOA", 86400, f"a.root-servers.net. nstld.verisign-grs.com. {_SERIAL} 1800 900 604800 86400")
