@@ -15,7 +15,8 @@ from .dns.cache import KUBEADM_CACHE, Cache, CacheConfig
 from .dns.loadbalance import shuffle_reply
 from .errors import NotFoundError, UsageError
 
-__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "pod_env", "nslookup", "resolve",
+__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "etc_hosts", "pod_hostname", "pod_env", "nslookup",
+           "resolve",
            "coredns", "coredns_cache", "CoreDNSReplicas"]
 
 
@@ -244,11 +245,57 @@ def resolv_conf(cluster, ref: str) -> str:
     return dns.pod_resolv_conf(pod_ref(cluster, ref), "cluster.local", (zone(cluster).dns_service_ip,)).text()
 
 
+#: The node's /etc/hosts.  Our choice, as NODE_RESOLV_CONF: a node in a Docker container (kind,
+#: minikube's docker driver), whose file Docker writes (moby libnetwork/etchosts defaultContent,
+#: then the container's own address and name).
+_NODE_HOSTS = ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+               "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
+
+
+def pod_hostname(cluster, pod: dict) -> tuple[str, str]:
+    """``(hostname, domain)`` as the kubelet sets them (GeneratePodHostNameAndDomain): the
+    hostname is ``spec.hostname`` or the pod's name (at most 63 characters); the domain is
+    ``<subdomain>.<ns>.svc.<cluster domain>`` when ``spec.subdomain`` is set.  A host-network
+    pod shares the node's UTS namespace: its hostname is the node's."""
+    spec, meta = pod["spec"], pod["metadata"]
+    if spec.get("hostNetwork"):
+        return spec.get("nodeName", ""), ""
+    name = (spec.get("hostname") or meta["name"])[:63].rstrip("-.")
+    domain = f"{spec['subdomain']}.{meta.get('namespace', 'default')}.svc.{zone(cluster).cluster_domain}" \
+        if spec.get("subdomain") else ""
+    return name, domain
+
+
+def etc_hosts(cluster, ref: str) -> str:
+    """``kubectl exec POD -- cat /etc/hosts``: the kubelet's managed hosts file
+    (pkg/kubelet/kubelet_pods.go managedHostsFileContent; the node's own file after a header
+    for host-network pods, nodeHostsFileContent), then ``spec.hostAliases``."""
+    pod = pod_ref(cluster, ref)
+    spec = pod["spec"]
+    if spec.get("hostNetwork"):
+        node = cluster.store.peek("Node", "", spec.get("nodeName", "")) or {}
+        ip = next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
+                   if a["type"] == "InternalIP"), "")
+        out = "# Kubernetes-managed hosts file (host network).\n" + _NODE_HOSTS + f"{ip}\t{spec.get('nodeName', '')}\n"
+    else:
+        name, domain = pod_hostname(cluster, pod)
+        out = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+               "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+        status = pod.get("status") or {}
+        ips = [p["ip"] for p in status.get("podIPs") or []] or [status.get("podIP", "")]
+        out += "".join(f"{ip}\t{name}.{domain}\t{name}\n" if domain else f"{ip}\t{name}\n" for ip in ips)
+    aliases = spec.get("hostAliases") or []
+    if aliases:
+        out += "\n# Entries added by HostAliases.\n" + "".join(
+            f"{a.get('ip', '')}\t{h}\n" for a in aliases for h in a.get("hostnames") or [])
+    return out
+
+
 def pod_env(cluster, ref: str) -> list[tuple[str, str]]:
     """``kubectl exec POD -- env``: the runtime's variables, the container's, the Services'."""
     pod = pod_ref(cluster, ref)
     out = [("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-           ("HOSTNAME", pod["spec"].get("hostname") or pod["metadata"]["name"])]
+           ("HOSTNAME", pod_hostname(cluster, pod)[0])]
     for e in pod["spec"]["containers"][0].get("env") or []:
         if "value" in e:
             out.append((e["name"], str(e["value"])))
@@ -261,5 +308,9 @@ def pod_env(cluster, ref: str) -> list[tuple[str, str]]:
 def nslookup(cluster, name: str, from_pod: str | None = None) -> tuple[str, int]:
     """busybox ``nslookup NAME`` run in a pod: (output, exit code)."""
     pod = pod_ref(cluster, from_pod) if from_pod is not None else None
-    out = dns.nslookup(zone(cluster), name, pod=pod)
+    z = zone(cluster)
+    # Through the CoreDNS replicas' caches, as resolve(); busybox prints records in the
+    # order they came, and the simulator's nslookup has never drawn the shuffle.
+    ask = coredns(cluster).asker(cluster, z, None, {})
+    out = dns.nslookup(z, name, pod=pod, ask_cluster_dns=ask)
     return out.stdout, out.exit_code

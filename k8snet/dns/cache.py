@@ -110,8 +110,18 @@ class CacheConfig:
 
 
 def _server_block(corefile: str) -> str:
-    match = re.search(r"^\s*\S+\s*\{\s*$(.*)", corefile, re.M | re.S)
-    return match.group(1) if match else ""
+    """The lines inside the first server block (``.:53 { ... }``), nested blocks included."""
+    out, depth = [], 0
+    for line in corefile.splitlines():
+        text = line.split("#", 1)[0]
+        if depth:
+            depth += text.count("{") - text.count("}")
+            if depth <= 0:
+                break
+            out.append(line)
+        elif text.strip().endswith("{"):
+            depth = 1
+    return "\n".join(out)
 
 
 def _option(words: list[str], cfg: dict) -> None:

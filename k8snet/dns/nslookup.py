@@ -95,11 +95,12 @@ def _queries(name: str, qtype: str | None, searches: tuple[str, ...]) -> list[tu
 
 
 def nslookup(zone, name: str, pod: Mapping | None = None, qtype: str | None = None,
-             node_resolv_conf: str = NODE_RESOLV_CONF) -> NslookupOutput:
+             node_resolv_conf: str = NODE_RESOLV_CONF, ask_cluster_dns=None) -> NslookupOutput:
     """busybox ``nslookup [-type=QTYPE] NAME`` run in ``pod`` against ``zone``.
 
     ``pod=None`` is ``nslookup NAME 10.96.0.10`` from outside any pod: the cluster DNS as
-    server, no search list."""
+    server, no search list.  ``ask_cluster_dns(fqdn, qtype)`` stands for CoreDNS when given
+    (the cluster's replicas and their caches); else ``zone.query``."""
     if qtype is not None and qtype.upper() not in QUERY_TYPES:
         return NslookupOutput(f'nslookup: invalid query type "{qtype}"\n', 1)
     if pod is None:
@@ -110,7 +111,7 @@ def nslookup(zone, name: str, pod: Mapping | None = None, qtype: str | None = No
     server = conf.nameservers[0] if conf.nameservers else "127.0.0.1"
     searches = tuple(d for d in conf.searches if d not in ("", "."))
     if server == zone.dns_service_ip:
-        ask = zone.query
+        ask = ask_cluster_dns or zone.query
     elif server in ("127.0.0.1", "::1"):
         ask = None  # nothing listens on port 53 inside the pod
     else:

@@ -81,10 +81,20 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
     ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
     if prog == "cat" and argv[1:] == ["/etc/resolv.conf"]:
         return cluster.resolv_conf(ref), 0
+    if prog == "cat" and argv[1:] == ["/etc/hosts"]:
+        from ..dnsview import etc_hosts
+        return etc_hosts(cluster, ref), 0
     if prog in ("env", "printenv"):
         return "".join(f"{k}={v}\n" for k, v in cluster.pod_env(ref)), 0
     if prog == "hostname":
-        return (pod["spec"].get("hostname") or pod["metadata"]["name"]) + "\n", 0
+        from ..dnsview import pod_hostname
+        name, domain = pod_hostname(cluster, pod)
+        if argv[1:] in (["-f"], ["--fqdn"], ["--long"]):
+            # hostname -f looks the hostname up (/etc/hosts first): the kubelet wrote the FQDN there.
+            return (f"{name}.{domain}" if domain else name) + "\n", 0
+        if argv[1:] in (["-i"], ["--ip-address"]):
+            return " ".join(ln.split("\t")[0] for ln in etc_hosts_lines(cluster, ref, name)) + "\n", 0
+        return name + "\n", 0
     if prog == "nslookup":
         names = [a for a in argv[1:] if not a.startswith("-")]
         if not names:
@@ -98,6 +108,13 @@ def _program(cluster, pod: dict, argv: list[str]) -> tuple[str, int]:
         finally:
             CLIENT_AGENT.reset(token)
     return f"{prog}: not simulated here\n", 127
+
+
+def etc_hosts_lines(cluster, ref: str, name: str) -> list[str]:
+    """The lines of the pod's /etc/hosts that name ``name`` (``hostname -i`` prints their addresses)."""
+    from ..dnsview import etc_hosts
+    return [ln for ln in etc_hosts(cluster, ref).splitlines()
+            if ln and not ln.startswith("#") and name in ln.split("\t")[1:]]
 
 
 def _curl(cluster, ref: str, args: list[str]) -> tuple[str, int]:

@@ -830,3 +830,29 @@ def test_ch17_dual_stack_runs_and_shows_both_families(lab):
     assert_picture(nb, index, "img")
     shoot_cell(nb, index, "ch17-families")
     assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 15 --
+
+def test_ch15_dns_policies_runs_and_shows_each_policy(lab):
+    """Chapter 15 (no live view): Run All works in the browser; the host-network pod got the
+    node's resolv.conf, the lookup table shows who asks which server, the cache timeline has
+    NXDOMAIN and NOERROR side by side, and the picture renders.
+
+    Rules: kubelet dns.go getPodDNSType ('Fallback to DNSDefault for pod on hostnetwork');
+    CoreDNS plugin/cache with kubeadm's `cache 30` (denial entries kept up to 30 s per replica).
+    """
+    nb = lab.open("notebooks/15_dns_policies.ipynb")
+    nb.run_all()
+    nb.assert_no_errors()
+    host = output(nb, cell_index(nb, "%kubectl exec host-net -- cat /etc/resolv.conf")).inner_text()
+    assert host.strip() == "nameserver 192.168.49.1", f"{nb.path}: host-net's resolv.conf is {host!r}"
+    table = output(nb, cell_index(nb, 'names = ["web", "web.default.svc.cluster.local", "example.com"]')).inner_text()
+    assert re.search(r"host-net\s+192\.168\.49\.1\s+NXDOMAIN", table), f"{nb.path}: lookup table {table!r}"
+    assert re.search(r"host-net-cf\s+10\.96\.0\.10\s+NOERROR", table), f"{nb.path}: lookup table {table!r}"
+    timeline = output(nb, cell_index(nb, "from k8snet.dnsview import coredns_cache")).inner_text()
+    assert "NXDOMAIN" in timeline and "NOERROR" in timeline, f"{nb.path}: cache timeline {timeline!r}"
+    picture = cell_index(nb, "import graphviz")
+    assert_picture(nb, picture, "img")
+    shoot_cell(nb, picture, "ch15-who-asks-whom")
+    assert_page_clean(nb)

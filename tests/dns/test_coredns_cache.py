@@ -246,3 +246,10 @@ def test_client_cache(row):
         assert cache.lookup(kept - 1, result.qname, "A", resolve) == (result, True)
     assert cache.lookup(kept, result.qname, "A", resolve) == (result, False)
     assert len(calls) == 2
+
+
+def test_only_the_first_server_block_counts():
+    """Corefile: each server block has its own plugins; the cluster's is '.:53'."""
+    text = ".:53 {\n    cache 30\n}\nexample.org:53 {\n    cache 300\n}\n"
+    assert CacheConfig.from_corefile(text).success_ttl == 30
+    assert not CacheConfig.from_corefile(".:53 {\n    forward . 1.1.1.1\n}\nx:53 {\n    cache\n}\n").enabled
