@@ -418,31 +418,13 @@ spec:
   template:
     metadata: {labels: {app: db}}
     spec:
-      containers:
-      - name: db
-        image: nginx:1.27
-        readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
+      containers: [{name: db, image: nginx:1.27, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}}]
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: db}
-spec:
-  selector: {app: db}
-  ports: [{port: 80}]
+{apiVersion: v1, kind: Service, metadata: {name: db}, spec: {selector: {app: db}, ports: [{port: 80}]}}
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: db-hl}
-spec:
-  clusterIP: None
-  selector: {app: db}
-  ports: [{port: 80}]
+{apiVersion: v1, kind: Service, metadata: {name: db-hl}, spec: {clusterIP: None, selector: {app: db}, ports: [{port: 80}]}}
 ---
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  containers: [{name: c, image: busybox:1.36, command: [sleep, "infinity"]}]
+{apiVersion: v1, kind: Pod, metadata: {name: client}, spec: {containers: [{name: c, image: "busybox:1.36"}]}}
 """
 
 q1, q2, q3, q4, q5, q6 = HostNetworkDNS(), NoneTried(), PerPodName(), NegativeTTL(), WhatIsCached(), VirtualIPvsDNS()

@@ -162,3 +162,23 @@ def test_kept_answers_go_stale_only_for_pod_ips():
     c.advance(15)  # past the kept answer's 30 s
     again = app.get("http://db-hl")
     assert again.ok and not again.from_cache and again.address != hl.address
+
+
+def test_not_ready_pod_named_only_with_publish_not_ready_addresses():
+    """EndpointSlice podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating);
+    CoreDNS publishes <hostname>.<service> only for ready endpoints (specification 2.4.1)."""
+    c = Cluster(nodes=2, seed=4)
+    plain = "  hostAliases: [{ip: 10.1.2.3, hostnames: [foo.remote, bar.remote]}]\n  containers: [{name: c, image: busybox:1.36}]\n"
+    assert plain in PODS
+    c.apply(PODS.replace(plain, "  containers: [{name: c, image: nginx:1.27, "
+                                "readinessProbe: {httpGet: {path: /nope, port: 80}}}]\n"))
+    c.advance(10)
+    assert c.resolve("one.peers", from_pod="default/cf").rcode == "NXDOMAIN"
+    svc = c.get("service", "peers")
+    svc["spec"]["publishNotReadyAddresses"] = True
+    c.apply(svc)
+    ip = c.get("pod", "peer-1")["status"]["podIP"]
+    assert c.resolve("one.peers", from_pod="default/cf").answers == [("one.peers.default.svc.cluster.local.", "A", ip)]
+    conditions = [e["conditions"] for s in c.list("endpointslice") for e in s.get("endpoints") or []
+                  if (e.get("targetRef") or {}).get("name") == "peer-1"]
+    assert conditions == [{"ready": True, "serving": False, "terminating": False}]
