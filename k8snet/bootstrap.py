@@ -42,7 +42,7 @@ COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.6"
 #: kubeadm v1.37's Corefile: the CoreDNSConfigMap template of
 #: cmd/kubeadm/app/phases/addons/dns/manifests.go with DNSDomain cluster.local.  The ``cache 30``
 #: block's ``disable success/denial cluster.local`` lines came with kubernetes PR #128359
-#: (v1.32): CoreDNS caches forwarded and reverse answers, never the cluster's own names.
+#: (merged October 2024): CoreDNS caches forwarded and reverse answers, never the cluster's own names.
 COREDNS_COREFILE = """.:53 {
     errors
     health {

@@ -202,7 +202,7 @@ def test_replicas_keep_separate_caches(cluster):
 
 def test_edited_corefile_caches_cluster_names(cluster):
     """reload: the Corefile of ConfigMap kube-system/coredns drives the cache; without the
-    'disable' lines a cluster.local NXDOMAIN is kept too (the pre-1.32 kubeadm Corefile)."""
+    'disable' lines a cluster.local NXDOMAIN is kept too (kubeadm's Corefile before kubernetes PR #128359)."""
     cm = cluster.store.peek("ConfigMap", "kube-system", "coredns")
     text = cm["data"]["Corefile"].replace("    cache 30 {\n       disable success cluster.local\n"
                                           "       disable denial cluster.local\n    }\n", "    cache 30\n")
