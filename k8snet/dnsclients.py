@@ -8,7 +8,7 @@ it keeps each lookup's result for the record's TTL (``dns.cache.ClientCache``, R
 NXDOMAIN) and connects to the **first** address of the answer, as ``getaddrinfo`` callers do.
 
 Kubernetes' docs give this as the reason Services have a virtual IP ("Why not use round-robin
-DNS?", concepts/services-networking/service.md): DNS implementations that do not respect TTLs,
+DNS?" in kubernetes/website content/en/docs/reference/networking/virtual-ips.md): DNS implementations that do not respect TTLs,
 programs that look up once and cache forever, and the load low TTLs would put on DNS.  The
 ClusterIP never changes while the Service lives, so a kept answer never goes stale; a headless
 Service's answers are pod IPs, which go stale the moment the pods are replaced.

@@ -13,7 +13,8 @@ Every check asks the simulator (a fresh cluster, fixed seed): the resolver's ``t
 CoreDNS's cache entries (``k8snet.dnsview.coredns_cache``), a request from the pod.  Upstream:
 pkg/kubelet/network/dns/dns.go ``GetPodDNS``; kubernetes/dns docs/specification.md 2.4.1;
 the EndpointSlice controller's ``podToEndpoint``; CoreDNS plugin/cache; kubeadm's Corefile;
-the Services docs, "Why not use round-robin DNS?".
+"Virtual IPs and Service Proxies" (docs/reference/networking/virtual-ips.md), "Why not use
+round-robin DNS?".
 """
 from __future__ import annotations
 
@@ -388,7 +389,7 @@ do. It talks to `db` (a ClusterIP Service) and `db-hl` (a headless Service), bot
                2: "the ClusterIP never changes while the Service exists, and kube-proxy sends it to the new pods.",
                3: "a ClusterIP is allocated once, when the Service is created, and never changes."}
     _hints = ["What does each name resolve to: a virtual IP, or pod IPs?",
-              "The Services docs: 'Why not use round-robin DNS?'"]
+              "Kubernetes' docs, Virtual IPs and Service Proxies: 'Why not use round-robin DNS?'"]
     _solution_answer = "b"
     _solution = ("(b) The ClusterIP is stable; kube-proxy's rules follow the EndpointSlices. The headless name "
                  "answers pod IPs; the program keeps them for 30 s (the kubernetes plugin's `ttl 30`) and connects "

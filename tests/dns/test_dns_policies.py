@@ -2,7 +2,7 @@
 pkg/kubelet/network/dns/dns_test.go TestGetPodDNSCustom, with its own values), the server each
 lookup reaches, the managed /etc/hosts (kubelet_pods.go managedHostsFileContent), per-pod names
 (kubernetes/dns docs/specification.md 2.4.1; EndpointSlice controller podToEndpoint) and a
-client that keeps answers (the Services docs, "Why not use round-robin DNS?")."""
+client that keeps answers (virtual-ips.md, "Why not use round-robin DNS?")."""
 from __future__ import annotations
 
 import pytest
@@ -146,7 +146,7 @@ VIP = VIP_SCENARIO  # Deployment db, Services db (ClusterIP) and db-hl (headless
 
 
 def test_kept_answers_go_stale_only_for_pod_ips():
-    """Services docs, 'Why not use round-robin DNS?': a kept ClusterIP keeps working after
+    """virtual-ips.md, 'Why not use round-robin DNS?': a kept ClusterIP keeps working after
     every pod is replaced; a kept pod IP fails until the client asks again (TTL 30)."""
     c = Cluster(nodes=3, seed=15)
     c.apply(VIP)

@@ -1,7 +1,7 @@
 """Exercise 15 checks: each question is checked by simulation (a request or a lookup from the
 pod, the resolver's ``tried`` list, CoreDNS's cache entries).  Rules: kubelet dns.go
 getPodDNSType / GetPodDNS, kubernetes/dns specification 2.4.1, EndpointSlice podToEndpoint,
-CoreDNS plugin/cache with kubeadm's Corefile, the Services docs' "Why not use round-robin DNS?"."""
+CoreDNS plugin/cache with kubeadm's Corefile, virtual-ips.md's "Why not use round-robin DNS?"."""
 from __future__ import annotations
 
 import pytest
