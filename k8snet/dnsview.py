@@ -141,9 +141,17 @@ class CoreDNSReplicas:
         self.caches: dict[str, Cache] = {}
         self.corefile: str | None = None
         self.config: CacheConfig = KUBEADM_CACHE
+        self._replicas: tuple = (None, [])
 
     def replicas(self, cluster) -> list[str]:
-        """``"kube-system/<pod>"`` of every ready kube-dns endpoint, in name order."""
+        """``"kube-system/<pod>"`` of every ready kube-dns endpoint, in name order (worked out
+        once per store version: every request through a name asks)."""
+        if self._replicas[0] != cluster.store.version:
+            self._replicas = (cluster.store.version, self._find_replicas(cluster))
+        return self._replicas[1]
+
+    @staticmethod
+    def _find_replicas(cluster) -> list[str]:
         out = set()
         for sl in cluster.store.items("EndpointSlice"):
             meta = sl["metadata"]
