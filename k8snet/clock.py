@@ -8,15 +8,23 @@ and AGE columns print like kubectl's ``duration.HumanDuration``
 (``Cluster.advance``), so a cluster is deterministic — until it is served to real tools:
 then :meth:`Clock.follow_wall` makes it follow wall time (``due()`` says how far), and the
 server's loop moves the cluster there, as a real cluster's controllers see time pass.
+
+Stored timestamps stay simulated (``2025-01-01T00:00:10Z`` ten seconds in), so an unserved
+cluster prints the same bytes every run.  A served cluster's objects are seen by real kubectl,
+which compares their times with *its* clock (``describe``'s ages, ``get events``): the server
+shows them through :meth:`Clock.wall_offset` (:func:`to_wall` on the way out, :func:`from_wall`
+on the way in), so a pod created a minute ago reads ``60s``, not ``703d``.
 """
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Callable
 
-__all__ = ["EPOCH", "Clock", "rfc3339", "parse_rfc3339", "human_duration", "age"]
+__all__ = ["EPOCH", "Clock", "rfc3339", "parse_rfc3339", "human_duration", "age", "to_wall", "from_wall",
+           "TIME_FIELDS"]
 
 #: The simulated clock's zero: every cluster starts at this instant.
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -92,10 +100,13 @@ class Clock:
     kept and time goes on from there.
     """
 
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time) -> None:
         self.now = 0.0
         self._monotonic = monotonic
+        self._wall = wall
         self._origin: tuple[float, float] | None = None  # (simulated, wall) when following began
+        self._offset: int | None = None  # wall seconds minus simulated ones, while following
 
     @property
     def follows_wall(self) -> bool:
@@ -107,17 +118,28 @@ class Clock:
         self.now = t
 
     def follow_wall(self) -> None:
-        """From now on, :meth:`due` follows wall time from the current simulated time."""
+        """From now on, :meth:`due` follows wall time from the current simulated time, and
+        :meth:`wall_offset` maps simulated timestamps to the wall clock's."""
         self._origin = (self.now, self._monotonic())
+        self._offset = round(self._wall() - EPOCH.timestamp() - self.now)
 
     def stop_following(self) -> None:
         """Back to a clock only ``set`` moves (the server stopped)."""
         self._origin = None
+        self._offset = None
 
     def jump(self, seconds: float) -> None:
-        """``advance()`` while following: the wall-time target moves by ``seconds`` too."""
+        """``advance()`` while following: the wall-time target moves by ``seconds`` too, and
+        everything already there grows ``seconds`` older on the wall clock (the offset shrinks)."""
         if self._origin is not None:
             self._origin = (self._origin[0] + seconds, self._origin[1])
+            self._offset -= round(seconds)
+
+    @property
+    def wall_offset(self) -> int | None:
+        """Seconds to add to a stored (simulated) timestamp to get the wall-clock time real
+        tools compare it with; ``None`` while the clock does not follow the wall."""
+        return self._offset
 
     def due(self) -> float:
         """Where the clock should be now: wall-time driven when following, else ``now``."""
@@ -125,3 +147,42 @@ class Clock:
             return self.now
         sim, wall = self._origin
         return max(self.now, sim + (self._monotonic() - wall))
+
+
+#: The fields of the API objects that hold a point in time (metav1.Time / MicroTime): the
+#: ones k8snet writes (metadata, conditions, container states, events, taints, leases, jobs).
+TIME_FIELDS = frozenset({
+    "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime", "lastHeartbeatTime",
+    "lastUpdateTime", "startedAt", "finishedAt", "startTime", "firstTimestamp", "lastTimestamp", "eventTime",
+    "timeAdded", "renewTime", "acquireTime", "time", "lastScheduleTime", "completionTime",
+    "kubectl.kubernetes.io/restartedAt"})
+_TIME_TEXT = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z")
+
+
+def _shift(value, seconds: int):
+    if isinstance(value, dict):
+        return {k: (_shift_text(v, seconds) if k in TIME_FIELDS and isinstance(v, str) else _shift(v, seconds))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, seconds) for v in value]
+    return value
+
+
+def _shift_text(text: str, seconds: int) -> str:
+    m = _TIME_TEXT.fullmatch(text)
+    if m is None:
+        return text
+    dt = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S") + timedelta(seconds=seconds)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + (m.group(2) or "") + "Z"
+
+
+def to_wall(obj, offset: int | None):
+    """``obj`` (JSON data) as a served cluster shows it: every time field moved by ``offset``
+    seconds (:meth:`Clock.wall_offset`) onto the wall clock; ``obj`` itself when not served."""
+    return obj if not offset else _shift(obj, offset)
+
+
+def from_wall(obj, offset: int | None):
+    """The inverse of :func:`to_wall`, for bodies real tools send (``kubectl rollout restart``
+    stamps ``restartedAt`` with *its* clock)."""
+    return obj if not offset else _shift(obj, -offset)

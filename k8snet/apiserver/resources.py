@@ -64,6 +64,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("IngressClass", "networking.k8s.io/v1", "ingressclasses", False, ()),
     Resource("NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", True, ("netpol",)),
     Resource("PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", True, ("pdb",)),
+    Resource("Lease", "coordination.k8s.io/v1", "leases", True, ()),
     # gateway-api v1.6.1 config/crd/standard: the v1beta1 versions are still served (storage
     # v1, except ReferenceGrant: v1 since v1.5 but still stored as v1beta1).
     Resource("GatewayClass", "gateway.networking.k8s.io/v1", "gatewayclasses", False, ("gc",), ("v1beta1",)),

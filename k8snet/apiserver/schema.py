@@ -49,6 +49,10 @@ _SPEC = {
     "PodDisruptionBudgetSpec": "maxUnavailable:intstr minAvailable:intstr selector:LabelSelector "
                                "unhealthyPodEvictionPolicy",
     "Secret": "apiVersion data:map immutable:bool kind metadata:ObjectMeta stringData:map type",
+    # coordination/v1: the kubelet's node heartbeat (kube-node-lease)
+    "Lease": "apiVersion kind metadata:ObjectMeta spec:LeaseSpec",
+    "LeaseSpec": "acquireTime holderIdentity leaseDurationSeconds:i32 leaseTransitions:i32 preferredHolder "
+                 "renewTime strategy",
     "Service": "apiVersion kind metadata:ObjectMeta spec:ServiceSpec status:~ServiceStatus",
     "ServiceSpec": "allocateLoadBalancerNodePorts:bool clusterIP clusterIPs:[]str externalIPs:[]str externalName "
                    "externalTrafficPolicy healthCheckNodePort:i32 internalTrafficPolicy ipFamilies:[]str "
@@ -154,11 +158,11 @@ STRUCTS: dict[str, dict[str, str]] = {name: _parse(spec) for name, spec in _SPEC
 #: The kinds with a declared top-level struct.
 KINDS = ("Namespace", "Node", "ConfigMap", "Secret", "Service", "Endpoints", "Pod", "Deployment", "ReplicaSet",
          "StatefulSet", "DaemonSet", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy",
-         "PodDisruptionBudget")
+         "PodDisruptionBudget", "Lease")
 _API_VERSION = {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
                 "EndpointSlice": "discovery.k8s.io/v1", "Ingress": "networking.k8s.io/v1",
                 "IngressClass": "networking.k8s.io/v1", "NetworkPolicy": "networking.k8s.io/v1",
-                "PodDisruptionBudget": "policy/v1"}
+                "PodDisruptionBudget": "policy/v1", "Lease": "coordination.k8s.io/v1"}
 
 _SCALARS = {"str": "string", "i32": "int32", "i64": "int64", "bool": "bool"}
 

@@ -2,7 +2,7 @@
 describePod, describeDeployment, DescribePodTemplate, describeContainers, describeNode).
 
 A faithful subset: volumes print their names only, and a Node omits its Lease (the
-simulated kubelets keep no Lease objects).
+simulated kubelets write Lease objects only while the cluster is served: controllers/nodelease.py).
 """
 from __future__ import annotations
 

@@ -62,6 +62,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "ConfigMap": _cols("Name", "Data", "Age"),
     "PodDisruptionBudget": _cols("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age"),
     "Secret": _cols("Name", "Type", "Data", "Age"),
+    "Lease": _cols("Name", "Holder", "Age"),
     # Event columns interleave wide ones (printers.go eventColumnDefinitions).
     "Event": (Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
               Column("Subobject", 1), Column("Source", 1), Column("Message"),
@@ -96,6 +97,7 @@ GROUPS = {
     "TCPRoute": "gateway.networking.k8s.io", "UDPRoute": "gateway.networking.k8s.io",
     "ListenerSet": "gateway.networking.k8s.io", "BackendTLSPolicy": "gateway.networking.k8s.io",
     "CustomResourceDefinition": "apiextensions.k8s.io", "PodDisruptionBudget": "policy",
+    "Lease": "coordination.k8s.io",
 }
 
 # CRD columns: (name, jsonPath, type) evaluated like apiextensions' tableconvertor.
@@ -307,6 +309,8 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
     "Service": _service_row, "Endpoints": _endpoints_row, "EndpointSlice": _endpointslice_row,
     "Ingress": _ingress_row, "IngressClass": _ingressclass_row, "NetworkPolicy": _networkpolicy_row,
     "ConfigMap": _configmap_row, "PodDisruptionBudget": _pdb_row, "Secret": _secret_row, "Event": _event_row,
+    # printers.go printLease: the holder, empty when unset
+    "Lease": lambda obj, now: {"Holder": (obj.get("spec") or {}).get("holderIdentity") or "", "Age": _age(obj, now)},
     **{k: _crd_row(k) for k in _CRD_COLUMNS},
     "CustomResourceDefinition": lambda obj, now: {"Created At": _meta(obj).get("creationTimestamp", "")},
 }

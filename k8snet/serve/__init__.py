@@ -72,4 +72,7 @@ def serve(cluster, host: str = "127.0.0.1", port: int = 0, *, kubeconfig: str | 
             cluster.clock.stop_following()
         raise
     _SERVING[cluster] = server
+    from ..controllers import nodelease
+    with cluster.lock:
+        nodelease.renew(cluster)  # the node Leases exist as soon as kubectl can ask for them
     return server

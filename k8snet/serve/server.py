@@ -12,6 +12,7 @@ from concurrent.futures import Future
 
 from aiohttp import web
 
+from ..controllers import nodelease
 from .app import make_app
 from .cacher import WatchCache
 from .context import Context
@@ -84,6 +85,7 @@ class Server:
             await asyncio.sleep(TICK)
             with self.cluster.lock:
                 self.cluster.catch_up()
+                nodelease.renew(self.cluster)  # the kubelets' heartbeats (kubectl describe node reads them)
 
     async def _stop(self) -> None:
         if self._ticker is not None:

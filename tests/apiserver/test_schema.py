@@ -114,7 +114,7 @@ except ImportError:  # pragma: no cover - a test dependency
     pass
 
 _PACKAGES = ("io.k8s.api.core.v1.", "io.k8s.api.apps.v1.", "io.k8s.api.networking.v1.", "io.k8s.api.discovery.v1.",
-             "io.k8s.api.policy.v1.",
+             "io.k8s.api.policy.v1.", "io.k8s.api.coordination.v1.",
              "io.k8s.apimachinery.pkg.apis.meta.v1.")
 _GO_NAMES = {"CoreEndpointPort": ["io.k8s.api.core.v1.EndpointPort"], "EndpointPort": ["io.k8s.api.discovery.v1.EndpointPort"],
              "Endpoint": ["io.k8s.api.discovery.v1.Endpoint"]}
@@ -127,7 +127,7 @@ def _definitions() -> dict:
 def _openapi_type(prop: dict) -> str:
     if "$ref" in prop:
         name = prop["$ref"].rsplit(".", 1)[-1]
-        return {"IntOrString": "intstr", "Quantity": "qty", "Time": "str"}.get(name, name)
+        return {"IntOrString": "intstr", "Quantity": "qty", "Time": "str", "MicroTime": "str"}.get(name, name)
     t = prop.get("type")
     t = [x for x in t if x != "null"][0] if isinstance(t, list) else t
     if t == "array":

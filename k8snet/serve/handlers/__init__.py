@@ -9,6 +9,7 @@ import json
 
 from aiohttp import web
 
+from ... import clock
 from .. import registry
 from .. import status as st
 from ..requestinfo import RequestInfo, request_info
@@ -78,6 +79,7 @@ async def _dispatch(ctx, request: web.Request) -> web.StreamResponse:
         code, obj = ctx.call(patch.patch, ctx, info, served, raw, content_type, query)
     else:
         body = decode_body(raw, content_type, served=served) if raw.strip() else None
+        body = clock.from_wall(body, ctx.cluster.clock.wall_offset)  # real tools' times are wall times
         if info.verb in ("create", "update") and body is None:
             raise st.StatusError(st.bad_request("the body of the request was empty"))
         if info.verb == "get":
@@ -97,6 +99,7 @@ async def _dispatch(ctx, request: web.Request) -> web.StreamResponse:
             code, obj = ctx.call(delete.delete_collection, ctx, info, served, body, query)
         else:
             raise st.StatusError(st.method_not_supported(served.qualified, info.verb))
+    obj = clock.to_wall(obj, ctx.cluster.clock.wall_offset)  # kubectl compares times with its own clock
     if obj.get("kind") == "Table":
         resp = respond(code, obj, "application/json;as=Table;v=v1;g=meta.k8s.io")
     else:

@@ -63,18 +63,25 @@ def _server_side_apply(ctx, info: RequestInfo, served: Served, body, query) -> t
     return 200, served.out(out)
 
 
+def _from_wall(ctx, body):
+    """Times a real tool sends are on its clock (``rollout restart``'s restartedAt): stored
+    simulated (clock.from_wall)."""
+    from ... import clock
+    return clock.from_wall(body, ctx.cluster.clock.wall_offset)
+
+
 def patch(ctx, info: RequestInfo, served: Served, raw: bytes, content_type: str, query) -> tuple[int, dict]:
     """Apply a patch and store the result (200 and the object)."""
     if "patch" not in served.verbs:
         raise st.StatusError(st.method_not_supported(served.qualified, "patch"))
     media = content_type.split(";")[0].strip().lower()
     if media == APPLY:
-        return _server_side_apply(ctx, info, served, decode_body(raw, "application/yaml"), query)
+        return _server_side_apply(ctx, info, served, _from_wall(ctx, decode_body(raw, "application/yaml")), query)
     if media not in PATCH_TYPES:
         raise st.StatusError(st.status(
             "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted media types "
                                     f"include: {', '.join(list(PATCH_TYPES) + [APPLY])}", code=415))
-    body = decode_body(raw, "application/json")
+    body = _from_wall(ctx, decode_body(raw, "application/json"))
     fn = PATCH_TYPES[media]
     from .rest import live
     cur = live(ctx.cluster, served, info)

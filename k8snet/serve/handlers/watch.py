@@ -22,6 +22,7 @@ from .. import table as tables
 from ..registry import Served
 from ..requestinfo import RequestInfo
 from ..selectors import compile_filter
+from ... import clock
 from .get import matching
 
 __all__ = ["watch"]
@@ -35,6 +36,7 @@ def _encode(ctx, served: Served, etype: str, obj: dict, table_include: str | Non
                             resource_version=obj["metadata"].get("resourceVersion", ""), out=served.out)
     else:
         body = served.out(obj)
+    body = clock.to_wall(body, ctx.cluster.clock.wall_offset)  # as every answer: times on kubectl's clock
     return (json.dumps({"type": etype, "object": body}, separators=(",", ":")) + "\n").encode()
 
 
