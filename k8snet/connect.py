@@ -358,11 +358,15 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     same_pod = client.pod is not None and client.pod["metadata"].get("uid") == pod["metadata"].get("uid")
     if not same_pod:
         src = src_ip
-        if client.pod is not None and src_ip in (client.ips or (client.ip,)):
+        if client.pod is not None and src_ip == client.pod["status"].get("podIP"):
             src = client.ref if client.pod["metadata"].get("uid") else client.pod
+        elif client.pod is not None and src_ip in client.ips and not client.pod["metadata"].get("uid"):
+            src = {**client.pod, "status": {**client.pod["status"], "podIP": src_ip}}
         if request is not None:  # proxied by a controller pod: the source is that pod
             src = _pod_by_ip(cluster, src_ip) or src_ip
-        v = _allowed(cluster, src, ref, port)
+        # Over a pod's other family the policy sees that address (an ipBlock matches it): a
+        # stored pod is named by the IP, which NetworkPolicy's context maps back to the pod.
+        v = _allowed(cluster, src, ref if at == pod["status"]["podIP"] else at, port)
         if not v:
             trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
         if v.ingress_policies or v.egress_policies:

@@ -16,7 +16,7 @@ isolation"):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from ..errors import NotFoundError, UsageError
@@ -87,9 +87,16 @@ class Context:
         for p in compiled:
             self.by_namespace.setdefault(p.namespace, []).append(p)
         self.ns_labels = namespace_labels(namespaces)
+        pods = list(pods)
         self.pods: tuple[Endpoint, ...] = tuple(pod_endpoint(p) for p in pods)
         self._by_key = {e.key: e for e in self.pods}
         self._by_ip = {e.ip: e for e in self.pods if e.on_pod_network and e.ip}
+        # A dual-stack pod's other address (status.podIPs) is the same pod, seen from that
+        # family: an ipBlock is matched against the address the connection uses.
+        for pod, e in zip(pods, self.pods):
+            for extra in ((pod.get("status") or {}).get("podIPs") or ())[1:]:
+                if e.on_pod_network and extra.get("ip"):
+                    self._by_ip[extra["ip"]] = replace(e, ip=extra["ip"])
         self._applying: dict[tuple[str, str], tuple[Policy, ...]] = {}
 
     def endpoint(self, ref: Mapping | str) -> Endpoint:

@@ -227,3 +227,26 @@ def test_nodeport_answers_on_the_nodes_ipv6_address(mode):
     r = c.request(f"http://[fc00:f853:ccd:e793::3]:{port}/", from_internet=True)
     assert r.status == 200 and r.backend == "default/web:80"
     assert any(f"[fc00:f853:ccd:e793::3]:{port}" in h.action for h in r.hops)
+
+
+POLICY_ROWS = [
+    # (rule, ipBlock cidr, IPv4 request allowed?, IPv6 request allowed?)
+    ("NetworkPolicy ipBlock matches the connection's source address: an IPv6 block admits IPv6 only",
+     "fd00:10:244::/56", False, True),
+    ("NetworkPolicy ipBlock: an IPv4 block admits IPv4 only", "10.244.0.0/16", True, False),
+]
+
+
+@pytest.mark.parametrize("rule,cidr,four,six", POLICY_ROWS, ids=[r[0] for r in POLICY_ROWS])
+def test_ipblock_sees_the_family_the_connection_uses(rule, cidr, four, six):
+    c = Cluster(nodes=3, ip_families=DUAL, seed=3)
+    c.apply([deployment("web", replicas=1, image="nginx"),
+             {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client", "labels": {"app": "client"}},
+              "spec": {"containers": [{"name": "c", "image": "nginx"}]}},
+             {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "only"},
+              "spec": {"podSelector": {"matchLabels": {"app": "web"}},
+                       "ingress": [{"from": [{"ipBlock": {"cidr": cidr}}]}]}}])
+    web = next(p for p in c.list("pods") if p["metadata"]["name"].startswith("web-"))
+    v4, v6 = [x["ip"] for x in web["status"]["podIPs"]]
+    assert (c.request(f"http://{v4}/", from_pod="default/client").status == 200) == four
+    assert (c.request(f"http://[{v6}]/", from_pod="default/client").status == 200) == six
