@@ -852,7 +852,7 @@ def test_ch15_dns_policies_runs_and_shows_each_policy(lab):
     assert re.search(r"host-net-cf\s+10\.96\.0\.10\s+NOERROR", table), f"{nb.path}: lookup table {table!r}"
     timeline = output(nb, cell_index(nb, "from k8snet.dnsview import coredns_cache")).inner_text()
     assert "NXDOMAIN" in timeline and "NOERROR" in timeline, f"{nb.path}: cache timeline {timeline!r}"
-    picture = cell_index(nb, "import graphviz")
+    picture = cell_index(nb, "resolvers_graph(cluster")
     assert_picture(nb, picture, "img")
     shoot_cell(nb, picture, "ch15-who-asks-whom")
     assert_page_clean(nb)
