@@ -5,9 +5,11 @@ DNS server cannot open sockets taking its in-process path.  The chapters' own te
 (test_chapters.py) run on the site too, through the ``lab`` fixture's ``[site]`` case."""
 from __future__ import annotations
 
+
 import pytest
 
 from .chapter_helpers import cell_index, output
+from .conftest import BROWSER_TARGETS, REPO_ROOT
 from .jlab_browser import Lab
 
 # For every node and cluster box of every picture on the page (inline SVG of a widget, or a
@@ -59,10 +61,15 @@ def site_lab(site_server, playwright_driver, chromium_path):
     """A fresh Chromium on the static site (only loopback reachable)."""
     made = []
 
-    def factory(init_script: str | None = None) -> Lab:
-        lab = Lab(site_server, playwright_driver, chromium_path)
+    def factory(init_script: str | None = None, extra_args=(), worker_prefix: str | None = None) -> Lab:
+        lab = Lab(site_server, playwright_driver, chromium_path, extra_args=extra_args)
         if init_script:
             lab.context.add_init_script(init_script)
+        if worker_prefix:  # init scripts reach pages only; the kernel runs in a Web Worker
+            def prefix_worker(route):
+                response = route.fetch()
+                route.fulfill(response=response, body=worker_prefix + response.text())
+            lab.context.route("**/*.worker.*.js", prefix_worker)
         made.append(lab)
         return lab
 
@@ -84,10 +91,32 @@ def test_site_picture_labels_fit_their_boxes(site_lab, chapter, why):
     assert not result["bad"], f"{chapter} ({why}): labels wider than their boxes:\n" + "\n".join(result["bad"])
 
 
+#: Chromium without WebAssembly, for real: V8's JIT-less mode (``--jitless``: no executable
+#: memory) does not expose ``WebAssembly`` at all, as in browsers locked down by policy.
+NO_WASM_ARGS = ["--js-flags=--jitless"]
+#: Chromium 156 has no switch that turns JSPI off (its V8 flag went when it shipped in 137;
+#: --disable-features / --disable-blink-features=WebAssemblyJSPromiseIntegration leave it
+#: on).  So the API is removed where it is looked for: in the page (tools/site/check.js) and
+#: at the start of the kernel's Web Worker, before Pyodide loads and detects it.
+NO_JSPI = "if (globalThis.WebAssembly) { delete WebAssembly.Suspending; delete WebAssembly.promising; }\n"
+
+# Asks the notebook's kernel (in the page's worker) to run ``code``; resolves with its stdout.
+KERNEL_PRINT = """async ([path, code]) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) if (w.context && w.context.path === path) panel = w;
+  const future = panel.sessionContext.session.kernel.requestExecute({code, store_history: false});
+  let out = '';
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') out += msg.content.text; };
+  await future.done;
+  return out;
+}"""
+
+
 def test_site_without_webassembly_says_which_browser_to_use(site_lab, site_server):
-    """No WebAssembly: the page names the browsers to use instead of loading a kernel that
-    could never start."""
-    lab = site_lab("delete globalThis.WebAssembly;")
+    """A Chromium without WebAssembly (started with --js-flags=--jitless): the page names the
+    browsers to use instead of loading a kernel that could never start."""
+    lab = site_lab(extra_args=NO_WASM_ARGS)
+    assert lab.page.evaluate("() => typeof WebAssembly") == "undefined", "the browser still has WebAssembly"
     lab.page.goto(site_server.url("/lab/tree/notebooks/00_start_here.ipynb"), wait_until="commit")
     alert = lab.page.locator("#k8snet-browser-check")
     alert.wait_for(state="visible", timeout=15_000)
@@ -97,13 +126,37 @@ def test_site_without_webassembly_says_which_browser_to_use(site_lab, site_serve
 
 
 def test_site_without_jspi_runs_the_chapter_and_says_so(site_lab):
-    """No JSPI in the page: a note names the browsers to use, and the chapter still runs
-    with its picture (pictures drawn before viz.js loads fill in later)."""
-    lab = site_lab("if (globalThis.WebAssembly) delete WebAssembly.Suspending;")
-    nb = lab.open("notebooks/00_start_here.ipynb")
+    """No JSPI in the page nor in the kernel's worker: a note names the browsers to use, the
+    kernel really cannot wait (pyodide.ffi.can_run_sync() is False), and the chapter runs
+    with every picture drawn (a placeholder drawn before viz.js loaded fills in)."""
+    lab = site_lab(init_script=NO_JSPI, worker_prefix=NO_JSPI)
+    path = "notebooks/00_start_here.ipynb"
+    nb = lab.open(path)
     note = lab.page.locator("#k8snet-browser-check")
     note.wait_for(state="visible", timeout=15_000)
     assert "JSPI" in note.inner_text() and "Chromium 137" in note.inner_text()
+    nb.run_all()
+    nb.assert_no_errors()
+    printed = lab.page.evaluate(KERNEL_PRINT, [path, "from pyodide.ffi import can_run_sync; print(can_run_sync())"])
+    assert printed.strip() == "False", f"the kernel's worker still has JSPI: {printed!r}"
+    pictures = nb.locator(".jp-OutputArea-output svg, .jp-OutputArea-output img")
+    pictures.first.wait_for(state="attached", timeout=15_000)
+    # a placeholder (browser_display in k8snet/render/display.py) fills in once viz.js loads
+    lab.page.wait_for_function("() => !document.body.innerText.includes('Graphviz is still loading')",
+                               timeout=15_000)
+
+
+#: Every chapter and exercise, found by glob: a new notebook is run on the site without anyone
+#: adding it here.  Only with ``./course test --site`` (K8SNET_BROWSER_TARGETS includes site):
+#: the chapters' own tests run on the site there too, and this adds ~15 s per notebook.
+EVERY_NOTEBOOK = [p.relative_to(REPO_ROOT).as_posix()
+                  for folder in ("notebooks", "exercises") for p in sorted((REPO_ROOT / folder).glob("*.ipynb"))]
+
+
+@pytest.mark.skipif("site" not in BROWSER_TARGETS, reason="./course test --site runs every notebook on the site")
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK)
+def test_site_every_notebook_runs_all_without_errors(site_lab, path):
+    nb = site_lab().open(path)
     nb.run_all()
     nb.assert_no_errors()
 
