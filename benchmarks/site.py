@@ -3,7 +3,8 @@
 Figures and targets (issue 16):
 
 * first chapter usable from a cold load (fresh browser profile: nothing cached) — the page
-  opened, the kernel ready, the first code cell run: ≤ 8 s;
+  opened, the kernel ready, the first code cell run: ≤ 8 s; then the same again in the same
+  browser (a second visit: HTTP cache with GitHub Pages' headers, and the service worker);
 * Run All of each chapter (kernel already ready): ≤ 5 s;
 * every widget interaction (a control changed → its view redrawn, a kernel round trip): ≤ 100 ms;
 * site size on disk: ≤ 50 MB.
@@ -104,18 +105,25 @@ INTERACT = """async (limit) => {
 
 
 def cold_load(server: SiteServer, playwright, chromium: str) -> dict:
+    """A fresh browser profile opens the first chapter (nothing cached); then the same
+    browser opens it again (``warm``: what the HTTP cache and the service worker keep)."""
     lab = Lab(server, playwright, chromium)
     try:
-        start = time.monotonic()
-        lab.page.goto(server.url(f"/lab/tree/{FIRST}"), wait_until="commit")
-        nav = lab.page.evaluate("() => performance.now()")
-        result = lab.page.evaluate(FIRST_CELL, FIRST)
-        result["wall_s"] = time.monotonic() - start
+        result = _first_cell(lab, server)
+        time.sleep(1.0)  # let the service worker store what it fetched
+        result["warm"] = _first_cell(lab, server)
         result["outside_requests"] = len(lab.outside_requests)
-        result["nav_ms"] = nav
         return result
     finally:
         lab.close()
+
+
+def _first_cell(lab: Lab, server: SiteServer) -> dict:
+    start = time.monotonic()
+    lab.page.goto(server.url(f"/lab/tree/{FIRST}"), wait_until="commit")
+    result = lab.page.evaluate(FIRST_CELL, FIRST)
+    result["wall_s"] = time.monotonic() - start
+    return result
 
 
 def chapter(server: SiteServer, playwright, chromium: str, path: str, per_select: int) -> dict:
@@ -160,7 +168,8 @@ def main(argv=None) -> int:
         out["cold"] = [cold_load(server, pw, chromium) for _ in range(args.cold_runs)]
         for c in out["cold"]:
             print(f"cold load: UI {c['ui_ms']:.0f} ms, kernel ready {c['kernel_ms']:.0f} ms, "
-                  f"first cell {c['first_cell_ms']:.0f} ms", flush=True)
+                  f"first cell {c['first_cell_ms']:.0f} ms; warm: first cell {c['warm']['first_cell_ms']:.0f} ms",
+                  flush=True)
         out["chapters"] = {}
         for nb in sorted((args.site / "files" / "notebooks").glob("*.ipynb")):
             if args.chapters not in nb.name:
@@ -197,11 +206,15 @@ def write_markdown(out: dict) -> None:
     slow_i = max(inter, default=0.0)
     size = out["size"]
     outside = sum(c["outside_requests"] for c in cold) + sum(v["outside_requests"] for v in out["chapters"].values())
+    warms = [c["warm"]["first_cell_ms"] / 1000 for c in cold if "warm" in c]
     rows = [
         ("first chapter usable, cold load (kernel ready + first cell run)", "≤ 8 s",
          f"{statistics.median(firsts):.1f} s median of {len(firsts)} (runs: {', '.join(f'{x:.1f}' for x in firsts)}); "
          f"Lab UI at {statistics.median(uis):.1f} s, kernel ready at {statistics.median(kernels):.1f} s",
          verdict(max(firsts) <= 8)),
+        ("the same, second visit in the same browser (warm)", "-",
+         f"{statistics.median(warms):.1f} s median (runs: {', '.join(f'{x:.1f}' for x in warms)})" if warms else "-",
+         ""),
         ("Run All of each chapter (kernel ready)", "≤ 5 s",
          f"slowest {runs.get(slow_ch, 0):.1f} s ({slow_ch}); "
          + ", ".join(f"{k[:2]} {v:.1f}" for k, v in runs.items()), verdict(max(runs.values(), default=0) <= 5)),

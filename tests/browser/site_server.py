@@ -1,7 +1,8 @@
 """The built JupyterLite site (``./course site`` -> ``site/``) served on 127.0.0.1, for tests.
 
 :class:`SiteServer` is a plain static file server (a thread of this process, random port)
-with the types a browser insists on for modules and WebAssembly.  It offers what the
+with the types a browser insists on for modules and WebAssembly and GitHub Pages' caching
+header.  It offers what the
 browser tests ask of a :class:`~tests.browser.jlab_server.LabServer`: ``url(path)`` maps
 Lab's ``/lab/tree/<path>`` to the site's ``lab/index.html?path=<path>``; the kernel lives
 in the page, so its sessions are read from the page (see ``jlab_browser.Lab.sessions``).
@@ -31,8 +32,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.server.requests.append(self.path)
 
     def end_headers(self):
-        # A fresh copy for every test browser: no stale kernel wheels from an older build.
-        self.send_header("Cache-Control", "no-store")
+        # What GitHub Pages sends (Cache-Control: max-age=600, with Last-Modified, which the
+        # base class sends and answers If-Modified-Since with 304), so a second visit in the
+        # same browser measures what a learner's second visit gets.  Every test browser has a
+        # fresh profile, so nothing stale from an older build reaches it.
+        self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
 
 
