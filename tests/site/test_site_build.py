@@ -302,3 +302,14 @@ def test_site_stages_every_notebook_by_glob(tmp_path):
     for folder in ("notebooks", "exercises"):
         want = sorted(p.name for p in (build.ROOT / folder).glob("*.ipynb"))
         assert want and sorted(p.name for p in (tmp_path / folder).glob("*.ipynb")) == want
+
+
+def test_drive_finder_never_looks_on_the_drive_for_standard_library_names(tmp_path):
+    """Names of the standard library this build lacks (Windows' winreg, _winapi) are probed by
+    IPython at every start; the drive is not asked for them (sys.stdlib_module_names)."""
+    site = _load_sitecustomize()
+    (tmp_path / "winreg.py").write_text("x = 1\n")
+    from importlib._bootstrap_external import _get_supported_file_loaders
+    finder = site.DriveFinder(str(tmp_path), *_get_supported_file_loaders())
+    assert "winreg" in sys.stdlib_module_names
+    assert finder.find_spec("winreg") is None

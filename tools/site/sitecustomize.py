@@ -13,8 +13,9 @@ So for folders on ``/drive`` this installs a path hook whose finder first asks t
 there is not looked for on the drive; any other module (the learner's own ``helpers.py``) is
 found on the drive as before, and a file written a moment ago is seen at once.  The one
 difference from CPython: a file in the notebook's folder does not shadow a module of the
-same name the site installs (as with ``python -P``: a learner's ``yaml.py`` cannot break the
-course).
+same name the site installs, nor any name of the standard library (``sys.stdlib_module_names``,
+also modules this build lacks, which IPython probes for at every start), as with ``python -P``:
+a learner's ``yaml.py`` or ``random.py`` cannot break the course.
 """
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ class DriveFinder(FileFinder):
     ``sys.path`` every module it has."""
 
     def find_spec(self, fullname, target=None):
+        if fullname in sys.stdlib_module_names:
+            # The standard library's names never come from the drive, also those this build
+            # lacks (Windows' _winapi and winreg, _hashlib...), which IPython and the standard
+            # library probe for at every start: ~10 more requests to the page.
+            return None
         others = [p for p in sys.path if p and not on_drive(p) and p != self.path]
         if PathFinder.find_spec(fullname, others) is not None:
             return None
