@@ -46,6 +46,40 @@ PATCH = {
         "        return embed\n"
         "    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')\n",
     ]]},
+    # The kernel looks for imports in each cell (to load lock packages) by parsing the cell as
+    # written: a cell with a %magic does not parse, and CPython's SyntaxError then tries to
+    # read the line from a file named '<unknown>' in the working directory, the browser drive:
+    # one synchronous request to the page per magic cell (25 in chapter 11's Run All).  Looking
+    # in IPython's transformed cell (plain Python, magics as calls) finds the same imports.
+    "pyodide-kernel": {"pyodide_kernel/kernel.py": [[
+        "        # load packages from pyodide-lock\n"
+        "        try:\n"
+        "            await _load_packages_from_imports(lite_cell)\n"
+        "        except Exception:\n"
+        "            self.interpreter.showtraceback()\n"
+        "            preprocessing_exc_tuple = sys.exc_info()\n"
+        "\n"
+        "        # run upstream transforms\n"
+        "        try:\n"
+        "            transformed_cell = self.interpreter.transform_cell(lite_cell)\n"
+        "        except Exception:\n"
+        "            transformed_cell = lite_cell\n"
+        "            preprocessing_exc_tuple = sys.exc_info()\n",
+        "        # run upstream transforms\n"
+        "        try:\n"
+        "            transformed_cell = self.interpreter.transform_cell(lite_cell)\n"
+        "        except Exception:\n"
+        "            transformed_cell = lite_cell\n"
+        "            preprocessing_exc_tuple = sys.exc_info()\n"
+        "\n"
+        "        # load packages from pyodide-lock (k8snet's site: from the transformed cell, see\n"
+        "        # tools/site/bytecode.py)\n"
+        "        try:\n"
+        "            await _load_packages_from_imports(transformed_cell)\n"
+        "        except Exception:\n"
+        "            self.interpreter.showtraceback()\n"
+        "            preprocessing_exc_tuple = sys.exc_info()\n",
+    ]]},
 }
 
 
