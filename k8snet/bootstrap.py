@@ -91,13 +91,17 @@ NODE_CAPACITY = {"cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi"
 
 
 def node_object(name: str, index: int, created: str, cidr: str | list[str], *, nodes: int = 1,
-                families=None) -> dict:
+                families=None, zone: str | None = None) -> dict:
     """A Ready node with its pod range ``cidr`` (from ``node_cidrs``; on a dual-stack cluster
     one range per family, primary first) and addresses (an InternalIP per family of
     ``families``, the ``families.Family`` records; default IPv4); the first (``index`` 0) is
-    the control plane, tainted NoSchedule when the cluster has workers."""
+    the control plane, tainted NoSchedule when the cluster has workers.  ``zone`` becomes its
+    ``topology.kubernetes.io/zone`` label (as a kind node config's ``labels:`` or a cloud's
+    node controller sets it)."""
     lbls = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+    if zone:
+        lbls["topology.kubernetes.io/zone"] = zone
     cidrs = [cidr] if isinstance(cidr, str) else list(cidr)
     spec = {"podCIDR": cidrs[0], "podCIDRs": cidrs, "providerID": f"kind://docker/k8snet/{name}"}
     internal = [f.node_ip(index) for f in families] if families else [node_ip(index)]
@@ -211,11 +215,74 @@ def _agent(namespace: str, name: str, labels: dict, image: str, container: str, 
                                            "tolerations": [{"operator": "Exists"}]}}}}
 
 
+def _kube_proxy_daemonset() -> dict:
+    """kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go
+    KubeProxyDaemonSet19): its config comes from the ConfigMap ``kube-proxy`` mounted at
+    /var/lib/kube-proxy, its node name from the downward API."""
+    ds = _agent("kube-system", "kube-proxy", {"k8s-app": "kube-proxy"},
+                f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}", "kube-proxy",
+                command=["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
+                         "--hostname-override=$(NODE_NAME)"],
+                imagePullPolicy="IfNotPresent", securityContext={"privileged": True},
+                volumeMounts=[{"mountPath": "/var/lib/kube-proxy", "name": "kube-proxy"},
+                              {"mountPath": "/run/xtables.lock", "name": "xtables-lock", "readOnly": False},
+                              {"mountPath": "/lib/modules", "name": "lib-modules", "readOnly": True}],
+                env=[{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}])
+    ds["spec"]["updateStrategy"] = {"type": "RollingUpdate"}
+    ds["spec"]["template"]["spec"].update({
+        "serviceAccountName": "kube-proxy",
+        "volumes": [{"name": "kube-proxy", "configMap": {"name": "kube-proxy"}},
+                    {"name": "xtables-lock", "hostPath": {"path": "/run/xtables.lock", "type": "FileOrCreate"}},
+                    {"name": "lib-modules", "hostPath": {"path": "/lib/modules"}}]})
+    return ds
+
+
+def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_scheduler: str = "rr") -> dict:
+    """The ConfigMap ``kube-system/kube-proxy`` kubeadm v1.37 writes (manifests.go
+    KubeProxyConfigMap19): ``kubeconfig.conf`` (the in-cluster credentials) and ``config.conf``,
+    the KubeProxyConfiguration v1alpha1 after kubeadm's defaulting (componentconfigs/kubeproxy.go:
+    bindAddress 0.0.0.0, clusterCIDR = the pod subnet, clientConnection.kubeconfig) with ``mode``
+    written explicitly (kubernetes/kubernetes#139777: kube-proxy v1.37 warns when it is unset),
+    every other field at its zero value, keys sorted as sigs.k8s.io/yaml writes them."""
+    from .kubectl.output import to_yaml
+    zero_sync = {"minSyncPeriod": "0s", "syncPeriod": "0s"}
+    config = {
+        "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
+        "bindAddress": "0.0.0.0", "bindAddressHardFail": False,
+        "clientConnection": {"acceptContentTypes": "", "burst": 0, "contentType": "",
+                             "kubeconfig": "/var/lib/kube-proxy/kubeconfig.conf", "qps": 0},
+        "clusterCIDR": cluster_cidr, "configSyncPeriod": "0s",
+        "conntrack": {"maxPerCore": None, "min": None, "tcpBeLiberal": False, "tcpCloseWaitTimeout": None,
+                      "tcpEstablishedTimeout": None, "udpStreamTimeout": "0s", "udpTimeout": "0s"},
+        "detectLocal": {"bridgeInterface": "", "interfaceNamePrefix": ""}, "detectLocalMode": "",
+        "enableProfiling": False, "healthzBindAddress": "", "hostnameOverride": "",
+        "iptables": {"localhostNodePorts": None, "masqueradeAll": False, "masqueradeBit": None,
+                     "snatNodeInternalIP": None, **zero_sync},
+        "ipvs": {"excludeCIDRs": None, "scheduler": "" if ipvs_scheduler == "rr" else ipvs_scheduler,
+                 "strictARP": False, "tcpFinTimeout": "0s", "tcpTimeout": "0s", "udpTimeout": "0s", **zero_sync},
+        "logging": {"flushFrequency": 0, "options": {"json": {"infoBufferSize": "0"}, "text": {"infoBufferSize": "0"}},
+                    "verbosity": 0},
+        "metricsBindAddress": "", "mode": mode,
+        "nftables": {"masqueradeAll": False, "masqueradeBit": None, **zero_sync},
+        "nodePortAddresses": None, "oomScoreAdj": None, "portRange": "", "showHiddenMetricsForVersion": "",
+        "winkernel": {"enableDSR": False, "forwardHealthCheckVip": False, "networkName": "",
+                      "rootHnsEndpointName": "", "sourceVip": ""},
+    }
+    # kubeconfig.conf is the template's text (its own field order), not marshalled.
+    sa = "/var/run/secrets/kubernetes.io/serviceaccount"
+    kc = "\n".join(["apiVersion: v1", "kind: Config", "clusters:", "- cluster:",
+                    f"    certificate-authority: {sa}/ca.crt", f"    server: {api_server}", "  name: default",
+                    "contexts:", "- context:", "    cluster: default", "    namespace: default", "    user: default",
+                    "  name: default", "current-context: default", "users:", "- name: default", "  user:",
+                    f"    tokenFile: {sa}/token"])
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
+            "data": {"config.conf": to_yaml(config).rstrip("\n"), "kubeconfig.conf": kc}}
+
+
 def node_agents(cni: str) -> list[dict]:
     """kube-proxy's DaemonSet and the CNI agent's (plus the namespace flannel installs into)."""
-    out = [_agent("kube-system", "kube-proxy", {"k8s-app": "kube-proxy"},
-                  f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}", "kube-proxy",
-                  command=["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf"])]
+    out = [_kube_proxy_daemonset()]
     ns, name, labels, image = CNI_AGENTS[cni]
     if ns != "kube-system":
         out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})

@@ -18,7 +18,7 @@ from .apiserver.store import clone
 from .controllers.kubelet import IPAM
 from .controllers.manager import Manager
 from .clusterargs import check_arguments as _check_arguments, choice as _choice, names as _names, \
-    pod_network as _pod_network
+    pod_network as _pod_network, zones as _zones
 from .cluster_views import ClusterViews
 from .errors import K8sNetError, NotFoundError, UsageError, ValidationError, require
 
@@ -48,7 +48,7 @@ class Cluster(ClusterViews):
     def __init__(self, nodes: int | list[str] = 2, *, cni: str = "calico", proxy_mode: str = "iptables",
                  ipvs_scheduler: str = "rr", cloud: str | None = None, addons: Iterable[str] = (), seed: int = 0,
                  pod_cidr: str = bootstrap.POD_CIDR, node_cidr_mask_size: int = bootstrap.NODE_CIDR_MASK_SIZE,
-                 ip_families: tuple[str, ...] = ("IPv4",)):
+                 ip_families: tuple[str, ...] = ("IPv4",), zones: list | dict | None = None):
         _check_arguments(nodes, addons, seed)
         from .families import check_ip_families, cluster_families
         self.ip_families = check_ip_families(ip_families)
@@ -74,6 +74,7 @@ class Cluster(ClusterViews):
                              "kind's fd00:10:244::/56 with a /64 per node")
         else:
             self.pod_cidr = pod_cidr
+        self._node_zones = _zones(zones, names)
         self.node_cidr_mask_size = node_cidr_mask_size
         #: One ``families.Family`` per IP family, primary first (pod, Service and node ranges).
         self.families = cluster_families(self.ip_families, self.pod_cidr, node_cidr_mask_size)
@@ -118,10 +119,13 @@ class Cluster(ClusterViews):
         for i, name in enumerate(names):
             cidrs = [next(r) for r in ranges]
             node = bootstrap.node_object(name, i, clock.rfc3339(self.clock.now), cidrs, nodes=len(names),
-                                         families=self.families)
+                                         families=self.families, zone=self._node_zones.get(name))
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(*node["spec"]["podCIDRs"])
             self.controllers.kubelet_up[name] = True
+        self.api.create(bootstrap.kube_proxy_config_map(self.proxy_mode, self.pod_cidr,
+                                                       f"https://{bootstrap.node_ip(0)}:{bootstrap.API_SERVER_PORT}",
+                                                       self.ipvs_scheduler))
         for obj in bootstrap.node_agents(self.cni):
             self.api.apply(obj)
         primary = self.families[0]

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from . import bootstrap
 from .errors import UsageError, require
 
-__all__ = ["choice", "pod_network", "check_arguments", "names"]
+__all__ = ["choice", "pod_network", "check_arguments", "names", "zones"]
 
 
 def choice(name: str, value: Any, allowed: Iterable) -> None:
@@ -80,3 +80,34 @@ def names(call: str, arg: str, value):
     for name in value:
         require(call, f"{arg}[]", name, (str,), "a namespace name")
     return list(value)
+
+
+def zones(value, names: list[str]) -> dict[str, str]:
+    """``zones=`` as node name -> zone: a list holds one zone per node in order (None for a node
+    without one), a dict names the nodes; each zone must be a label value, as the API server
+    checks ``topology.kubernetes.io/zone``."""
+    if value is None:
+        return {}
+    require("Cluster()", "zones", value, (list, tuple, dict), "a list with one zone per node, or a dict node -> zone")
+    if isinstance(value, dict):
+        unknown = sorted(str(n) for n in value if n not in names)
+        if unknown:
+            raise UsageError(f"Cluster(): zones names node {unknown[0]!r}, which is not one of the nodes {names}")
+        pairs = list(value.items())
+    else:
+        if len(value) != len(names):
+            raise UsageError(f"Cluster(): zones has {len(value)} entries for {len(names)} nodes: give one zone per "
+                             "node (None for a node without a zone), or a dict node -> zone")
+        pairs = list(zip(names, value))
+    from .apiserver.validation.common import is_valid_label_value
+    out = {}
+    for name, zone in pairs:
+        if zone is None:
+            continue
+        require("Cluster()", "each zone", zone, (str,), "a zone name such as 'zone-a'")
+        bad = is_valid_label_value(zone)
+        if bad or not zone:
+            why = bad[0] if bad else "a zone name must not be empty"
+            raise UsageError(f'Cluster(): zone "{zone}" of node {name} is invalid: {why}')
+        out[name] = zone
+    return out

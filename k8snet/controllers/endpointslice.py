@@ -15,6 +15,8 @@ For each Service *with a selector* it lists the pods the selector matches and ke
   that family (``getEndpointAddresses``); slices of a type the Service no longer has go;
 * a Service that selects no pod keeps one empty placeholder slice per address type
   (reconciler.go ``reconcileByAddressType``).
+* topology hints from ``trafficDistribution`` or the topology-mode annotation
+  (``topologyhints.py``), per address type as upstream assigns them.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import labels
+from .topologyhints import reconcile_hints
 
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "MANAGED_BY", "Changes", "find_port", "pod_is_ready",
            "desired_endpoints", "reconcile", "address_types"]
@@ -39,6 +42,8 @@ class Changes:
     create: list[dict] = field(default_factory=list)
     update: list[dict] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
+    #: topologyhints.Event records for the Service.
+    events: list = field(default_factory=list)
 
 
 def pod_is_ready(pod: dict) -> bool:
@@ -163,31 +168,34 @@ def _new_slice(service: dict, ports: tuple | None, endpoints: list[dict], name: 
 
 
 def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: dict[str, dict],
-              new_name: Callable[[str], str]) -> Changes:
+              new_name: Callable[[str], str], topology_cache=None) -> Changes:
     """The slice changes that make ``existing`` (this Service's controller-managed slices)
     describe the pods it selects, one address type after the other (Reconcile), and delete
     the slices of types the Service no longer has.  ``new_name(prefix)`` generates a name
-    (generateName)."""
+    (generateName); ``topology_cache`` is the controller's ``topologyhints.TopologyCache``."""
     types = address_types(service)
     changes = Changes()
     for t in types:
         part = _reconcile_by_address_type(service, pods, [s for s in existing if s.get("addressType", "IPv4") == t],
-                                          t, nodes, new_name)
+                                          t, nodes, new_name, topology_cache)
         changes.create += part.create
         changes.update += part.update
         changes.delete += part.delete
+        changes.events += part.events
     changes.delete += [s["metadata"]["name"] for s in sorted(existing, key=lambda s: s["metadata"]["name"])
                        if s.get("addressType", "IPv4") not in types]
     return changes
 
 
 def _reconcile_by_address_type(service: dict, pods: list[dict], existing: list[dict], address_type: str,
-                               nodes: dict[str, dict], new_name: Callable[[str], str]) -> Changes:
+                               nodes: dict[str, dict], new_name: Callable[[str], str], topology_cache=None) -> Changes:
     """reconcileByAddressType: the changes for the slices of one address type."""
     changes = Changes()
     wanted: dict[tuple, list[dict]] = {}
     for ports, ep in desired_endpoints(service, pods, nodes, address_type):
         wanted.setdefault(ports, []).append(ep)
+    changes.events = reconcile_hints(service, [ep for _, eps in sorted(wanted.items()) for ep in eps],
+                                     topology_cache, address_type)
     by_ports: dict[tuple | None, list[dict]] = {}
     for s in sorted(existing, key=lambda s: s["metadata"]["name"]):
         by_ports.setdefault(_ports_key(s), []).append(s)

@@ -20,14 +20,15 @@ from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
 from .termination import KubeletTermination
+from .topologyhints import TopologyCache, TopologyQueue
 
 __all__ = ["Manager"]
 
 ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet",
-         "endpointslice", "endpoints", "mirror", "service", "disruption")
+         "topology", "endpointslice", "endpoints", "mirror", "service", "disruption")
 
 
-class Manager(NodeControllers, KubeletTermination):
+class Manager(NodeControllers, KubeletTermination, TopologyQueue):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
@@ -47,6 +48,7 @@ class Manager(NodeControllers, KubeletTermination):
         self.slice_rng = random.Random(api.rng.getrandbits(64))
         self.ds_rng = random.Random(api.rng.getrandbits(64))  # DaemonSet pod names
         self._init_termination()
+        self.topology_cache = TopologyCache()  # TopologyAwareHints is GA
         self.store.watch(self._on_event)
 
     # -- plumbing ---------------------------------------------------------------
@@ -134,6 +136,7 @@ class Manager(NodeControllers, KubeletTermination):
                 self.dirty["endpointslice"].add((ns, svc))
         elif kind == "Node":
             self._node_map = None
+            self._on_node_topology(old, new)
             if new is not None:
                 self.dirty["nodelifecycle"].add(("", name))
             for ds in self.store.items("DaemonSet"):
@@ -326,7 +329,10 @@ class Manager(NodeControllers, KubeletTermination):
             return
         nodes = self.nodes_by_name()
         changes = endpointslice.reconcile(svc, self._selected_pods(ns, svc), existing, nodes=nodes,
-                                          new_name=lambda p: generate_name(p, self.slice_rng))
+                                          new_name=lambda p: generate_name(p, self.slice_rng),
+                                          topology_cache=self.topology_cache)
+        for ev in changes.events:
+            self.api.record_event(svc, ev.type, ev.reason, ev.message, "endpoint-slice-controller")
         for s in changes.create:
             self.api.write(s)
         for s in changes.update:

@@ -17,6 +17,7 @@ from .describe import describe
 
 __all__ = ["run", "execute", "parse"]
 
+
 def parse(command_line: str) -> tuple[list[str], dict[str, object], list[str]]:
     """(positional words, the command's own words first; flags by long name; words after ``--``),
     read as cobra and pflag read them (flags.py)."""
@@ -155,6 +156,7 @@ def _get(cluster, args, flags, after) -> str:
                                         show_labels=bool(flags.get("--show-labels")),
                                         all_namespaces=bool(flags.get("--all-namespaces")),
                                         no_headers=bool(flags.get("--no-headers")),
+                                        label_columns=[k for k in str(flags.get("--label-columns") or "").split(",") if k],
                                         **({"with_kind": True} if args and args[0] == "all" else {}),
                                         **({"keep_order": True} if any(n for _, n in targets) else {}))
 

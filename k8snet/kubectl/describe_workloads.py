@@ -137,6 +137,16 @@ def _volumes(w: PrefixWriter, volumes: list, space: str) -> None:
     w.write(0, f"{space}Volumes:\n")
     for vol in volumes:
         w.write(1, f"{' ' if space else ''}{vol.get('name')}:\n")
+        # describe.go printHostPathVolumeSource / printConfigMapVolumeSource (a missing hostPath type
+        # is the API server's default, HostPathUnset "").
+        if vol.get("hostPath") is not None:
+            hp = vol["hostPath"]
+            w.write(2, f"Type:\tHostPath (bare host directory volume)\n    Path:\t{hp.get('path', '')}\n"
+                       f"    HostPathType:\t{hp.get('type', '')}\n")
+        elif vol.get("configMap") is not None:
+            cm = vol["configMap"]
+            w.write(2, f"Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{cm.get('name', '')}\n"
+                       f"    Optional:\t{'true' if cm.get('optional') else 'false'}\n")
 
 
 def _tolerations(w: PrefixWriter, title: str, tolerations: list) -> None:

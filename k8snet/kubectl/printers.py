@@ -339,14 +339,17 @@ def table_rows(kind: str, objects: Sequence[Mapping], *, now: float, keep_order:
 
 def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool = False,
               show_labels: bool = False, all_namespaces: bool = False, no_headers: bool = False,
-              with_kind: bool = False, keep_order: bool = False) -> str:
+              with_kind: bool = False, keep_order: bool = False, label_columns: Sequence[str] = ()) -> str:
     """The table ``kubectl get <kind>`` prints for ``objects`` (``""`` when there are none:
-    the caller prints :func:`no_resources_message` instead)."""
+    the caller prints :func:`no_resources_message` instead).  ``label_columns`` is ``-L``: one
+    column per label key, headed by the key's last path segment upper-cased (kubectl's
+    formatLabelHeaders), before ``--show-labels``' LABELS."""
     if not objects:
         return ""
     columns = [col for col in COLUMNS[kind] if wide or col.priority == 0]
     with_ns = all_namespaces and kind not in CLUSTER_SCOPED
     headers = (["NAMESPACE"] if with_ns else []) + [col.name.upper() for col in columns]
+    headers += [key.split("/")[-1].upper() for key in label_columns]
     if show_labels:
         headers.append("LABELS")
     objs = _listed(objects, keep_order)
@@ -363,6 +366,7 @@ def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool =
             if with_kind and col.name == "Name":  # the column with Format "name"
                 text = f"{kind_prefix(kind)}/{text}"
             cells.append(_sanitize(text))
+        cells += [(_meta(obj).get("labels") or {}).get(key, "") for key in label_columns]
         if show_labels:
             cells.append(c.format_labels(_meta(obj).get("labels")))
         out.write("\t".join(cells) + "\n")

@@ -123,13 +123,14 @@ def slice_endpoints(endpoint_slice: Mapping, node_name: str,
             ready = cond.get("ready") is not False  # nil means ready
             serving = cond.get("serving", ready) is not False  # nil serving follows ready
             terminating = cond.get("terminating") is True
-            hints = tuple(z["name"] for z in ((ep.get("hints") or {}).get("forZones") or ()))
+            hints = ep.get("hints") or {}
             node = ep.get("nodeName") or ""
             eps.append(EndpointInfo(
                 ip=ep["addresses"][0], port=int(port["port"]), ready=ready, serving=serving,
                 terminating=terminating, node_name=node, hostname=ep.get("hostname") or "",
                 zone=ep.get("zone") or "", is_local=bool(node) and node == node_name,
-                zone_hints=hints))
+                zone_hints=tuple(z["name"] for z in hints.get("forZones") or ()),
+                node_hints=tuple(n["name"] for n in hints.get("forNodes") or ())))
     return out
 
 

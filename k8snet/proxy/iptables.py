@@ -202,7 +202,7 @@ def service_rules(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], con
                   large_cluster: bool = False) -> ServiceRules:
     """The nat and filter rules of one Service port, as ``syncProxyRules`` writes them."""
     name, proto = str(svc.name), svc.protocol.lower()
-    cluster_eps, local_eps, reachable, has_eps = categorize_endpoints(endpoints, svc, node_labels)
+    cluster_eps, local_eps, reachable, has_eps = categorize_endpoints(endpoints, svc, node_labels, config.node_name)
     # Every endpoint used is reachable; hash each one's KUBE-SEP name once.
     sep_chains = {str(ep): service_port_endpoint_chain_name(name, proto, str(ep)) for ep in reachable}
     svc_chain = service_port_chain_name(name, proto)

@@ -70,7 +70,7 @@ def service_virtual_servers(svc: ServicePortInfo, endpoints: tuple[EndpointInfo,
                             config: ProxyConfig, node_labels: dict | None = None,
                             node_ip: str = "") -> list[VirtualServer]:
     """The virtual servers kube-proxy (ipvs mode) creates for one Service port."""
-    cluster, local, _, _ = categorize_endpoints(endpoints, svc, node_labels)
+    cluster, local, _, _ = categorize_endpoints(endpoints, svc, node_labels, config.node_name)
 
     def reals(eps) -> tuple[RealServer, ...]:
         return tuple(sorted((RealServer(ep.ip, ep.port, is_local=ep.is_local) for ep in eps),

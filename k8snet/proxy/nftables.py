@@ -189,7 +189,7 @@ def service_objects(svc: ServicePortInfo, endpoints: tuple[EndpointInfo, ...], c
     base = service_chain_name_base(n.namespace, n.name, proto, n.port_name)
     svc_chain, local_chain = "service-" + base, "local-" + base
     ext_chain, fw_chain = "external-" + base, "firewall-" + base
-    cluster_eps, local_eps, reachable, has_eps = categorize_endpoints(endpoints, svc, node_labels)
+    cluster_eps, local_eps, reachable, has_eps = categorize_endpoints(endpoints, svc, node_labels, config.node_name)
 
     def ep_base(ep: EndpointInfo) -> str:
         return endpoint_chain_name_base(n.namespace, n.name, proto, n.port_name, str(ep))

@@ -70,9 +70,10 @@ class ServicePortInfo:
         return bool(self.node_port or self.load_balancer_vips or self.external_ips)
 
     def uses_cluster_endpoints(self) -> bool:
-        """``UsesClusterEndpoints()``: some traffic follows the ``Cluster`` policy."""
-        return (not self.internal_policy_local) or (
-            self.externally_accessible() and not self.external_policy_local)
+        """``UsesClusterEndpoints()``: internal traffic follows ``Cluster``, or the port takes
+        external traffic at all (even with ``externalTrafficPolicy: Local`` kube-proxy needs the
+        Cluster endpoints to short-circuit pod and node traffic to an external address)."""
+        return (not self.internal_policy_local) or self.externally_accessible()
 
     def uses_local_endpoints(self) -> bool:
         """``UsesLocalEndpoints()``: some traffic follows the ``Local`` policy."""
@@ -104,6 +105,8 @@ class EndpointInfo:
     zone: str = ""
     is_local: bool = False
     zone_hints: tuple[str, ...] = ()
+    #: ``hints.forNodes`` names (written for ``trafficDistribution: PreferSameNode``).
+    node_hints: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         # BaseEndpointInfo.String(): net.JoinHostPort(ip, port), so IPv6 is bracketed.
