@@ -123,9 +123,15 @@ class Cluster(ClusterViews):
             self.api.write(node)
             self.controllers.ipam[name] = IPAM(*node["spec"]["podCIDRs"])
             self.controllers.kubelet_up[name] = True
-        self.api.create(bootstrap.kube_proxy_config_map(self.proxy_mode, self.pod_cidr,
-                                                       f"https://{bootstrap.node_ip(0)}:{bootstrap.API_SERVER_PORT}",
-                                                       self.ipvs_scheduler))
+        # kubeadm's kube-proxy ConfigMap; its uid from a stream of its own, so every other
+        # object keeps the uid (and the cloud load-balancer names derived from it) it had.
+        cm = bootstrap.kube_proxy_config_map(self.proxy_mode, self.pod_cidr,
+                                             f"https://{bootstrap.node_ip(0)}:{bootstrap.API_SERVER_PORT}",
+                                             self.ipvs_scheduler)
+        import uuid
+        cm["metadata"].update(uid=str(uuid.UUID(int=random.Random(f"{self.seed}/kube-proxy").getrandbits(128),
+                                                version=4)), creationTimestamp=clock.rfc3339(self.clock.now))
+        self.api.write(cm)
         for obj in bootstrap.node_agents(self.cni):
             self.api.apply(obj)
         primary = self.families[0]
