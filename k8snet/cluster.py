@@ -125,9 +125,12 @@ class Cluster(ClusterViews):
             self.controllers.kubelet_up[name] = True
         # kubeadm's kube-proxy ConfigMap; its uid from a stream of its own, so every other
         # object keeps the uid (and the cloud load-balancer names derived from it) it had.
-        cm = bootstrap.kube_proxy_config_map(self.proxy_mode, self.pod_cidr,
-                                             f"https://{bootstrap.node_ip(0)}:{bootstrap.API_SERVER_PORT}",
-                                             self.ipvs_scheduler)
+        # clusterCIDR is kubeadm's podSubnet (both families on a dual-stack cluster); the API
+        # server's address is the primary family's advertise address.
+        first = self.families[0].node_ip(0)
+        cm = bootstrap.kube_proxy_config_map(
+            self.proxy_mode, ",".join(f.pod_cidr for f in self.families),
+            f"https://{'[' + first + ']' if ':' in first else first}:{bootstrap.API_SERVER_PORT}", self.ipvs_scheduler)
         import uuid
         cm["metadata"].update(uid=str(uuid.UUID(int=random.Random(f"{self.seed}/kube-proxy").getrandbits(128),
                                                 version=4)), creationTimestamp=clock.rfc3339(self.clock.now))

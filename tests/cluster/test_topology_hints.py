@@ -75,7 +75,7 @@ def test_add_hints(name, ratios, eps, want_zones, want_events, want_alloc):
     events = cache.add_hints("ns/svc", eps, "IPv4")
     assert [z for _, z, _ in _hints(eps)] == want_zones
     assert [(e.type, e.reason, e.message) for e in events] == want_events
-    assert cache.endpoints_by_service.get("ns/svc") == want_alloc
+    assert cache.endpoints_by_service.get("ns/svc", {}).get("IPv4") == want_alloc
 
 
 def _node(name, zone=None, cpu="4", ready="True", control_plane=False):
