@@ -7,6 +7,8 @@
 picture is made: nothing here imports it until then, so ``import k8snet`` works without it.
 
 * ``graphviz.py``: ``cluster_graph``, ``request_graph`` and the shared palette.
+* ``zones.py``: ``zone_traffic`` and ``zone_traffic_graph`` (where each node's connections to a
+  Service go, zone by zone).
 * ``display.py``: ``Picture`` (a Digraph with a fixed repr and byte-stable SVG) and
   ``svg_text`` (SVG markup for ``ipywidgets.HTML``).
 """
