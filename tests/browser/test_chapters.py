@@ -809,6 +809,27 @@ def test_ch13_rollout_view_redraws_the_timeline(lab):
     assert_page_clean(nb)
 
 
+# --------------------------------------------------------------------------- chapter 14 --
+
+def test_ch14_traffic_policies_run_and_draw_the_zones(lab):
+    """Chapter 14 (no live view): Run All works in the browser; internalTrafficPolicy: Local drops
+    the connection on the node without an endpoint, the hints follow the zones, and the traffic
+    pictures render.
+
+    Rules: proxier.go ("has no local endpoints" DROP), trafficdist.go (a ready endpoint's hint is
+    its own zone), topology.go CategorizeEndpoints.
+    """
+    nb = lab.open("notebooks/14_traffic_policies_topology.ipynb")
+    nb.run_all()
+    nb.assert_no_errors()
+    local = output(nb, cell_index(nb, 'r = cluster.request("http://web-local", from_pod=')).inner_text()
+    assert "node-4: connection timed out" in local, f"{nb.path}: {local!r}"
+    hints = output(nb, cell_index(nb, "kubernetes.io/service-name=web -o custom-columns")).inner_text()
+    assert re.search(r"zone-b,zone-b,zone-b,zone-a\s+zone-b,zone-b,zone-b,zone-a", hints), f"{nb.path}: {hints!r}"
+    assert_picture(nb, cell_index(nb, 'zone_traffic_graph(cluster, counts'), "img")
+    shoot_cell(nb, cell_index(nb, 'zone_traffic_graph(cluster, zone_traffic(cluster, "api-auto")'), "ch14-auto")
+
+
 # --------------------------------------------------------------------------- chapter 17 --
 
 def test_ch17_dual_stack_runs_and_shows_both_families(lab):
