@@ -822,7 +822,7 @@ def test_ch14_traffic_policies_run_and_draw_the_zones(lab):
     nb = lab.open("notebooks/14_traffic_policies_topology.ipynb")
     nb.run_all()
     nb.assert_no_errors()
-    local = output(nb, cell_index(nb, 'r = cluster.request("http://web-local", from_pod=')).inner_text()
+    local = output(nb, cell_index(nb, "for pod in clients:")).inner_text()
     assert "node-4: connection timed out" in local, f"{nb.path}: {local!r}"
     hints = output(nb, cell_index(nb, "kubernetes.io/service-name=web -o custom-columns")).inner_text()
     assert re.search(r"zone-b,zone-b,zone-b,zone-a\s+zone-b,zone-b,zone-b,zone-a", hints), f"{nb.path}: {hints!r}"
