@@ -11,6 +11,7 @@ Which address was dialled decides the path:
 from __future__ import annotations
 
 import functools
+import ipaddress
 from dataclasses import dataclass, field
 
 from . import netpol, podlogs, proxy, workloads
@@ -38,6 +39,25 @@ def _node_ip(node: dict, like: str | None = None) -> str:
     if like is not None:
         return next((ip for ip in ips if (":" in ip) == (":" in like)), ips[0])
     return ips[0]
+
+
+#: CNIs whose host side of a pod's interface holds the node range's gateway address (.1):
+#: flannel's cni0 bridge, kindnet's ptp veths.  The kernel's MASQUERADE takes the address of the
+#: interface a packet leaves by, so a masqueraded packet delivered to a pod on the same node
+#: (hairpin, or a node-local endpoint) comes from that gateway there, and from the node's own
+#: address with the CNIs whose host-side veths have no address (Calico, Cilium, Weave here).
+GATEWAY_CNIS = ("flannel", "kindnet")
+
+
+def masquerade_source(cluster, node: dict, pod: dict | None, like: str) -> str:
+    """The source address a masqueraded packet carries when ``node`` delivers it to ``pod``."""
+    if (pod is not None and cluster.cni in GATEWAY_CNIS and not pod["spec"].get("hostNetwork")
+            and pod["spec"].get("nodeName") == node["metadata"]["name"]):
+        for cidr in node["spec"].get("podCIDRs") or [node["spec"].get("podCIDR")]:
+            net = ipaddress.ip_network(cidr)
+            if (net.version == 6) == (":" in like):
+                return str(net.network_address + 1)
+    return _node_ip(node, like)
 
 
 def _family(ip: str) -> str:
@@ -204,9 +224,10 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
         trip.hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {svc_key} -> DNAT to {r.endpoint}{chance}"
                  + (", source masqueraded to the node" if r.masqueraded else "") + stale, steps)
-        src = _node_ip(cluster.store.peek("Node", "", node_name), dst_ip) if r.masqueraded else src_ip
         idx = _index(cluster)
         pod = idx["pod"].get(ep_ip)
+        src = masquerade_source(cluster, cluster.store.peek("Node", "", node_name), pod, dst_ip) \
+            if r.masqueraded else src_ip
         svc = _service_for(cluster, svc_key, dst_ip, port)
         if pod is None and ep_ip in cluster.controllers.gone_ips:
             refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
