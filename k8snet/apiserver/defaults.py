@@ -227,7 +227,7 @@ def _default_service(obj: dict) -> None:
     for p in _dicts(spec.get("ports")):
         p.setdefault("protocol", "TCP")
         if p.get("targetPort") in (None, 0, ""):
-            p["targetPort"] = p.get("port")
+            p["targetPort"] = p.get("port", 0)  # SetDefaults_Service: intstr.FromInt32(sp.Port), 0 for a missing port
     if stype in ("NodePort", "LoadBalancer") or (stype == "ClusterIP" and spec.get("externalIPs")):
         spec.setdefault("externalTrafficPolicy", "Cluster")
     if stype in ("ClusterIP", "NodePort", "LoadBalancer"):

@@ -24,7 +24,8 @@ from typing import Any, Mapping
 from .validation import crd as _crd
 from .validation import gateway as _gateway
 
-__all__ = ["unknown_fields", "type_errors", "decode_error", "strict_decoding_error", "STRUCTS", "KINDS"]
+__all__ = ["unknown_fields", "type_errors", "decode_error", "strict_decoding_error", "without_nulls", "STRUCTS",
+           "KINDS"]
 
 # Each struct: its Go name and its JSON fields.  A field's type is one of
 #   str i32 i64 bool intstr qty any map (map[string]string) []str
@@ -281,6 +282,47 @@ def _decode(obj: Mapping) -> _Decoder:
     elif "metadata" in obj:  # any other kind: its ObjectMeta is still decoded by the same rules
         d.value("ObjectMeta", obj["metadata"], "metadata", kind, ["metadata"])
     return d
+
+
+_ZERO = {"str": "", "i32": 0, "i64": 0, "bool": False, "intstr": 0, "map": {}}
+
+
+def _zero(typ: str):
+    """Go's zero value of a field type, as the JSON an omitted field reads back as."""
+    if typ in _ZERO:
+        return _ZERO[typ]
+    if typ.startswith("[") or typ == "any":
+        return None
+    return {}  # a struct (modelled or not)
+
+
+def _without_nulls(typ: str, v: Any) -> Any:
+    if isinstance(v, dict) and typ.lstrip("~") in STRUCTS:
+        fields = STRUCTS[typ.lstrip("~")]
+        return {k: _without_nulls(fields.get(k, "any"), x) for k, x in v.items() if x is not None}
+    if isinstance(v, list) and typ.startswith("[") and typ != "[]str":
+        elem = typ[1:-1]
+        return [_zero(elem) if x is None else _without_nulls(elem, x) for x in v]
+    if isinstance(v, list) and typ == "[]str":
+        return ["" if x is None else x for x in v]
+    if isinstance(v, dict) and typ == "map":
+        return {k: "" if x is None else x for k, x in v.items()}
+    return v
+
+
+def without_nulls(obj: Mapping) -> dict:
+    """``obj`` as encoding/json leaves it in the Go struct and the API server writes it back:
+    a ``null`` field keeps its zero value (left out, as an omitted field), a ``null`` element
+    of a list of structs is the zero struct, of a list of strings the empty string
+    (``"metadata": null`` is an empty ObjectMeta, ``ports: [null]`` one ServicePort{} that
+    validation then refuses).  Kinds without a declared struct come back as they are."""
+    kind = obj.get("kind", "")
+    if kind not in KINDS:
+        out = dict(obj)
+        if out.get("metadata", 0) is None:
+            out.pop("metadata")
+        return out
+    return _without_nulls(kind, obj)
 
 
 def unknown_fields(obj: Mapping) -> list[str]:

@@ -27,7 +27,7 @@ from .alloc import Allocators
 from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
 from .portallocator import PortAllocator
-from .schema import decode_error
+from .schema import decode_error, without_nulls
 from .store import Store, clone
 from .validation import validate
 
@@ -115,6 +115,9 @@ class APIServer:
             meta = obj.get("metadata")
             name = meta.get("name") if isinstance(meta, dict) else ""
             raise StrictDecodingError(obj.get("kind", ""), name if isinstance(name, str) else "", problem)
+        decoded = without_nulls(obj)  # JSON null is the Go zero value (fuzz: "metadata": null, ports: [null])
+        obj.clear()
+        obj.update(decoded)
 
     def _admit(self, obj: dict, old: dict | None, decoded: bool = False) -> dict:
         """Default, validate and check allocation; raise before anything changes."""

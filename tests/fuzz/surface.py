@@ -93,6 +93,33 @@ BASE_MANIFESTS = [
               "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
                          "filters": [{"type": "RequestRedirect", "requestRedirect": {"statusCode": 301}}],
                          "backendRefs": [{"name": "fz-np", "port": 80}]}]}},
+    # Gateway API v1.6 standard channel: the L4 routes, ListenerSet and BackendTLSPolicy
+    # (apis/v1 *_types.go; listeners a Gateway hands them: TLS passthrough, TCP, UDP).
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "fz-l4"},
+     "spec": {"gatewayClassName": "k8snet", "allowedListeners": {"namespaces": {"from": "Same"}},
+              "listeners": [{"name": "tls", "port": 443, "protocol": "TLS", "tls": {"mode": "Passthrough"}},
+                            {"name": "tcp", "port": 9000, "protocol": "TCP"},
+                            {"name": "udp", "port": 53, "protocol": "UDP"}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "TLSRoute", "metadata": {"name": "fz-tls"},
+     "spec": {"parentRefs": [{"name": "fz-l4", "sectionName": "tls"}], "hostnames": ["tls.fz.example"],
+              "rules": [{"backendRefs": [{"name": "fz-lb", "port": 443}]}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "TCPRoute", "metadata": {"name": "fz-tcp"},
+     "spec": {"parentRefs": [{"name": "fz-l4", "sectionName": "tcp", "port": 9000}],
+              "rules": [{"backendRefs": [{"name": "fz-np", "port": 80, "weight": 1}]}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "UDPRoute", "metadata": {"name": "fz-udp"},
+     "spec": {"parentRefs": [{"name": "fz-l4", "sectionName": "udp"}],
+              "rules": [{"backendRefs": [{"name": "fz-np", "port": 53}]}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "ListenerSet", "metadata": {"name": "fz-ls"},
+     "spec": {"parentRef": {"name": "fz-l4", "kind": "Gateway", "group": "gateway.networking.k8s.io"},
+              "listeners": [{"name": "extra", "port": 8080, "protocol": "HTTP", "hostname": "ls.fz.example",
+                             "allowedRoutes": {"namespaces": {"from": "Same"}}}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "BackendTLSPolicy", "metadata": {"name": "fz-btls"},
+     "spec": {"targetRefs": [{"group": "", "kind": "Service", "name": "fz-lb", "sectionName": "https"}],
+              "validation": {"hostname": "fz.example", "wellKnownCACertificates": "System"}}},
+    # Dual-stack fields (Cluster(ip_families=...)): a family the cluster may not have, both orders.
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-ds"},
+     "spec": {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv6", "IPv4"], "selector": _LABELS,
+              "ports": [{"port": 80}]}},
 ]
 
 

@@ -97,7 +97,10 @@ def _report():
 @seed(14)
 @given(nodes=st.one_of(st.integers(-2, 4), GARBAGE, st.lists(st.text(max_size=5), max_size=3)),
        kw=st.dictionaries(st.sampled_from(["cni", "proxy_mode", "ipvs_scheduler", "cloud", "addons", "seed",
-                                           "pod_cidr", "node_cidr_mask_size"]), GARBAGE, max_size=2))
+                                           "pod_cidr", "node_cidr_mask_size", "ip_families"]),
+                          st.one_of(GARBAGE, st.sampled_from([("IPv4",), ("IPv6",), ("IPv4", "IPv6"),
+                                                              ("IPv6", "IPv4"), ["IPv4", "IPv4"], ("ipv6",),
+                                                              "IPv4", ()])), max_size=2))
 def test_cluster_arguments(nodes, kw):
     judge("Cluster", Cluster, nodes, **kw)
 
@@ -201,3 +204,38 @@ def test_add_external_host(name, address):
 def test_advance(seconds):
     c = cluster()
     judge("advance", c.advance, seconds, c=c)
+
+
+_DUAL: list[Cluster] = []
+
+
+def dual_cluster() -> Cluster:
+    """A dual-stack cluster (IPv6 primary, kind's ranges) with the same objects: families,
+    AAAA answers and IPv6 literals meet the same garbage."""
+    if not _DUAL:
+        c = Cluster(3, addons=["ingress-nginx", "gateway"], seed=7, ip_families=("IPv6", "IPv4"))
+        for obj in __import__("tests.fuzz.surface", fromlist=["BASE_MANIFESTS"]).BASE_MANIFESTS:
+            try:
+                c.apply(obj)
+            except K8sNetError:
+                pass
+        _DUAL.append(c)
+    return _DUAL[0]
+
+
+@FUZZ
+@seed(14)
+@given(call=st.sampled_from(["apply", "kubectl", "request", "resolve"]), obj=mutated_manifests(),
+       line=kubectl_lines, url=st.one_of(urls, st.sampled_from(["http://[fd00:10:96::1]:443/", "http://[::1]/",
+                                                                 "http://[fd00:10:96::zz]/", "http://fz-ds"])),
+       name=names, qtype=st.sampled_from(["A", "AAAA", "PTR", "SRV"]))
+def test_dual_stack_cluster(call, obj, line, url, name, qtype):
+    c = dual_cluster()
+    if call == "apply":
+        judge("apply(dual-stack)", c.apply, obj, c=c)
+    elif call == "kubectl":
+        judge("kubectl(dual-stack)", c.kubectl, line, c=c)
+    elif call == "request":
+        judge("request(dual-stack)", c.request, url, c=c)
+    else:
+        judge("resolve(dual-stack)", c.resolve, name, qtype=qtype, c=c)
