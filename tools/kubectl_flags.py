@@ -92,6 +92,10 @@ def generate(binary: str) -> str:
                 rows.append(f"{short or ''}|{name}|{kind}")
             tables[path] = rows
         subs = {p: sorted(_subcommands(_kubectl(binary, kubeconfig, p, "--help"))) for p in PARENTS}
+        # The root's commands in the order cobra holds them (kubectl adds them group by group):
+        # the order of `kubectl --help` and of cobra's "Did you mean this?" suggestions.
+        roots = [line.split()[0] for line in _kubectl(binary, kubeconfig, "--help").splitlines()
+                 if line.startswith("  ") and line[2:3].isalpha() and not line.startswith("  kubectl ")]
         aliases = {}
         for p in PARENTS:
             for sub in subs[p]:
@@ -115,7 +119,8 @@ def generate(binary: str) -> str:
         lines.append("    ),")
     lines += ["}", "", "#: The sub-commands of a parent command (cobra resolves them before flags).", "SUBCOMMANDS = {"]
     lines += [f"    {p!r}: {tuple(s)!r}," for p, s in subs.items()]
-    lines += ["}", "", "#: Sub-command aliases -> the command path.", "ALIASES = {"]
+    lines += ["}", "", "#: Every top-level command, in cobra's order (kubectl --help).",
+              f"ROOT_COMMANDS = {tuple(roots)!r}", "", "#: Sub-command aliases -> the command path.", "ALIASES = {"]
     lines += [f"    {a!r}: {c!r}," for a, c in sorted(aliases.items())]
     lines += ["}", ""]
     return "\n".join(lines)

@@ -52,8 +52,11 @@ def _execute(cluster, command_line: str) -> str:
         raise UsageError("error: a command is required (get, describe, apply, delete, ...)")
     verb, args = pos[0], pos[1:]
     handler = _VERBS.get(verb)
+    if handler is None and verb in flags_module.ROOT_COMMANDS:
+        raise UsageError(f"error: k8snet does not simulate `kubectl {verb}`; it simulates "
+                         f"{', '.join(sorted(_VERBS))}")
     if handler is None:
-        raise UsageError(f'error: unknown command "{verb}" for "kubectl"')
+        raise UsageError(flags_module.unknown_command(verb))
     _check_dry_run(verb, args, flags)
     return handler(cluster, args, flags, after)
 

@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from . import flagsets
 
-__all__ = ["Flag", "CommandLine", "parse", "parse_bool", "parse_duration", "usage", "SUBCOMMANDS", "ALIASES"]
+__all__ = ["Flag", "CommandLine", "parse", "parse_bool", "parse_duration", "usage", "unknown_command",
+           "SUBCOMMANDS", "ALIASES", "ROOT_COMMANDS"]
 
 SUBCOMMANDS = flagsets.SUBCOMMANDS
 ALIASES = flagsets.ALIASES
+ROOT_COMMANDS = flagsets.ROOT_COMMANDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,3 +261,23 @@ def parse(command_line: str) -> CommandLine:
                     raise _fail(shown, f"flag needs an argument: '{c}' in -{shorthands}")
                 _set(shown, flag, value, flags)
     return CommandLine(tuple(named), path, tuple(args), flags, tuple(after))
+
+
+def _levenshtein(a: str, b: str) -> int:
+    a, b = a.lower(), b.lower()  # cobra's ld(s, t, ignoreCase=true)
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def unknown_command(word: str) -> str:
+    """cobra's error for a word that names no kubectl command, with its ``Did you mean this?``
+    list (SuggestionsFor: Levenshtein distance <= 2, or a prefix, in the root's command order)."""
+    found = [c for c in ROOT_COMMANDS if _levenshtein(word, c) <= 2 or c.lower().startswith(word.lower())]
+    text = f'error: unknown command "{word}" for "kubectl"'
+    if found:
+        text += "\n\nDid you mean this?\n" + "\n".join("\t" + c for c in found)
+    return text

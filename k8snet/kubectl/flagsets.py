@@ -371,6 +371,9 @@ SUBCOMMANDS = {
     'rollout': ('history', 'pause', 'restart', 'resume', 'status', 'undo'),
 }
 
+#: Every top-level command, in cobra's order (kubectl --help).
+ROOT_COMMANDS = ('create', 'expose', 'run', 'set', 'explain', 'get', 'edit', 'delete', 'rollout', 'scale', 'autoscale', 'certificate', 'cluster-info', 'top', 'cordon', 'uncordon', 'drain', 'taint', 'describe', 'logs', 'attach', 'exec', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events', 'diff', 'apply', 'patch', 'replace', 'wait', 'kustomize', 'label', 'annotate', 'completion', 'api-resources', 'api-versions', 'config', 'kuberc', 'plugin', 'version')
+
 #: Sub-command aliases -> the command path.
 ALIASES = {
     'create cj': 'create cronjob',

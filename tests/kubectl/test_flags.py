@@ -81,6 +81,15 @@ ERRORS = [
     ("create", "error: must specify one of -f and -k", "create.go: neither a sub-command nor -f"),
     ("rollout foo", "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples",
      "cobra: a parent without Run given an unknown sub-command"),
+    ("foo", 'error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop',
+     "cobra SuggestionsFor: Levenshtein distance <= 2"),
+    ("gett pods", 'error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tset\n\tget',
+     "cobra SuggestionsFor: in the root's command order (kubectl's groups), not sorted"),
+    ("desc", 'error: unknown command "desc" for "kubectl"\n\nDid you mean this?\n\tdescribe',
+     "cobra SuggestionsFor: a prefix of a command"),
+    ("Get pods", 'error: unknown command "Get" for "kubectl"\n\nDid you mean this?\n\tset\n\tget',
+     "cobra: commands are case-sensitive, suggestions are not"),
+    ("xyzzyq", 'error: unknown command "xyzzyq" for "kubectl"', "cobra: nothing close, no suggestion"),
 ]
 
 # (command line, command path, positional args, flags, words after --, upstream rule)
@@ -180,3 +189,11 @@ def test_help_is_not_printed_but_pointed_to(cluster):
     assert out.startswith("error:") and "kubectl_get/" in out
     with pytest.raises(UsageError):
         flags.parse("rollout status -h")
+
+
+@pytest.mark.parametrize("verb", ["annotate", "edit", "patch", "port-forward", "top"])
+def test_real_commands_not_simulated_say_so(cluster, verb):
+    """A kubectl v1.37 command k8snet does not run is named as such, never "unknown command"."""
+    out = cluster.kubectl(f"{verb} something")
+    assert out.startswith(f"error: k8snet does not simulate `kubectl {verb}`"), out
+    assert verb in flagsets.ROOT_COMMANDS
