@@ -115,15 +115,15 @@ class APIServer:
             meta = obj.get("metadata")
             name = meta.get("name") if isinstance(meta, dict) else ""
             raise StrictDecodingError(obj.get("kind", ""), name if isinstance(name, str) else "", problem)
-        decoded = without_nulls(obj)  # JSON null is the Go zero value (fuzz: "metadata": null, ports: [null])
-        obj.clear()
-        obj.update(decoded)
 
     def _admit(self, obj: dict, old: dict | None, decoded: bool = False) -> dict:
         """Default, validate and check allocation; raise before anything changes."""
         res = self.resource_for(obj)
         if not decoded:
             self.decode(obj)
+        # The object as the decoder leaves it: JSON null is the Go zero value (fuzz: ports: [null]).
+        # Not earlier: in `kubectl apply`, a null in the manifest deletes the field in the merge.
+        obj = without_nulls(obj)
         obj["apiVersion"] = res.api_version  # stored and returned in the preferred version
         meta = obj.setdefault("metadata", {})
         if res.namespaced:
@@ -213,6 +213,7 @@ class APIServer:
         obj = clone(obj)
         res = self.resource_for(obj)
         self.decode(obj)
+        obj = without_nulls(obj)  # "metadata": null is an empty ObjectMeta
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             from ..controllers.names import generate_name
@@ -238,6 +239,8 @@ class APIServer:
         manifest = clone(manifest)
         res = self.resource_for(manifest)
         self.decode(manifest)
+        if manifest.get("metadata", {}) is None:  # kubectl reads a null metadata as an empty one
+            manifest["metadata"] = {}
         meta = manifest.setdefault("metadata", {})
         ns = (meta.get("namespace") or "default") if res.namespaced else ""
         last_text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"

@@ -56,3 +56,19 @@ SHAPES = [
 @pytest.mark.parametrize("obj, want, rule", SHAPES, ids=[r[2] for r in SHAPES])
 def test_without_nulls(obj, want, rule):
     assert without_nulls(obj) == want, rule
+
+
+def test_a_null_in_an_applied_manifest_deletes_the_field():
+    """kubectl apply: a null in the manifest is a delete in the patch kubectl sends (JSON merge
+    patch, RFC 7386), so `strategy: {type: Recreate, rollingUpdate: null}` switches a
+    Deployment to Recreate; nulls become zero values only after the merge (chapter 13 does this)."""
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                                 "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
+    c = Cluster(seed=1)
+    c.apply(dep)
+    assert "rollingUpdate" in c.get("deploy", "web")["spec"]["strategy"]  # defaulted 25%/25%
+    recreate = dict(dep, spec=dict(dep["spec"], strategy={"type": "Recreate", "rollingUpdate": None}))
+    assert c.apply(recreate) == ["deployment.apps/web configured"]
+    assert c.get("deploy", "web")["spec"]["strategy"] == {"type": "Recreate"}
