@@ -181,7 +181,12 @@ _WORDS = ["get", "describe", "apply", "delete", "expose", "scale", "create", "ru
           "--replicas=-3", "--image=nginx", "--name=", "-f", "/nonexistent.yaml", "--", "curl", "wget",
           "nslookup", "-s", "http://fz-np", "http://[::1", "--selector", "=", "'", '"', "--dry-run=client",
           "--protocol=XYZ", "--cluster-ip=None", "--to-revision=q", "-w", "--show-labels", "-L", "app",
-          "cordon", "taint", "node-1", "key=val:NoSchedule", "logs", "top", "label", "annotate", "--overwrite"]
+          "cordon", "taint", "node-1", "key=val:NoSchedule", "logs", "top", "label", "annotate", "--overwrite",
+          # pflag's corners (k8snet/kubectl/flags.py): bool values, grouped and unknown shorthands,
+          # NoOptDefVal flags, bad syntax, durations, ints in other bases
+          "--force=false", "--force=maybe", "--force", "-Az", "-it", "--foo", "---x", "--=x", "-n=", "-ndefault",
+          "--dry-run", "--grace-period=0x10", "--timeout=5", "--timeout=1m30s", "-v=x", "--all_namespaces",
+          "drain", "--ignore-daemonsets", "-h", "gett", "lease", "leases"]
 
 kubectl_lines = st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), min_size=0, max_size=6).map(
     lambda ws: " ".join(ws))
