@@ -172,3 +172,13 @@ def test_node_lease(renewed, now, up, want, rule):
     if got is not None:
         assert got["metadata"]["ownerReferences"] == [{"apiVersion": "v1", "kind": "Node", "name": "node-1", "uid": "u1"}]
         assert got["spec"]["holderIdentity"] == "node-1" and got["spec"]["leaseDurationSeconds"] == 40
+
+
+def test_log_timestamps_are_on_the_wall_clock(wall):
+    """kubectl logs --timestamps: the kubelet's RFC3339Nano prefix (kuberuntime timeFormatOut),
+    read against the wall clock like every other served time."""
+    c, run, _, served_at = wall
+    pod = next(p["metadata"]["name"] for p in c.list("pods") if p["status"].get("phase") == "Running")
+    first = run(f"logs {pod} --timestamps").splitlines()[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z .*", first), first
+    assert abs(_epoch(first.split()[0]) - served_at) < CREATED_BEFORE + 120, first

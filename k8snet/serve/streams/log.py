@@ -12,7 +12,7 @@ import asyncio
 
 from aiohttp import web
 
-from ... import podlogs
+from ... import clock, podlogs
 from .. import status as st
 
 __all__ = ["pod_log", "FOLLOW_POLL"]
@@ -62,10 +62,19 @@ async def pod_log(ctx, request: web.Request) -> web.StreamResponse:
         cname = container or pod["spec"]["containers"][0]["name"]
         return lines, pod["metadata"].get("uid"), cname, podlogs.written(cluster, pod, cname)
 
+    def on_wall(lines):
+        # --timestamps: the kubelet's prefix is a time kubectl's user reads against the wall clock
+        # (as every time the served API shows: clock.to_wall).
+        offset = cluster.clock.wall_offset
+        if not (timestamps and offset):
+            return lines
+        return [clock.to_wall({"time": line[:30]}, offset)["time"] + line[30:] for line in lines]
+
     try:
         lines, uid, cname, seen = ctx.call(read)
     except podlogs.LogError as e:
         raise _error(e) from None
+    lines = on_wall(lines)
     body = "".join(lines).encode()
     if limit is not None and limit >= 0:
         body = body[:limit]
@@ -92,7 +101,7 @@ async def pod_log(ctx, request: web.Request) -> web.StreamResponse:
             if fresh is None:
                 break
             if fresh:
-                await resp.write("".join(fresh).encode())
+                await resp.write("".join(on_wall(fresh)).encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     return resp
