@@ -142,7 +142,9 @@ def _fixed_uid(key: str) -> str:
 
 
 def system_objects(first_node_ip: str, family=None) -> list[dict]:
-    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (applied in order).
+    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (created in order,
+    through the API as kubeadm's apiclient and the API server's reconcilers create them, so
+    none carries kubectl's last-applied-configuration annotation).
     ``family`` (a ``families.Family``, default IPv4) is the primary family: both Services are
     single-stack in it, as the API server and kubeadm create them."""
     dns_labels = {"k8s-app": "kube-dns"}

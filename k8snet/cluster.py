@@ -139,8 +139,10 @@ class Cluster(ClusterViews):
             self.api.apply(obj)
         primary = self.families[0]
         first_ip = primary.node_ip(0)
+        # kubeadm (apiclient.CreateOrUpdate*) and the API server's own controllers create these
+        # through the API, not with kubectl apply: no last-applied-configuration annotation.
         for obj in bootstrap.system_objects(first_ip, primary):
-            self.api.apply(obj) if obj["kind"] not in ("Endpoints", "ConfigMap") else self.api.write(obj)
+            self.api.create(obj) if obj["kind"] not in ("Endpoints", "ConfigMap") else self.api.write(obj)
         # The API server writes its own EndpointSlice (no controller owns it), in the family of
         # its advertise address (the primary one).
         self.api.write({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",

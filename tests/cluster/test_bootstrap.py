@@ -154,3 +154,68 @@ def test_versions_are_kubeadm_v1_37s(fresh, where, want):
            "coredns image": lambda: fresh.get("deployment", "coredns", "kube-system")["spec"]["template"]["spec"]
            ["containers"][0]["image"]}[where]()
     assert got == want
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+@pytest.mark.parametrize("kind, namespace, name, labels, annotations", [
+    # pkg/controlplane/controller/kubernetesservice (Controller.CreateOrUpdateMasterServiceIfNeeded):
+    # the API server creates it through its own client, labels component/provider, no annotations.
+    pytest.param("Service", "default", "kubernetes", {"component": "apiserver", "provider": "kubernetes"}, {},
+                 id="svc-default/kubernetes"),
+    # pkg/controlplane/reconcilers/endpointsadapter.go updateEndpoints: only the skip-mirror label.
+    pytest.param("Endpoints", "default", "kubernetes", {"endpointslice.kubernetes.io/skip-mirror": "true"}, {},
+                 id="endpoints-default/kubernetes"),
+    # endpointsadapter.go updateEndpointSlice: only kubernetes.io/service-name (no managed-by).
+    pytest.param("EndpointSlice", "default", "kubernetes", {"kubernetes.io/service-name": "kubernetes"}, {},
+                 id="endpointslice-default/kubernetes"),
+    # cmd/kubeadm/app/phases/addons/dns/manifests.go CoreDNSService, created with
+    # apiclient.CreateOrUpdate (client-go), so no last-applied-configuration.
+    pytest.param("Service", "kube-system", "kube-dns",
+                 {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                 {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}, id="svc-kube-system/kube-dns"),
+    # manifests.go CoreDNSDeployment (apiclient.CreateOrUpdate); the deployment controller adds
+    # deployment.kubernetes.io/revision (deployment/util SetNewReplicaSetAnnotations).
+    pytest.param("Deployment", "kube-system", "coredns", {"k8s-app": "kube-dns"},
+                 {"deployment.kubernetes.io/revision": "1"}, id="deploy-kube-system/coredns"),
+    # manifests.go CoreDNSConfigMap: no labels, no annotations.
+    pytest.param("ConfigMap", "kube-system", "coredns", {}, {}, id="configmap-kube-system/coredns"),
+])
+def test_bootstrap_object_metadata_is_kubeadms(fresh, kind, namespace, name, labels, annotations):
+    meta = fresh.get(kind, name, namespace)["metadata"]
+    assert (meta.get("labels") or {}) == labels
+    assert (meta.get("annotations") or {}) == annotations
+    assert LAST_APPLIED not in fresh.kubectl(f"get {kind.lower()} -n {namespace} {name} -o yaml")
+
+
+@pytest.mark.parametrize("name, namespace", [
+    # pkg/apis/core/v1/defaults.go SetDefaults_Service and the registry's IP-family defaulting:
+    # both system Services are single-stack ClusterIP Services with the defaulted policies.
+    pytest.param("kubernetes", "default", id="default/kubernetes"),
+    pytest.param("kube-dns", "kube-system", id="kube-system/kube-dns"),
+])
+def test_system_service_defaults(fresh, name, namespace):
+    spec = fresh.get("svc", name, namespace)["spec"]
+    got = {k: spec.get(k) for k in ("type", "sessionAffinity", "internalTrafficPolicy", "ipFamilyPolicy", "ipFamilies")}
+    assert got == {"type": "ClusterIP", "sessionAffinity": "None", "internalTrafficPolicy": "Cluster",
+                   "ipFamilyPolicy": "SingleStack", "ipFamilies": ["IPv4"]}
+
+
+@pytest.mark.parametrize("path, want", [
+    # cmd/kubeadm/app/phases/addons/dns/manifests.go CoreDNSDeployment (replicas from
+    # DNSAddon's default of 2 in cmd/kubeadm/app/phases/addons/dns/dns.go).
+    ("spec.replicas", 2),
+    ("spec.strategy", {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": "25%"}}),
+    ("spec.selector", {"matchLabels": {"k8s-app": "kube-dns"}}),
+    ("spec.template.spec.priorityClassName", "system-cluster-critical"),
+    ("spec.template.spec.dnsPolicy", "Default"),
+    ("spec.template.spec.nodeSelector", {"kubernetes.io/os": "linux"}),
+    ("spec.template.spec.tolerations", [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
+])
+def test_coredns_deployment_spec(fresh, path, want):
+    node = fresh.get("deployment", "coredns", "kube-system")
+    for part in path.split("."):
+        node = node[part]
+    assert node == want
