@@ -142,7 +142,8 @@ def _fixed_uid(key: str) -> str:
 
 
 def system_objects(first_node_ip: str, family=None) -> list[dict]:
-    """The Services, Endpoints and CoreDNS Deployment kubeadm installs (created in order,
+    """The API server's ``kubernetes`` Service, Endpoints and EndpointSlice, then kubeadm's
+    CoreDNS ConfigMap, Deployment and ``kube-dns`` Service (created in this order,
     through the API as kubeadm's apiclient and the API server's reconcilers create them, so
     none carries kubectl's last-applied-configuration annotation).
     ``family`` (a ``families.Family``, default IPv4) is the primary family: both Services are
@@ -161,14 +162,17 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
                       "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
          "subsets": [{"addresses": [{"ip": first_node_ip}],
                       "ports": [{"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}]}]},
-        {"apiVersion": "v1", "kind": "Service",
-         "metadata": {"name": "kube-dns", "namespace": "kube-system",
-                      "labels": {**dns_labels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
-                      "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-         "spec": {"clusterIP": dns_ip, "selector": dns_labels,
-                  "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-                            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-                            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
+        # pkg/controlplane/reconcilers/endpointsadapter.go Sync: the API server writes the
+        # Endpoints, then its EndpointSlice (no controller owns it), in the family of its
+        # advertise address (the primary one).
+        {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+         "metadata": {"name": "kubernetes", "namespace": "default",
+                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
+         "addressType": family.name if family else "IPv4",
+         "endpoints": [{"addresses": [first_node_ip], "conditions": {"ready": True}}],
+         "ports": [{"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}]},
+        # cmd/kubeadm/app/phases/addons/dns/dns.go createCoreDNSAddon: the ConfigMap, (RBAC and
+        # ServiceAccount, not modelled), the Deployment, and last the kube-dns Service.
         # kubeadm creates it with client-go (no last-applied annotation).  Its uid is derived
         # from its name, so adding it left every other object's uid as it was.
         {"apiVersion": "v1", "kind": "ConfigMap",
@@ -190,6 +194,14 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
                                    # kubeadm's CoreDNS manifest: it may run on the control plane.
                                    "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
                                                    {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}]}}}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                      "labels": {**dns_labels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                      "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+         "spec": {"clusterIP": dns_ip, "selector": dns_labels,
+                  "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
     ]
 
 

@@ -142,15 +142,8 @@ class Cluster(ClusterViews):
         # kubeadm (apiclient.CreateOrUpdate*) and the API server's own controllers create these
         # through the API, not with kubectl apply: no last-applied-configuration annotation.
         for obj in bootstrap.system_objects(first_ip, primary):
-            self.api.create(obj) if obj["kind"] not in ("Endpoints", "ConfigMap") else self.api.write(obj)
-        # The API server writes its own EndpointSlice (no controller owns it), in the family of
-        # its advertise address (the primary one).
-        self.api.write({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-                        "metadata": {"name": "kubernetes", "namespace": "default",
-                                     "labels": {"kubernetes.io/service-name": "kubernetes"}},
-                        "addressType": primary.name,
-                        "endpoints": [{"addresses": [first_ip], "conditions": {"ready": True}}],
-                        "ports": [{"name": "https", "port": bootstrap.API_SERVER_PORT, "protocol": "TCP"}]})
+            written = obj["kind"] in ("Endpoints", "EndpointSlice", "ConfigMap")
+            self.api.write(obj) if written else self.api.create(obj)
         self.controllers.run()
 
     def enable_addon(self, name: str) -> list[str]:

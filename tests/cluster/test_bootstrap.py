@@ -219,3 +219,34 @@ def test_coredns_deployment_spec(fresh, path, want):
     for part in path.split("."):
         node = node[part]
     assert node == want
+
+
+def _rv(c: Cluster, kind: str, namespace: str, name: str) -> int:
+    return int(c.get(kind, name, namespace)["metadata"]["resourceVersion"])
+
+
+@pytest.mark.parametrize("first, then", [
+    # pkg/controlplane/reconcilers/endpointsadapter.go Sync: Endpoints first, then the EndpointSlice.
+    pytest.param(("Service", "default", "kubernetes"), ("Endpoints", "default", "kubernetes"),
+                 id="kubernetes-svc-before-its-endpoints"),
+    pytest.param(("Endpoints", "default", "kubernetes"), ("EndpointSlice", "default", "kubernetes"),
+                 id="endpoints-before-endpointslice"),
+    # The API server's own objects exist before kubeadm's addon phase runs.
+    pytest.param(("EndpointSlice", "default", "kubernetes"), ("ConfigMap", "kube-system", "coredns"),
+                 id="apiserver-objects-before-coredns-addon"),
+    # cmd/kubeadm/app/phases/addons/dns/dns.go createCoreDNSAddon: ConfigMap, RBAC, ServiceAccount,
+    # Deployment, and last createDNSService (kube-dns).
+    pytest.param(("ConfigMap", "kube-system", "coredns"), ("Service", "kube-system", "kube-dns"),
+                 id="coredns-configmap-before-kube-dns"),
+])
+def test_bootstrap_creation_order(fresh, first, then):
+    # These objects are never rewritten after bootstrap, so resourceVersion is creation order.
+    assert _rv(fresh, *first) < _rv(fresh, *then)
+
+
+def test_coredns_deployment_created_before_kube_dns_service():
+    # createCoreDNSAddon creates the Deployment before createDNSService (the Deployment's own
+    # resourceVersion moves on with its status, so the list order is what is checked).
+    from k8snet import bootstrap
+    kinds = [(o["kind"], o["metadata"]["name"]) for o in bootstrap.system_objects("172.18.0.2")]
+    assert kinds.index(("Deployment", "coredns")) < kinds.index(("Service", "kube-dns"))
