@@ -387,6 +387,30 @@ class Cluster(ClusterViews):
         return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
                                 method=method, headers=headers)
 
+    def connect(self, host: str, port: int, *, protocol: str = "TCP", tls: bool = False,
+                server_name: str | None = None, send: str | None = None, from_pod: str | None = None,
+                from_node: str | None = None, from_internet: bool = False):
+        """Open a TCP connection (``nc host port``), a TLS one (``tls=True``: ``openssl s_client
+        -servername``) or send a UDP datagram (``protocol="UDP"``) and follow it to the pod that
+        takes it, as ``request()`` does for HTTP. ``send``: the lines the client writes (the
+        datagram, for UDP). Returns a ``Response`` without ``status``: ``body`` is what the
+        server wrote back, ``ok`` says a pod accepted it (see ``datapath.connect_stream``)."""
+        from . import datapath
+        require("connect()", "host", host, (str,), "a name or address such as 'db.example.com'")
+        require("connect()", "port", port, (int,), "a port number from 1 to 65535")
+        if isinstance(port, bool) or not 1 <= port <= 65535:
+            raise UsageError(f"connect(): port {port!r} is not a port number from 1 to 65535")
+        _choice("protocol", protocol, ("TCP", "UDP"))
+        require("connect()", "tls", tls, (bool,), "True or False")
+        if tls and protocol == "UDP":
+            raise UsageError("connect(): tls=True needs protocol='TCP' (TLS runs over TCP)")
+        for arg, value in (("server_name", server_name), ("send", send), ("from_pod", from_pod),
+                           ("from_node", from_node)):
+            require("connect()", arg, value, (str, type(None)), "text")
+        require("connect()", "from_internet", from_internet, (bool,), "True or False")
+        return datapath.connect_stream(self, host, port, protocol=protocol, tls=tls, server_name=server_name,
+                                       send=send, from_pod=from_pod, from_node=from_node, from_internet=from_internet)
+
     def traffic(self, url: str, *, from_pod: str | None = None, from_node: str | None = None,
                 from_internet: bool = False, rate: float = 10, duration: float = 20, during=None,
                 at: float = 1.0, request_time: float = 0.05, method: str = "GET", headers: dict | None = None):

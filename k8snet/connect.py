@@ -212,7 +212,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     stale = "" if cluster.kube_proxy.running.get(node_name, True) else \
         f" (stale rules: kube-proxy is not running on {node_name})"
     state = cluster.kube_proxy.state(node_name, _family(dst_ip) if len(cluster.ip_families) > 1 else None)
-    r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol="TCP",
+    r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol=trip.protocol,
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
     # The matched rules, as text, only when someone reads the hop's detail (see response.Hop).
     steps = functools.partial(_matched_rules, r)
@@ -323,7 +323,7 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
         if pod["spec"].get("nodeName") == name and (pod.get("status") or {}).get("podIP"):
             for c in pod["spec"]["containers"]:
                 for p in c.get("ports") or []:
-                    if p.get("hostPort") == port:
+                    if p.get("hostPort") == port and p.get("protocol", "TCP") == trip.protocol:
                         trip.hop("node", f"{name}:{port} is a hostPort of {pod['metadata']['namespace']}/"
                                  f"{pod['metadata']['name']} -> {pod['status']['podIP']}:{p['containerPort']}")
                         return deliver(trip, pod, p["containerPort"], src_ip, via=None)
@@ -334,7 +334,7 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
     entry = proxy.Entry.NODE if local else proxy.Entry.EXTERNAL
     owner = next((f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{p['port']}"
                   for svc in cluster.store.items("Service") for p in svc["spec"].get("ports") or []
-                  if p.get("nodePort") == port and p.get("protocol", "TCP") == "TCP"), None)
+                  if p.get("nodePort") == port and p.get("protocol", "TCP") == trip.protocol), None)
     if owner:  # every node listens on a Service's nodePort (Service docs, type NodePort)
         trip.hop("NodePort", f"packet reaches {name} ({_hp(node_ip, port)}), the NodePort of {owner}")
     else:
@@ -387,14 +387,14 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
             src = _pod_by_ip(cluster, src_ip) or src_ip
         # Over a pod's other family the policy sees that address (an ipBlock matches it): a
         # stored pod is named by the IP, which NetworkPolicy's context maps back to the pod.
-        v = _allowed(cluster, src, ref if at == pod["status"]["podIP"] else at, port)
+        v = _allowed(cluster, src, ref if at == pod["status"]["podIP"] else at, port, trip.protocol)
         if not v:
             trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
         if v.ingress_policies or v.egress_policies:
             trip.hop("NetworkPolicy", f"allowed into {ref}:{port}", v.reason)
     # An app bound to 127.0.0.1 accepts only connections *to* 127.0.0.1: even from inside its
     # own pod, a connection to the pod IP is refused.
-    app, container = _listener(pod, port, loopback, cluster)
+    app, container = _listener(pod, port, loopback, cluster, trip.protocol)
     why = cluster.controllers.refusal(pod) if app is not None else None
     if why:  # still starting, or shutting down (controllers/termination.py)
         trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
@@ -408,7 +408,8 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
         elif any(workloads.app_for(pod, c).bind == "127.0.0.1" for c in pod["spec"]["containers"]):
             why = "the app listens on 127.0.0.1 only, so connections to the pod IP are refused"
         trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
-    trip.hop("pod", f"{ref} ({at}) accepts on port {port} ({container['name']}: {app.kind})")
+    trip.hop("pod", f"{ref} ({at}) accepts on port {port}"
+             + ("/UDP" if trip.protocol == "UDP" else "") + f" ({container['name']}: {app.kind})")
     req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
                                            else f"{trip.host}:{trip.port}", path=trip.path,
                                            headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,
@@ -416,6 +417,12 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     if app.kind in ("ingress-nginx", "gateway"):
         from . import l7
         return l7.route(trip, pod, app, port, req, via)
+    if trip.scheme in ("tcp", "udp", "tls"):  # a raw stream (Cluster.connect), not HTTP
+        from . import l4
+        return l4.answer(trip, pod, app, container, port, ref)
+    if app.kind == "echo-basic-tcp":  # not an HTTP server: it greets first, with no status line
+        trip.fail("Received HTTP/0.9 when not allowed", "container", f"{container['name']} (container port {port}) "
+                  f"speaks its own TCP protocol: it writes {workloads.TCP_WELCOME!r}, no HTTP status line")
     ans = workloads.answer(app, pod, req)
     podlogs.served(cluster, pod, container, app, req, ans)  # the app's access-log line
     trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
@@ -435,28 +442,28 @@ def _pod_by_ip(cluster, ip: str):
     return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" if pod else None
 
 
-def _listener(pod: dict, port: int, loopback: bool, cluster=None):
-    """(app, container) that accepts ``port`` in ``pod``, or (None, None).
+def _listener(pod: dict, port: int, loopback: bool, cluster=None, protocol: str = "TCP"):
+    """(app, container) that accepts ``port``/``protocol`` in ``pod``, or (None, None).
 
     For a stored pod the answer is kept until the store changes (stored objects are never
     changed in place, so the same version means the same containers and annotations)."""
     meta = pod["metadata"]
     if cluster is None or cluster.store.peek("Pod", meta.get("namespace", ""), meta.get("name", "")) is not pod:
-        return _find_listener(pod, port, loopback)
+        return _find_listener(pod, port, loopback, protocol)
     cache = cluster.__dict__.get("_listeners")
     if cache is None or cache[0] != cluster.store.version:
         cache = cluster.__dict__["_listeners"] = (cluster.store.version, {})
-    key = (meta["namespace"], meta["name"], port, loopback)
+    key = (meta["namespace"], meta["name"], port, loopback, protocol)
     if key not in cache[1]:
-        cache[1][key] = _find_listener(pod, port, loopback)
+        cache[1][key] = _find_listener(pod, port, loopback, protocol)
     return cache[1][key]
 
 
-def _find_listener(pod: dict, port: int, loopback: bool):
+def _find_listener(pod: dict, port: int, loopback: bool, protocol: str = "TCP"):
     for c in pod["spec"]["containers"]:
         app = workloads.app_for(pod, c)
         if app.kind == "gateway" and not app.crash:
             return app, c
-        if app.listens(port, "TCP", from_inside_pod=loopback):
+        if app.listens(port, protocol, from_inside_pod=loopback):
             return app, c
     return None, None

@@ -20,7 +20,10 @@ from . import dnsview, workloads
 from .errors import UsageError
 from .response import Hop, Response
 
-__all__ = ["request", "INTERNET_CLIENT_IP"]
+__all__ = ["request", "connect_stream", "L4_SCHEMES", "INTERNET_CLIENT_IP"]
+
+#: The schemes of trips that carry a raw stream (``Cluster.connect``), not HTTP.
+L4_SCHEMES = ("tcp", "udp", "tls")
 
 INTERNET_CLIENT_IP = "203.0.113.10"  # TEST-NET-3: a client somewhere on the internet
 INTERNET_CLIENT_IP6 = "2001:db8::10"  # RFC 3849's documentation prefix: the same client over IPv6
@@ -63,6 +66,11 @@ class Trip:
     path: str
     headers: dict
     hops: list
+    #: L4 (``connect()``): the transport, what the client sends, and the server name of a TLS
+    #: client's ClientHello (None once the stream is plain: a Gateway terminated it).
+    protocol: str = "TCP"
+    payload: str | None = None
+    sni: str | None = None
 
     # ``detail`` may be a zero-argument function: the Hop builds the text on first read.
     def hop(self, component: str, action: str, detail: str | Callable[[], str] = "") -> None:
@@ -122,6 +130,8 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
     from .connect import connect
     try:
         ip = _resolve(trip)
+        # curl's ClientHello names the URL's host (RFC 6066: never an IP literal), whatever Host says.
+        trip.sni = ("" if _is_ip(hostname) else hostname) if scheme == "https" else None
         # As curl -H 'Host: x': the URL's host chooses the address, the Host header the
         # virtual host an Ingress controller or Gateway routes on (RFC 9110 section 7.2).
         host_header = next((v for k, v in trip.headers.items() if k.lower() == "host"), None)
@@ -139,6 +149,35 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         headers.insert(1, ("Date", formatdate(EPOCH.timestamp() + cluster.now, usegmt=True)))
     return Response(url=url, status=result.status, body=result.body, headers=dict(headers),
                     backend=result.backend, pod=result.pod, hops=tuple(trip.hops), method=trip.method)
+
+
+def connect_stream(cluster, host: str, port: int, *, protocol: str = "TCP", tls: bool = False,
+                   server_name: str | None = None, send: str | None = None, from_pod=None, from_node=None,
+                   from_internet=False) -> Response:
+    """Open a TCP connection (or send one UDP datagram) to ``host:port`` as ``nc``/``openssl
+    s_client`` would, follow it to the pod that accepts it, and read what comes back.
+
+    ``tls``: the client speaks TLS and names ``server_name`` (default: ``host``) in its
+    ClientHello, which is what a Gateway's TLS listener routes on. ``send``: the lines the
+    client writes (for UDP: the datagram). The Response has no ``status`` (no HTTP): ``body``
+    is what the server wrote back, ``error`` what went wrong (``connection refused``,
+    ``connection reset by peer``, ``connection timed out``)."""
+    client = _client(cluster, from_pod, from_node, from_internet)
+    scheme = "udp" if protocol == "UDP" else "tls" if tls else "tcp"
+    url = f"{scheme}://{host}:{port}"
+    trip = Trip(cluster, client, "CONNECT", scheme, host, port, "/", {}, [], protocol=protocol, payload=send,
+                sni=(server_name or host) if tls else None)
+    verb = "sends a UDP datagram to" if protocol == "UDP" else "opens a TLS connection to" if tls else \
+        "opens a TCP connection to"
+    trip.hop("client", f"{client.ref} ({client.ip}) {verb} {host}:{port}"
+             + (f" (SNI {trip.sni})" if tls else ""))
+    from .connect import connect
+    try:
+        result = connect(trip, _resolve(trip), port)
+    except Failed as f:
+        return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
+    return Response(url=url, status=None, body=result.body, backend=result.backend, pod=result.pod,
+                    hops=tuple(trip.hops))
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request

@@ -52,15 +52,23 @@ def published_hosts(cluster) -> dict[str, str]:
         for l in gw["spec"].get("listeners") or []:
             if l.get("hostname") and not l["hostname"].startswith("*"):
                 hosts.setdefault(l["hostname"], addr)
-        for route in [*cluster.store.items("HTTPRoute"), *cluster.store.items("GRPCRoute")]:
+        # external-dns's gateway-*route sources: a route's hostnames, and for every route kind
+        # (TCPRoute and UDPRoute have no hostnames) its external-dns.alpha.kubernetes.io/hostname
+        for route in [*cluster.store.items("HTTPRoute"), *cluster.store.items("GRPCRoute"),
+                      *cluster.store.items("TLSRoute"), *cluster.store.items("TCPRoute"), *cluster.store.items("UDPRoute")]:
             parents = ((route.get("status") or {}).get("parents") or [])
             if any(p.get("parentRef", {}).get("name") == gw["metadata"]["name"] and
                    any(c["type"] == "Accepted" and c["status"] == "True" for c in p.get("conditions") or [])
                    for p in parents):
-                for h in route["spec"].get("hostnames") or []:
+                ann = str(((route.get("metadata") or {}).get("annotations") or {}).get(EXTERNAL_DNS_HOSTNAME, ""))
+                for h in [*(route["spec"].get("hostnames") or []), *(a.strip() for a in ann.split(",") if a.strip())]:
                     if not h.startswith("*"):
                         hosts.setdefault(h, addr)
     return hosts
+
+
+#: external-dns's annotation naming the DNS names of a Service, Ingress or route.
+EXTERNAL_DNS_HOSTNAME = "external-dns.alpha.kubernetes.io/hostname"
 
 
 def _aws_lb_ip(hostname: str) -> str:

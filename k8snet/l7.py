@@ -77,6 +77,10 @@ def _endpoints(cluster, svc: dict, port, slices) -> list[tuple[str, int, dict | 
 
 def route(trip, pod: dict, app, port: int, req: workloads.HTTPRequest, via: dict | None):
     """The controller pod got the connection: route and proxy."""
+    if trip.scheme in ("tcp", "udp", "tls") and app.kind == "ingress-nginx":  # a raw stream to nginx
+        from . import l4
+        container = next(c for c in pod["spec"]["containers"] if workloads.app_for(pod, c).kind == app.kind)
+        return l4.answer(trip, pod, app, container, port, f"{pod['metadata']['namespace']}/{pod['metadata']['name']}")
     if app.kind == "ingress-nginx":
         return _ingress(trip, pod, port, req)
     return _gateway(trip, pod, port, req, via)
@@ -197,6 +201,10 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
     listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
                           if p["port"] == port or p.get("targetPort") == port), port)
+    from . import l4
+    if trip.scheme in ("tcp", "udp", "tls") or l4.stream_listener(gw, listener_port, trip.protocol):
+        # TLS, TCP and UDP listeners: the stream is routed by SNI or port (routing/l4route.py)
+        return l4.gateway(trip, pod, gw, listener_port, None if trip.scheme in ("tcp", "udp", "tls") else req)
     path, _, query = trip.path.partition("?")
     index = _index(cluster, ("gateway", gw_name), lambda: routing.compile_http(
         list(cluster.store.items("Gateway")),

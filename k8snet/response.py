@@ -63,8 +63,16 @@ class Response:
 
     @property
     def ok(self) -> bool:
-        """True when an HTTP answer came back with a 2xx/3xx status."""
+        """True when an HTTP answer came back with a 2xx/3xx status, or (``connect()``) when
+        the connection reached a pod that accepted it."""
+        if self.stream:
+            return self.error is None and self.pod is not None
         return self.status is not None and self.status < 400
+
+    @property
+    def stream(self) -> bool:
+        """True for a raw TCP/TLS connection or UDP datagram (``connect()``), not HTTP."""
+        return self.url.split("://", 1)[0] in ("tcp", "udp", "tls")
 
     def explain(self) -> str:
         """The hops, one per line, with their details indented."""
@@ -73,7 +81,8 @@ class Response:
             lines.append(f"{i:>2}. {h}")
             if h.detail:
                 lines.extend("      " + d for d in h.detail.splitlines())
-        outcome = f"HTTP {self.status}" if self.status is not None else f"error: {self.error}"
+        outcome = f"HTTP {self.status}" if self.status is not None else f"error: {self.error}" if self.error \
+            else "connected"
         lines.append(f"=> {outcome}" + (f" from {self.pod}" if self.pod else ""))
         return "\n".join(lines)
 
@@ -83,6 +92,8 @@ class Response:
         return request_graph(self)
 
     def __str__(self) -> str:
+        if self.stream:
+            return f"{self.url}: {self.error or 'connected to ' + str(self.pod)}"
         if self.error:
             return f"{self.method} {self.url}: {self.error}"
         return f"{self.method} {self.url}: HTTP {self.status} from {self.pod or 'outside the cluster'}"

@@ -7,7 +7,9 @@ image                                                     behaviour
 ========================================================  =====================================
 ``nginx`` (any tag)                                       HTTP on 80; ``/`` is the welcome page, other paths 404
 ``hashicorp/http-echo``                                   HTTP on 5678 (or ``-listen=:PORT``); answers ``-text``
-``registry.k8s.io/gateway-api/echo-basic``                HTTP on 3000; JSON describing the request received
+``registry.k8s.io/gateway-api/echo-basic``                HTTP on 3000; JSON describing the request received;
+                                                          with env ``TCP_ECHO_SERVER``/``UDP_ECHO_SERVER`` its TCP
+                                                          (3000, TLS 8443) or UDP (8080) echo server
 ``registry.k8s.io/ingress-nginx/controller``              80/443: the Ingress controller (routing in routing/)
 ``k8snet/gateway-controller``                             the Gateway data plane: every listener port of its Gateways
 ``registry.k8s.io/echoserver``                            HTTP on 8080; the client address and request, as text
@@ -40,7 +42,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "nginx_headers", "ANNOTATION_PREFIX",
+__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "stream_answer", "TCP_WELCOME", "nginx_headers", "ANNOTATION_PREFIX",
            "NGINX_WELCOME"]
 
 ANNOTATION_PREFIX = "k8snet.io/"
@@ -108,12 +110,13 @@ NGINX_404 = """<html>
 class App:
     """The process in a container: its kind, where it listens, and its settings."""
 
-    kind: str  # nginx | http-echo | echo-basic | echoserver | agnhost | coredns | generic | none
+    kind: str  # nginx | http-echo | echo-basic(-tcp|-udp) | echoserver | agnhost | coredns | generic | none
     ports: tuple[tuple[int, str], ...]  # (port, protocol) it listens on
     bind: str = "0.0.0.0"
     text: str = ""  # http-echo's -text
     crash: bool = False
     ready_fails: bool = False
+    tls_ports: tuple[int, ...] = ()  # ports where it speaks TLS itself (echo-basic's TCP server)
 
     def listens(self, port: int, protocol: str = "TCP", *, from_inside_pod: bool = False) -> bool:
         """Would a connection to ``port`` be accepted?  Loopback-bound apps only accept from
@@ -160,6 +163,63 @@ def _declared(container: dict) -> tuple[tuple[int, str], ...]:
     return tuple((p["containerPort"], p.get("protocol", "TCP")) for p in container.get("ports") or [])
 
 
+def _echo_basic(container: dict) -> tuple[str, tuple[tuple[int, str], ...], str]:
+    """gateway-api's conformance/echo-basic/echo-basic.go main(): ``TCP_ECHO_SERVER`` runs the
+    TCP server (``TCP_PORT``, default 3000; plus TLS on ``TLS_PORT``, default 8443, when
+    ``TLS_SERVER_CERT`` and ``TLS_SERVER_PRIV_KEY`` are set), ``UDP_ECHO_SERVER`` the UDP one
+    (``UDP_PORT``, default 8080); otherwise HTTP on 3000. ``text`` keeps ``SERVICE_NAME``."""
+    env = {e.get("name"): str(e.get("value", "")) for e in container.get("env") or [] if isinstance(e, dict)}
+
+    def port(name: str, default: int) -> int:
+        return int(env[name]) if env.get(name, "").isdigit() else default
+
+    if env.get("TCP_ECHO_SERVER"):
+        ports = ((port("TCP_PORT", 3000), "TCP"),)
+        if env.get("TLS_SERVER_CERT") and env.get("TLS_SERVER_PRIV_KEY"):
+            ports += ((port("TLS_PORT", 8443), "TCP"),)
+        return "echo-basic-tcp", ports, env.get("SERVICE_NAME", "")
+    if env.get("UDP_ECHO_SERVER"):
+        return "echo-basic-udp", ((port("UDP_PORT", 8080), "UDP"),), env.get("SERVICE_NAME", "")
+    return "echo-basic", ((3000, "TCP"),), ""
+
+
+#: echo-basic's tcpserver.go WelcomeMessage, written as soon as a connection is accepted.
+TCP_WELCOME = "Gateway API Test TCP Server\n"
+
+
+def stream_answer(app: App, pod: dict, *, port: int, payload: str | None, sni: str | None) -> str:
+    """What a client reads back from ``app`` on a raw TCP connection (the lines of ``payload``
+    sent one by one) or for one UDP datagram (``payload``). ``sni`` is the server name of the
+    TLS handshake when the app itself terminates TLS on ``port``.
+
+    echo-basic's TCP server (tcpserver.go handleConnection) greets, then answers ``TEST`` with
+    its JSON assertions, ``IS_TLS`` with true/false and ``PING`` with PONG; its UDP server
+    (udpechoserver.go) answers every datagram with JSON echoing the request. Other apps speak
+    protocols of their own and send nothing until their client talks first."""
+    meta = pod["metadata"]
+    if app.kind == "echo-basic-tcp":
+        is_tls = port in app.tls_ports
+        ctx = {"namespace": meta["namespace"], "ingress": "", "service": app.text, "pod": meta["name"],
+               "tcpport": str(app.ports[0][0]), "tlsport": str(app.ports[1][0] if len(app.ports) > 1 else 8443),
+               "isTLS": is_tls}
+        if is_tls:  # Go 1.24+ crypto/tls defaults: TLS 1.3, X25519MLKEM768
+            ctx["tls"] = {"version": "TLS 1.3", "serverName": sni or "", "curves": "X25519MLKEM768",
+                          "cipherSuite": "TLS_AES_128_GCM_SHA256"}
+        out = TCP_WELCOME
+        for line in (payload or "").splitlines():
+            if line == "TEST":
+                out += json.dumps(ctx, separators=(",", ":")) + "\n"
+            elif line == "IS_TLS":
+                out += ("true" if is_tls else "false") + "\n"
+            elif line == "PING":
+                out += "PONG\n"
+        return out
+    if app.kind == "echo-basic-udp":
+        return json.dumps({"request": payload or "", "namespace": meta["namespace"], "ingress": "",
+                           "service": app.text, "pod": meta["name"]}, separators=(",", ":"))
+    return ""
+
+
 def app_for(pod: dict, container: dict) -> App:
     """The App a container runs, from its image, args and the pod's k8snet.io annotations."""
     image = container.get("image", "")
@@ -174,7 +234,7 @@ def app_for(pod: dict, container: dict) -> App:
     elif "k8snet/gateway-controller" in image:
         kind, ports, text = "gateway", ((8080, "TCP"),), ""
     elif "echo-basic" in image:
-        kind, ports, text = "echo-basic", ((3000, "TCP"),), ""
+        kind, ports, text = _echo_basic(container)
     elif name == "echoserver":
         kind, ports, text = "echoserver", ((8080, "TCP"),), ""
     elif name == "agnhost" and "netexec" in args:
@@ -190,8 +250,9 @@ def app_for(pod: dict, container: dict) -> App:
         kind, ports, text = "generic", _declared(container), ""
     if ANNOTATION_PREFIX + "listen-ports" in ann:
         ports = tuple((int(p), "TCP") for p in str(ann[ANNOTATION_PREFIX + "listen-ports"]).split(",") if p.strip())
+    tls_ports = tuple(p for p, _ in ports[1:]) if kind == "echo-basic-tcp" else ()
     return App(kind=kind, ports=ports, bind=str(ann.get(ANNOTATION_PREFIX + "listen-address", "0.0.0.0")),
-               text=text, crash=str(ann.get(ANNOTATION_PREFIX + "crash-loop", "")).lower() == "true",
+               text=text, tls_ports=tls_ports, crash=str(ann.get(ANNOTATION_PREFIX + "crash-loop", "")).lower() == "true",
                ready_fails=str(ann.get(ANNOTATION_PREFIX + "readiness", "")).lower() == "fail")
 
 

@@ -43,10 +43,10 @@ SUPPORTED_FEATURES: dict[str, str] = {
     # "ListenerSet": "routing/listenerset.py",
     "ReferenceGrant": "routing/referencegrant.py",
     "HTTPRouteSchemeRedirect": "routing/filters.py redirect",
-    # "TCPRoute": "routing/l4route.py, l4.py",
-    # "TLSRoute": "routing/l4route.py, l4.py (Passthrough by SNI)",
-    # "TLSRouteModeTerminate": "l4.py (the Gateway terminates TLS, the backend gets the plain stream)",
-    # "UDPRoute": "routing/l4route.py, l4.py",
+    "TCPRoute": "routing/l4route.py, l4.py",
+    "TLSRoute": "routing/l4route.py, l4.py (Passthrough by SNI)",
+    "TLSRouteModeTerminate": "l4.py (the Gateway terminates TLS, the backend gets the plain stream)",
+    "UDPRoute": "routing/l4route.py, l4.py",
 }
 
 
