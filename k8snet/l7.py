@@ -220,7 +220,9 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")
     if d.status is not None:
         trip.hops.append(Hop("Gateway", f"{where}: answers {d.status} itself", d.explain))
-        return _answer(d.status, "" if d.status in (301, 302, 303, 307, 308) else f"{d.reason}\n", list(d.headers))
+        preflight = d.status == 200 and d.route is not None and trip.method == "OPTIONS"  # CORS: no body
+        return _answer(d.status, "" if d.status in (301, 302, 303, 307, 308) or preflight else f"{d.reason}\n",
+                       list(d.headers))
     b = d.backend
     trip.hops.append(Hop("Gateway", f"{where} -> {b}", d.explain))
     svc = cluster.store.peek("Service", b.namespace, b.name)
@@ -228,6 +230,41 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
                                      headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],
                                      port=listener_port, scheme="http")
     res = _proxy(trip, pod, svc, b.port, upstream, "Gateway", "no healthy upstream")
+    for route, ref in d.mirrors:
+        _mirror(trip, pod, route, ref, upstream)
     if d.response_header_modifier is not None:
         res.headers = list(d.response_header_modifier.apply(dict(res.headers)).items())
+    if d.response_headers:  # CORS on an actual cross-origin request
+        res.headers = list(res.headers) + list(d.response_headers)
     return res
+
+
+def _mirror(trip, pod: dict, route: dict, ref: dict, upstream: workloads.HTTPRequest) -> None:
+    """RequestMirror: send a copy of ``upstream`` to one ready endpoint of the mirror backendRef
+    and drop its answer (httproute_types.go HTTPRequestMirrorFilter: "Responses from this
+    backend MUST be ignored by the Gateway"). Envoy, the data plane simulated here, appends
+    ``-shadow`` to the copy's Host (route.v3 RequestMirrorPolicy)."""
+    import dataclasses
+    from .connect import deliver
+    from .datapath import Failed
+    cluster = trip.cluster
+    res = routing.httproute.resolve_backend(route, ref, list(cluster.store.items("Service")),
+                                            list(cluster.store.items("ReferenceGrant")))
+    if not res.valid:
+        trip.hops.append(_hop("Gateway", f"mirror to {res} not sent: {res.message}", ok=False))
+        return
+    svc = cluster.store.peek("Service", res.namespace, res.name)
+    eps = [e for e in _endpoints(cluster, svc, res.port, None) if e[2] is not None]
+    if not eps:
+        trip.hops.append(_hop("Gateway", f"mirror to {res} not sent: no ready endpoints", ok=False))
+        return
+    ip, port, target = eps[cluster.lb_rng.randrange(len(eps))]
+    shadow = dataclasses.replace(trip, hops=[])
+    copy = dataclasses.replace(upstream, host=upstream.host.split(":")[0] + "-shadow")
+    try:
+        got = deliver(shadow, target, port, pod["status"]["podIP"], via=svc, request=copy)
+        outcome = f"it answered HTTP {got.status}, the Gateway drops the answer"
+    except Failed as f:
+        outcome = f"it failed ({f.error}); the client does not notice"
+    trip.hops.append(_hop("Gateway", f"mirrors a copy to {res} -> endpoint {ip}:{port} "
+                                     f"({target['metadata']['name']}): {outcome}"))

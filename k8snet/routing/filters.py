@@ -1,4 +1,4 @@
-"""HTTPRoute filters: header modifiers, RequestRedirect and URLRewrite.
+"""HTTPRoute filters: header modifiers, RequestRedirect, URLRewrite and RequestMirror's draw.
 
 httproute_types.go HTTPHeaderFilter: header names are case-insensitive; ``set``
 overwrites, ``add`` appends to an existing value (the backend sees ``a,b``, as the
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .paths import replace_prefix
 
-__all__ = ["HeaderModifier", "redirect", "rewrite"]
+__all__ = ["HeaderModifier", "redirect", "rewrite", "mirror_drawn"]
 
 _WELL_KNOWN = {"http": 80, "https": 443}
 
@@ -89,3 +89,17 @@ def redirect(spec: dict, *, scheme: str, host: str, listener_port: int, path: st
 def rewrite(spec: dict, *, host: str, path: str, matched_prefix: str | None) -> tuple[str, str]:
     """(host, path) the backend receives after a URLRewrite filter."""
     return spec.get("hostname") or host, _new_path(spec.get("path"), path, matched_prefix)
+
+
+def mirror_drawn(spec: dict, rng) -> bool:
+    """Does this request get mirrored? HTTPRequestMirrorFilter: every request by default,
+    ``percent`` of them, or ``fraction.numerator/denominator`` (denominator 100 by default);
+    conformance httproute-request-percentage-mirror."""
+    if "percent" in spec:
+        share = spec["percent"] / 100
+    elif "fraction" in spec:
+        f = spec["fraction"]
+        share = f.get("numerator", 0) / (f.get("denominator") or 100)
+    else:
+        return True
+    return share >= 1 or (share > 0 and rng.random() < share)

@@ -31,7 +31,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qsl
 
-from .filters import HeaderModifier, redirect, rewrite
+from . import cors
+from .filters import HeaderModifier, mirror_drawn, redirect, rewrite
 from .hostnames import gateway_host_matches, intersect, listener_specificity, request_host
 from .httproute import CONTROLLER_NAME, BackendResolution
 from .paths import path_elements, split_query
@@ -50,7 +51,8 @@ class RouteDecision:
     ``status`` is set when the Gateway answered itself (404 no route, 500 invalid backend,
     3xx redirect with ``headers`` holding ``Location``); otherwise ``backend`` is the
     Service port to proxy to and ``host``/``path``/``request_headers`` what it receives.
-    ``response_header_modifier`` is applied by the data plane to the backend's answer.
+    ``response_header_modifier`` and ``response_headers`` (CORS) are applied by the data plane
+    to the backend's answer; ``mirrors`` are the copies it sends and whose answers it drops.
     ``error`` is curl's wording when no listener takes the connection.
     ``trace`` computes ``considered`` on first use (not part of the decision itself).
     """
@@ -69,6 +71,10 @@ class RouteDecision:
     headers: tuple[tuple[str, str], ...] = ()
     error: str | None = None
     reason: str = ""
+    #: CORS headers the data plane adds to the backend's answer (routing/cors.py).
+    response_headers: tuple[tuple[str, str], ...] = ()
+    #: RequestMirror filters drawn for this request: (route, mirror backendRef) to copy it to.
+    mirrors: tuple[tuple[dict, dict], ...] = ()
     trace: Callable[[], tuple[Considered, ...]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -269,7 +275,7 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
              else "Exact > longest PathPrefix > method > headers > query params")
     why = (f"{kind} {entry.name} rules[{i}].matches[{j}] wins: most specific hostname, then {order}, "
            f"then oldest route, name, rule order")
-    return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base)
+    return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base, method)
 
 
 def _for_host(index: HTTPRouteIndex, port: int, proto: str, hostname: str) -> tuple:
@@ -322,12 +328,22 @@ def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: s
 
 
 def _forward(entry: RouteEntry, i: int, prefix, scheme, hostname, port, upath, qs, headers, rng,
-             trace, why, base) -> RouteDecision:
+             trace, why, base, method: str = "GET") -> RouteDecision:
     rule = entry.rules[i][0]
-    host, new_path, resp = hostname, upath, None
+    host, new_path, resp, cors_headers, mirrors = hostname, upath, None, (), []
     for f in rule.get("filters") or []:
         t = f.get("type")
-        if t == "RequestRedirect":
+        if t == "CORS":
+            if cors.is_preflight(method, headers):  # the Gateway answers it itself
+                got = cors.preflight(f["cors"], headers)
+                return RouteDecision(200, headers=got, trace=trace, reason=f"{why}; CORS preflight answered by the "
+                                     "Gateway" + ("" if got else " (origin not allowed: no CORS headers)"),
+                                     **base)
+            cors_headers = cors.response_headers(f["cors"], headers)
+        elif t == "RequestMirror":
+            if mirror_drawn(f["requestMirror"], rng):
+                mirrors.append((entry.route, f["requestMirror"]["backendRef"]))
+        elif t == "RequestRedirect":
             code, location = redirect(f["requestRedirect"], scheme=scheme, host=hostname, listener_port=port,
                                       path=upath, query=qs, matched_prefix=prefix)
             return RouteDecision(code, headers=(("Location", location),), trace=trace,
@@ -362,4 +378,5 @@ def _forward(entry: RouteEntry, i: int, prefix, scheme, hostname, port, upath, q
             host, new_path = rewrite(f["urlRewrite"], host=host, path=new_path, matched_prefix=prefix)
     return RouteDecision(None, backend=res, host=host, path=new_path + (f"?{qs}" if qs else ""),
                          request_headers=tuple(headers.items()), response_header_modifier=resp, trace=trace,
+                         response_headers=cors_headers, mirrors=tuple(mirrors),
                          reason=f"{why}; backendRef {chosen} ({res}) drawn by weight {weights[chosen]}/{sum(weights)}", **base)

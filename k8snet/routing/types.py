@@ -87,9 +87,8 @@ class FilterType(_WireEnum):
     """``HTTPRouteFilter.type`` values k8snet implements, with their support level in an
     HTTPRouteRule (httproute_types.go, v1.6; every filter is Extended inside a backendRef).
 
-    The API also has RequestMirror and CORS (Extended) and ExtensionRef
-    (Implementation-specific); a route using a type not listed here is
-    ``Accepted=False/UnsupportedValue``. Inside RequestRedirect, ``hostname`` and
+    The API also has ExtensionRef (Implementation-specific); a route using a type not listed
+    here is ``Accepted=False/UnsupportedValue``. Inside RequestRedirect, ``hostname`` and
     ``statusCode`` are Core and ``scheme``, ``path`` and ``port`` Extended; of the status
     codes, 301 and 302 are Core and 303, 307 and 308 are Extended features
     (SupportHTTPRoute303RedirectStatusCode, ...307..., ...308...).
@@ -97,8 +96,10 @@ class FilterType(_WireEnum):
 
     REQUEST_HEADER_MODIFIER = "RequestHeaderModifier"    # Core
     RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier"  # Extended
+    REQUEST_MIRROR = "RequestMirror"                     # Extended (routing/httpmatch.py, l7.py)
     REQUEST_REDIRECT = "RequestRedirect"                 # Core
     URL_REWRITE = "URLRewrite"                           # Extended (path and hostname rewrite)
+    CORS = "CORS"                                        # Extended (routing/cors.py)
 
 
 class GatewayClassConditionType(_WireEnum):
