@@ -423,7 +423,10 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     if app.kind == "echo-basic-tcp":  # not an HTTP server: it greets first, with no status line
         trip.fail("Received HTTP/0.9 when not allowed", "container", f"{container['name']} (container port {port}) "
                   f"speaks its own TCP protocol: it writes {workloads.TCP_WELCOME!r}, no HTTP status line")
-    ans = workloads.answer(app, pod, req)
+    if port in app.tls_ports and req.scheme == "http":  # plain HTTP to a TLS port: Go's net/http says 400
+        ans = workloads.HTTPAnswer(400, workloads.GO_HTTP_TO_HTTPS)
+    else:
+        ans = workloads.answer(app, pod, req)
     podlogs.served(cluster, pod, container, app, req, ans)  # the app's access-log line
     trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)

@@ -100,6 +100,11 @@ NGINX_504 = ("<html>\n<head><title>504 Gateway Time-out</title></head>\n<body>\n
              "<center><h1>504 Gateway Time-out</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
 ENVOY_CONNECT_ERROR = ("upstream connect error or disconnect/reset before headers. reset reason: remote connection "
                        "failure, transport failure reason: delayed connect error: Connection refused")
+#: Envoy's answer when its TLS handshake with the upstream fails (BoringSSL reads plain HTTP).
+ENVOY_TLS_ERROR = ("upstream connect error or disconnect/reset before headers. reset reason: remote connection "
+                   "failure, transport failure reason: TLS_error:|268435703:SSL routines:OPENSSL_internal:"
+                   "WRONG_VERSION_NUMBER:TLS_error_end")
+TLS_FAILED = "TLS handshake failed"
 
 
 def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
@@ -126,6 +131,8 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
         try:
             if target is None:
                 refuse_gone(trip, ip, target_port, component)
+            if req.scheme == "https" and component == "Gateway":  # BackendTLSPolicy: TLS to the pod
+                _tls_handshake(trip, target, target_port)
             res = deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
         except Failed as f:  # the upstream failed: the proxy answers the client itself
             trip.hops.append(f.hop)
@@ -135,7 +142,8 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
         return res
     timed_out = failure.error == "connection timed out"
     if component == "Gateway":
-        status, body = (504, "upstream request timeout") if timed_out else (503, ENVOY_CONNECT_ERROR)
+        status, body = (504, "upstream request timeout") if timed_out else \
+            (503, ENVOY_TLS_ERROR if failure.error == TLS_FAILED else ENVOY_CONNECT_ERROR)
         ctype = "text/plain"
     else:
         status, body, ctype = (504, NGINX_504, "text/html") if timed_out else (502, NGINX_502, "text/html")
@@ -143,6 +151,37 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
     headers = (workloads.nginx_headers(ctype, body, server="nginx") if component == "Ingress controller"
                else [("Content-Type", ctype)])
     return _answer(status, body, headers, backend=backend)
+
+
+def _tls_handshake(trip, pod: dict, port: int) -> None:
+    """The Gateway's TLS handshake with a backend pod: fails (Failed) when the app there speaks
+    plain text (no TLS server on that port)."""
+    from .connect import _listener
+    from .datapath import Failed
+    app, _ = _listener(pod, port, False, trip.cluster)
+    if app is not None and port not in app.tls_ports:
+        raise Failed(TLS_FAILED, Hop("Gateway", f"TLS handshake with {pod['metadata']['name']}:{port} fails: the app "
+                                     "there answers in plain text (WRONG_VERSION_NUMBER)", ok=False))
+
+
+def _backend_tls(trip, svc: dict, port: int, upstream: workloads.HTTPRequest):
+    """BackendTLSPolicy on the hop to ``svc``:``port``: (request to send, or None and an answer)."""
+    import dataclasses
+    cluster = trip.cluster
+    policies = list(cluster.store.items("BackendTLSPolicy"))
+    if not policies:
+        return upstream, None
+    states = routing.backendtls.evaluate_policies(policies, list(cluster.store.items("ConfigMap")))
+    policy = routing.backendtls.policy_for(policies, states, svc, port)
+    if policy is None:
+        return upstream, None
+    if not policy.accepted:
+        trip.hops.append(_hop("Gateway", f"BackendTLSPolicy {policy.name} is not accepted ({policy.accepted_reason}): "
+                                         "the backend cannot be reached safely, answers 500", ok=False))
+        return None, _answer(500, "", [("Content-Type", "text/plain")])
+    trip.hops.append(_hop("Gateway", f"BackendTLSPolicy {policy.name}: speaks TLS to the backend, SNI "
+                                     f"{policy.hostname}, its certificate checked against {policy.ca}"))
+    return dataclasses.replace(upstream, scheme="https"), None
 
 
 # Hop details are passed as ``d.explain`` (not called): the explanation walks every route of
@@ -229,6 +268,9 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     upstream = workloads.HTTPRequest(method=trip.method, host=d.host or req.host, path=d.path or req.path,
                                      headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],
                                      port=listener_port, scheme="http")
+    upstream, refused = _backend_tls(trip, svc, b.port, upstream)
+    if refused is not None:
+        return refused
     res = _proxy(trip, pod, svc, b.port, upstream, "Gateway", "no healthy upstream")
     for route, ref in d.mirrors:
         _mirror(trip, pod, route, ref, upstream)

@@ -42,7 +42,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "stream_answer", "TCP_WELCOME", "nginx_headers", "ANNOTATION_PREFIX",
+__all__ = ["App", "HTTPRequest", "HTTPAnswer", "app_for", "answer", "stream_answer", "TCP_WELCOME", "GO_HTTP_TO_HTTPS", "nginx_headers", "ANNOTATION_PREFIX",
            "NGINX_WELCOME"]
 
 ANNOTATION_PREFIX = "k8snet.io/"
@@ -167,7 +167,9 @@ def _echo_basic(container: dict) -> tuple[str, tuple[tuple[int, str], ...], str]
     """gateway-api's conformance/echo-basic/echo-basic.go main(): ``TCP_ECHO_SERVER`` runs the
     TCP server (``TCP_PORT``, default 3000; plus TLS on ``TLS_PORT``, default 8443, when
     ``TLS_SERVER_CERT`` and ``TLS_SERVER_PRIV_KEY`` are set), ``UDP_ECHO_SERVER`` the UDP one
-    (``UDP_PORT``, default 8080); otherwise HTTP on 3000. ``text`` keeps ``SERVICE_NAME``."""
+    (``UDP_PORT``, default 8080); otherwise HTTP on ``HTTP_PORT`` (3000), and HTTPS on
+    ``HTTPS_PORT`` (8443) when ``TLS_SERVER_CERT`` and ``TLS_SERVER_PRIVKEY`` are set. ``text``
+    keeps ``SERVICE_NAME``."""
     env = {e.get("name"): str(e.get("value", "")) for e in container.get("env") or [] if isinstance(e, dict)}
 
     def port(name: str, default: int) -> int:
@@ -180,7 +182,10 @@ def _echo_basic(container: dict) -> tuple[str, tuple[tuple[int, str], ...], str]
         return "echo-basic-tcp", ports, env.get("SERVICE_NAME", "")
     if env.get("UDP_ECHO_SERVER"):
         return "echo-basic-udp", ((port("UDP_PORT", 8080), "UDP"),), env.get("SERVICE_NAME", "")
-    return "echo-basic", ((3000, "TCP"),), ""
+    ports = ((port("HTTP_PORT", 3000), "TCP"),)
+    if env.get("TLS_SERVER_CERT") and env.get("TLS_SERVER_PRIVKEY"):  # HTTPS on HTTPS_PORT (8443)
+        ports += ((port("HTTPS_PORT", 8443), "TCP"),)
+    return "echo-basic", ports, ""
 
 
 #: echo-basic's tcpserver.go WelcomeMessage, written as soon as a connection is accepted.
@@ -250,7 +255,7 @@ def app_for(pod: dict, container: dict) -> App:
         kind, ports, text = "generic", _declared(container), ""
     if ANNOTATION_PREFIX + "listen-ports" in ann:
         ports = tuple((int(p), "TCP") for p in str(ann[ANNOTATION_PREFIX + "listen-ports"]).split(",") if p.strip())
-    tls_ports = tuple(p for p, _ in ports[1:]) if kind == "echo-basic-tcp" else ()
+    tls_ports = tuple(p for p, _ in ports[1:]) if kind in ("echo-basic-tcp", "echo-basic") else ()
     return App(kind=kind, ports=ports, bind=str(ann.get(ANNOTATION_PREFIX + "listen-address", "0.0.0.0")),
                text=text, tls_ports=tls_ports, crash=str(ann.get(ANNOTATION_PREFIX + "crash-loop", "")).lower() == "true",
                ready_fails=str(ann.get(ANNOTATION_PREFIX + "readiness", "")).lower() == "fail")
@@ -276,6 +281,11 @@ def answer(app: App, pod: dict, request: HTTPRequest) -> HTTPAnswer:
             _ANSWERS.clear()
         known = _ANSWERS[key] = _answer(app, meta, request)
     return known
+
+
+#: Go's net/http answer to plain HTTP on a TLS port (server.go, "client sent an HTTP request to
+#: an HTTPS server"), sent as a bare HTTP/1.0 400.
+GO_HTTP_TO_HTTPS = "Client sent an HTTP request to an HTTPS server.\n"
 
 
 def _answer(app: App, meta: dict, request: HTTPRequest) -> HTTPAnswer:

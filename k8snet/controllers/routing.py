@@ -123,6 +123,8 @@ class RoutingStatus:
         for svc in list(self.store.items("Service", GW_NS)):
             if NAME_LABEL in (svc["metadata"].get("labels") or {}) and svc["metadata"]["name"] not in wanted:
                 self.api.remove("Service", GW_NS, svc["metadata"]["name"])
+        if self.store.count("BackendTLSPolicy"):
+            self._backend_tls_policies(classes, routes, namespaces, now)
         if routes:
             gateways = list(self.store.items("Gateway"))
             services = list(self.store.items("Service"))
@@ -132,6 +134,19 @@ class RoutingStatus:
                 others = [p for p in ((route.get("status") or {}).get("parents") or [])
                           if p.get("controllerName") != GATEWAY_CONTROLLER]
                 self._write_status(route, {"parents": others + st["parents"]})
+
+    def _backend_tls_policies(self, classes: list[dict], routes: list[dict], namespaces: list[dict], now: str) -> None:
+        """status.ancestors of every BackendTLSPolicy (routing/backendtls.py); entries of other
+        controllers are kept."""
+        policies = list(self.store.items("BackendTLSPolicy"))
+        states = routing.backendtls.evaluate_policies(policies, list(self.store.items("ConfigMap")))
+        gateways = list(self.store.items("Gateway"))
+        for p in policies:
+            mine = routing.backendtls.backend_tls_policy_status(p, states, gateways, routes, namespaces, classes,
+                                                                controller_name=GATEWAY_CONTROLLER, now=now)
+            others = [a for a in ((p.get("status") or {}).get("ancestors") or [])
+                      if a.get("controllerName") != GATEWAY_CONTROLLER]
+            self._write_status(p, {"ancestors": others + mine})
 
     def _ensure_service(self, gw: dict, svc_name: str) -> list[str]:
         if self.store.peek("Namespace", "", GW_NS) is None:

@@ -4,7 +4,9 @@
 by the names of gateway-api's ``pkg/features`` (the names conformance tests are selected
 by), "sorted in ascending alphabetical order by the Name key", at most 64. Each name below is
 claimed only because the simulator implements it; the comment names the module.
-Not claimed (not simulated): GatewayStaticAddresses, GatewayInfrastructurePropagation,
+Not claimed (not simulated): BackendTLSPolicy (status and TLS to the backend are simulated,
+but not the backend's certificate, so conformance's hostname-mismatch check would not fail),
+GatewayStaticAddresses, GatewayInfrastructurePropagation,
 GatewayAddressEmpty, GatewayBackendClientCertificate, the frontend client-certificate
 features, HTTPRouteRequestTimeout/BackendTimeout, HTTPRouteBackendProtocolH2C/WebSocket,
 BackendTLSPolicySANValidation, and the experimental ones (HTTPRouteDestinationPortMatching,
@@ -16,7 +18,6 @@ __all__ = ["SUPPORTED_FEATURES", "supported_features"]
 
 #: Feature name -> where it is implemented.
 SUPPORTED_FEATURES: dict[str, str] = {
-    # "BackendTLSPolicy": "routing/backendtls.py (status ancestors, TLS to the backend)",
     "GRPCRoute": "routing/grpcroute.py",
     "GRPCRouteNamedRouteRule": "rules[].name accepted (apiserver/validation/grpcroute.py)",
     "Gateway": "routing/gateway.py, routing/listeners.py",
