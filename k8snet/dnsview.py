@@ -44,7 +44,10 @@ def published_hosts(cluster) -> dict[str, str]:
             for rule in ing["spec"].get("rules") or []:
                 if rule.get("host") and not rule["host"].startswith("*"):
                     hosts.setdefault(rule["host"], addr)
-    for gw in cluster.store.items("Gateway"):
+    from .l7 import gateways  # with the listeners of their ListenerSets
+    from .routing.httproute import LISTENER_SETS_KEY
+    for gw in gateways(cluster):
+        sets = {k.split("/", 1)[1] for k in gw.get(LISTENER_SETS_KEY, ())}
         addrs = (gw.get("status") or {}).get("addresses") or []
         addr = next((a["value"] for a in addrs if a.get("type", "IPAddress") == "IPAddress"), None)
         if not addr:
@@ -57,7 +60,8 @@ def published_hosts(cluster) -> dict[str, str]:
         for route in [*cluster.store.items("HTTPRoute"), *cluster.store.items("GRPCRoute"),
                       *cluster.store.items("TLSRoute"), *cluster.store.items("TCPRoute"), *cluster.store.items("UDPRoute")]:
             parents = ((route.get("status") or {}).get("parents") or [])
-            if any(p.get("parentRef", {}).get("name") == gw["metadata"]["name"] and
+            if any((p.get("parentRef", {}).get("name") == gw["metadata"]["name"]
+                    or (p.get("parentRef", {}).get("kind") == "ListenerSet" and p["parentRef"].get("name") in sets)) and
                    any(c["type"] == "Accepted" and c["status"] == "True" for c in p.get("conditions") or [])
                    for p in parents):
                 ann = str(((route.get("metadata") or {}).get("annotations") or {}).get(EXTERNAL_DNS_HOSTNAME, ""))

@@ -222,13 +222,22 @@ def _ingress(trip, pod: dict, port: int, req: workloads.HTTPRequest):
     return _proxy(trip, pod, svc, sp, upstream, "Ingress controller", NGINX_503)
 
 
+def gateways(cluster) -> list[dict]:
+    """The Gateways as their data plane runs them: each with the listeners of the ListenerSets
+    it admits (routing/listenerset.py), rebuilt when the objects change."""
+    return _index(cluster, ("gateways",), lambda: routing.listenerset.effective_gateways(
+        list(cluster.store.items("Gateway")), list(cluster.store.items("ListenerSet")),
+        list(cluster.store.items("Namespace"))))
+
+
 def _gateway_of(cluster, via: dict | None, port: int) -> dict | None:
     if via is not None:
         lbls = via["metadata"].get("labels") or {}
         name, ns = lbls.get("gateway.networking.k8s.io/gateway-name"), lbls.get("gateway.networking.k8s.io/gateway-namespace")
         if name:
-            return cluster.store.peek("Gateway", ns, name)
-    return next((g for g in cluster.store.items("Gateway")
+            return next((g for g in gateways(cluster) if g["metadata"]["namespace"] == ns
+                         and g["metadata"]["name"] == name), None)
+    return next((g for g in gateways(cluster)
                  if any(l.get("port") == port for l in g["spec"].get("listeners") or [])), None)
 
 
@@ -246,7 +255,7 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
         return l4.gateway(trip, pod, gw, listener_port, None if trip.scheme in ("tcp", "udp", "tls") else req)
     path, _, query = trip.path.partition("?")
     index = _index(cluster, ("gateway", gw_name), lambda: routing.compile_http(
-        list(cluster.store.items("Gateway")),
+        gateways(cluster),
         list(cluster.store.items("HTTPRoute")) + list(cluster.store.items("GRPCRoute")),
         list(cluster.store.items("Service")), list(cluster.store.items("ReferenceGrant")),
         list(cluster.store.items("Namespace")), gateway=gw_name,

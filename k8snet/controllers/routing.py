@@ -108,8 +108,11 @@ class RoutingStatus:
         namespaces = list(self.store.items("Namespace"))
         secrets = list(self.store.items("Secret"))
         grants = list(self.store.items("ReferenceGrant"))
+        # each Gateway with the listeners of the ListenerSets it admits (routing/listenerset.py)
+        listener_sets = list(self.store.items("ListenerSet"))
+        gateways = routing.listenerset.effective_gateways(list(self.store.items("Gateway")), listener_sets, namespaces)
         wanted = set()
-        for gw in list(self.store.items("Gateway")):
+        for gw in gateways:
             if not routing.httproute.gateway_is_ours(gw, classes, GATEWAY_CONTROLLER):
                 continue
             ns, name = gw["metadata"]["namespace"], gw["metadata"]["name"]
@@ -123,10 +126,15 @@ class RoutingStatus:
         for svc in list(self.store.items("Service", GW_NS)):
             if NAME_LABEL in (svc["metadata"].get("labels") or {}) and svc["metadata"]["name"] not in wanted:
                 self.api.remove("Service", GW_NS, svc["metadata"]["name"])
+        for ls in listener_sets:
+            st = routing.listenerset.listenerset_status(ls, gateways, classes, routes, namespaces,
+                                                        controller_name=GATEWAY_CONTROLLER, secrets=secrets,
+                                                        grants=grants, now=now)
+            if st is not None:
+                self._write_status(ls, st)
         if self.store.count("BackendTLSPolicy"):
-            self._backend_tls_policies(classes, routes, namespaces, now)
+            self._backend_tls_policies(classes, routes, namespaces, gateways, now)
         if routes:
-            gateways = list(self.store.items("Gateway"))
             services = list(self.store.items("Service"))
             for route in routes:
                 st = routing.route_status(route, gateways, classes, services, grants, namespaces,
@@ -135,12 +143,12 @@ class RoutingStatus:
                           if p.get("controllerName") != GATEWAY_CONTROLLER]
                 self._write_status(route, {"parents": others + st["parents"]})
 
-    def _backend_tls_policies(self, classes: list[dict], routes: list[dict], namespaces: list[dict], now: str) -> None:
+    def _backend_tls_policies(self, classes: list[dict], routes: list[dict], namespaces: list[dict],
+                              gateways: list[dict], now: str) -> None:
         """status.ancestors of every BackendTLSPolicy (routing/backendtls.py); entries of other
         controllers are kept."""
         policies = list(self.store.items("BackendTLSPolicy"))
         states = routing.backendtls.evaluate_policies(policies, list(self.store.items("ConfigMap")))
-        gateways = list(self.store.items("Gateway"))
         for p in policies:
             mine = routing.backendtls.backend_tls_policy_status(p, states, gateways, routes, namespaces, classes,
                                                                 controller_name=GATEWAY_CONTROLLER, now=now)

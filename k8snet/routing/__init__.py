@@ -13,7 +13,7 @@ when objects change, not per request): ``compile_ingress`` -> ``IngressIndex`` a
 ``compile_http`` -> ``HTTPRouteIndex``, whose ``route(...)`` decides one request.
 ``route_ingress``/``route_http`` do both steps per call.
 """
-from . import backendtls
+from . import backendtls, listenerset
 from .gateway import gateway_status, gatewayclass_status
 from .httpindex import HTTPRouteIndex, compile_http
 from .httpmatch import RouteDecision, route_http

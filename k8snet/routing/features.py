@@ -41,7 +41,7 @@ SUPPORTED_FEATURES: dict[str, str] = {
     "HTTPRouteRequestMultipleMirrors": "routing/filters.py mirror_drawn, l7.py _mirror",
     "HTTPRouteRequestPercentageMirror": "routing/filters.py mirror_drawn (percent, fraction)",
     "HTTPRouteResponseHeaderModification": "routing/filters.py HeaderModifier",
-    # "ListenerSet": "routing/listenerset.py",
+    "ListenerSet": "routing/listenerset.py (admission, merged listeners, routes, status)",
     "ReferenceGrant": "routing/referencegrant.py",
     "HTTPRouteSchemeRedirect": "routing/filters.py redirect",
     "TCPRoute": "routing/l4route.py, l4.py",

@@ -20,7 +20,7 @@ from .listeners import evaluate_listeners
 from .types import (GatewayClassConditionType, GatewayClassReason, GatewayConditionType, GatewayReason,
                     ListenerConditionType, ListenerReason, condition)
 
-__all__ = ["gatewayclass_status", "gateway_status"]
+__all__ = ["gatewayclass_status", "gateway_status", "attached_routes", "listener_status"]
 
 
 def gatewayclass_status(gateway_class: dict, *, controller_name: str = CONTROLLER_NAME,
@@ -32,6 +32,37 @@ def gatewayclass_status(gateway_class: dict, *, controller_name: str = CONTROLLE
     return {"conditions": [condition(GatewayClassConditionType.ACCEPTED, True, GatewayClassReason.ACCEPTED,
                                      "GatewayClass is accepted", generation=gen, now=now)],
             "supportedFeatures": supported_features()}
+
+
+def attached_routes(gateway: dict, routes: list[dict], namespaces: list[dict], states) -> dict[str, int]:
+    """How many Accepted routes attached to each listener (conformance
+    httproute-hostname-intersection, tcproute-multiple-routes-attachment)."""
+    attached = {s.name: 0 for s in states}
+    for route in routes:
+        if route_problem(route):
+            continue
+        for ref in (route.get("spec") or {}).get("parentRefs") or []:
+            if parent_gateway(route, ref, [gateway]) is gateway:
+                for name in attach(route, ref, gateway, namespaces, states).listeners:
+                    attached[name] += 1
+    return attached
+
+
+def listener_status(s, attached: int, gen: int, now: str) -> dict:
+    """``status.listeners[]`` (a Gateway's or a ListenerSet's) for one evaluated listener."""
+    c = [condition(ListenerConditionType.ACCEPTED, s.accepted, s.accepted_reason,
+                   s.message if not s.accepted else "Listener is accepted", generation=gen, now=now),
+         condition(ListenerConditionType.PROGRAMMED, s.programmed,
+                   ListenerReason.PROGRAMMED if s.programmed else
+                   (s.conflicted_reason or ListenerReason.INVALID) if s.owner else ListenerReason.INVALID,
+                   "Listener is programmed" if s.programmed else s.message, generation=gen, now=now),
+         condition(ListenerConditionType.RESOLVED_REFS, s.resolved, s.resolved_refs_reason,
+                   "All references resolved" if s.resolved else s.message, generation=gen, now=now),
+         condition(ListenerConditionType.CONFLICTED, s.conflicted_reason is not None,
+                   s.conflicted_reason or ListenerReason.NO_CONFLICTS,
+                   s.message if s.conflicted_reason else "No conflicts", generation=gen, now=now)]
+    return {"name": s.section or s.name, "supportedKinds": [{"group": g, "kind": k} for g, k in s.supported_kinds],
+            "attachedRoutes": attached, "conditions": c}
 
 
 def _address(value: str) -> dict:
@@ -53,28 +84,10 @@ def gateway_status(gateway: dict, gateway_classes: list[dict], routes: list[dict
         return None
     gen = (gateway.get("metadata") or {}).get("generation", 1)
     states = evaluate_listeners(gateway, secrets=secrets, reference_grants=reference_grants)
-    attached = {s.name: 0 for s in states}
-    for route in routes:
-        if route_problem(route):
-            continue
-        for ref in (route.get("spec") or {}).get("parentRefs") or []:
-            if parent_gateway(route, ref, [gateway]) is gateway:
-                for name in attach(route, ref, gateway, namespaces, states).listeners:
-                    attached[name] += 1
-    listeners = []
-    for s in states:
-        c = [condition(ListenerConditionType.ACCEPTED, s.accepted, s.accepted_reason,
-                       s.message if not s.accepted else "Listener is accepted", generation=gen, now=now),
-             condition(ListenerConditionType.PROGRAMMED, s.programmed,
-                       ListenerReason.PROGRAMMED if s.programmed else ListenerReason.INVALID,
-                       "Listener is programmed" if s.programmed else s.message, generation=gen, now=now),
-             condition(ListenerConditionType.RESOLVED_REFS, s.resolved, s.resolved_refs_reason,
-                       "All references resolved" if s.resolved else s.message, generation=gen, now=now),
-             condition(ListenerConditionType.CONFLICTED, s.conflicted_reason is not None,
-                       s.conflicted_reason or ListenerReason.NO_CONFLICTS,
-                       s.message if s.conflicted_reason else "No conflicts", generation=gen, now=now)]
-        listeners.append({"name": s.name, "supportedKinds": [{"group": g, "kind": k} for g, k in s.supported_kinds],
-                          "attachedRoutes": attached[s.name], "conditions": c})
+    attached = attached_routes(gateway, routes, namespaces, states)
+    listeners = [listener_status(s, attached[s.name], gen, now) for s in states if not s.owner]
+    sets = {s.owner for s in states if s.owner and s.usable}  # ListenerSets with a listener accepted
+    states = [s for s in states if not s.owner]  # a ListenerSet's listeners are reported on the set
     usable = [s for s in states if s.usable]
     if len(usable) == len(states):
         accepted, areason, amsg = True, GatewayReason.ACCEPTED, "Gateway is accepted"
@@ -88,7 +101,9 @@ def gateway_status(gateway: dict, gateway_classes: list[dict], routes: list[dict
         programmed, preason, pmsg = False, GatewayReason.ADDRESS_NOT_ASSIGNED, "no address assigned to the Gateway yet"
     else:
         programmed, preason, pmsg = True, GatewayReason.PROGRAMMED, "Gateway is programmed"
-    return {"addresses": [_address(a) for a in addresses],
+    from .httproute import LISTENER_SETS_KEY
+    extra = {"attachedListenerSets": len(sets)} if LISTENER_SETS_KEY in gateway else {}
+    return {"addresses": [_address(a) for a in addresses], **extra,
             "conditions": [condition(GatewayConditionType.ACCEPTED, accepted, areason, amsg, generation=gen, now=now),
                            condition(GatewayConditionType.PROGRAMMED, programmed, preason, pmsg, generation=gen, now=now)],
             "listeners": listeners}

@@ -72,19 +72,36 @@ def _parent_ref_defaults(route: dict, ref: dict) -> dict:
     return out
 
 
+#: The key ``listenerset.effective_gateway`` adds to a Gateway: its accepted ListenerSets.
+LISTENER_SETS_KEY = "_k8snetListenerSets"
+
+
 def parent_gateway(route: dict, ref: dict, gateways: list[dict]) -> dict | None:
-    """The Gateway a parentRef names, or None (not a Gateway, or missing)."""
+    """The Gateway a parentRef names (directly, or through one of its accepted ListenerSets),
+    or None (another kind, or missing)."""
     ref = _parent_ref_defaults(route, ref)
+    ns = ref.get("namespace") or (route.get("metadata") or {}).get("namespace", "default")
+    if (ref["group"], ref["kind"]) == (GATEWAY_GROUP, "ListenerSet"):
+        return next((g for g in gateways if f"{ns}/{ref.get('name')}" in g.get(LISTENER_SETS_KEY, ())), None)
     if (ref["group"], ref["kind"]) != (GATEWAY_GROUP, "Gateway"):
         return None
-    ns = ref.get("namespace") or (route.get("metadata") or {}).get("namespace", "default")
     return next((g for g in gateways if nn(g) == f"{ns}/{ref.get('name')}"), None)
 
 
+def _owner(route: dict, ref: dict) -> str:
+    """Which listeners a parentRef may select: ``""`` (the Gateway's own) or a ListenerSet's."""
+    if ref.get("kind", "Gateway") != "ListenerSet":
+        return ""
+    return f"{ref.get('namespace') or (route.get('metadata') or {}).get('namespace', 'default')}/{ref.get('name')}"
+
+
 def _namespace_allowed(listener: dict, gateway: dict, route: dict, namespaces: list[dict]) -> bool:
+    from .listeners import NAMESPACE_KEY
     allowed = ((listener.get("allowedRoutes") or {}).get("namespaces") or {})
     source = allowed.get("from", "Same")
     route_ns = (route.get("metadata") or {}).get("namespace", "default")
+    if source == "Same" and listener.get(NAMESPACE_KEY):  # a ListenerSet's listener: the set's namespace
+        return route_ns == listener[NAMESPACE_KEY]
     if source == "All":
         return True
     if source == "Selector":
@@ -99,11 +116,13 @@ def attach(route: dict, ref: dict, gateway: dict, namespaces: list[dict], states
     """Attach one parentRef of ``route`` to ``gateway`` (see the module docstring)."""
     states = states if states is not None else evaluate_listeners(gateway)
     specs = {l.get("name"): l for l in (gateway.get("spec") or {}).get("listeners") or []}
-    cands = [s for s in states if (not ref.get("sectionName") or s.name == ref["sectionName"])
+    owner = _owner(route, ref)
+    cands = [s for s in states if s.owner == owner and (not ref.get("sectionName") or s.section == ref["sectionName"])
              and (ref.get("port") is None or s.port == ref["port"])]
     if not cands:
+        what = f"ListenerSet {owner}" if owner else f"Gateway {nn(gateway)}"
         return Attachment((), RouteReason.NO_MATCHING_PARENT,
-                          f"no listener of Gateway {nn(gateway)} matches sectionName/port of the parentRef")
+                          f"no listener of {what} matches sectionName/port of the parentRef")
     route_hosts = (route.get("spec") or {}).get("hostnames") or []
     taken, host_miss = [], False
     for s in cands:

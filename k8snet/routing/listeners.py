@@ -22,7 +22,7 @@ from .referencegrant import find_reference_grant
 from .types import GATEWAY_GROUP, ListenerReason
 
 __all__ = ["ListenerState", "evaluate_listeners", "SUPPORTED_PROTOCOLS", "ROUTE_KINDS", "KINDS_BY_PROTOCOL",
-           "tls_mode", "transport"]
+           "tls_mode", "transport", "conflict", "OWNER_KEY", "SECTION_KEY", "NAMESPACE_KEY", "RANK_KEY"]
 
 SUPPORTED_PROTOCOLS = ("HTTP", "HTTPS", "TLS", "TCP", "UDP")
 #: The route kinds an HTTP or HTTPS listener of this implementation takes, in the order
@@ -61,6 +61,10 @@ class ListenerState:
     supported_kinds: tuple[tuple[str, str], ...]
     message: str
     tls_mode: str | None = None
+    #: ``""`` for the Gateway's own listeners; ``namespace/name`` of the ListenerSet that
+    #: brought it (routing/listenerset.py), whose ``section`` is the name in that set.
+    owner: str = ""
+    section: str = ""
 
     @property
     def resolved(self) -> bool:
@@ -94,7 +98,8 @@ def _kinds(listener: dict) -> tuple[tuple[tuple[str, str], ...], bool]:
 
 
 def _certificates(gateway: dict, listener: dict, secrets: list[dict], grants: list[dict]) -> str | None:
-    gw_ns = (gateway.get("metadata") or {}).get("namespace", "default")
+    gw_ns = listener.get(NAMESPACE_KEY) or (gateway.get("metadata") or {}).get("namespace", "default")
+    from_kind = "ListenerSet" if listener.get(OWNER_KEY) else "Gateway"
     refs = (listener.get("tls") or {}).get("certificateRefs") or []
     if not refs:
         return f"{listener.get('protocol')} listener in Terminate mode needs tls.certificateRefs"
@@ -103,7 +108,7 @@ def _certificates(gateway: dict, listener: dict, secrets: list[dict], grants: li
         if ref.get("group", "") != "" or ref.get("kind", "Secret") != "Secret":
             return f"certificateRef {ref.get('kind')} is not a core Secret"
         if ns != gw_ns and not find_reference_grant(
-                grants, from_group=GATEWAY_GROUP, from_kind="Gateway", from_namespace=gw_ns,
+                grants, from_group=GATEWAY_GROUP, from_kind=from_kind, from_namespace=gw_ns,
                 to_group="", to_kind="Secret", to_namespace=ns, to_name=ref.get("name", "")):
             return f"REF:Secret {ns}/{ref.get('name')} is in another namespace and no ReferenceGrant allows it"
         found = [s for s in secrets if (s.get("metadata") or {}).get("name") == ref.get("name")
@@ -113,28 +118,54 @@ def _certificates(gateway: dict, listener: dict, secrets: list[dict], grants: li
     return None
 
 
+#: Keys ``listenerset.effective_gateway`` adds to the listeners a ListenerSet merges into its
+#: Gateway: the set (``namespace/name``), the name in the set, the set's namespace, and its
+#: precedence (0: the Gateway's own; then the sets, oldest first).
+OWNER_KEY, SECTION_KEY, NAMESPACE_KEY, RANK_KEY = "_k8snetOwner", "_k8snetSection", "_k8snetNamespace", "_k8snetRank"
+
+
+def conflict(a: dict, b: dict) -> str | None:
+    """Why listeners ``a`` and ``b`` are not distinct (gateway_types.go), or None."""
+    proto = a.get("protocol")
+    if b.get("port") != a.get("port") or transport(b.get("protocol")) != transport(proto):
+        return None
+    if b.get("protocol") != proto or tls_mode(b) != tls_mode(a):
+        return ListenerReason.PROTOCOL_CONFLICT
+    if (b.get("hostname") or "") == (a.get("hostname") or ""):
+        return ListenerReason.HOSTNAME_CONFLICT
+    return None
+
+
 def evaluate_listeners(gateway: dict, *, secrets: list[dict] = (), reference_grants: list[dict] = ()) -> list[ListenerState]:
-    """Validate every listener of ``gateway`` (in spec order)."""
+    """Validate every listener of ``gateway`` (in spec order). Listeners of one rank conflict
+    both ways; a ListenerSet's listener also loses to any listener of an earlier rank (the
+    Gateway's own, then older sets: listenerset_types.go, conformance listenerset-*-conflict)."""
     listeners = (gateway.get("spec") or {}).get("listeners") or []
     out: list[ListenerState] = []
+    kept: list[dict] = []  # listeners taken so far, in precedence order (for ListenerSets' ones)
     for l in listeners:
         proto, port, host = l.get("protocol"), l.get("port"), l.get("hostname")
-        conflict = None
-        for other in listeners:
-            if other is l or other.get("port") != port or transport(other.get("protocol")) != transport(proto):
+        found = None
+        # The Gateway's own listeners conflict both ways; a ListenerSet's listener loses to any
+        # listener taken before it (the Gateway's, then older sets', then earlier in its set).
+        others = [o for o in listeners if o.get(RANK_KEY, 0) == 0] if not l.get(RANK_KEY) else kept
+        for other in others:
+            if other is l:
                 continue
-            if other.get("protocol") != proto or tls_mode(other) != tls_mode(l):
-                conflict = conflict or ListenerReason.PROTOCOL_CONFLICT
-            elif (other.get("hostname") or "") == (host or ""):
-                conflict = ListenerReason.HOSTNAME_CONFLICT
+            why = conflict(l, other)
+            if why == ListenerReason.HOSTNAME_CONFLICT or (why and not found):
+                found = why
+        conflict_reason = found
+        if not found and proto in SUPPORTED_PROTOCOLS:
+            kept.append(l)
         kinds, kinds_ok = _kinds(l)
         message = "Listener is valid"
         if proto not in SUPPORTED_PROTOCOLS:
             accepted, areason, kinds = False, ListenerReason.UNSUPPORTED_PROTOCOL, ()
             message = f"protocol {proto} is not supported; supported: {', '.join(SUPPORTED_PROTOCOLS)}"
-        elif conflict:
-            accepted, areason = False, conflict
-            message = f"listener conflicts with another listener on port {port} ({conflict})"
+        elif conflict_reason:
+            accepted, areason = False, conflict_reason
+            message = f"listener conflicts with another listener on port {port} ({conflict_reason})"
         else:
             accepted, areason = True, ListenerReason.ACCEPTED
         rreason = ListenerReason.RESOLVED_REFS
@@ -149,5 +180,6 @@ def evaluate_listeners(gateway: dict, *, secrets: list[dict] = (), reference_gra
                 rreason = ListenerReason.REF_NOT_PERMITTED if ref else ListenerReason.INVALID_CERTIFICATE_REF
                 message = problem[4:] if ref else problem
         out.append(ListenerState(l.get("name", ""), port, proto, host, accepted, str(areason),
-                                 str(conflict) if conflict else None, str(rreason), kinds, message, tls_mode(l)))
+                                 str(conflict_reason) if conflict_reason else None, str(rreason), kinds, message,
+                                 tls_mode(l), l.get(OWNER_KEY, ""), l.get(SECTION_KEY, l.get("name", ""))))
     return out
