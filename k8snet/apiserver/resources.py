@@ -72,8 +72,8 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("HTTPRoute", "gateway.networking.k8s.io/v1", "httproutes", True, (), ("v1beta1",)),
     Resource("GRPCRoute", "gateway.networking.k8s.io/v1", "grpcroutes", True, ()),
     Resource("ReferenceGrant", "gateway.networking.k8s.io/v1", "referencegrants", True, ("refgrant",), ("v1beta1",)),
-    # v1.6 standard channel: TLSRoute, TCPRoute, UDPRoute, ListenerSet and BackendTLSPolicy
-    # are served as v1 only (their alpha versions are in the CRDs with served: false).
+    # Standard channel, v1 only (alpha versions in the CRDs with served: false): BackendTLSPolicy
+    # since v1.4, TLSRoute and ListenerSet since v1.5, TCPRoute and UDPRoute since v1.6.
     Resource("TLSRoute", "gateway.networking.k8s.io/v1", "tlsroutes", True, ()),
     Resource("TCPRoute", "gateway.networking.k8s.io/v1", "tcproutes", True, ()),
     Resource("UDPRoute", "gateway.networking.k8s.io/v1", "udproutes", True, ()),

@@ -1,9 +1,9 @@
 """TLSRoute, TCPRoute and UDPRoute (``gateway.networking.k8s.io/v1``): the CRD schemas of
 **gateway-api v1.6.1** ``config/crd/standard/gateway.networking.k8s.io_{tls,tcp,udp}routes.yaml``.
 
-All three joined the standard channel as ``v1`` in v1.6 (the ``v1alpha2``/``v1alpha3``
-versions stay in the CRDs with ``served: false``; only the experimental channel still serves
-them). They share parentRefs and backendRefs with HTTPRoute (:mod:`.gateway`), but have no
+TLSRoute joined the standard channel as ``v1`` in v1.5, TCPRoute and UDPRoute in v1.6 (the
+``v1alpha2``/``v1alpha3`` versions stay in the CRDs with ``served: false``; only the experimental
+channel still serves them: ``config/crd/{standard,experimental}`` of v1.5.1 and v1.6.1). They share parentRefs and backendRefs with HTTPRoute (:mod:`.gateway`), but have no
 matches and no filters: exactly one rule (``minItems``/``maxItems`` 1) with 1 to 16
 backendRefs (``apis/v1/tcproute_types.go``, ``udproute_types.go``, ``tlsroute_types.go``).
 A TLSRoute must name 1 to 1024 SNI ``hostnames`` (required since v1), checked by the three
