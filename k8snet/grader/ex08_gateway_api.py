@@ -7,7 +7,9 @@ Questions (``q1 .. q6``):
 3. prediction: the reason a route from an unlabelled namespace is not accepted;
 4. build: an HTTPRoute with a header-selected beta and an 80/20 canary;
 5. debugging: a cross-namespace backend refused until a ReferenceGrant allows it;
-6. concept (multiple choice): why a Gateway on bare metal stays ``PROGRAMMED False``.
+6. concept (multiple choice): why a Gateway on bare metal stays ``PROGRAMMED False``;
+7. prediction: two TCPRoutes on one listener (the oldest wins) — :mod:`.l4routes`;
+8. build: a TLSRoute through a Passthrough listener, by SNI — :mod:`.l4routes`.
 
 Scenario: ``Cluster(addons=["gateway"], cloud="gcp")``; Gateway ``infra/web-gw`` (listener
 ``http`` on 80 for ``*.example.com``, routes allowed from namespaces labelled
@@ -19,9 +21,11 @@ from __future__ import annotations
 from . import show_progress
 from .answers import Text
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
+from .l4routes import OldestTCPRoute, PortalTLSRoute, gateway_address
 from .scenario import BuildProblem, backend_service, fresh_cluster
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "SCENARIO", "conditions"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "exercise", "____", "show_progress", "SCENARIO", "conditions",
+           "gateway_address"]
 
 _ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
 
@@ -367,4 +371,7 @@ q3 = SandboxReason()
 q4 = BetaAndCanary()
 q5 = GrantCheckout()
 q6 = BareMetal()
-exercise = Exercise("Exercise 08 · Gateway API", {"q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6})
+q7 = OldestTCPRoute()
+q8 = PortalTLSRoute()
+exercise = Exercise("Exercise 08 · Gateway API", {"q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5, "q6": q6,
+                                                 "q7": q7, "q8": q8})

@@ -4,7 +4,9 @@ intended feedback; blanks are incomplete; malformed YAML is reported, never rais
 Rules checked (Gateway API spec, gateway-api.sigs.k8s.io: HTTPRouteRule "matches" precedence —
 Exact, longest PathPrefix, method, headers, query params; HTTPBackendRef.weight;
 Listener.allowedRoutes -> Accepted=False/NotAllowedByListeners; ReferenceGrant in the target
-namespace, else ResolvedRefs=False/RefNotPermitted; Gateway Programmed=False/AddressNotAssigned).
+namespace, else ResolvedRefs=False/RefNotPermitted; Gateway Programmed=False/AddressNotAssigned;
+TCPRoute: the oldest route takes a listener (conformance tcproute-multiple-routes-attachment);
+TLSRoute: a TLS Passthrough listener routes by SNI, the pod ends TLS (tlsroute-simple-same-namespace)).
 """
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ import pytest
 from k8snet.grader import Outcome
 from k8snet.grader import ex08_gateway_api as ex
 
-QUESTIONS = [ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6]
-IDS = [f"q{i}" for i in range(1, 7)]
-BUILD = (ex.q4, ex.q5)
+QUESTIONS = [ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8]
+IDS = [f"q{i}" for i in range(1, 9)]
+BUILD = (ex.q4, ex.q5, ex.q8)
 
 
 ROUTE = ex.q4._solution_answer
@@ -42,6 +44,13 @@ WRONG = [
     ("q5 grant from the wrong namespace", ex.q5, GRANT.replace("namespace: store", "namespace: sandbox"),
      ["RefNotPermitted"]),
     ("q6 GatewayClass", ex.q6, "a", ["Accepted would be False"]),
+    # tcproute_types.go / conformance tcproute-multiple-routes-attachment: the oldest route wins
+    ("q7 the newer route", ex.q7, "postgres-b", ["newer route", "oldest"]),
+    ("q7 a route name", ex.q7, "db-a", ["is a route"]),
+    # tlsroute_types.go: a TLS listener takes TLSRoutes only; Passthrough: the pod ends TLS
+    ("q8 the plain TCP port", ex.q8, ex.q8._solution_answer.replace("port: 8443", "port: 3000"), ["plain TCP"]),
+    ("q8 the TCP listener", ex.q8, ex.q8._solution_answer.replace("sectionName: tls", "sectionName: tcp"),
+     ["NotAllowedByListeners"]),
 ]
 
 
