@@ -122,3 +122,62 @@ def test_gateway_api_is_served_once_its_crds_are_installed(served, kubectl, comm
 def test_health_and_version(kubectl, command, want):
     code, out, err = kubectl(command)
     assert code == 0 and want in out, err
+
+
+# gateway-api v1.6.1 config/crd/standard: the kinds that joined the standard channel (v1 only).
+L4_AND_POLICY = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: TCPRoute
+metadata: {name: db}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: secure}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [secure.example]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: UDPRoute
+metadata: {name: dns}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: team-a}
+spec:
+  parentRef: {name: gw}
+  listeners: [{name: extra, port: 8080, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: web-tls}
+spec:
+  targetRefs: [{group: "", kind: Service, name: web}]
+  validation: {hostname: web.example, wellKnownCACertificates: System}
+"""
+
+
+@pytest.mark.parametrize("command", [
+    "get tcproutes", "get tlsroutes", "get udproutes",   # additionalPrinterColumns: Age only
+    "get listenersets",                                    # Accepted, Programmed, Age
+    "get lset", "get btlspolicy",                          # the CRDs' shortNames
+    "get tcproute db -o jsonpath={.status.parents[0].conditions[*].reason}",
+    "get gatewayclass k8snet -o jsonpath={.status.supportedFeatures[*].name}",
+])
+def test_standard_channel_kinds_apply_and_get_with_the_real_kubectl(served, kubectl, command):
+    with served.cluster.lock:
+        if "gateway" not in served.cluster.addons:
+            served.cluster.enable_addon("gateway")
+            served.cluster.apply(GATEWAY)
+    code, out, err = kubectl("apply -f -", stdin=L4_AND_POLICY)
+    assert code == 0, err   # no "no matches for kind": discovery and the OpenAPI schemas know them
+    code, out, err = kubectl(command)
+    assert code == 0, err
+    assert _same_but_age(out) == _same_but_age(served.cluster.kubectl(command))
