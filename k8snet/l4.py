@@ -6,7 +6,8 @@ HTTPS requests that reach a Gateway's TLS listener.
   endpoint of the chosen Service, reading EndpointSlices as for HTTP (``l7``). In
   ``Passthrough`` mode the client's TLS session goes through untouched, so the backend sees the
   client's server name and holds the certificate; in ``Terminate`` mode the Gateway ends TLS
-  with its listener's certificate and the backend gets the plain stream. Refusals follow the
+  with its listener's certificate and the backend gets the plain stream, or a new TLS session
+  when a BackendTLSPolicy targets the Service (re-encryption, tlsroute_types.go). Refusals follow the
   route kinds' spec: a TCP connection without a route (or to an invalid backendRef) is
   refused, a TLS one reset, a UDP datagram dropped (no answer). No ready endpoint: the same.
 * At the pod (``answer``): the app reads the stream and writes back what it writes
@@ -30,6 +31,15 @@ def stream_listener(gw: dict, port: int, protocol: str) -> bool:
     if protocol == "UDP":
         return "UDP" in protos
     return bool(protos & set(_STREAM_PROTOCOLS)) and not protos & {"HTTP", "HTTPS"}
+
+
+def _backend_tls_policy(cluster, svc: dict, port: int):
+    """The BackendTLSPolicy governing the hop to ``svc``:``port``, or None."""
+    policies = list(cluster.store.items("BackendTLSPolicy"))
+    if not policies:
+        return None
+    states = routing.backendtls.evaluate_policies(policies, list(cluster.store.items("ConfigMap")))
+    return routing.backendtls.policy_for(policies, states, svc, port)
 
 
 def answer(trip, pod: dict, app, container: dict, port: int, ref: str):
@@ -80,6 +90,14 @@ def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest
     upstream = request
     if d.tls_mode == "Terminate":
         trip.sni = None
+        policy = _backend_tls_policy(cluster, svc, b.port)  # tlsroute_types.go: re-encryption
+        if policy is not None and not policy.accepted:
+            trip.fail("connection reset by peer", "Gateway", f"BackendTLSPolicy {policy.name} is not accepted "
+                      f"({policy.accepted_reason}): the stream to {b} is closed")
+        if policy is not None:
+            trip.sni = policy.hostname
+            trip.hops.append(Hop("Gateway", f"BackendTLSPolicy {policy.name}: TLS again to the backend, SNI "
+                                            f"{policy.hostname}, its certificate checked against {policy.ca}"))
         if request is not None:
             upstream = workloads.HTTPRequest(method=request.method, host=request.host, path=request.path,
                                              headers=request.headers, client_ip=pod["status"]["podIP"],

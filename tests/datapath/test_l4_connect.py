@@ -68,6 +68,10 @@ spec: {{selector: {{app: udp-backend}}, ports: [{{port: 8080, protocol: UDP}}]}}
 
 @pytest.fixture(scope="module")
 def cluster():
+    return _scenario()
+
+
+def _scenario():
     c = Cluster(nodes=3, addons=["gateway"], cloud="gcp", seed=5)
     c.apply((MANIFESTS / "l4traffic.yaml").read_text().split("---\napiVersion: gateway")[0])
     for name in ("tcp-backend", "tcp-backend-v2", "tcp-backend-v3"):
@@ -189,3 +193,32 @@ def test_tcp_to_gateway_service_port_is_udp_aware(cluster):
     matches ``-p udp`` (a TCP connection to 5300 finds no listener)."""
     r = cluster.connect(_gw(cluster), 5300, from_internet=True)
     assert r.error is not None
+
+
+def test_tlsroute_terminate_reencrypts_with_a_backend_tls_policy():
+    """tlsroute_types.go TLSRouteRule.BackendRefs: "When a TLSRoute is attached to a listener in
+    Terminate mode, a BackendTLSPolicy can be used to enable re-encryption": the backend then
+    ends a new TLS session whose server name is the policy's ``validation.hostname``."""
+    cluster = _scenario()
+    cluster.apply(f"""
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {{name: reencrypt, namespace: {NS}}}
+spec:
+  parentRefs: [{{name: gateway-l4, sectionName: tls-terminate}}]
+  hostnames: [terminate.example.com]
+  rules: [{{backendRefs: [{{name: tcp-backend-v2, port: 8443}}]}}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {{name: v2-tls, namespace: {NS}}}
+spec:
+  targetRefs: [{{group: "", kind: Service, name: tcp-backend-v2, sectionName: tls}}]
+  validation: {{hostname: backend.internal, wellKnownCACertificates: System}}
+""")
+    cluster.delete("tlsroute/tlsroute-terminated-test", NS)
+    r = cluster.connect(_gw(cluster), 8443, tls=True, server_name="terminate.example.com", send="TEST",
+                        from_internet=True)
+    got = _assertions(r.body)
+    assert got["service"] == "tcp-backend-v2" and got["isTLS"] is True
+    assert got["tls"]["serverName"] == "backend.internal"
