@@ -2,7 +2,7 @@
 
 A pure function of API-object dicts, like ``httpmatch`` for HTTP (v1.6.1 ``apis/v1``
 ``tlsroute_types.go``, ``tcproute_types.go``, ``udproute_types.go``; conformance tests named in
-``tests/routing/test_l4route.py``):
+``tests/datapath/test_l4_connect.py`` and ``tests/routing/test_l4routes.py``):
 
 1. **Listener.** The connection arrives on a port and a transport. UDP goes to the UDP listener
    of that port, a plain TCP connection to the TCP listener. A TLS client's ClientHello carries
