@@ -162,12 +162,18 @@ class RoutingStatus:
         ports, seen = [], set()
         for l in gw["spec"].get("listeners") or []:
             proto = routing.listeners.transport(l.get("protocol"))  # a UDP listener needs a UDP port
-            if (l.get("port"), proto) in seen:
+            # A protocol we do not implement (an implementation-specific "example.com/fancy") is
+            # not programmed: no port for it (its name would not even be a valid port name).
+            if (l.get("port"), proto) in seen or l.get("protocol") not in routing.listeners.SUPPORTED_PROTOCOLS:
                 continue
             seen.add((l["port"], proto))
             ports.append({"name": f"{l.get('protocol', 'HTTP').lower()}-{l['port']}", "port": l["port"],
                           "protocol": proto, "targetPort": l["port"]})
         live = self.store.peek("Service", GW_NS, svc_name)
+        if not ports:  # nothing to expose (a Service needs a port)
+            if live is not None:
+                self.api.remove("Service", GW_NS, svc_name)
+            return []
         want = {"type": "LoadBalancer", "selector": dict(_GW_LABELS), "ports": ports}
         if live is None:
             self.api.create({"apiVersion": "v1", "kind": "Service",

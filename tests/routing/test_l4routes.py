@@ -103,3 +103,18 @@ def test_udp_listener_gets_a_udp_port_on_the_gateway_service(cluster):
     could not carry it); TCP and UDP listeners on port 53 give two ports."""
     svc = cluster.get("service", "gw-gateway-conformance-infra-l4-port-sharing", "k8snet-gateway-system")
     assert [(p["port"], p["protocol"]) for p in svc["spec"]["ports"]] == [(53, "TCP"), (53, "UDP"), (9000, "TCP")]
+
+
+def test_a_listener_of_an_unknown_protocol_opens_no_port():
+    """gateway_types.go ProtocolType: implementation-specific protocols ("example.com/fancy") pass
+    the CRD's pattern; one this implementation does not know is Accepted=False/UnsupportedProtocol
+    and gets no port on the Gateway's Service (its name would not be a valid port name); with no
+    other listener there is nothing to expose and no Service at all."""
+    from k8snet import Cluster
+    c = Cluster(nodes=1, addons=["gateway"], cloud="gcp")
+    c.apply({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "g"},
+             "spec": {"gatewayClassName": "k8snet", "listeners": [
+                 {"name": "fancy", "port": 9000, "protocol": "example.com/fancy"}]}})
+    (l,) = c.get("gateway", "g")["status"]["listeners"]
+    assert _conds(l)["Accepted"] == ("False", "UnsupportedProtocol")
+    assert not [s for s in c.list("service", "k8snet-gateway-system") if s["metadata"]["name"] == "gw-default-g"]
