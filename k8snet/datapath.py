@@ -164,7 +164,7 @@ def connect_stream(cluster, host: str, port: int, *, protocol: str = "TCP", tls:
     ``connection reset by peer``, ``connection timed out``)."""
     client = _client(cluster, from_pod, from_node, from_internet)
     scheme = "udp" if protocol == "UDP" else "tls" if tls else "tcp"
-    url = f"{scheme}://{host}:{port}"
+    url = f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
     trip = Trip(cluster, client, "CONNECT", scheme, host, port, "/", {}, [], protocol=protocol, payload=send,
                 sni=(server_name or host) if tls else None)
     verb = "sends a UDP datagram to" if protocol == "UDP" else "opens a TLS connection to" if tls else \
@@ -173,11 +173,13 @@ def connect_stream(cluster, host: str, port: int, *, protocol: str = "TCP", tls:
              + (f" (SNI {trip.sni})" if tls else ""))
     from .connect import connect
     try:
-        result = connect(trip, _resolve(trip), port)
+        ip = _resolve(trip)
+        _use_family_of(trip, ip)
+        result = connect(trip, ip, port)
     except Failed as f:
-        return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,))
+        return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,), method=trip.method)
     return Response(url=url, status=None, body=result.body, backend=result.backend, pod=result.pod,
-                    hops=tuple(trip.hops))
+                    hops=tuple(trip.hops), method=trip.method)
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request
