@@ -116,6 +116,10 @@ BASE_MANIFESTS = [
     {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "BackendTLSPolicy", "metadata": {"name": "fz-btls"},
      "spec": {"targetRefs": [{"group": "", "kind": "Service", "name": "fz-lb", "sectionName": "https"}],
               "validation": {"hostname": "fz.example", "wellKnownCACertificates": "System"}}},
+    # Topology Aware Routing (Cluster(zones=...)): the annotation that asks for hints.
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-zones",
+                                                         "annotations": {"service.kubernetes.io/topology-mode": "Auto"}},
+     "spec": {"selector": _LABELS, "ports": [{"port": 80}], "trafficDistribution": "PreferSameZone"}},
     # Dual-stack fields (Cluster(ip_families=...)): a family the cluster may not have, both orders.
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-ds"},
      "spec": {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv6", "IPv4"], "selector": _LABELS,

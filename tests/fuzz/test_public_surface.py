@@ -97,10 +97,13 @@ def _report():
 @seed(14)
 @given(nodes=st.one_of(st.integers(-2, 4), GARBAGE, st.lists(st.text(max_size=5), max_size=3)),
        kw=st.dictionaries(st.sampled_from(["cni", "proxy_mode", "ipvs_scheduler", "cloud", "addons", "seed",
-                                           "pod_cidr", "node_cidr_mask_size", "ip_families"]),
+                                           "pod_cidr", "node_cidr_mask_size", "ip_families", "zones"]),
                           st.one_of(GARBAGE, st.sampled_from([("IPv4",), ("IPv6",), ("IPv4", "IPv6"),
                                                               ("IPv6", "IPv4"), ["IPv4", "IPv4"], ("ipv6",),
-                                                              "IPv4", ()])), max_size=2))
+                                                              "IPv4", (), ["zone-a", "zone-b"], ["a", None],
+                                                              {"node-1": "zone-a"}, {"node-9": "z"},
+                                                              ["bad zone!", "b"], {"node-1": 3}, [None, None]])),
+                          max_size=2))
 def test_cluster_arguments(nodes, kw):
     judge("Cluster", Cluster, nodes, **kw)
 
@@ -210,10 +213,11 @@ _DUAL: list[Cluster] = []
 
 
 def dual_cluster() -> Cluster:
-    """A dual-stack cluster (IPv6 primary, kind's ranges) with the same objects: families,
-    AAAA answers and IPv6 literals meet the same garbage."""
+    """A dual-stack cluster (IPv6 primary, kind's ranges) in three zones with the same objects:
+    families, AAAA answers, IPv6 literals and topology hints meet the same garbage."""
     if not _DUAL:
-        c = Cluster(3, addons=["ingress-nginx", "gateway"], seed=7, ip_families=("IPv6", "IPv4"))
+        c = Cluster(3, addons=["ingress-nginx", "gateway"], seed=7, ip_families=("IPv6", "IPv4"),
+                    zones=["zone-a", "zone-b", "zone-c"])
         for obj in __import__("tests.fuzz.surface", fromlist=["BASE_MANIFESTS"]).BASE_MANIFESTS:
             try:
                 c.apply(obj)
