@@ -15,10 +15,11 @@ from .. import clock, labels
 from ..apiserver.defaults import default
 from ..apiserver.server import APIServer
 from ..apiserver.store import clone, replace_fields
-from . import daemonset, deployment, disruption, endpoints, endpointslice, kubelet, replicaset, service, statefulset
+from . import daemonset, deployment, disruption, endpoints, endpointslice, kubelet, replicaset, statefulset
 from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
+from .service import LoadBalancerControllers
 from .termination import KubeletTermination
 from .topologyhints import TopologyCache, TopologyQueue
 
@@ -28,11 +29,13 @@ ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset"
          "topology", "endpointslice", "endpoints", "mirror", "service", "disruption")
 
 
-class Manager(NodeControllers, KubeletTermination, TopologyQueue):
+class Manager(NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
         self.api, self.store, self.cloud = api, api.store, cloud
+        self.aws_lbc = False  # the aws-load-balancer-controller addon is installed
+        self.metallb = None   # the metallb addon's controller, when installed
         self.dirty: dict[str, set] = {name: set() for name in ORDER}
         self.timers: list = []
         self._seq = 0
@@ -407,17 +410,3 @@ class Manager(NodeControllers, KubeletTermination, TopologyQueue):
                         return (("Deployment", r2["name"]), d["spec"].get("replicas", 1))
             return ((r["kind"], r["name"]), owner["spec"].get("replicas", 1))
         return None
-
-    def _sync_service(self, ns: str, name: str) -> None:
-        svc = self.store.peek("Service", ns, name)
-        if svc is None:
-            return
-        ingress = service.load_balancer_ingress(svc, self.cloud)
-        current = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-        if svc["spec"].get("type") == "LoadBalancer" and not current and ingress:
-            self.api.record_event(svc, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer", "service-controller")
-            self.api.record_event(svc, "Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller")
-        if ingress != current:
-            s2 = clone(svc)
-            s2["status"] = {"loadBalancer": {"ingress": ingress} if ingress else {}}
-            self.api.write(s2)
