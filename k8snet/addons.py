@@ -14,13 +14,26 @@
   ``standard-install.yaml`` writes them), namespace ``k8snet-gateway-system`` with the
   controller Deployment, and the GatewayClass ``k8snet`` whose controllerName is
   ``k8snet.io/gateway-controller``.
+* ``metallb`` (bare metal, ``cloud=None``): MetalLB **v0.16.1** as ``metallb-native.yaml``
+  installs it -- namespace ``metallb-system``, the ``controller`` Deployment, the ``speaker``
+  DaemonSet (hostNetwork, tolerating the control-plane taint) and the CRDs of ``metallb.io``
+  (IPAddressPool, L2Advertisement).  Like the real one it assigns nothing until you apply an
+  ``IPAddressPool`` (and an ``L2Advertisement`` to announce it): ``controllers/metallb.py``.
+* ``aws-load-balancer-controller`` (``cloud="aws"``): the AWS Load Balancer Controller as its
+  Helm chart installs it -- the Deployment in ``kube-system``, the IngressClass ``alb``
+  (controller ``ingress.k8s.aws/alb``) and the mutating webhook that gives new LoadBalancer
+  Services ``loadBalancerClass: service.k8s.aws/nlb``: ``controllers/awslbc.py``.
 """
 from __future__ import annotations
 
 from . import clock
 
 __all__ = ["install", "INGRESS_CONTROLLER", "GATEWAY_CONTROLLER", "INGRESS_IMAGE", "GATEWAY_IMAGE",
-           "GATEWAY_API_VERSION", "gateway_api_crds"]
+           "GATEWAY_API_VERSION", "gateway_api_crds", "METALLB_VERSION", "AWS_LBC_IMAGE"]
+
+#: The MetalLB release whose manifests the ``metallb`` addon follows.
+METALLB_VERSION = "v0.16.1"
+AWS_LBC_IMAGE = "public.ecr.aws/eks/aws-load-balancer-controller:v3.6.0"
 
 #: The Gateway API release whose standard-channel CRDs the ``gateway`` addon installs.
 GATEWAY_API_VERSION = "v1.6.1"
@@ -92,14 +105,23 @@ def _ingress_nginx(cloud: str | None = None) -> list[dict]:
     ]
 
 
-def gateway_api_crds() -> list[dict]:
+def gateway_api_crds(group: str = "gateway.networking.k8s.io") -> list[dict]:
     """The CustomResourceDefinitions ``standard-install.yaml`` creates, for the kinds the
     API server serves in group ``gateway.networking.k8s.io`` (no schemas: those live in
-    ``apiserver/validation/gateway.py``)."""
+    ``apiserver/validation/gateway.py``); with ``group="metallb.io"``, MetalLB's."""
     from .apiserver.resources import RESOURCES
     crds = []
     for r in RESOURCES:
-        if r.group != "gateway.networking.k8s.io":
+        if r.group != group:
+            continue
+        if group == "metallb.io":  # controller-gen's CRDs: no categories, no bundle annotations
+            crds.append({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                         "metadata": {"name": f"{r.plural}.{r.group}",
+                                      "annotations": {"controller-gen.kubebuilder.io/version": "v0.19.0"}},
+                         "spec": {"group": r.group, "names": {"kind": r.kind, "listKind": f"{r.kind}List",
+                                                              "plural": r.plural, "singular": r.kind.lower()},
+                                  "scope": "Namespaced",
+                                  "versions": [{"name": "v1beta1", "served": True, "storage": True}]}})
             continue
         names = [r.api_version, *r.versions[1:]]
         storage = _STORAGE_VERSION.get(r.kind, "v1")
@@ -148,8 +170,108 @@ def _gateway() -> list[dict]:
     ]
 
 
+_METALLB_LABELS = {"app": "metallb"}
+
+
+def _metallb() -> list[dict]:
+    ns = "metallb-system"
+    ctl, spk = {**_METALLB_LABELS, "component": "controller"}, {**_METALLB_LABELS, "component": "speaker"}
+    return [
+        {"apiVersion": "v1", "kind": "Namespace",
+         "metadata": {"name": ns, "labels": {"pod-security.kubernetes.io/audit": "privileged",
+                                             "pod-security.kubernetes.io/enforce": "privileged",
+                                             "pod-security.kubernetes.io/warn": "privileged"}}},
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "controller", "namespace": ns, "labels": dict(ctl)},
+         "spec": {"replicas": 1, "selector": {"matchLabels": dict(ctl)},
+                  "template": {"metadata": {"labels": dict(ctl)},
+                               "spec": {"containers": [{
+                                   "name": "controller", "image": f"quay.io/metallb/controller:{METALLB_VERSION}",
+                                   "args": ["--port=9120", "--log-level=info"],
+                                   "ports": [{"name": "monitoring", "containerPort": 9120},
+                                             {"name": "webhook-server", "containerPort": 9443}]}]}}}},
+        {"apiVersion": "apps/v1", "kind": "DaemonSet",
+         "metadata": {"name": "speaker", "namespace": ns, "labels": dict(spk)},
+         "spec": {"selector": {"matchLabels": dict(spk)},
+                  "template": {"metadata": {"labels": dict(spk)},
+                               "spec": {"hostNetwork": True,
+                                        "tolerations": [{"key": "node-role.kubernetes.io/master", "operator": "Exists",
+                                                         "effect": "NoSchedule"},
+                                                        {"key": "node-role.kubernetes.io/control-plane",
+                                                         "operator": "Exists", "effect": "NoSchedule"}],
+                                        "containers": [{
+                                            "name": "speaker", "image": f"quay.io/metallb/speaker:{METALLB_VERSION}",
+                                            "args": ["--port=9120", "--log-level=info"],
+                                            "ports": [{"name": "monitoring", "containerPort": 9120},
+                                                      {"name": "memberlist-tcp", "containerPort": 7946},
+                                                      {"name": "memberlist-udp", "containerPort": 7946,
+                                                       "protocol": "UDP"}]}]}}}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "metallb-webhook-service", "namespace": ns},
+         "spec": {"selector": dict(ctl), "ports": [{"port": 443, "targetPort": 9443}]}},
+    ]
+
+
+_LBC_LABELS = {"app.kubernetes.io/name": "aws-load-balancer-controller",
+               "app.kubernetes.io/instance": "aws-load-balancer-controller"}
+
+
+def _aws_lbc() -> list[dict]:
+    from .controllers.awslbc import CLUSTER_NAME, INGRESS_CONTROLLER as ALB
+    return [
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "aws-load-balancer-controller", "namespace": "kube-system", "labels": dict(_LBC_LABELS)},
+         "spec": {"replicas": 2, "selector": {"matchLabels": dict(_LBC_LABELS)},
+                  "template": {"metadata": {"labels": dict(_LBC_LABELS)},
+                               "spec": {"containers": [{
+                                   "name": "aws-load-balancer-controller", "image": AWS_LBC_IMAGE,
+                                   "args": [f"--cluster-name={CLUSTER_NAME}", "--ingress-class=alb"],
+                                   "ports": [{"name": "webhook-server", "containerPort": 9443},
+                                             {"name": "metrics-server", "containerPort": 8080}]}]}}}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "aws-load-balancer-webhook-service", "namespace": "kube-system",
+                      "labels": dict(_LBC_LABELS)},
+         "spec": {"selector": dict(_LBC_LABELS), "ports": [{"name": "webhook-server", "port": 443,
+                                                             "targetPort": "webhook-server"}]}},
+        {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+         "metadata": {"name": "alb", "labels": dict(_LBC_LABELS)}, "spec": {"controller": ALB}},
+    ]
+
+
+def _install_crds(cluster, group: str) -> list[str]:
+    """``kubectl apply --server-side`` of a group's CRDs; the kinds are served once they exist."""
+    lines = []
+    for crd in gateway_api_crds(group):
+        stored = cluster.api.create(crd)
+        stored["status"] = _crd_status(stored, clock.rfc3339(cluster.api.now()))
+        cluster.store.put(stored)
+        lines.append(f"customresourcedefinition.apiextensions.k8s.io/{crd['metadata']['name']} serverside-applied")
+    cluster.api.crd_groups.add(group)
+    return lines
+
+
 def install(cluster, name: str) -> list[str]:
     """Apply the addon's objects to ``cluster``; returns kubectl's lines."""
+    from .errors import UsageError
+    if name == "metallb":
+        if cluster.cloud is not None:
+            raise UsageError(f"addon 'metallb' is for bare-metal clusters (cloud=None); cloud={cluster.cloud!r} "
+                             "already gives LoadBalancer Services their addresses")
+        from .controllers.metallb import MetalLB
+        lines = _install_crds(cluster, "metallb.io") + cluster.apply(_metallb())
+        cluster.controllers.metallb = MetalLB(cluster.api)
+        cluster.controllers.extra.append(cluster.controllers.metallb)
+        return lines
+    if name == "aws-load-balancer-controller":
+        if cluster.cloud != "aws":
+            raise UsageError("addon 'aws-load-balancer-controller' provisions AWS load balancers: "
+                             f"use Cluster(cloud='aws'), not cloud={cluster.cloud!r}")
+        from .controllers.awslbc import ALBStatus, mutate_service_create
+        lines = cluster.apply(_aws_lbc())
+        cluster.api.service_create_webhooks.append(mutate_service_create)
+        cluster.controllers.aws_lbc = True
+        cluster.controllers.extra.append(ALBStatus(cluster.api))
+        return lines
     if name != "gateway":
         return cluster.apply(_ingress_nginx(cluster.cloud))
     # `kubectl apply --server-side -f standard-install.yaml`, as the Gateway API docs install it.

@@ -27,7 +27,7 @@ __all__ = ["Cluster", "CNIS", "PROXY_MODES", "IPVS_SCHEDULERS", "ADDONS"]
 CNIS = ("calico", "cilium", "weave", "flannel", "kindnet")
 PROXY_MODES = ("iptables", "nftables", "ipvs")
 IPVS_SCHEDULERS = ("rr", "lc", "sh")
-ADDONS = ("ingress-nginx", "gateway")
+ADDONS = ("ingress-nginx", "gateway", "metallb", "aws-load-balancer-controller")
 CLOUDS = (None, "aws", "gcp", "azure")
 #: advance() moves the clock at most this far at once: timestamps stay RFC 3339 years (< 9999).
 _MAX_ADVANCE = 100 * 365 * 86400
@@ -147,7 +147,8 @@ class Cluster(ClusterViews):
         self.controllers.run()
 
     def enable_addon(self, name: str) -> list[str]:
-        """Install an addon (``minikube addons enable``): ``ingress-nginx`` or ``gateway``."""
+        """Install an addon (``minikube addons enable``): ``ingress-nginx``, ``gateway``, ``metallb``
+        (bare metal) or ``aws-load-balancer-controller`` (``cloud="aws"``)."""
         _choice("addon", name, ADDONS)
         if name in self.addons:
             return []

@@ -79,6 +79,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("UDPRoute", "gateway.networking.k8s.io/v1", "udproutes", True, ()),
     Resource("ListenerSet", "gateway.networking.k8s.io/v1", "listenersets", True, ("lset",)),
     Resource("BackendTLSPolicy", "gateway.networking.k8s.io/v1", "backendtlspolicies", True, ("btlspolicy",)),
+    # metallb v0.16.1 config/crd/bases (the ``metallb`` addon installs them).
+    Resource("IPAddressPool", "metallb.io/v1beta1", "ipaddresspools", True, ()),
+    Resource("L2Advertisement", "metallb.io/v1beta1", "l2advertisements", True, ()),
     Resource("CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", False, ("crd", "crds")),
 )
 

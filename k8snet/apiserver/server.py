@@ -30,13 +30,28 @@ from .portallocator import PortAllocator
 from .schema import decode_error, without_nulls
 from .store import Store, clone
 from .validation import validate
+from .validation.metallb import webhook_denial as metallb_webhook_denial
 
 __all__ = ["APIServer", "NoKindMatchError"]
 
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
                      "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
                      "ReferenceGrant", "Pod", "TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet", "BackendTLSPolicy"}
-_CRD_GROUPS = {"gateway.networking.k8s.io"}
+_CRD_GROUPS = {"gateway.networking.k8s.io", "metallb.io"}
+
+
+class AdmissionDeniedError(ValidationError):
+    """``Error from server (Forbidden)``: a validating admission webhook (an addon's, e.g.
+    MetalLB's) denied the object; ``text`` is what the API server answers.  Nothing changes."""
+
+    reason = "Forbidden"
+
+    def __init__(self, kind: str, name: str, text: str):
+        self.text = text
+        super().__init__(kind, name, [])
+
+    def message(self) -> str:
+        return self.text
 
 
 class NoKindMatchError(K8sNetError):
@@ -76,6 +91,8 @@ class APIServer:
         self.node_ports = PortAllocator(rng)
         self.alloc = Allocators(self.ips, self.node_ports, tuple(by_family), by_family=by_family)
         self.crd_groups: set[str] = set()
+        #: Mutating admission webhooks on Service create, registered by addons (in order).
+        self.service_create_webhooks: list[Callable[[dict], None]] = []
         self._events: dict[tuple, dict] = {}
         # Event names draw from their own stream: more or fewer events never shift pod names.
         self.event_rng = random.Random(rng.getrandbits(64))
@@ -140,6 +157,9 @@ class APIServer:
         errors = validate(obj, old)
         if errors:
             raise ValidationError(obj["kind"], meta.get("name", ""), errors)
+        denial = metallb_webhook_denial(obj)  # validating webhooks run after the schema checks
+        if denial:
+            raise AdmissionDeniedError(obj["kind"], meta.get("name", ""), denial)
         return obj
 
     def _admit_service(self, svc: dict, old: dict | None) -> dict:
@@ -156,6 +176,9 @@ class APIServer:
             for k in ("ipFamilies", "ipFamilyPolicy"):
                 spec.pop(k, None)
             spec.update(given)
+        if old is None:  # mutating admission webhooks an addon registered (aws-load-balancer-controller)
+            for mutate in self.service_create_webhooks:
+                mutate(svc)
         snap = self.alloc.begin()
         try:
             if old is None:

@@ -73,6 +73,8 @@ def _error_text(e: Exception, flags: dict) -> str:
     where = f'error when creating "{flags.get("--filename", "STDIN")}": '
     if isinstance(e, StrictDecodingError):
         return f"Error from server (BadRequest): {where}{e}"
+    if getattr(e, "reason", None) == "Forbidden":  # an admission webhook denied it (AdmissionDeniedError)
+        return f"Error from server (Forbidden): {where}{e}"
     if isinstance(e, InternalError):
         return f"Error from server (InternalError): {where}{e}"
     if isinstance(e, ValidationError):

@@ -78,6 +78,10 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "UDPRoute": _cols("Name", "Age"),
     "ListenerSet": _cols("Name", "Accepted", "Programmed", "Age"),
     "BackendTLSPolicy": _cols("Name", "Age"),
+    # metallb config/crd/bases: additionalPrinterColumns, and no Age column (none is declared).
+    "IPAddressPool": _cols("Name", "Auto Assign", "Avoid Buggy IPs", "Addresses"),
+    "L2Advertisement": _cols("Name", "IPAddressPools", "IPAddressPool Selectors", "Interfaces",
+                             wide=("Node Selectors",)),
     # apiextensions-apiserver serves CRDs without printer columns: the default table is
     # NAME and CREATED AT (the creationTimestamp as RFC 3339).
     "CustomResourceDefinition": _cols("Name", "Created At"),
@@ -98,6 +102,7 @@ GROUPS = {
     "ListenerSet": "gateway.networking.k8s.io", "BackendTLSPolicy": "gateway.networking.k8s.io",
     "CustomResourceDefinition": "apiextensions.k8s.io", "PodDisruptionBudget": "policy",
     "Lease": "coordination.k8s.io",
+    "IPAddressPool": "metallb.io", "L2Advertisement": "metallb.io",
 }
 
 # CRD columns: (name, jsonPath, type) evaluated like apiextensions' tableconvertor.
@@ -119,6 +124,11 @@ _CRD_COLUMNS = {
     "ListenerSet": (("Accepted", '.status.conditions[?(@.type=="Accepted")].status', "string"),
                     ("Programmed", '.status.conditions[?(@.type=="Programmed")].status', "string"),
                     ("Age", ".metadata.creationTimestamp", "date")),
+    "IPAddressPool": (("Auto Assign", ".spec.autoAssign", "boolean"), ("Avoid Buggy IPs", ".spec.avoidBuggyIPs", "boolean"),
+                      ("Addresses", ".spec.addresses", "string")),
+    "L2Advertisement": (("IPAddressPools", ".spec.ipAddressPools", "string"),
+                        ("IPAddressPool Selectors", ".spec.ipAddressPoolSelectors", "string"),
+                        ("Interfaces", ".spec.interfaces", "string"), ("Node Selectors", ".spec.nodeSelectors", "string")),
 }
 
 

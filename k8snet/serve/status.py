@@ -136,6 +136,8 @@ def from_exception(e: K8sNetError, group: str = "") -> dict:
     StrictDecodingError -> 400 BadRequest, NotFoundError -> 404, ...)."""
     if isinstance(e, ValidationError):
         text = getattr(e, "text", None)
+        if text is not None and getattr(e, "reason", None) == "Forbidden":  # an admission webhook's denial
+            return status("Forbidden", text)
         if text is not None and not e.errors:  # a decoding error: refused before validation
             return bad_request(text)
         return invalid(e, group)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from ...errors import FieldError
-from . import apps, core, crd, discovery, gateway, networking, pod, service
+from . import apps, core, crd, discovery, gateway, metallb, networking, pod, service
 from .common import name_is_dns_subdomain, validate_object_meta
 
 __all__ = ["validate", "VALIDATORS", "UPDATE_VALIDATORS", "validate_object_meta_update"]
@@ -65,6 +65,9 @@ UPDATE_VALIDATORS: dict[str, Callable[[Mapping, Mapping], list[FieldError]]] = {
 }
 
 _CLUSTER_SCOPED_CRDS = {"GatewayClass"}
+# ``gateway.SCHEMAS`` is the one table of custom-resource schemas every stage reads (decoding,
+# defaulting, validation, OpenAPI): the addons' CRDs (MetalLB's) join it.
+gateway.SCHEMAS.update(metallb.SCHEMAS)
 
 
 def validate_object_meta_update(new: Mapping, old: Mapping) -> list[FieldError]:
