@@ -70,7 +70,8 @@ def _index(cluster):
     cached = getattr(cluster, "_ip_index", None)
     if cached and cached[0] == version:
         return cached[1]
-    idx = {"cluster_ip": {}, "node": {}, "lb": {}, "pod": {}}
+    from .dnsview import lb_hostname_address
+    idx = {"cluster_ip": {}, "node": {}, "lb": {}, "pod": {}, "alb": {}}
     for svc in cluster.store.items("Service"):
         for ip in svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP")]:
             if ip and ip != "None":
@@ -79,8 +80,12 @@ def _index(cluster):
             if ing.get("ip"):
                 idx["lb"][ing["ip"]] = svc
             if ing.get("hostname"):
-                from .dnsview import _aws_lb_ip
-                idx["lb"][_aws_lb_ip(ing["hostname"])] = svc
+                idx["lb"][lb_hostname_address(cluster, svc, ing["hostname"])] = svc
+    if cluster.controllers.aws_lbc:  # the ALBs of Ingresses of class alb
+        for ing in cluster.store.items("Ingress"):
+            for point in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+                if point.get("hostname", "").endswith(".elb.amazonaws.com") and "k8s-" in point["hostname"]:
+                    idx["alb"][lb_hostname_address(cluster, ing, point["hostname"])] = ing
     for node in cluster.store.items("Node"):
         for a in node["status"]["addresses"]:
             if a["type"] == "InternalIP":
@@ -176,7 +181,11 @@ def connect(trip, ip: str, port: int) -> Result:
         return _through_kube_proxy(trip, client.node, ip, port, proxy.Entry.POD if client.kind == "pod"
                                    else proxy.Entry.NODE, client.ip)
     if ip in idx["lb"]:
-        return _through_load_balancer(trip, idx["lb"][ip], ip, port)
+        from .loadbalancers import through_load_balancer
+        return through_load_balancer(trip, idx["lb"][ip], ip, port)
+    if ip in idx["alb"]:
+        from .loadbalancers import through_alb
+        return through_alb(trip, idx["alb"][ip], ip, port)
     if ip in idx["node"]:
         return _at_node(trip, idx["node"][ip], ip, port, client.ip)
     if ip in idx["pod"]:
@@ -262,7 +271,13 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         trip.fail(REFUSED, "kube-proxy", f"{dst_ip} is a ClusterIP but {port} is none of its Service's ports: "
                   f"KUBE-IPVS-FILTER REJECTs the connection on {node_name}", steps)
     if r.verdict == proxy.Verdict.DROP:
-        trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet", steps)
+        # The load-balancer firewall (KUBE-FW-*/KUBE-PROXY-FIREWALL, nftables' firewall-check,
+        # IPVS' KUBE-SOURCE-RANGES-FIREWALL): the source is not in loadBalancerSourceRanges.
+        fw = any(("FIREWALL" in s.rule or "firewall" in s.rule) and s.action.startswith("DROP") or
+                 s.matched and ("KUBE-PROXY-FIREWALL" in s.chain or "firewall-check" in s.rule)
+                 for s in r.steps)
+        why = (f": {src_ip} is not in {dst_ip}'s loadBalancerSourceRanges (its load-balancer firewall)" if fw else "")
+        trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet{why}", steps)
     if stale:
         trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}, and the rules it left behind predate "
                   f"this Service: none matches {_hp(dst_ip, port)}, the packet goes to the default route and nothing "
@@ -289,30 +304,6 @@ def _service_port(svc: dict, dst_ip: str, port: int, trip) -> int:
         if p.get("port") == port or p.get("nodePort") == port:
             return p["port"]
     return port
-
-
-def _through_load_balancer(trip, svc: dict, lb_ip: str, port: int) -> Result:
-    cluster = trip.cluster
-    spec = svc["spec"]
-    sp = next((p for p in spec.get("ports") or [] if p["port"] == port), None)
-    if sp is None:
-        trip.fail(TIMED_OUT, "cloud load balancer", f"{lb_ip} has no listener on port {port}")
-    nodes = [n for n in cluster.store.items("Node") if cluster.controllers.kubelet_up.get(n["metadata"]["name"])]
-    if spec.get("externalTrafficPolicy") == "Local":
-        # The cloud LB health-checks healthCheckNodePort: only nodes with a local ready endpoint pass.
-        local = {e.get("nodeName") for s in cluster.store.items("EndpointSlice", svc["metadata"]["namespace"])
-                 if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == svc["metadata"]["name"]
-                 for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready")}
-        nodes = [n for n in nodes if n["metadata"]["name"] in local]
-    if not nodes:
-        trip.fail(TIMED_OUT, "cloud load balancer", f"{lb_ip}: no healthy node behind the load balancer")
-    node = nodes[cluster.lb_rng.randrange(len(nodes))]
-    name = node["metadata"]["name"]
-    if cluster.cloud == "aws":
-        trip.hop("cloud load balancer", f"{_hp(lb_ip, port)} -> {name} NodePort {sp.get('nodePort')}")
-        return _at_node(trip, node, _node_ip(node, lb_ip), sp.get("nodePort"), trip.client.ip)
-    trip.hop("cloud load balancer", f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
-    return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, trip.client.ip)
 
 
 def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:

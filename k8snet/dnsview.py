@@ -15,9 +15,8 @@ from .dns.cache import KUBEADM_CACHE, Cache, CacheConfig
 from .dns.loadbalance import shuffle_reply
 from .errors import NotFoundError, UsageError
 
-__all__ = ["zone", "published_hosts", "pod_ref", "resolv_conf", "etc_hosts", "pod_hostname", "pod_env", "nslookup",
-           "resolve",
-           "coredns", "coredns_cache", "CoreDNSReplicas"]
+__all__ = ["zone", "published_hosts", "lb_hostname_address", "pod_ref", "resolv_conf", "etc_hosts", "pod_hostname",
+           "pod_env", "nslookup", "resolve", "coredns", "coredns_cache", "CoreDNSReplicas"]
 
 
 def pod_ref(cluster, ref: str) -> dict:
@@ -37,8 +36,11 @@ def published_hosts(cluster) -> dict[str, str]:
     for svc in cluster.store.items("Service"):
         for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
             if ing.get("hostname"):
-                hosts[ing["hostname"]] = _aws_lb_ip(ing["hostname"])
+                hosts[ing["hostname"]] = lb_hostname_address(cluster, svc, ing["hostname"])
     for ing in cluster.store.items("Ingress"):
+        for point in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            if point.get("hostname"):  # an ALB's own name (AWS Load Balancer Controller)
+                hosts.setdefault(point["hostname"], lb_hostname_address(cluster, ing, point["hostname"]))
         addr = _first_address(((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [], hosts)
         if addr:
             for rule in ing["spec"].get("rules") or []:
@@ -75,10 +77,22 @@ def published_hosts(cluster) -> dict[str, str]:
 EXTERNAL_DNS_HOSTNAME = "external-dns.alpha.kubernetes.io/hostname"
 
 
+def lb_hostname_address(cluster, obj: dict, hostname: str) -> str:
+    """What public DNS answers for an AWS load balancer's name: a public address, or a private
+    one of the VPC for an internal load balancer (a Service's or an Ingress's ALB)."""
+    from .controllers import awslbc
+    from .controllers.service import hostname_address
+    if obj.get("kind") == "Ingress":
+        internal = awslbc.ingress_scheme(obj) == "internal"
+    else:
+        from .loadbalancers import is_internal
+        internal = is_internal(cluster, obj)
+    return hostname_address(hostname, internal)
+
+
 def _aws_lb_ip(hostname: str) -> str:
-    import hashlib
-    h = hashlib.sha256(hostname.encode()).digest()
-    return f"52.{h[0] % 200 + 1}.{h[1]}.{h[2] % 253 + 1}"
+    from .controllers.service import hostname_address
+    return hostname_address(hostname)
 
 
 def _first_address(ingress: list[dict], hosts: dict[str, str]) -> str | None:
