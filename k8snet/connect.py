@@ -70,22 +70,13 @@ def _index(cluster):
     cached = getattr(cluster, "_ip_index", None)
     if cached and cached[0] == version:
         return cached[1]
-    from .dnsview import lb_hostname_address
     idx = {"cluster_ip": {}, "node": {}, "lb": {}, "pod": {}, "alb": {}}
     for svc in cluster.store.items("Service"):
         for ip in svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP")]:
             if ip and ip != "None":
                 idx["cluster_ip"][ip] = svc
-        for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
-            if ing.get("ip"):
-                idx["lb"][ing["ip"]] = svc
-            if ing.get("hostname"):
-                idx["lb"][lb_hostname_address(cluster, svc, ing["hostname"])] = svc
-    if cluster.controllers.aws_lbc:  # the ALBs of Ingresses of class alb
-        for ing in cluster.store.items("Ingress"):
-            for point in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
-                if point.get("hostname", "").endswith(".elb.amazonaws.com") and "k8s-" in point["hostname"]:
-                    idx["alb"][lb_hostname_address(cluster, ing, point["hostname"])] = ing
+    from .loadbalancers import index_addresses
+    index_addresses(cluster, idx)
     for node in cluster.store.items("Node"):
         for a in node["status"]["addresses"]:
             if a["type"] == "InternalIP":
@@ -273,10 +264,8 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     if r.verdict == proxy.Verdict.DROP:
         # The load-balancer firewall (KUBE-FW-*/KUBE-PROXY-FIREWALL, nftables' firewall-check,
         # IPVS' KUBE-SOURCE-RANGES-FIREWALL): the source is not in loadBalancerSourceRanges.
-        fw = any(("FIREWALL" in s.rule or "firewall" in s.rule) and s.action.startswith("DROP") or
-                 s.matched and ("KUBE-PROXY-FIREWALL" in s.chain or "firewall-check" in s.rule)
-                 for s in r.steps)
-        why = (f": {src_ip} is not in {dst_ip}'s loadBalancerSourceRanges (its load-balancer firewall)" if fw else "")
+        from .loadbalancers import firewall_drop
+        why = firewall_drop(r, src_ip, dst_ip)
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet{why}", steps)
     if stale:
         trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}, and the rules it left behind predate "

@@ -27,11 +27,37 @@ import ipaddress
 from . import proxy
 from .controllers import awslbc, service as cloudlb
 
-__all__ = ["through_load_balancer", "through_alb", "provider", "is_internal"]
+__all__ = ["through_load_balancer", "through_alb", "provider", "is_internal", "index_addresses", "firewall_drop"]
 
 TIMED_OUT = "connection timed out"
 _FIREWALL = {"aws": "the load balancer's security group", "gcp": "the VPC firewall rule k8s-fw-{name}",
              "azure": "the network security group rule"}
+
+
+def index_addresses(cluster, idx: dict) -> None:
+    """Fill ``idx["lb"]`` (address -> Service) and ``idx["alb"]`` (address -> Ingress) with every
+    load balancer's address; a hostname counts as the address public DNS gives for it."""
+    from .dnsview import lb_hostname_address
+    for svc in cluster.store.items("Service"):
+        for ing in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            if ing.get("ip"):
+                idx["lb"][ing["ip"]] = svc
+            if ing.get("hostname"):
+                idx["lb"][lb_hostname_address(cluster, svc, ing["hostname"])] = svc
+    if cluster.controllers.aws_lbc:  # the ALBs of Ingresses of class alb
+        for ing in cluster.store.items("Ingress"):
+            for point in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+                if point.get("hostname", "").endswith(".elb.amazonaws.com") and "k8s-" in point["hostname"]:
+                    idx["alb"][lb_hostname_address(cluster, ing, point["hostname"])] = ing
+
+
+def firewall_drop(r, src_ip: str, dst_ip: str) -> str:
+    """Why a traced packet was dropped when kube-proxy's load-balancer firewall did it (the
+    KUBE-FW-*/KUBE-PROXY-FIREWALL chains, nftables' firewall-check, IPVS's
+    KUBE-SOURCE-RANGES-FIREWALL), else ``""``."""
+    fw = any(s.matched and "drop" in s.rule.lower() and "FIREWALL" in s.chain.upper()
+             and "KUBE-FIREWALL" != s.chain for s in r.steps)
+    return f": {src_ip} is not in {dst_ip}'s loadBalancerSourceRanges (its load-balancer firewall)" if fw else ""
 
 
 def provider(cluster, svc: dict) -> str:
@@ -151,7 +177,7 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
                       "none (allocateLoadBalancerNodePorts: false): nothing receives the packet")
         kind = "NLB" if who == "aws-lbc" else "ELB"
         trip.hop(component, f"{kind} {lb_ip}:{port} -> {name} NodePort {sp['nodePort']}")
-        return _at_node(trip, node, _node_ip(node), sp["nodePort"], client.ip)
+        return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)
     trip.hop(component, f"{lb_ip}:{port} -> {name} (destination kept: {lb_ip})")
     return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
 
@@ -203,4 +229,4 @@ def through_alb(trip, ing: dict, alb_ip: str, port: int):
         trip.fail(TIMED_OUT, "ALB", "no healthy instance target")
     node = nodes[cluster.lb_rng.randrange(len(nodes))]
     trip.hop("ALB", f"instance target {node['metadata']['name']} NodePort {sp['nodePort']}")
-    return _at_node(trip, node, _node_ip(node), sp["nodePort"], client.ip)
+    return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)

@@ -167,6 +167,8 @@ def trace_ipvs(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResu
     if vs is None:
         return TraceResult(Verdict.NO_MATCH, None, False, None, (), "ipvs")
     steps = [TraceStep("ipvs", vs.line(), vs.line(), f"virtual server for {vs.service}")]
+    if vs.kind == "loadbalancer" and _ipvs_firewall_drops(state, pkt, steps):
+        return TraceResult(Verdict.DROP, None, False, vs.service, tuple(steps), "ipvs")
     rs, how = runtime.ipvs.schedule(vs, pkt.src, now)
     if rs is None:
         # The VIP is a local address (kube-ipvs0) with no real server and nothing
@@ -188,3 +190,26 @@ def trace_ipvs(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResu
                                '"kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
                                "MASQUERADE (SNAT to the node's address)"))
     return TraceResult(Verdict.DNAT, str(rs), masq, vs.service, tuple(steps), "ipvs")
+
+
+def _ipvs_firewall_drops(state, pkt: Packet, steps: list) -> bool:
+    """filter KUBE-PROXY-FIREWALL in ipvs mode (pkg/proxy/ipvs/proxier.go): a load-balancer IP:port
+    in KUBE-LOAD-BALANCER-FW goes to KUBE-SOURCE-RANGES-FIREWALL, which RETURNs for a source in
+    KUBE-LOAD-BALANCER-SOURCE-CIDR (or the LB IP itself, KUBE-LOAD-BALANCER-SOURCE-IP) and DROPs the rest."""
+    import ipaddress
+    from .ipvs_ipset import LB_SOURCE_CIDR, LB_SOURCE_IP, LOAD_BALANCER_FW
+    sets = state.ipsets().members
+    entry = f"{pkt.dst},{pkt.proto.lower()}:{pkt.dport}"
+    if entry not in sets.get(LOAD_BALANCER_FW, ()):
+        return False
+    steps.append(TraceStep("filter", "KUBE-PROXY-FIREWALL", '-A KUBE-PROXY-FIREWALL -m comment --comment "Kubernetes '
+                           'service load balancer ip + port for load balancer with sourceRange" -m set --match-set '
+                           'KUBE-LOAD-BALANCER-FW dst,dst -j KUBE-SOURCE-RANGES-FIREWALL', "jump"))
+    src = ipaddress.ip_address(pkt.src)
+    for member in sets.get(LB_SOURCE_CIDR, ()):
+        if member.startswith(entry + ",") and src in ipaddress.ip_network(member.rsplit(",", 1)[1], strict=False):
+            return False
+    if f"{entry},{pkt.src}" in sets.get(LB_SOURCE_IP, ()):
+        return False
+    steps.append(TraceStep("filter", "KUBE-SOURCE-RANGES-FIREWALL", "-A KUBE-SOURCE-RANGES-FIREWALL -j DROP", "DROP"))
+    return True

@@ -362,3 +362,17 @@ def test_type_change_drops_class_and_nodeports_stay_unallocated():
     c.apply(_svc(type="ClusterIP", loadBalancerClass="example.com/a", allocateLoadBalancerNodePorts=False))
     spec = c.store.peek("Service", "default", "web")["spec"]
     assert "loadBalancerClass" not in spec and "allocateLoadBalancerNodePorts" not in spec
+
+
+@pytest.mark.parametrize("mode", ["iptables", "nftables", "ipvs"])
+def test_pod_outside_source_ranges_is_dropped_by_kube_proxy(mode):
+    """A pod dialling a LoadBalancer IP never leaves its node: kube-proxy's firewall (iptables KUBE-FW +
+    KUBE-PROXY-FIREWALL, nftables firewall-check, ipvs KUBE-SOURCE-RANGES-FIREWALL) drops a source outside
+    spec.loadBalancerSourceRanges, so the client times out."""
+    c = Cluster(nodes=3, cloud="gcp", proxy_mode=mode)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.apply(GCP_RANGED)
+    c.advance(30)
+    r = c.request(f"http://{_ingress(c)[0]['ip']}/", **_client_kw(c, "pod"))
+    assert r.error == "connection timed out" and r.hops[-1].component == "kube-proxy", r.hops
+    assert "loadBalancerSourceRanges" in r.hops[-1].action

@@ -195,11 +195,12 @@ def test_trace_result_is_frozen():
         r.verdict = Verdict.DROP  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("mode", ["iptables", "nftables"])
+@pytest.mark.parametrize("mode", ["iptables", "nftables", "ipvs"])
 @pytest.mark.parametrize("src,want", [("198.51.100.7", Verdict.DNAT), ("192.0.2.99", Verdict.DROP)],
                          ids=["inside loadBalancerSourceRanges", "outside → KUBE-PROXY-FIREWALL / firewall-check drop"])
 def test_load_balancer_source_ranges(mode, src, want):
-    """iptables KUBE-FW-* chain + filter KUBE-PROXY-FIREWALL; nftables firewall-ips map."""
+    """iptables KUBE-FW-* chain + filter KUBE-PROXY-FIREWALL; nftables firewall-ips map; ipvs
+    KUBE-LOAD-BALANCER-FW -> KUBE-SOURCE-RANGES-FIREWALL (RETURN for KUBE-LOAD-BALANCER-SOURCE-CIDR, else DROP)."""
     from .objects import base_objects, endpoint, endpoint_slice, service
     services, slices, nodes = base_objects()
     services.append(service("guarded", "10.96.70.70", [{"name": "http", "port": 80, "nodePort": 31500}],
