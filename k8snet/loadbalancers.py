@@ -25,6 +25,7 @@ from __future__ import annotations
 import ipaddress
 
 from . import proxy
+from .families import join_host_port as _hp
 from .controllers import awslbc, service as cloudlb
 
 __all__ = ["through_load_balancer", "through_alb", "provider", "is_internal", "index_addresses", "firewall_drop"]
@@ -164,7 +165,7 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
         if not eps:
             trip.fail(TIMED_OUT, component, f"{lb_ip}: the NLB's target group ({ref}, ip targets) has no healthy target")
         pod, target_port = eps[cluster.lb_rng.randrange(len(eps))]
-        trip.hop(component, f"NLB {lb_ip}:{port} -> pod {pod['status']['podIP']}:{target_port} (ip target: "
+        trip.hop(component, f"NLB {_hp(lb_ip, port)} -> pod {_hp(pod['status']['podIP'], target_port)} (ip target: "
                  "straight to the pod, no NodePort, no kube-proxy)")
         return deliver(trip, pod, target_port, _source(trip), via=svc)
     if not nodes:
@@ -173,12 +174,12 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     name = node["metadata"]["name"]
     if cloud == "aws":
         if not sp.get("nodePort"):
-            trip.fail(TIMED_OUT, component, f"{lb_ip}:{port}: the ELB forwards to the nodes' NodePort, and {ref} has "
+            trip.fail(TIMED_OUT, component, f"{_hp(lb_ip, port)}: the ELB forwards to the nodes' NodePort, and {ref} has "
                       "none (allocateLoadBalancerNodePorts: false): nothing receives the packet")
         kind = "NLB" if who == "aws-lbc" else "ELB"
-        trip.hop(component, f"{kind} {lb_ip}:{port} -> {name} NodePort {sp['nodePort']}")
+        trip.hop(component, f"{kind} {_hp(lb_ip, port)} -> {name} NodePort {sp['nodePort']}")
         return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)
-    trip.hop(component, f"{lb_ip}:{port} -> {name} (destination kept: {lb_ip})")
+    trip.hop(component, f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
     return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
 
 
