@@ -176,8 +176,8 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
         if not sp.get("nodePort"):
             trip.fail(TIMED_OUT, component, f"{_hp(lb_ip, port)}: the ELB forwards to the nodes' NodePort, and {ref} has "
                       "none (allocateLoadBalancerNodePorts: false): nothing receives the packet")
-        kind = "NLB" if who == "aws-lbc" else "ELB"
-        trip.hop(component, f"{kind} {_hp(lb_ip, port)} -> {name} NodePort {sp['nodePort']}")
+        kind = "NLB " if who == "aws-lbc" else ""
+        trip.hop(component, f"{kind}{_hp(lb_ip, port)} -> {name} NodePort {sp['nodePort']}")
         return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)
     trip.hop(component, f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
     return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
