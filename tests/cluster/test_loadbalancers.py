@@ -376,3 +376,43 @@ def test_pod_outside_source_ranges_is_dropped_by_kube_proxy(mode):
     r = c.request(f"http://{_ingress(c)[0]['ip']}/", **_client_kw(c, "pod"))
     assert r.error == "connection timed out" and r.hops[-1].component == "kube-proxy", r.hops
     assert "loadBalancerSourceRanges" in r.hops[-1].action
+
+
+def _alb_cluster(scheme=None, target=None, svc_type="NodePort"):
+    c = Cluster(nodes=3, cloud="aws", addons=("aws-load-balancer-controller",))
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.apply(_svc(type=svc_type))
+    ann = {k: v for k, v in (("alb.ingress.kubernetes.io/scheme", scheme),
+                             ("alb.ingress.kubernetes.io/target-type", target)) if v}
+    c.apply({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+             "metadata": {"name": "web", **({"annotations": ann} if ann else {})},
+             "spec": {"ingressClassName": "alb", "rules": [{"host": "shop.example.com", "http": {"paths": [
+                 {"path": "/", "pathType": "Prefix",
+                  "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}})
+    c.advance(30)
+    return c
+
+
+ALB = [
+    # (id, scheme, target type, backend Service type, want status/error, last hop component, rule)
+    ("internal-by-default", None, None, "NodePort", "connection timed out", "internet",
+     "LBC ingress annotations: alb.ingress.kubernetes.io/scheme defaults to internal"),
+    ("internet-facing-instance", "internet-facing", None, "NodePort", 200, "container",
+     "LBC: target-type instance (default) sends to the backend Service's NodePort"),
+    ("instance-needs-nodeport", "internet-facing", None, "ClusterIP", "connection timed out", "ALB",
+     "LBC endpointResolver.resolveModeInstance: the service must be of type NodePort or LoadBalancer"),
+    ("ip-targets", "internet-facing", "ip", "ClusterIP", 200, "container",
+     "LBC: target-type ip sends to the pods directly"),
+]
+
+
+@pytest.mark.parametrize("scheme,target,svc_type,want,component,rule", [r[1:] for r in ALB], ids=[r[0] for r in ALB])
+def test_ingress_class_alb_gets_an_application_load_balancer(scheme, target, svc_type, want, component, rule):
+    c = _alb_cluster(scheme, target, svc_type)
+    point = c.store.peek("Ingress", "default", "web")["status"]["loadBalancer"]["ingress"][0]["hostname"]
+    prefix = "internal-" if scheme is None else ""
+    assert re.match(rf"^{prefix}k8s-default-web-[0-9a-f]{{10}}-\d+\.us-east-1\.elb\.amazonaws\.com$", point), point
+    assert point in c.kubectl("get ingress web")
+    r = c.request("http://shop.example.com/", from_internet=True)
+    got = r.status if isinstance(want, int) else r.error
+    assert got == want and r.hops[-1].component == component, (rule, [(h.component, h.action) for h in r.hops])
