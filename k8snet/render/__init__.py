@@ -9,12 +9,13 @@ picture is made: nothing here imports it until then, so ``import k8snet`` works 
 * ``graphviz.py``: ``cluster_graph``, ``request_graph`` and the shared palette.
 * ``zones.py``: ``zone_traffic`` and ``zone_traffic_graph`` (where each node's connections to a
   Service go, zone by zone).
+* ``lbpaths.py``: ``load_balancer_paths``, the ways into a LoadBalancer Service (chapter 16).
 * ``display.py``: ``Picture`` (a Digraph with a fixed repr and byte-stable SVG) and
   ``svg_text`` (SVG markup for ``ipywidgets.HTML``).
 """
 from __future__ import annotations
 
-__all__ = ["cluster_graph", "request_graph", "svg_text", "Picture"]
+__all__ = ["cluster_graph", "request_graph", "svg_text", "Picture", "load_balancer_paths"]
 
 
 def __getattr__(name: str):
@@ -22,6 +23,9 @@ def __getattr__(name: str):
     if name in ("cluster_graph", "request_graph"):
         from . import graphviz as _graphviz
         return getattr(_graphviz, name)
+    if name == "load_balancer_paths":
+        from .lbpaths import load_balancer_paths
+        return load_balancer_paths
     if name in ("svg_text", "Picture"):
         from . import display
         return getattr(display, name)

@@ -877,3 +877,25 @@ def test_ch15_dns_policies_runs_and_shows_each_policy(lab):
     assert_picture(nb, picture, "img")
     shoot_cell(nb, picture, "ch15-who-asks-whom")
     assert_page_clean(nb)
+
+
+# --------------------------------------------------------------------------- chapter 16 --
+
+def test_ch16_load_balancers_run_and_draw_the_paths(lab):
+    """Chapter 16 (no live view): Run All works in the browser; MetalLB fills the <pending> address,
+    the source range drops the internet client in kube-proxy, and the paths picture renders.
+
+    Rules: metallb controller/service.go (IPAllocated), pkg/proxy/iptables KUBE-FW / KUBE-PROXY-FIREWALL,
+    k8s.io/cloud-provider wantsLoadBalancer (a class stays <pending>).
+    """
+    nb = lab.open("notebooks/16_load_balancers.ipynb")
+    nb.run_all()
+    nb.assert_no_errors()
+    assigned = output(nb, cell_index(nb, "%kubectl get ipaddresspools -n metallb-system")).inner_text()
+    assert re.search(r"web\s+LoadBalancer\s+\S+\s+192\.168\.1\.240\s", assigned), f"{nb.path}: {assigned!r}"
+    classy = output(nb, cell_index(nb, 'print(gcp.kubectl("get svc classy"))')).inner_text()
+    assert "<pending>" in classy, f"{nb.path}: {classy!r}"
+    index = cell_index(nb, "load_balancer_paths()")
+    assert_picture(nb, index, "img")
+    shoot_cell(nb, index, "ch16-lb-paths")
+    assert_page_clean(nb)
