@@ -141,9 +141,11 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     if client.kind == "internet" and is_internal(cluster, svc):
         trip.fail(TIMED_OUT, "internet", f"{lb_ip} is the private address of {ref}'s internal load balancer "
                   f"({_why_internal(cluster, svc)}): not reachable from the internet")
-    sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port and p.get("protocol", "TCP") == "TCP"), None)
+    proto = getattr(trip, "protocol", "TCP") or "TCP"  # connect_stream() carries UDP datagrams too
+    sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port and p.get("protocol", "TCP") == proto),
+              None)
     if sp is None:
-        trip.fail(TIMED_OUT, component, f"{lb_ip} has no TCP listener on port {port}")
+        trip.fail(TIMED_OUT, component, f"{lb_ip} has no {proto} listener on port {port}")
     if who == "metallb":
         a = cluster.controllers.metallb.announcement(svc, lb_ip)
         if a.node is None:
@@ -156,7 +158,7 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     src = _source(trip)
     if not _in_ranges(src, ranges):
         fw = _FIREWALL[cloud].format(name=cloudlb.load_balancer_name(svc))
-        trip.fail(TIMED_OUT, component, f"{fw} admits {port}/TCP only from {', '.join(ranges)}: {src} is dropped "
+        trip.fail(TIMED_OUT, component, f"{fw} admits {port}/{proto} only from {', '.join(ranges)}: {src} is dropped "
                   "(loadBalancerSourceRanges)")
     nodes = _healthy_nodes(cluster, svc)
     if who == "aws-lbc" and awslbc.service_target_type(svc) == "ip":
