@@ -22,6 +22,7 @@ for a Service's ``status.loadBalancer.ingress`` address, :func:`through_alb` for
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from . import proxy
@@ -92,7 +93,10 @@ def _why_internal(cluster, svc: dict) -> str:
     return f"annotation {key}: {ann.get(key)!s}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _in_ranges(ip: str, ranges: tuple[str, ...]) -> bool:
+    """Whether ``ip`` is inside one of ``ranges`` (unparsable ranges skipped); cached, as the
+    same client and ranges come back on every request of a widget's batch."""
     addr = ipaddress.ip_address(ip)
     for r in ranges:
         try:
