@@ -1,0 +1,78 @@
+"""``kubectl delete`` (kubectl ``cmd/delete/delete.go``): grace period rules, then the
+deletions, then waiting until the objects are gone (``--wait``)."""
+from __future__ import annotations
+
+from ..errors import UsageError
+from .get import namespace, resource_args, select
+
+__all__ = ["delete", "grace_period", "FORCE_WARNING", "NO_RESOURCES"]
+
+FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                 "terminated. The resource may continue to run on the cluster indefinitely.\n")
+
+
+def grace_period(flags) -> int:
+    """delete.go Complete/Validate: -1 means the object's own; ``--now`` is 1; 0 without
+    ``--force`` becomes 1; ``--force`` alone is 0."""
+    raw = flags.get("--grace-period", -1)
+    try:
+        grace = int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f'error: invalid argument "{raw}" for "--grace-period" flag: strconv.ParseInt: '
+                         f'parsing "{raw}": invalid syntax') from None
+    force = flags.get("--force") not in (None, False, "false")
+    if flags.get("--now") not in (None, False, "false"):
+        if grace != -1:
+            raise UsageError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not force:
+        grace = 1  # "to prevent accidental data loss": --grace-period=0 alone means 1
+    if force and grace < 0:
+        grace = 0
+    if force and grace > 0:
+        raise UsageError("error: --force and --grace-period greater than 0 cannot be specified together")
+    return grace
+
+
+NO_RESOURCES = ("error: You must provide one or more resources by argument or filename.\n"
+                 "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                 "   '<resource> <name>'\n   '<resource>'")
+
+
+def delete(cluster, args, flags, after) -> str:
+    """``kubectl delete``: by name, ``-l``, ``--all`` or ``-f``; waits until the objects are gone."""
+    grace = grace_period(flags)
+    warn = FORCE_WARNING if grace == 0 else ""
+    given = grace if grace >= 0 else None
+    wait = str(flags.get("--wait", "true")).lower() != "false"
+    deleted: list[tuple[str, str, str]] = []
+    if flags.get("--filename"):
+        from .. import manifest
+        for doc in manifest.load(str(flags["--filename"])):
+            res = cluster.api.resource_for(doc.obj)
+            cluster.api.decode(doc.obj)  # a name that is not a string is refused as the server refuses it
+            meta = doc.obj.get("metadata") or {}
+            deleted.append((res.plural, meta.get("name", ""), meta.get("namespace", namespace(cluster, flags))))
+    else:
+        if not args:
+            raise UsageError(NO_RESOURCES)
+        for res, names in resource_args(args):
+            if not names and (flags.get("--selector") or flags.get("--all")):
+                names = [o["metadata"]["name"] for o in select(cluster, res, [], flags)]
+            if not names:
+                raise UsageError("error: resource(s) were provided, but no name was specified")
+            deleted += [(res.plural, n, namespace(cluster, flags)) for n in names]
+    out = [cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None)
+           for plural, n, ns in deleted]
+    if wait:  # kubectl waits until the objects are gone (--wait=true), so the clock runs
+        _wait_deleted(cluster, deleted)
+    return warn + "".join(o + "\n" for o in out)
+
+
+def _wait_deleted(cluster, deleted, limit: float = 3600) -> None:
+    from ..apiserver import resources
+    for _ in range(int(limit)):
+        if not any(cluster.store.peek(resources.lookup(p).kind, ns if resources.lookup(p).namespaced else "", n)
+                   for p, n, ns in deleted):
+            return
+        cluster.advance(1)

@@ -1,0 +1,133 @@
+"""``kubectl get`` and ``kubectl describe``: the commands that read (kubectl ``cmd/get/get.go``,
+``cmd/describe/describe.go``), and the resource arguments every command takes."""
+from __future__ import annotations
+
+from .. import labels
+from ..apiserver import resources
+from ..errors import K8sNetError, UsageError
+from . import output, printers, warnings
+from .describe import describe
+
+__all__ = ["namespace", "resource_args", "select", "get", "describe_command", "related_for"]
+
+
+def namespace(cluster, flags) -> str:
+    """The namespace a command works in: ``-n``, else ``default``."""
+    return str(flags.get("--namespace", "default"))
+
+
+def resource_args(args: list[str]) -> list[tuple[resources.Resource, list[str]]]:
+    """Resource arguments as kubectl reads them: ``svc``, ``svc web``, ``svc/web pod/x``, ``deploy,svc`` -> [(resource, names)]."""
+    if not args:
+        raise UsageError("You must specify the type of resource to get. Use \"kubectl api-resources\" "
+                         "for a complete list of supported resources.")
+    if "/" in args[0]:
+        out: list[tuple[resources.Resource, list[str]]] = []
+        for a in args:
+            kind, _, name = a.partition("/")
+            res = resources.lookup(kind)
+            if out and out[-1][0] is res:
+                out[-1][1].append(name)
+            else:
+                out.append((res, [name]))
+        return out
+    kinds = args[0].split(",")
+    if kinds == ["all"]:
+        kinds = ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"]
+    return [(resources.lookup(k), list(args[1:])) for k in kinds]
+
+
+def select(cluster, res, names, flags) -> list[dict]:
+    """The objects ``names`` (all of ``res`` when empty, filtered by ``-l``) in the namespace
+    the flags pick, or NotFound in the API server's words."""
+    ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
+    if names:
+        out = []
+        for n in names:
+            obj = cluster.store.get(res.kind, ns or "default" if res.namespaced else "", n)
+            if obj is None:
+                raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{n}" not found')
+            out.append(obj)
+        return out
+    objs = cluster.store.list(res.kind, ns if res.namespaced else None)
+    if flags.get("--selector"):
+        sel = labels.parse(str(flags["--selector"]))
+        objs = [o for o in objs if sel.matches(o["metadata"].get("labels"))]
+    return objs
+
+
+def get(cluster, args, flags, after) -> str:
+    """``kubectl get``: tables, or -o json|yaml|name|jsonpath|custom-columns."""
+    targets = resource_args(args)
+    fmt = str(flags.get("--output", ""))
+    groups, warn = [], []
+    for res, names in targets:
+        if res.kind == "Endpoints":
+            warn.append(warnings.kubectl_warning(warnings.ENDPOINTS_DEPRECATED) + "\n")
+        groups.append((res.kind, select(cluster, res, names, flags)))
+    objs = [o for _, os_ in groups for o in os_]
+    single = len(targets) == 1 and len(targets[0][1]) == 1
+    prefix = "".join(dict.fromkeys(warn))
+    if fmt in ("json", "yaml"):
+        data = objs[0] if single else output.as_list(objs)
+        return prefix + (output.to_json(data) if fmt == "json" else output.to_yaml(data))
+    if fmt == "name":
+        return prefix + output.to_name(objs)
+    if fmt.startswith("jsonpath="):
+        data = objs[0] if single else output.as_list(objs)
+        return prefix + output.to_jsonpath(fmt[len("jsonpath="):], data)
+    if fmt.startswith("custom-columns="):
+        return prefix + output.to_custom_columns(fmt[len("custom-columns="):], objs,
+                                                 no_headers=bool(flags.get("--no-headers")))
+    if fmt not in ("", "wide"):
+        raise UsageError(f'error: unable to match a printer suitable for the output format "{fmt}", allowed formats '
+                         "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+                         "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+    if not objs:
+        ns = None if flags.get("--all-namespaces") or not targets[0][0].namespaced else namespace(cluster, flags)
+        return prefix + printers.no_resources_message(ns) + "\n"
+    return prefix + printers.get_tables(groups, now=cluster.now, wide=fmt == "wide",
+                                        show_labels=bool(flags.get("--show-labels")),
+                                        all_namespaces=bool(flags.get("--all-namespaces")),
+                                        no_headers=bool(flags.get("--no-headers")),
+                                        label_columns=[k for k in str(flags.get("--label-columns") or "").split(",") if k],
+                                        **({"with_kind": True} if args and args[0] == "all" else {}),
+                                        **({"keep_order": True} if any(n for _, n in targets) else {}))
+
+
+def related_for(cluster, obj: dict) -> dict:
+    """What a describer needs besides the object: events, slices, services, pods, ..."""
+    ns = obj["metadata"].get("namespace")
+    rel = {"events": cluster.api.events_for(obj), "nodes": {n["metadata"]["name"]: n for n in cluster.store.items("Node")}}
+    if ns:
+        rel["endpointslices"] = [s for s in cluster.store.items("EndpointSlice", ns)]
+        rel["services"] = {s["metadata"]["name"]: s for s in cluster.store.items("Service", ns)}
+        rel["pods"] = list(cluster.store.items("Pod", ns))
+        rel["replicasets"] = list(cluster.store.items("ReplicaSet", ns))
+        rel["endpoints"] = {e["metadata"]["name"]: e for e in cluster.store.items("Endpoints", ns)}
+    else:
+        rel["pods"] = list(cluster.store.items("Pod"))
+    if obj["kind"] == "Deployment":
+        from ..controllers.replicaset import owned_by
+        from ..controllers.names import template_hash
+        mine = [rs for rs in rel["replicasets"] if owned_by(rs, obj)]
+        h = template_hash(obj["spec"]["template"])
+        rel["new_replicaset"] = next((rs for rs in mine if rs["metadata"]["labels"].get("pod-template-hash") == h), None)
+        rel["old_replicasets"] = [rs for rs in mine if rs is not rel["new_replicaset"]]
+    return rel
+
+
+def describe_command(cluster, args, flags, after) -> str:
+    """``kubectl describe``: each object's description (describe.py)."""
+    found = [(res, obj) for res, names in resource_args(args) for obj in select(cluster, res, names, flags)]
+    out = []
+    for res, obj in found:
+        related = related_for(cluster, obj)
+        if len(found) > 1:  # kubectl v1.37 looks events up only when it describes one object
+            related["events"] = False
+        out.append(describe(res.kind, obj, now=cluster.now, related=related))
+    if not out:
+        ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
+        return printers.no_resources_message(ns) + "\n"
+    # describe.go Run: each object's text after "\n\n" (the text ends in a newline itself).
+    return "\n\n\n".join(o.rstrip("\n") for o in out) + "\n"
