@@ -53,7 +53,7 @@ _NGINX_LABELS = {"app.kubernetes.io/component": "controller", "app.kubernetes.io
 _GW_LABELS = {"app.kubernetes.io/name": "k8snet-gateway", "app.kubernetes.io/component": "controller"}
 
 
-def _ingress_nginx(cloud: str | None = None) -> list[dict]:
+def _ingress_nginx(cloud: str | None = None, family: str = "IPv4") -> list[dict]:
     ns = "ingress-nginx"
     if cloud is None:
         # minikube's addon: no --publish-service (ingress-nginx then publishes the IP of the node
@@ -67,7 +67,9 @@ def _ingress_nginx(cloud: str | None = None) -> list[dict]:
                 "--udp-services-configmap=$(POD_NAMESPACE)/udp-services",
                 "--validating-webhook=:8443", "--validating-webhook-certificate=/usr/local/certificates/cert",
                 "--validating-webhook-key=/usr/local/certificates/key"]
-        svc_spec = {"type": "NodePort", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack"}
+        # The manifest pins ipFamilies [IPv4]; an IPv6-only cluster refuses that ("not configured
+        # on this cluster"), so there, as its docs tell users to edit it, the Service is IPv6.
+        svc_spec = {"type": "NodePort", "ipFamilies": [family], "ipFamilyPolicy": "SingleStack"}
     else:
         args = ["/nginx-ingress-controller", "--election-id=ingress-nginx-leader",
                 "--controller-class=k8s.io/ingress-nginx", "--ingress-class=nginx",
@@ -273,7 +275,7 @@ def install(cluster, name: str) -> list[str]:
         cluster.controllers.extra.append(ALBStatus(cluster.api))
         return lines
     if name != "gateway":
-        return cluster.apply(_ingress_nginx(cluster.cloud))
+        return cluster.apply(_ingress_nginx(cluster.cloud, "IPv4" if "IPv4" in cluster.ip_families else "IPv6"))
     # `kubectl apply --server-side -f standard-install.yaml`, as the Gateway API docs install it.
     lines = []
     for crd in gateway_api_crds():

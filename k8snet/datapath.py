@@ -290,5 +290,7 @@ def _public_answer(upstream, cluster, host: str):
     if host not in answers:
         from .dns import DNSResult
         reply = upstream.query(host.rstrip(".") + ".", "A")
+        if not reply.answer and reply.rcode == "NOERROR":  # an IPv6-only name (a Gateway of an IPv6 cluster)
+            reply = upstream.query(host.rstrip(".") + ".", "AAAA")  # getaddrinfo asks for AAAA too
         answers[host] = DNSResult.from_reply(reply, tried=(host.rstrip(".") + ".",))
     return answers[host]

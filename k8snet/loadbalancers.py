@@ -152,9 +152,10 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
         trip.fail(TIMED_OUT, component, f"{lb_ip} has no {proto} listener on port {port}")
     if who == "metallb":
         a = cluster.controllers.metallb.announcement(svc, lb_ip)
+        nd = "NDP" if ":" in lb_ip else "ARP"  # layer2: ARP for IPv4, NDP neighbor advertisements for IPv6
         if a.node is None:
-            trip.fail(TIMED_OUT, "MetalLB", f"nobody answers ARP for {lb_ip}: {a.reason}")
-        trip.hop("MetalLB", f"{a.node} answers ARP for {lb_ip} (its speaker won the layer2 election): the packet "
+            trip.fail(TIMED_OUT, "MetalLB", f"nobody answers {nd} for {lb_ip}: {a.reason}")
+        trip.hop("MetalLB", f"{a.node} answers {nd} for {lb_ip} (its speaker won the layer2 election): the packet "
                  f"reaches {a.node} with destination {lb_ip}")
         return _through_kube_proxy(trip, a.node, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
     cloud = "aws" if who == "aws-lbc" else who

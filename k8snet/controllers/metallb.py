@@ -16,6 +16,12 @@ Followed from metallb v0.15 (``controller/service.go``, ``internal/allocator``,
   Event ``Normal IPAllocated  Assigned IP ["192.168.1.240"]``; the Service gets the annotation
   ``metallb.io/ip-allocated-from-pool``.  Nothing free: ``Warning AllocationFailed  Failed to
   allocate IP for "default/web": no available IPs``.
+* Dual-stack (``internal/allocator``, ``ipfamily.ForService``): a Service's family is that of its
+  clusterIPs.  A single-stack Service gets one address of its family; a dual-stack one an IPv4
+  *and* an IPv6 address from one pool holding both families (listed IPv4 first, whatever the
+  order of ``ipFamilies``: ``selectIPsForFamilyAndPolicy``), or under PreferDualStack, failing
+  such a pool, one address; it gets the other family later from the same pool when one is free.
+  The speaker elected for the first address answers for both (ARP for IPv4, NDP for IPv6).
 * The speaker of one node announces it when an ``L2Advertisement`` selects the pool (no
   ``ipAddressPools`` and no selectors: every pool) and the Service has a ready endpoint.
   Candidates are the nodes with a speaker that are Ready, not labelled
@@ -27,14 +33,16 @@ Followed from metallb v0.15 (``controller/service.go``, ``internal/allocator``,
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 
 from .. import labels
 from ..apiserver.store import clone
+from ..families import IPV4, IPV6, family_of
 from ..apiserver.validation.metallb import NAMESPACE, parse_range
 
-__all__ = ["MetalLB", "pool_addresses", "allocate", "announcer", "Announcement", "POOL_ANNOTATION",
+__all__ = ["MetalLB", "in_pool", "service_family", "allocate", "announcer", "Announcement", "POOL_ANNOTATION",
            "IPS_ANNOTATION", "ALLOCATED_FROM", "EXCLUDE_LABEL"]
 
 POOL_ANNOTATION = "metallb.io/address-pool"
@@ -49,53 +57,135 @@ def _annotation(svc: dict, key: str) -> str:
     return ann.get(key) or ann.get(_DEPRECATED[key]) or ""
 
 
-def pool_addresses(pool: dict) -> list[str]:
-    """Every IPv4 address of the pool, in order (``avoidBuggyIPs``: without .0 and .255)."""
-    spec = pool.get("spec") or {}
+def _networks(pool: dict) -> list:
     out = []
-    for text in spec.get("addresses") or []:
+    for text in (pool.get("spec") or {}).get("addresses") or []:
         try:
-            nets = parse_range(text)
+            out += parse_range(text)
         except ValueError:
             continue
-        for net in nets:
-            if net.version != 4:
-                continue
-            for ip in (net if net.num_addresses <= 65536 else ()):
-                if spec.get("avoidBuggyIPs") and str(ip).endswith((".0", ".255")):
-                    continue
-                out.append(str(ip))
     return out
+
+
+def in_pool(ip: str, pool: dict) -> bool:
+    """Whether ``ip`` is one of ``pool``'s CIDRs (``poolFor``)."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(addr.version == n.version and addr in n for n in _networks(pool))
+
+
+def _free_per_family(pool: dict, taken: set[str]) -> dict[str, str]:
+    """``getFreeIPsFromPool``: the first free address of each family, walking the pool's CIDRs in order."""
+    avoid = bool((pool.get("spec") or {}).get("avoidBuggyIPs"))
+    free: dict[str, str] = {}
+    for net in _networks(pool):
+        fam = IPV6 if net.version == 6 else IPV4
+        if fam in free:
+            continue
+        for i, ip in enumerate(net):
+            if i >= 65536:  # a cursor over a huge IPv6 CIDR: 65536 taken in a row never happens here
+                break
+            if avoid and ip.version == 4 and ip.packed[3] in (0, 255):
+                continue
+            if str(ip) not in taken:
+                free[fam] = str(ip)
+                break
+    return free
+
+
+def service_family(svc: dict) -> str:
+    """``ipfamily.ForService``: ``IPv4``, ``IPv6`` or ``dual`` from the Service's clusterIPs."""
+    ips = svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP") or ""]
+    fams = {family_of(ip) for ip in ips if ip and ip != "None"}
+    return "dual" if len(ips) == 2 and len(fams) == 2 else (fams.pop() if fams else IPV4)
+
+
+def _select(free: dict[str, str], family: str, policy: str) -> list[str] | None:
+    """``selectIPsForFamilyAndPolicy``: one address of a single-stack Service's family; for a
+    dual-stack one (two clusterIPs) IPv4 then IPv6 -- MetalLB lists the IPv4 address first
+    whatever the order of ``ipFamilies`` -- or, under PreferDualStack, whichever family the pool has."""
+    if family != "dual":
+        return [free[family]] if family in free else None
+    both = [free[f] for f in (IPV4, IPV6) if f in free]
+    return both if len(both) == 2 or (policy == "PreferDualStack" and both) else None
+
+
+def _best_pool(pools: list[dict], svc: dict, family: str, taken: set[str]) -> tuple[list[str], str] | None:
+    """``findBestPoolForService`` + ``selectIPsForFamilyAndPolicy``: the first pool holding the
+    Service's family (for a dual-stack Service, both; under PreferDualStack, failing that, one of
+    the Service's primary family, then of the other)."""
+    policy = svc["spec"].get("ipFamilyPolicy") or "SingleStack"
+    fams = svc["spec"].get("ipFamilies") or []
+    order = (IPV6, IPV4) if fams[:1] == [IPV6] else (IPV4, IPV6)
+    partial: dict[str, tuple[list[str], str]] = {}
+    for p in pools:
+        free = _free_per_family(p, taken)
+        if not free:
+            continue
+        name = p["metadata"]["name"]
+        if family != "dual" and family in free:
+            return [free[family]], name
+        if family == "dual" and len(free) == 2:
+            return [free[IPV4], free[IPV6]], name
+        if family == "dual" and policy == "PreferDualStack":
+            for f in free:
+                partial.setdefault(f, ([free[f]], name))
+    for f in order:
+        if f in partial:
+            return partial[f]
+    return None
 
 
 def _pools(pools: list[dict]) -> list[dict]:
     return sorted((p for p in pools if p["metadata"].get("namespace") == NAMESPACE), key=lambda p: p["metadata"]["name"])
 
 
-def allocate(svc: dict, pools: list[dict], taken: set[str]) -> tuple[str, str] | str:
-    """``(ip, pool name)`` for ``svc``, or the reason it gets none (``""``: no pools at all)."""
+def _go_ips(ips: list[str]) -> str:
+    """Go's ``%q`` of a ``[]net.IP``: ``["192.168.1.240" "fc00::1"]``."""
+    return "[" + " ".join(json.dumps(i) for i in ips) + "]"
+
+
+def allocate(svc: dict, pools: list[dict], taken: set[str]) -> tuple[list[str], str] | str:
+    """``(ips, pool name)`` for ``svc`` (controller ``allocateIPs``), or why it gets none
+    (``""``: no pools at all).  A dual-stack Service (two clusterIPs) gets an IPv4 and an IPv6
+    address from one pool that holds both families (MetalLB's documented dual-stack support:
+    "the pool must contain both IPv4 and IPv6 ranges")."""
     pools = _pools(pools)
     if not pools:
         return ""
+    family = service_family(svc)
+    policy = svc["spec"].get("ipFamilyPolicy") or "SingleStack"
     wanted = [s.strip() for s in _annotation(svc, IPS_ANNOTATION).split(",") if s.strip()] \
         or ([svc["spec"]["loadBalancerIP"]] if svc["spec"].get("loadBalancerIP") else [])
     named = _annotation(svc, POOL_ANNOTATION)
     if wanted:
+        try:  # getDesiredLbIPs / ipfamily.ForAddresses
+            fams = [family_of(str(ipaddress.ip_address(w))) for w in wanted]
+        except ValueError:
+            return f'invalid {IPS_ANNOTATION}: {json.dumps(",".join(wanted))}'
+        wanted_family = fams[0] if len(fams) == 1 else ("dual" if len(fams) == 2 and fams[0] != fams[1] else "")
+        if wanted_family != family:
+            return f"requested loadBalancer IP(s) {_go_ips(wanted)} does not match the ipFamily of the service"
         for p in pools:
-            if wanted[0] in pool_addresses(p) and (not named or p["metadata"]["name"] == named):
-                return (wanted[0], p["metadata"]["name"]) if wanted[0] not in taken else "no available IPs"
-        return f'{json.dumps(wanted)} is not allowed in config'
+            if all(in_pool(w, p) for w in wanted) and (not named or p["metadata"]["name"] == named):
+                return (wanted, p["metadata"]["name"]) if not taken.intersection(wanted) else "no available IPs"
+        return f"{_go_ips(wanted)} is not allowed in config"
     if named:
-        pools = [p for p in pools if p["metadata"]["name"] == named]
-        if not pools:
+        pool = [p for p in pools if p["metadata"]["name"] == named]
+        if not pool:
             return f'unknown pool "{named}"'
-    else:
-        pools = [p for p in pools if (p.get("spec") or {}).get("autoAssign", True)]
-    for p in pools:
-        for ip in pool_addresses(p):
-            if ip not in taken:
-                return ip, p["metadata"]["name"]
-    return "no available IPs"
+        free = _free_per_family(pool[0], taken)
+        if not free:
+            return f"no available IPs in pool {named}"
+        ips = _select(free, family, policy)
+        return (ips, named) if ips else f"no available IPs in pool {named} for {_FAMILY_WORD[family]} IPFamily"
+    got = _best_pool([p for p in pools if (p.get("spec") or {}).get("autoAssign", True)], svc, family, taken)
+    return got if got else "no available IPs"
+
+
+_FAMILY_WORD = {IPV4: "ipv4", IPV6: "ipv6", "dual": "dual"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +262,16 @@ class MetalLB:
         for svc in self._services():
             key = (svc["metadata"]["namespace"], svc["metadata"]["name"])
             current = [i.get("ip") for i in _ingress(svc) if i.get("ip")]
-            if current and any(current[0] in pool_addresses(p) for p in _pools(pools)):
+            pool = next((p for p in _pools(pools) if current and all(in_pool(ip, p) for ip in current)), None)
+            if pool is not None and not _family_changed(current, svc):
+                more = self._additional_family(svc, current, pool, taken)
+                if more:
+                    taken.add(more)
+                    self._write(svc, [{"ip": ip, "ipMode": "VIP"} for ip in current + [more]], pool["metadata"]["name"])
+                    svc = self.store.peek("Service", *key)
                 self._announce(svc, current[0], pools)
                 continue
+            taken.difference_update(current)
             got = allocate(svc, pools, taken)
             if isinstance(got, str):
                 if got and self.failed.get(key) != got:
@@ -184,12 +281,20 @@ class MetalLB:
                 if current:
                     self._write(svc, [], None)
                 continue
-            ip, pool = got
-            taken.add(ip)
+            ips, pool_name = got
+            taken.update(ips)
             self.failed.pop(key, None)
-            self.api.record_event(svc, "Normal", "IPAllocated", f'Assigned IP ["{ip}"]', "metallb-controller")
-            self._write(svc, [{"ip": ip, "ipMode": "VIP"}], pool)
-            self._announce(self.store.peek("Service", *key), ip, pools)
+            self.api.record_event(svc, "Normal", "IPAllocated", f"Assigned IP {_go_ips(ips)}", "metallb-controller")
+            self._write(svc, [{"ip": ip, "ipMode": "VIP"} for ip in ips], pool_name)
+            self._announce(self.store.peek("Service", *key), ips[0], pools)
+
+    def _additional_family(self, svc: dict, current: list[str], pool: dict, taken: set[str]) -> str | None:
+        """convergeBalancer: a PreferDualStack Service holding one address gets one of the missing
+        family from the same pool when it frees up (``AllocateFromPoolForAdditionalFamily``)."""
+        if len(current) != 1 or svc["spec"].get("ipFamilyPolicy") != "PreferDualStack" or service_family(svc) != "dual":
+            return None
+        missing = IPV6 if family_of(current[0]) == IPV4 else IPV4
+        return _free_per_family(pool, taken).get(missing)
 
     def _write(self, svc: dict, ingress: list, pool: str | None) -> None:
         s2 = clone(svc)
@@ -212,9 +317,11 @@ class MetalLB:
             self.announced.pop(key, None)
 
     def announcement(self, svc: dict, ip: str, pools: list[dict] | None = None) -> Announcement:
-        """Who announces ``ip`` for ``svc`` now."""
+        """Who announces ``ip`` for ``svc`` now (the speaker elected for the Service's first
+        address announces all of them: ``ShouldAnnounce`` hashes ``toAnnounce[0]``)."""
         pools = _pools(list(self.store.items("IPAddressPool")) if pools is None else pools)
-        pool = next((p for p in pools if ip in pool_addresses(p)), None)
+        ip = next((i.get("ip") for i in _ingress(svc) if i.get("ip")), ip)
+        pool = next((p for p in pools if in_pool(ip, p)), None)
         ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
         slices = [s for s in self.store.items("EndpointSlice", ns)
                   if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == name]
@@ -223,6 +330,16 @@ class MetalLB:
                     and (p.get("status") or {}).get("phase") == "Running"}
         nodes = [n for n in self.store.items("Node") if n["metadata"]["name"] in speakers]
         return announcer(svc, ip, pool, list(self.store.items("L2Advertisement")), nodes, slices)
+
+
+def _family_changed(current: list[str], svc: dict) -> bool:
+    """``serviceFamilyChanged``: the addresses held are not of the Service's family (a Service made
+    dual-stack, or single-stack again), except one address of a PreferDualStack dual-stack Service."""
+    fams = [family_of(ip) for ip in current]
+    held = fams[0] if len(fams) == 1 else ("dual" if len(fams) == 2 and fams[0] != fams[1] else "unknown")
+    want = service_family(svc)
+    return held != want and not (want == "dual" and svc["spec"].get("ipFamilyPolicy") == "PreferDualStack"
+                                 and held != "unknown")
 
 
 def _ingress(svc: dict) -> list[dict]:

@@ -7,6 +7,12 @@
   (``k8snet-gateway-system/gw-<namespace>-<name>``, a port per listener port) and publishes
   that Service's address in the Gateway's ``status.addresses``.  No cloud, no address: the
   Gateway stays ``Programmed=False`` (AddressNotAssigned), as on a bare kind cluster.
+* IP families: both Services are created as their projects create them -- ingress-nginx's
+  manifest pins ``ipFamilies: [IPv4]`` (IPv6 on an IPv6-only cluster, see ``addons.py``), and
+  Envoy Gateway (like kgateway) sets no ``ipFamilyPolicy`` unless an EnvoyProxy asks for
+  ``ipFamily: DualStack`` -- so each is single-stack and carries one address: on a dual-stack
+  cluster an IPv4 one, on an IPv6-primary or IPv6-only cluster (the Gateway) an IPv6 one, from
+  whichever load balancer (cloud or MetalLB) serves that family.
 * Conditions come from the routing engine; ``lastTransitionTime`` is kept while a condition's
   status and reason stay the same, as controllers do.
 """

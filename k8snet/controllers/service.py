@@ -15,6 +15,13 @@ Which Services it handles is ``wantsLoadBalancer`` (k8s.io/cloud-provider
 cloud-provider-aws also leaves alone the Services its annotation hands to the AWS Load
 Balancer Controller (``aws-load-balancer-type: external`` or ``nlb-ip``: ImplementedElsewhere).
 
+IP families (dual-stack clusters): GCP and Azure give a load balancer one address per family of
+the Service (``_families``), so a dual-stack Service shows an IPv4 and an IPv6 EXTERNAL-IP.  AWS
+publishes a hostname whatever the Service's families: cloud-provider-aws's Classic ELB and NLB
+are IPv4 (its docs list no IPv6 option), and the AWS Load Balancer Controller's NLB is ``ipv4``
+unless annotated ``service.beta.kubernetes.io/aws-load-balancer-ip-address-type: dualstack``
+(the hostname then also has an AAAA record; k8snet's simulated internet resolves only its A).
+
 Each cloud makes an *internal* load balancer (a private address in the cluster's network,
 unreachable from the internet) when the Service carries its annotation:
 
@@ -86,12 +93,16 @@ def is_internal(service: dict, cloud: str | None) -> bool:
 
 def source_ranges(service: dict) -> tuple[str, ...]:
     """servicehelper ``GetLoadBalancerSourceRanges``: the field, else the annotation (comma-
-    separated), else everyone (``0.0.0.0/0``) -- what a cloud's firewall admits."""
+    separated), else everyone (``0.0.0.0/0``, plus ``::/0`` with IPv6) -- what a cloud's firewall admits."""
     ranges = [r.strip() for r in (service.get("spec") or {}).get("loadBalancerSourceRanges") or () if r.strip()]
     if not ranges:
         text = str(_annotations(service).get(SOURCE_RANGES_ANNOTATION) or "").strip()
         ranges = [r.strip() for r in text.split(",") if r.strip()]
-    return tuple(ranges) or ("0.0.0.0/0",)
+    if ranges:
+        return tuple(ranges)
+    # Everyone: servicehelper's default 0.0.0.0/0, and ::/0 for a Service with an IPv6 family
+    # (GCE writes a separate IPv6 firewall rule, cloud-provider-azure an IPv6 security rule).
+    return ("0.0.0.0/0", "::/0") if "IPv6" in _families(service) else ("0.0.0.0/0",)
 
 
 def _digest(service: dict) -> bytes:
@@ -126,11 +137,34 @@ def load_balancer_ingress(service: dict, cloud: str | None) -> list[dict] | None
         # A Classic ELB: ELB appends "-" and a decimal number (31 bits, not zero-padded).
         return [{"hostname": f"{prefix}{load_balancer_name(service)}-{int.from_bytes(h[:4], 'big') >> 1}"
                              f".{_REGION}.elb.amazonaws.com"}]
+    return [{"ip": _address(cloud, family, internal, h), "ipMode": "VIP"} for family in _families(service)]
+
+
+def _families(service: dict) -> list[str]:
+    """The families a GCP or Azure load balancer gets a frontend for: one per family of the
+    Service, in ``spec.ipFamilies`` order.  GKE ("Dual-stack Services": a dual-stack
+    LoadBalancer Service on a dual-stack cluster gets an IPv4 and an IPv6 forwarding rule; an
+    IPv6 single-stack one an IPv6 rule) and cloud-provider-azure (dual-stack Services since
+    kubernetes-sigs/cloud-provider-azure#3404: a public IP, frontend and rules per family)
+    both follow the Service's families; neither needs an annotation."""
+    spec = service.get("spec") or {}
+    fams = spec.get("ipFamilies") or ["IPv6" if ":" in (spec.get("clusterIP") or "") else "IPv4"]
+    return [f for f in fams if f in ("IPv4", "IPv6")][:2] or ["IPv4"]
+
+
+def _address(cloud: str, family: str, internal: bool, h: bytes) -> str:
+    """A stable address of ``cloud``'s for the Service with digest ``h``: public, or internal
+    (GKE: the node subnet 10.128.0.0/20 and, for IPv6, its ULA internal range under fd20::/20;
+    AKS: the node subnet 10.224.0.0/16 and the vnet's IPv6 range).  The IPv6 public prefixes
+    are Google's 2600:1900::/28 and Azure's 2603:1030::/32 (illustrative, not a real block)."""
+    if family == "IPv6":
+        if cloud == "gcp":
+            return f"fd20:{h[3]:x}:{h[4]:x}:0:{h[5]:x}::" if internal else f"2600:1900:4000:{h[3] * 256 + h[4]:x}:8000::"
+        return f"fd00:db8:deca::{h[3] * 256 + h[4] + 4:x}" if internal else f"2603:1030:{h[3]:x}:{h[4]:x}::{h[5] + 1:x}"
     if internal:
-        ip = f"10.128.{h[0] % 16}.{h[1] % 253 + 2}" if cloud == "gcp" else f"10.224.{h[0] % 256}.{h[1] % 250 + 4}"
-        return [{"ip": ip, "ipMode": "VIP"}]
+        return f"10.128.{h[0] % 16}.{h[1] % 253 + 2}" if cloud == "gcp" else f"10.224.{h[0] % 256}.{h[1] % 250 + 4}"
     first = 34 if cloud == "gcp" else 20
-    return [{"ip": f"{first}.{h[0] % 200 + 20}.{h[1]}.{h[2] % 253 + 1}", "ipMode": "VIP"}]
+    return f"{first}.{h[0] % 200 + 20}.{h[1]}.{h[2] % 253 + 1}"
 
 
 class LoadBalancerControllers:
