@@ -44,7 +44,7 @@ def _backend_tls_policy(cluster, svc: dict, port: int):
 
 def answer(trip, pod: dict, app, container: dict, port: int, ref: str):
     """A pod accepted a raw stream on ``port``: what its app writes back."""
-    from .connect import Result
+    from .deliver import Result
     tls_port = port in app.tls_ports
     if trip.sni is not None and app.kind == "echo-basic-tcp" and not tls_port:
         trip.fail("connection reset by peer", "pod", f"{ref}: the TLS handshake fails, {container['name']} speaks "
@@ -63,7 +63,7 @@ def answer(trip, pod: dict, app, container: dict, port: int, ref: str):
 def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest | None):
     """The Gateway's data plane got a stream on listener ``port``; ``request`` is the HTTPS
     request it carries when the client was curl (None for ``connect()``)."""
-    from .connect import deliver
+    from .deliver import deliver
     from .l7 import _endpoints
     cluster = trip.cluster
     gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
@@ -103,7 +103,7 @@ def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest
                                              headers=request.headers, client_ip=pod["status"]["podIP"],
                                              port=request.port, scheme="http")
     if target is None:
-        from .connect import refuse_gone
+        from .deliver import refuse_gone
         refuse_gone(trip, ip, target_port, "Gateway")
     if upstream is None:  # the stream's source is the Gateway pod (NetworkPolicy sees that pod)
         upstream = workloads.HTTPRequest(method="CONNECT", host=trip.host, client_ip=pod["status"]["podIP"],

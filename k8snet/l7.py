@@ -87,7 +87,7 @@ def route(trip, pod: dict, app, port: int, req: workloads.HTTPRequest, via: dict
 
 
 def _answer(status, body, headers=(), pod=None, backend=None):
-    from .connect import Result
+    from .deliver import Result
     return Result(status, body, list(headers), backend=backend, pod=pod)
 
 
@@ -109,7 +109,7 @@ TLS_FAILED = "TLS handshake failed"
 
 def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
            unavailable_body: str):
-    from .connect import deliver, refuse_gone
+    from .deliver import deliver, refuse_gone
     from .datapath import Failed
     cluster = trip.cluster
     backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
@@ -156,7 +156,7 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
 def _tls_handshake(trip, pod: dict, port: int) -> None:
     """The Gateway's TLS handshake with a backend pod: fails (Failed) when the app there speaks
     plain text (no TLS server on that port)."""
-    from .connect import _listener
+    from .deliver import _listener
     from .datapath import Failed
     app, _ = _listener(pod, port, False, trip.cluster)
     if app is not None and port not in app.tls_ports:
@@ -296,7 +296,7 @@ def _mirror(trip, pod: dict, route: dict, ref: dict, upstream: workloads.HTTPReq
     backend MUST be ignored by the Gateway"). Envoy, the data plane simulated here, appends
     ``-shadow`` to the copy's Host (route.v3 RequestMirrorPolicy)."""
     import dataclasses
-    from .connect import deliver
+    from .deliver import deliver
     from .datapath import Failed
     cluster = trip.cluster
     res = routing.httproute.resolve_backend(route, ref, list(cluster.store.items("Service")),

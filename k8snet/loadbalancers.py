@@ -131,7 +131,8 @@ def _healthy_nodes(cluster, svc: dict) -> list[dict]:
 
 def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     """From the client to the node (then kube-proxy) through ``svc``'s load balancer at ``lb_ip``."""
-    from .connect import _at_node, _node_ip, _through_kube_proxy, deliver
+    from .connect import _at_node, _node_ip, _through_kube_proxy
+    from .deliver import deliver
     cluster, client = trip.cluster, trip.client
     ref = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
     vip = any(i.get("ip") == lb_ip and i.get("ipMode", "VIP") == "VIP"
@@ -195,7 +196,8 @@ def through_alb(trip, ing: dict, alb_ip: str, port: int):
     routes on the Ingress rules itself, then sends to the backend Service's NodePort on a node
     (target-type ``instance``) or to a pod (``ip``)."""
     from . import l7, routing, workloads
-    from .connect import Result, _at_node, _node_ip, deliver
+    from .connect import _at_node, _node_ip
+    from .deliver import Result, deliver
     cluster, client = trip.cluster, trip.client
     ref = f"{ing['metadata']['namespace']}/{ing['metadata']['name']}"
     if client.kind == "internet" and awslbc.ingress_scheme(ing) == "internal":

@@ -3,7 +3,7 @@
 Each container instance has its own log: a new pod (new UID) or a restarted container
 (a new ``restartCount``) starts with an empty one, as the kubelet starts a new log file.
 A log holds what the image prints when it starts (see ``workloads.py`` for the images
-modelled) and one line per request its app answered, written when ``connect.deliver``
+modelled) and one line per request its app answered, written when ``deliver.deliver``
 hands the request to the app.  Times come from the simulated clock, so the same seed and
 the same calls give the same log, byte for byte.
 
