@@ -1,6 +1,8 @@
 """Scenario loading for the routing tests: ``tests/manifests/routing/base.yaml`` plus one
 scenario file, turned into the object lists the engines take (with the defaults the API
-server would add: namespace, creationTimestamp, generation)."""
+server would add: namespace, creationTimestamp, generation); and the YAML builders of
+gateway-api's conformance base (conformance/base/manifests.yaml) the end-to-end routing tests
+share: its infra namespace, echo backends and ``same-namespace`` Gateway."""
 from __future__ import annotations
 
 import random
@@ -14,6 +16,8 @@ from k8snet.routing import route_http
 MANIFESTS = Path(__file__).resolve().parent.parent / "manifests" / "routing"
 #: The echo server gateway-api v1.6.1's conformance base runs (conformance/base/manifests.yaml).
 ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
+#: The conformance base's namespace for its Gateways, routes and backends.
+NS = "gateway-conformance-infra"
 
 
 def gateway_cluster(manifests: str, seed: int):
@@ -44,6 +48,36 @@ kind: Service
 metadata: {{name: {name}, namespace: {namespace}}}
 spec: {{selector: {{app: {name}}}, ports: [{{port: 8080, targetPort: 3000}}]}}
 """
+
+
+def namespace(name: str = NS) -> str:
+    """YAML of Namespace ``name``."""
+    return f"""
+apiVersion: v1
+kind: Namespace
+metadata: {{name: {name}}}
+"""
+
+
+def same_namespace_gateway(allowed_routes: str | None = None) -> str:
+    """YAML of the conformance base's Gateway ``same-namespace``: one HTTP listener on port 80
+    (its ``allowedRoutes`` given as a YAML flow mapping, else left to the default, Same)."""
+    extra = f", allowedRoutes: {allowed_routes}" if allowed_routes else ""
+    return f"""
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {{name: same-namespace, namespace: {NS}}}
+spec:
+  gatewayClassName: k8snet
+  listeners: [{{name: http, port: 80, protocol: HTTP{extra}}}]
+"""
+
+
+def infra(*backends: str, gateway: str | None = same_namespace_gateway()) -> str:
+    """YAML of the infra namespace, an :func:`echo_backend` for each name in ``backends``, then
+    ``gateway`` (the ``same-namespace`` Gateway unless told otherwise; None for none)."""
+    docs = [namespace(), *(echo_backend(b, NS) for b in backends)] + ([gateway] if gateway else [])
+    return "---".join(docs)
 
 
 class Scenario:

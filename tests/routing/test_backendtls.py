@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import gateway_cluster
-
-NS = "gateway-conformance-infra"
+from .conftest import ECHO, NS, gateway_cluster, namespace, same_namespace_gateway
 
 # echo-basic with TLS_SERVER_CERT/TLS_SERVER_PRIVKEY serves HTTPS on 8443 (echo-basic.go)
-SCENARIO = f"""
-apiVersion: v1
-kind: Namespace
-metadata: {{name: {NS}}}
----
+SCENARIO = namespace() + f"""---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {{name: tls-backend, namespace: {NS}}}
@@ -28,7 +22,7 @@ spec:
     spec:
       containers:
       - name: echo
-        image: registry.k8s.io/gateway-api/echo-basic:v1.5.1
+        image: {ECHO}
         env: [{{name: TLS_SERVER_CERT, value: /etc/tls/tls.crt}}, {{name: TLS_SERVER_PRIVKEY, value: /etc/tls/tls.key}}]
 ---
 apiVersion: v1
@@ -36,13 +30,7 @@ kind: ConfigMap
 metadata: {{name: tls-checks-ca-certificate, namespace: {NS}}}
 data: {{ca.crt: "-----BEGIN CERTIFICATE-----"}}
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {{name: same-namespace, namespace: {NS}}}
-spec:
-  gatewayClassName: k8snet
-  listeners: [{{name: http, port: 80, protocol: HTTP}}]
----
+{same_namespace_gateway()}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {{name: backendtlspolicy, namespace: {NS}}}

@@ -9,29 +9,10 @@ import json
 
 import pytest
 
-from .conftest import echo_backend, gateway_cluster
-
-NS = "gateway-conformance-infra"
+from .conftest import NS, gateway_cluster, infra
 
 # conformance/tests/httproute-cors.yaml (two of its routes) and httproute-request-mirror.yaml
-SCENARIO = f"""
-apiVersion: v1
-kind: Namespace
-metadata: {{name: {NS}}}
----
-{echo_backend("infra-backend-v1", NS)}
----
-{echo_backend("infra-backend-v2", NS)}
----
-{echo_backend("infra-backend-v3", NS)}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {{name: same-namespace, namespace: {NS}}}
-spec:
-  gatewayClassName: k8snet
-  listeners: [{{name: http, port: 80, protocol: HTTP}}]
----
+SCENARIO = infra("infra-backend-v1", "infra-backend-v2", "infra-backend-v3") + f"""---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {{name: cors-multiple-origins-methods-headers, namespace: {NS}}}

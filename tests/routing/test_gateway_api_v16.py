@@ -11,32 +11,12 @@ import pytest
 from k8snet import Cluster
 from k8snet.addons import GATEWAY_API_VERSION
 
-from .conftest import echo_backend, gateway_cluster
-
-NS = "gateway-conformance-infra"
-
-
-def _backend(name: str, namespace: str = NS) -> str:
-    return echo_backend(name, namespace)
+from .conftest import NS, echo_backend, gateway_cluster, infra, namespace, same_namespace_gateway
 
 
 # conformance/base/manifests.yaml (the part these tests use) + the tests' own routes.
-SCENARIO = f"""
-apiVersion: v1
-kind: Namespace
-metadata: {{name: {NS}}}
----
-{_backend("infra-backend-v1")}
----
-{_backend("infra-backend-v2")}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {{name: same-namespace, namespace: {NS}}}
-spec:
-  gatewayClassName: k8snet
-  listeners: [{{name: http, port: 80, protocol: HTTP, allowedRoutes: {{namespaces: {{from: Same}}}}}}]
----
+SCENARIO = infra("infra-backend-v1", "infra-backend-v2",
+               gateway=same_namespace_gateway("{namespaces: {from: Same}}")) + f"""---
 # httproute-303-redirect, httproute-307-redirect, httproute-308-redirect
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -70,11 +50,9 @@ spec:
     backendRefs: [{{name: infra-backend-v2, port: 8080}}]
 ---
 # httproute-reference-grant, with the grant written as v1 (gateway-api v1.5+) ...
-apiVersion: v1
-kind: Namespace
-metadata: {{name: gateway-conformance-web-backend}}
+{namespace("gateway-conformance-web-backend")}
 ---
-{_backend("web-backend", "gateway-conformance-web-backend")}
+{echo_backend("web-backend", "gateway-conformance-web-backend")}
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: ReferenceGrant

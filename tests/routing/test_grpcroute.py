@@ -16,26 +16,13 @@ import pytest
 
 from k8snet import Cluster, ValidationError
 
-from .conftest import echo_backend, gateway_cluster
+from .conftest import NS, gateway_cluster, infra
 
-NS = "gateway-conformance-infra"
 SVC = "gateway_api_conformance.echo_basic.grpcecho.GrpcEcho"
 UNIMPLEMENTED = 12
 
 
-def _backend(name: str, namespace: str = NS) -> str:
-    return echo_backend(name, namespace)
-
-
-SCENARIO = "\n---\n".join([f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {NS}}}",
-                           *(_backend(f"grpc-infra-backend-v{i}") for i in (1, 2, 3)), f"""
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {{name: same-namespace, namespace: {NS}}}
-spec:
-  gatewayClassName: k8snet
-  listeners: [{{name: http, port: 80, protocol: HTTP}}]
----
+SCENARIO = infra(*(f"grpc-infra-backend-v{i}" for i in (1, 2, 3))) + f"""---
 # grpcroute-exact-method-matching
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
@@ -111,7 +98,7 @@ spec:
   parentRefs: [{{name: same-namespace}}]
   hostnames: [exact.example]
   rules: [{{backendRefs: [{{name: grpc-infra-backend-v3, port: 8080}}]}}]
-"""])
+"""
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import echo_backend, gateway_cluster
+from .conftest import NS, gateway_cluster, infra
 
-NS = "gateway-conformance-infra"
 G = "gateway.networking.k8s.io"
 
 
@@ -35,17 +34,7 @@ spec:
 
 
 ALL = "{namespaces: {from: All}}"
-SCENARIO = f"""
-apiVersion: v1
-kind: Namespace
-metadata: {{name: {NS}}}
----
-{echo_backend("infra-backend-v1", NS)}
----
-{echo_backend("infra-backend-v2", NS)}
----
-{echo_backend("infra-backend-v3", NS)}
----
+SCENARIO = infra("infra-backend-v1", "infra-backend-v2", "infra-backend-v3", gateway=None) + f"""---
 # listenerset-default-not-allowed: no allowedListeners
 apiVersion: {G}/v1
 kind: Gateway
