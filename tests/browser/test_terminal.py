@@ -17,27 +17,15 @@ import pytest
 
 from k8snet import Cluster
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: nginx, image: nginx:1.27}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}
----
+from ..cluster.objects import deployment, manifest, service
+
+# the web Deployment of tests/kubectl/test_logs.py, behind a NodePort Service
+WEB = manifest(deployment(replicas=2, container="nginx", ports=[]), service(type="NodePort"), """
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: client, image: busybox:1.36, command: [sleep, infinity]}]}
-"""
+""")
 
 # The text of the current terminal's xterm.js buffer (Lab's Terminal widget keeps the
 # xterm instance as _term).

@@ -1,21 +1,33 @@
-"""Builders and probes shared by the cluster tests.
+"""Builders and probes shared by the cluster tests (and by other areas' tests that need the
+same web Deployment and Service: one builder rather than a YAML copy per test file).
 
-Builders return manifests as a learner writes them (fresh dicts, nothing defaulted); the
-probes read the cluster the way ``kubectl get`` would, so a test row can say "2 ready new
-pods, 1 old pod" without reaching into controllers.
+Builders return manifests as a learner writes them (fresh dicts, nothing defaulted);
+:func:`manifest` turns them into the YAML text ``Cluster.apply`` and kubectl take. The probes
+read the cluster the way ``kubectl get`` would, so a test row can say "2 ready new pods, 1 old
+pod" without reaching into controllers.
 """
 from __future__ import annotations
+
+import yaml
 
 from k8snet import Cluster
 
 
+def manifest(*objects: dict | str) -> str:
+    """The objects as one multi-document YAML text (a ``str`` is taken as YAML already)."""
+    return "---\n".join(o if isinstance(o, str) else yaml.safe_dump(o, sort_keys=False) for o in objects)
+
+
 def deployment(name: str = "web", *, replicas: int | None = 3, image: str = "nginx:1.27", labels: dict | None = None,
                strategy: dict | None = None, probe_delay: int | None = None, ports: list | None = None,
-               annotations: dict | None = None, namespace: str | None = None) -> dict:
-    """A Deployment of one container; ``probe_delay`` adds an HTTP readiness probe on port 80
-    with that ``initialDelaySeconds`` (periodSeconds 5)."""
+               annotations: dict | None = None, namespace: str | None = None, container: str = "app") -> dict:
+    """A Deployment of one container (``ports`` defaults to containerPort 80; ``[]`` declares none);
+    ``probe_delay`` adds an HTTP readiness probe on port 80 with that ``initialDelaySeconds``
+    (periodSeconds 5)."""
     lbls = labels or {"app": name}
-    ct = {"name": "app", "image": image, "ports": ports if ports is not None else [{"containerPort": 80}]}
+    ct: dict = {"name": container, "image": image}
+    if ports != []:
+        ct["ports"] = ports if ports is not None else [{"containerPort": 80}]
     if probe_delay is not None:
         ct["readinessProbe"] = {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": probe_delay,
                                 "periodSeconds": 5}

@@ -14,6 +14,8 @@ import pytest
 from k8snet import Cluster
 from k8snet.controllers.topologyhints import TopologyCache, hints_enabled, reconcile_hints
 
+from .objects import deployment, manifest, service
+
 ZONE = "topology.kubernetes.io/zone"
 
 
@@ -167,25 +169,7 @@ def test_hints_enabled(annotations, want):
     assert hints_enabled(annotations) is want
 
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80}]
-"""
+WEB = manifest(deployment(replicas=3, container="web", image="nginx"), service())
 
 
 def _cluster(td=None, annotations=None, zones=(None, "zone-a", "zone-b", "zone-b"), proxy_mode="iptables"):

@@ -6,22 +6,9 @@ import pytest
 
 from k8snet import Cluster
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
-"""
+from ..cluster.objects import deployment, manifest, service
+
+WEB = manifest(deployment(replicas=1, container="nginx", image="nginx"), service())
 
 # (url, method given, method shown, answered?, rule)
 ROWS = [

@@ -15,22 +15,9 @@ import pytest
 from k8snet import Cluster
 from k8snet.errors import UsageError
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
-"""
+from ..cluster.objects import deployment, manifest, service
+
+WEB = manifest(deployment(replicas=4, container="web", image="nginx", ports=[]), service())
 
 
 def _cluster():

@@ -10,27 +10,14 @@ from k8snet import Cluster
 from k8snet.errors import UsageError
 from k8snet.kubectl.commands import execute
 
-APP = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
+from ..cluster.objects import deployment, manifest, service
+
+APP = manifest(deployment(replicas=2, container="nginx", image="nginx"), service(), """
 apiVersion: v1
 kind: Pod
 metadata: {name: lonely}
 spec: {containers: [{name: c, image: busybox}]}
-"""
+""")
 
 # (command line, exit status, upstream rule)
 ROWS = [

@@ -17,22 +17,10 @@ import pytest
 
 from k8snet import Cluster
 
-APPS = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: nginx, image: nginx:1.27}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
+from ..cluster.objects import deployment, manifest, service
+
+# the web Deployment the browser terminal test serves too (tests/browser/test_terminal.py)
+APPS = manifest(deployment(replicas=2, container="nginx", ports=[]), service(), """
 apiVersion: v1
 kind: Pod
 metadata: {name: echo, labels: {app: echo}}
@@ -55,7 +43,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: client, image: curlimages/curl, command: [sleep, infinity]}]}
-"""
+""")
 
 
 @pytest.fixture(scope="module")

@@ -9,26 +9,10 @@ import pytest
 from k8snet import Cluster
 from k8snet.render.zones import zone_traffic
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  trafficDistribution: PreferSameZone
-  selector: {app: web}
-  ports: [{port: 80}]
-"""
+from ..cluster.objects import deployment, manifest, service
+
+# the WEB of tests/cluster/test_topology_hints.py, with trafficDistribution: PreferSameZone
+WEB = manifest(deployment(replicas=3, container="web", image="nginx"), service(trafficDistribution="PreferSameZone"))
 
 
 def _cluster():

@@ -12,29 +12,14 @@ import pytest
 from k8snet import Cluster
 from k8snet.widgets.dns import NO_POD, DNSLookupView
 
-SCENARIO = """
+from ..cluster.objects import deployment, manifest, service
+
+SCENARIO = manifest("""
 apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: nginx, image: "nginx:1.27", ports: [{name: http, containerPort: 80}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80}]
----
+""", deployment(replicas=1, container="nginx", ports=[{"name": "http", "containerPort": 80}]),
+                    service(ports=[{"name": "http", "port": 80}]), """
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -46,7 +31,7 @@ kind: Pod
 metadata: {name: client, namespace: shop}
 spec:
   containers: [{name: sh, image: busybox, command: [sleep, "3600"]}]
-"""
+""")
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,9 @@ import pytest
 from k8snet import Cluster
 from k8snet.widgets.pods import PodIPsView, node_rows, pod_rows
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: nginx, image: "nginx:1.27"}]
-"""
+from ..cluster.objects import deployment, manifest
+
+WEB = manifest(deployment(replicas=4, container="nginx", ports=[]))
 
 
 def view(nodes=2, seed=1):
