@@ -46,6 +46,8 @@ def published_hosts(cluster) -> dict[str, str]:
             for rule in ing["spec"].get("rules") or []:
                 if rule.get("host") and not rule["host"].startswith("*"):
                     hosts.setdefault(rule["host"], addr)
+    if not cluster.store.count("Gateway"):
+        return hosts  # no Gateway, no route names to publish (and the Gateway routers stay unloaded)
     from .l7 import gateways  # with the listeners of their ListenerSets
     from .routing.httproute import LISTENER_SETS_KEY
     for gw in gateways(cluster):
