@@ -24,8 +24,7 @@ from .store import clone  # a JSON-shaped deep copy, much faster than copy.deepc
 
 from typing import Any
 
-from .validation import gateway as _gateway
-from .validation.crd import apply_defaults as _apply_crd_defaults
+from .validation import CRD_KINDS, crd_schema
 
 __all__ = ["default", "prepare_service_update", "needs_cluster_ip", "needs_node_ports", "image_pull_policy"]
 
@@ -291,12 +290,14 @@ def _default_ingress_class(obj: dict) -> None:
 
 
 def _default_custom_resource(obj: dict) -> None:
+    from .validation.crd import apply_defaults
+    from .validation.gateway import STATUS_DEFAULTS
     kind = obj["kind"]
-    defaulted = _apply_crd_defaults(_gateway.SCHEMAS[kind], {"spec": obj["spec"]} if "spec" in obj else {})
+    defaulted = apply_defaults(crd_schema(kind), {"spec": obj["spec"]} if "spec" in obj else {})
     if "spec" in defaulted:
         obj["spec"] = defaulted["spec"]
-    if kind in _gateway.STATUS_DEFAULTS and not obj.get("status"):
-        obj["status"] = clone(_gateway.STATUS_DEFAULTS[kind])
+    if kind in STATUS_DEFAULTS and not obj.get("status"):
+        obj["status"] = clone(STATUS_DEFAULTS[kind])
 
 
 _DEFAULTERS = {
@@ -323,7 +324,7 @@ def default(obj: dict) -> dict:
     default; validation rejects a missing one)."""
     out = clone(obj)
     kind = out.get("kind", "")
-    if kind in _gateway.SCHEMAS:
+    if kind in CRD_KINDS:
         _default_custom_resource(out)
     elif kind in _DEFAULTERS:
         _DEFAULTERS[kind](out)

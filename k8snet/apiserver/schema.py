@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .validation import crd as _crd
-from .validation import gateway as _gateway
+from .validation import CRD_KINDS, crd_schema
 
 __all__ = ["unknown_fields", "type_errors", "decode_error", "strict_decoding_error", "without_nulls", "STRUCTS",
            "KINDS"]
@@ -271,12 +270,13 @@ def _decode(obj: Mapping) -> _Decoder:
     kind = obj.get("kind", "")
     if kind in KINDS:
         d.struct(kind, obj, "", kind, [])
-    elif kind in _gateway.SCHEMAS:
+    elif kind in CRD_KINDS:
+        from .validation.crd import unknown_fields
         for k in sorted(obj):
             if k == "metadata":
                 d.value("ObjectMeta", obj[k], "metadata", kind, ["metadata"])
             elif k == "spec":
-                d.unknown += _crd.unknown_fields(_gateway.SCHEMAS[kind].props["spec"], obj[k], "spec")
+                d.unknown += unknown_fields(crd_schema(kind).props["spec"], obj[k], "spec")
             elif k not in ("apiVersion", "kind", "status"):
                 d.unknown.append(k)
     elif "metadata" in obj:  # any other kind: its ObjectMeta is still decoded by the same rules

@@ -25,10 +25,12 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from ...errors import FieldError
-from . import apps, core, crd, discovery, gateway, metallb, networking, pod, service
+from ..resources import RESOURCES
+from . import apps, core, discovery, networking, pod, service
 from .common import name_is_dns_subdomain, validate_object_meta
 
-__all__ = ["validate", "VALIDATORS", "UPDATE_VALIDATORS", "validate_object_meta_update"]
+__all__ = ["validate", "VALIDATORS", "UPDATE_VALIDATORS", "validate_object_meta_update", "CRD_KINDS",
+           "crd_schema"]
 
 #: Create-time validators by kind.
 VALIDATORS: dict[str, Callable[[Mapping], list[FieldError]]] = {
@@ -65,9 +67,16 @@ UPDATE_VALIDATORS: dict[str, Callable[[Mapping, Mapping], list[FieldError]]] = {
 }
 
 _CLUSTER_SCOPED_CRDS = {"GatewayClass"}
-# ``gateway.SCHEMAS`` is the one table of custom-resource schemas every stage reads (decoding,
-# defaulting, validation, OpenAPI): the addons' CRDs (MetalLB's) join it.
-gateway.SCHEMAS.update(metallb.SCHEMAS)
+#: The kinds served from a CustomResourceDefinition's schema (``gateway.SCHEMAS``: Gateway
+#: API's, and the addons' such as MetalLB's), known from their API group so that the schemas
+#: are built only when such an object is first defaulted, decoded or validated.
+CRD_KINDS = frozenset(r.kind for r in RESOURCES if r.group in ("gateway.networking.k8s.io", "metallb.io"))
+
+
+def crd_schema(kind: str):
+    """The CRD schema (a ``crd.Schema``, root ``spec``) of a kind in ``CRD_KINDS``."""
+    from .gateway import SCHEMAS
+    return SCHEMAS[kind]
 
 
 def validate_object_meta_update(new: Mapping, old: Mapping) -> list[FieldError]:
@@ -84,7 +93,8 @@ def _validate_custom_resource(obj: Mapping, old: Mapping | None) -> list[FieldEr
     """customResourceStrategy.Validate: metadata (names are DNS-1123 subdomains), schema, CEL."""
     kind = obj.get("kind")
     errs = validate_object_meta(obj.get("metadata"), kind not in _CLUSTER_SCOPED_CRDS, name_is_dns_subdomain)
-    return errs + crd.validate_schema(gateway.SCHEMAS[kind], obj, old)
+    from .crd import validate_schema
+    return errs + validate_schema(crd_schema(kind), obj, old)
 
 
 def validate(obj: Mapping, old: Mapping | None = None) -> list[FieldError]:
@@ -93,7 +103,7 @@ def validate(obj: Mapping, old: Mapping | None = None) -> list[FieldError]:
     Kinds k8snet does not validate return no errors (the caller decides whether it serves
     them at all)."""
     kind = obj.get("kind", "")
-    if kind in gateway.SCHEMAS:
+    if kind in CRD_KINDS:
         meta = validate_object_meta_update(obj, old) if old is not None else []
         return meta + _validate_custom_resource(obj, old)
     if old is not None and kind in UPDATE_VALIDATORS:

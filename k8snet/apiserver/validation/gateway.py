@@ -370,6 +370,10 @@ SCHEMAS: dict[str, Schema] = {"GatewayClass": GATEWAYCLASS, "Gateway": GATEWAY, 
                               "GRPCRoute": GRPCROUTE, "ReferenceGrant": REFERENCEGRANT, "TLSRoute": TLSROUTE,
                               "TCPRoute": TCPROUTE, "UDPRoute": UDPROUTE, "ListenerSet": LISTENERSET,
                               "BackendTLSPolicy": BACKENDTLSPOLICY}
+# ``SCHEMAS`` is the one table of custom-resource schemas every stage reads (decoding,
+# defaulting, validation, OpenAPI): the addons' CRDs (MetalLB's) join it.
+from .metallb import SCHEMAS as _ADDON_SCHEMAS  # noqa: E402
+SCHEMAS.update(_ADDON_SCHEMAS)
 
 #: The ``status`` the CRDs default to before any controller writes one (Accepted/Programmed
 #: ``Unknown``, reason ``Pending``, "Waiting for controller").
