@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from ..errors import UsageError
-from . import iptables, ipvs, ipvs_ipset, ipvs_iptables, nftables
+from . import iptables, ipvs
 from .iptables_tables import IptablesTables, sync_proxy_rules
 from .changetracker import EndpointsChangeTracker, ServiceChangeTracker
 from .runtime import NodeRuntime
 from .types import LARGE_CLUSTER_THRESHOLD, ProxyConfig, ServicePortInfo, ServicePortName
+
+if TYPE_CHECKING:  # the nftables and ipvs-mode backends load when a proxier of that mode syncs
+    from . import ipvs_ipset, nftables
 
 __all__ = ["ProxyState"]
 
@@ -178,6 +181,7 @@ class ProxyState:
             text = self.ipvs_iptables_tables().save(table, now, tool)
             # The IPv6 proxier's rules match its own sets, named KUBE-6-... (ipvs/ipset.go).
             if self.config.family == "IPv6":
+                from . import ipvs_ipset
                 text = re.sub(r"--match-set (KUBE-[A-Z0-9-]+)",
                               lambda m: "--match-set " + ipvs_ipset.set_name(m.group(1), "IPv6"), text)
             return text
@@ -190,6 +194,7 @@ class ProxyState:
         return self._synced["nftables"]
 
     def _sync_nftables(self) -> nftables.NFTable:
+        from . import nftables  # only an nftables-mode proxier loads its backend
         per_service = self._blocks("nftables", lambda info, eps: nftables.service_objects(
             info, eps, self.config, self.node_labels, self.node_ip))
         return nftables.sync_proxy_rules(per_service, self.config, self.node_ip)
@@ -226,6 +231,7 @@ class ProxyState:
 
     def _sync_ipsets(self) -> tuple[ipvs_ipset.IPSets, IptablesTables]:
         if "ipset" not in self._synced:
+            from . import ipvs_iptables, ipvs_ipset  # only an ipvs-mode proxier loads these
             sets = ipvs_ipset.sync_ipsets(self._blocks("ipset", lambda info, eps: ipvs_ipset.service_entries(
                 info, eps, self.node_ip)))
             self._synced["ipset"] = (sets, ipvs_iptables.sync_tables(sets, self.config))
@@ -233,6 +239,7 @@ class ProxyState:
 
     def ipset_list(self) -> str:
         """What ``ipset list`` prints on this node for kube-proxy's sets (ipvs mode)."""
+        from . import ipvs_iptables, ipvs_ipset
         sets, tables = self._sync_ipsets()
         return ipvs_ipset.ipset_list(sets, ipvs_iptables.set_references(tables), self.config.node_name,
                                      self.config.family)
