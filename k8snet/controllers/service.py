@@ -173,12 +173,14 @@ class LoadBalancerControllers:
 
     def _sync_service(self, ns: str, name: str) -> None:
         from ..apiserver.store import clone
-        from . import awslbc
         svc = self.store.peek("Service", ns, name)
         if svc is None:
             return
         current = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-        lbc = self.aws_lbc and awslbc.handles_service(svc)
+        lbc = False
+        if self.aws_lbc:  # the addon's controller (and its module) only once it is installed
+            from . import awslbc
+            lbc = awslbc.handles_service(svc)
         ingress = awslbc.service_ingress(svc) if lbc else load_balancer_ingress(svc, self.cloud)
         if svc["spec"].get("type") != "LoadBalancer":
             ingress = [] if current else None  # no longer a LoadBalancer: its load balancer goes
