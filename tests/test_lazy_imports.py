@@ -25,6 +25,63 @@ ROWS = [
 ]
 
 
+# Engines of features a plain cluster does not use load when the feature is first used
+# (issue 16: the browser runs the first cell's import in Pyodide, about 3x slower).
+FEATURE_MODULES = ("k8snet.routing.ingress", "k8snet.routing.httproute", "k8snet.routing.listenerset",
+                   "k8snet.apiserver.validation.gateway", "k8snet.apiserver.validation.metallb",
+                   "k8snet.apiserver.validation.crd", "k8snet.proxy.nftables", "k8snet.proxy.ipvs_ipset",
+                   "k8snet.proxy.ipvs_iptables")
+_PLAIN = ("from k8snet import Cluster\nc = Cluster(seed=1)\nc.apply({'apiVersion': 'v1', 'kind': 'Service', "
+          "'metadata': {'name': 'web'}, 'spec': {'selector': {'app': 'web'}, 'ports': [{'port': 80}]}})\n"
+          "c.request('http://web')\nc.resolve('web.default.svc.cluster.local')")
+ROWS += [
+    ("a plain cluster and a request", _PLAIN, FEATURE_MODULES,
+     "routers, CRD schemas, other proxy modes' backends and addon controllers load on first use"),
+]
+
+# (id, code, a module that must then be imported, the feature that loads it)
+USED = [
+    ("a request through an Ingress", "from k8snet import Cluster\nc = Cluster(seed=1, addons=['ingress-nginx'])\n"
+     "c.apply({'apiVersion': 'networking.k8s.io/v1', 'kind': 'Ingress', 'metadata': {'name': 'web'}, 'spec': "
+     "{'ingressClassName': 'nginx', 'defaultBackend': {'service': {'name': 'web', 'port': {'number': 80}}}}})\n"
+     "c.request('http://' + c.get('ingress', 'web')['status']['loadBalancer']['ingress'][0]['ip'])",
+     "k8snet.routing.ingress", "the Ingress controller routes it (l7.py)"),
+    ("the gateway addon", "from k8snet import Cluster\nCluster(seed=1, addons=['gateway'])",
+     "k8snet.apiserver.validation.gateway", "GatewayClass defaulting reads the CRD schemas"),
+    ("proxy_mode=nftables", "from k8snet import Cluster\nCluster(seed=1, proxy_mode='nftables').nft('node-1')",
+     "k8snet.proxy.nftables", "an nftables-mode kube-proxy"),
+    ("proxy_mode=ipvs", "from k8snet import Cluster\nCluster(seed=1, proxy_mode='ipvs').ipset('node-1')",
+     "k8snet.proxy.ipvs_ipset", "an ipvs-mode kube-proxy"),
+]
+
+
+@pytest.mark.parametrize("name, code, module, feature", USED, ids=[r[0] for r in USED])
+def test_a_feature_loads_its_modules_when_used(name, code, module, feature):
+    probe = f"import sys\n{code}\nprint({module!r} in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True", (feature, out.stdout, out.stderr)
+
+
+def test_crd_kinds_are_the_schemas_kinds():
+    """``validation.CRD_KINDS`` (known without building the schemas) names exactly the kinds of
+    the one schema table, so no custom resource is defaulted or validated as a built-in."""
+    from k8snet.apiserver.validation import CRD_KINDS, gateway
+    assert CRD_KINDS == set(gateway.SCHEMAS)
+
+
+def test_the_lazy_routing_names_resolve():
+    """Every name of ``k8snet.routing.__all__`` is the object its module defines."""
+    import importlib
+
+    import k8snet.routing as routing
+    for name in routing.__all__:
+        module = importlib.import_module(f"k8snet.routing.{routing._WHERE[name]}")
+        assert getattr(routing, name) is getattr(module, name), name
+    assert routing.listenerset is importlib.import_module("k8snet.routing.listenerset")
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        routing.nope
+
+
 @pytest.mark.parametrize("name, code, absent, rule", ROWS, ids=[r[0] for r in ROWS])
 def test_server_libraries_are_imported_lazily(name, code, absent, rule):
     probe = f"import sys\n{code}\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {absent!r} or m in {absent!r}))"
