@@ -5,8 +5,8 @@ For every object, in the order a real API server does it:
 1. the kind must be served (Gateway API kinds only once their CRDs are installed);
 2. strict field validation rejects unknown fields (kubectl's default since 1.27);
 3. defaulting fills in what the manifest left out;
-4. for a Service, the registry allocates first (``alloc.py``: IP families, ClusterIPs,
-   NodePorts), so an allocation error is reported alone, ahead of validation errors;
+4. for a Service, the registry (``servicestorage.py``) allocates first (``alloc.py``: IP
+   families, ClusterIPs, NodePorts), so an allocation error is reported alone, ahead of validation errors;
 5. validation collects *every* field error and raises one ``ValidationError`` (a refused
    Service gives back what step 4 took);
 6. only then is the object stored — so a bad object never half-changes the cluster.
@@ -28,6 +28,7 @@ from .ipallocator import IPAllocator
 from .merge import LAST_APPLIED, three_way_merge
 from .portallocator import PortAllocator
 from .schema import decode_error, without_nulls
+from .servicestorage import admit_service
 from .store import Store, clone
 from .validation import CRD_KINDS, validate
 
@@ -68,11 +69,6 @@ class StrictDecodingError(ValidationError):
 
     def message(self) -> str:
         return self.text
-
-
-def _needs_node_ports(spec: dict) -> bool:
-    t = spec.get("type")
-    return t == "NodePort" or (t == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts", True))
 
 
 class APIServer:
@@ -149,7 +145,7 @@ class APIServer:
         if obj["kind"] == "Service" and old is not None:
             obj = prepare_service_update(obj, old)  # the registry's PrepareForUpdate (strategy.go)
         if obj["kind"] == "Service":
-            return self._admit_service(obj, old)
+            return admit_service(self, obj, old)
         obj = default(obj)
         if old is None:  # mutating admission (DefaultIngressClass) runs on create only
             admit_create(obj, self.store.items("IngressClass"))
@@ -165,63 +161,6 @@ class APIServer:
         if denial:
             raise AdmissionDeniedError(obj["kind"], meta.get("name", ""), denial)
         return obj
-
-    def _admit_service(self, svc: dict, old: dict | None) -> dict:
-        """The Service registry's order: defaulting, then BeginCreate/BeginUpdate allocates
-        (alloc.go: IP families, ClusterIPs, NodePorts -- its errors come alone), then the
-        strategy validates the allocated object.  A refused Service gives everything back."""
-        spec = svc.get("spec") if isinstance(svc.get("spec"), dict) else {}
-        # ipFamilies/ipFamilyPolicy are the allocator's to fill in (initIPFamilyFields), from
-        # what the user gave; default() alone would fill them for a single-stack cluster.
-        given = {k: spec[k] for k in ("ipFamilies", "ipFamilyPolicy") if k in spec}
-        svc = default(svc)
-        spec = svc["spec"]
-        if spec.get("type") != "ExternalName":
-            for k in ("ipFamilies", "ipFamilyPolicy"):
-                spec.pop(k, None)
-            spec.update(given)
-        if old is None:  # mutating admission webhooks an addon registered (aws-load-balancer-controller)
-            for mutate in self.service_create_webhooks:
-                mutate(svc)
-        snap = self.alloc.begin()
-        try:
-            if old is None:
-                self.alloc.allocate_create(svc)
-            else:
-                self._drop_type_dependent_fields(spec, old.get("spec") or {})
-                self.alloc.allocate_update(svc, old)
-            errors = validate(svc, old)
-            if errors:
-                raise ValidationError("Service", svc["metadata"].get("name", ""), errors)
-        except K8sNetError:
-            self.alloc.revert(snap)
-            raise
-        return svc
-
-    @staticmethod
-    def _drop_type_dependent_fields(spec: dict, old_spec: dict) -> None:
-        """storage.go dropTypeDependentFields: leaving NodePort/LoadBalancer drops the node
-        ports the server allocated (when the update did not change them)."""
-        if not _needs_node_ports(spec) and _needs_node_ports(old_spec):
-            old_np = {(p.get("port"), p.get("protocol")): p.get("nodePort") for p in old_spec.get("ports") or []}
-            for p in spec.get("ports") or []:
-                if p.get("nodePort") and p["nodePort"] == old_np.get((p.get("port"), p.get("protocol"))):
-                    del p["nodePort"]
-        if spec.get("externalTrafficPolicy") == "Local" and spec.get("type") != "LoadBalancer":
-            spec.pop("healthCheckNodePort", None)
-        # storage.go dropTypeDependentFields: leaving an externally-accessible type (NodePort,
-        # LoadBalancer, or externalIPs) drops the defaulted externalTrafficPolicy when the
-        # update did not change it, so `type: NodePort` -> `ClusterIP` applies cleanly.
-        accessible = lambda s: s.get("type") in ("NodePort", "LoadBalancer") or bool(s.get("externalIPs"))
-        if accessible(old_spec) and not accessible(spec) \
-                and spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy"):
-            spec.pop("externalTrafficPolicy", None)
-        # ... and leaving LoadBalancer drops allocateLoadBalancerNodePorts/loadBalancerClass
-        # when the update left them as they were.
-        if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
-            for f in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
-                if f in spec and spec.get(f) == old_spec.get(f):
-                    spec.pop(f)
 
     def admit(self, obj: dict, old: dict | None) -> dict:
         """A copy of ``obj`` defaulted, allocated and validated, as a new object (``old`` None)
