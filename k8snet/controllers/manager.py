@@ -11,11 +11,11 @@ from __future__ import annotations
 import heapq
 from typing import Callable
 
-from .. import clock, labels
-from ..apiserver.defaults import default
+from .. import labels
 from ..apiserver.server import APIServer
-from ..apiserver.store import clone, replace_fields
-from . import daemonset, deployment, disruption, endpoints, endpointslice, kubelet, replicaset, statefulset
+from ..apiserver.store import replace_fields
+from . import disruption, endpoints, endpointslice, kubelet
+from .apps import AppsControllers
 from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
@@ -29,7 +29,7 @@ ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset"
          "topology", "endpointslice", "endpoints", "mirror", "service", "disruption")
 
 
-class Manager(NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers):
+class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
@@ -179,16 +179,6 @@ class Manager(NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerCo
     def _timer_resync(self, queue: str, ns: str, name: str) -> None:
         self.dirty[queue].add((ns, name))
 
-    def _pod_hash(self, owner: dict) -> str:
-        """The template's hash, remembered per (uid, generation): the template only changes
-        with the generation, and hashing it is the costliest step of a sync."""
-        from .names import template_hash
-        key = (owner["metadata"].get("uid"), owner["metadata"].get("generation"))
-        cache = self.__dict__.setdefault("_hashes", {})
-        if key not in cache:
-            cache[key] = template_hash(owner["spec"]["template"])
-        return cache[key]
-
     # -- index lookups (informer indexers) ---------------------------------------------
     def _owned(self, kind: str, owner: dict) -> list[dict]:
         ns = owner["metadata"].get("namespace", "")
@@ -207,119 +197,6 @@ class Manager(NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerCo
     @property
     def now(self) -> float:
         return self.api.now()
-
-    # -- workloads ------------------------------------------------------------
-    def _sync_deployment(self, ns: str, name: str) -> None:
-        d = self.store.peek("Deployment", ns, name)
-        if d is None:
-            return
-        rss = self._owned("ReplicaSet", d)
-        bumped = deployment.bump_revision(d, rss, self._pod_hash(d)) if not d["spec"].get("paused") else None
-        if bumped is not None:  # a rollback to an older template: that ReplicaSet is the newest now
-            self.api.write(bumped)
-            rss = self._owned("ReplicaSet", d)
-        pods = [p for rs in rss for p in self._owned("Pod", rs)]
-        created, scale = deployment.sync(d, rss, pods, self._pod_hash(d))
-        if created is not None:
-            self.api.write(created)
-            self.api.record_event(d, "Normal", "ScalingReplicaSet",
-                                  f'Scaled up replica set {created["metadata"]["name"]} from 0 to {created["spec"]["replicas"]}',
-                                  "deployment-controller")
-        for rs_name, n in sorted(scale.items()):
-            rs = clone(self.store.peek("ReplicaSet", ns, rs_name))
-            before = rs["spec"].get("replicas", 0)
-            rs["spec"]["replicas"] = n
-            rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(d["spec"].get("replicas", 1))
-            self.api.write(rs)
-            verb = "up" if n > before else "down"
-            self.api.record_event(d, "Normal", "ScalingReplicaSet",
-                                  f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
-        d = self.store.peek("Deployment", ns, name)
-        rss = self._owned("ReplicaSet", d)
-        status = deployment.status(d, rss, clock.rfc3339(self.now), self._pod_hash(d))
-        new_rs = max((r for r in rss if replicaset.owned_by(r, d)), default=None,
-                     key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
-        meta = d["metadata"]
-        if new_rs is not None:
-            revision = new_rs["metadata"]["annotations"][deployment.REVISION]
-            if (meta.get("annotations") or {}).get(deployment.REVISION) != revision:
-                meta = {**meta, "annotations": {**(meta.get("annotations") or {}), deployment.REVISION: revision}}
-        if status != d.get("status") or meta is not d["metadata"]:
-            self.api.write(replace_fields(d, status=status, metadata=meta))
-
-    def _sync_replicaset(self, ns: str, name: str) -> None:
-        rs = self.store.peek("ReplicaSet", ns, name)
-        if rs is None:
-            return
-        pods = self._owned("Pod", rs)
-        create, delete = replicaset.reconcile(rs, pods)
-        for _ in range(create):
-            pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
-            # The controller POSTs the pod: defaulting and admission (service account,
-            # DefaultTolerationSeconds, priority) run on it as on any created pod.
-            pod = default(pod)
-            self.api.write(pod)
-            self.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
-                                  "replicaset-controller")
-        for pod in delete:
-            self.api.mark_deleted(pod)
-            self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
-                                  "replicaset-controller")
-        rs2 = self.store.peek("ReplicaSet", ns, name)
-        mine = self._owned("Pod", rs2)
-        rs2 = replace_fields(rs2, status=replicaset.status(rs2, mine, self.now))
-        if rs2["status"] != rs.get("status"):
-            self.api.write(rs2)
-        min_ready = rs2["spec"].get("minReadySeconds", 0)
-        if min_ready:  # wake up when the next Ready pod has been Ready for minReadySeconds
-            later = [a for p in mine if replicaset.active(p) and (a := replicaset.available_at(p, min_ready)) is not None
-                     and a > self.now]
-            if later:
-                self.after(min(later), ("resync", "replicaset", ns, name))
-
-    def _sync_statefulset(self, ns: str, name: str) -> None:
-        sts = self.store.peek("StatefulSet", ns, name)
-        if sts is None:
-            return
-        create, delete = statefulset.reconcile(sts, self._owned("Pod", sts))
-        for o in create:
-            pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
-            self.api.write(pod)
-            self.api.record_event(sts, "Normal", "SuccessfulCreate",
-                                  f"create Pod {pod['metadata']['name']} in StatefulSet {name} successful",
-                                  "statefulset-controller")
-        for pod in delete:
-            self.api.mark_deleted(pod)
-            self.api.record_event(sts, "Normal", "SuccessfulDelete",
-                                  f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful",
-                                  "statefulset-controller")
-        sts2 = self.store.peek("StatefulSet", ns, name)
-        sts2 = replace_fields(sts2, status=statefulset.status(sts2, self._owned("Pod", sts2)))
-        if sts2["status"] != sts.get("status"):
-            self.api.write(sts2)
-
-    def _sync_daemonset(self, ns: str, name: str) -> None:
-        ds = self.store.peek("DaemonSet", ns, name)
-        if ds is None:
-            return
-        nodes = list(self.store.items("Node"))
-        create, delete = daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
-        for node_name in create:
-            pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
-            self.api.write(pod)
-            self.api.record_event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
-                                  "daemonset-controller")
-            self.api.record_event(pod, "Normal", "Scheduled",
-                                  f"Successfully assigned {ns}/{pod['metadata']['name']} to {node_name}",
-                                  "default-scheduler")
-        for pod in delete:
-            self.api.mark_deleted(pod)
-            self.api.record_event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
-                                  "daemonset-controller")
-        ds2 = self.store.peek("DaemonSet", ns, name)
-        ds2 = replace_fields(ds2, status=daemonset.status(ds2, self._owned("Pod", ds2), nodes))
-        if ds2["status"] != ds.get("status"):
-            self.api.write(ds2)
 
     # -- networking controllers -----------------------------------------------------
     def _sync_endpointslice(self, ns: str, name: str) -> None:
