@@ -88,7 +88,7 @@ class Response:
 
     def graph(self):
         """The path this request took, as a ``graphviz.Digraph``."""
-        from .render.graphviz import request_graph
+        from .render.requestpath import request_graph
         return request_graph(self)
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@
 ``graphviz`` (the Python package, and Graphviz's ``dot`` to render) is needed only when a
 picture is made: nothing here imports it until then, so ``import k8snet`` works without it.
 
-* ``graphviz.py``: ``cluster_graph``, ``request_graph`` and the shared palette.
+* ``graphviz.py``: ``cluster_graph`` and the shared palette; ``requestpath.py``: ``request_graph``.
 * ``zones.py``: ``zone_traffic`` and ``zone_traffic_graph`` (where each node's connections to a
   Service go, zone by zone).
 * ``lbpaths.py``: ``load_balancer_paths``, the ways into a LoadBalancer Service (chapter 16).
@@ -20,9 +20,12 @@ __all__ = ["cluster_graph", "request_graph", "svg_text", "Picture", "load_balanc
 
 def __getattr__(name: str):
     # Lazy: importing k8snet.render must not import graphviz.
-    if name in ("cluster_graph", "request_graph"):
-        from . import graphviz as _graphviz
-        return getattr(_graphviz, name)
+    if name == "cluster_graph":
+        from .graphviz import cluster_graph
+        return cluster_graph
+    if name == "request_graph":
+        from .requestpath import request_graph
+        return request_graph
     if name == "load_balancer_paths":
         from .lbpaths import load_balancer_paths
         return load_balancer_paths
