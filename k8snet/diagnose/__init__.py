@@ -5,7 +5,7 @@ It walks the checklist of the upstream guide "Debug Services"
 
 1. Does the Service exist, and does its name resolve?        (could not resolve host)
 2. Does its selector match pods?  (``kubectl get endpointslices`` is empty)
-3. Are those pods running and Ready?  (crash loops, failing readiness probes, dead nodes)
+3. Are those pods running and Ready?  (crash loops, failing readiness probes, dead nodes: ``pods.py``)
 4. Does ``targetPort`` reach a port the app listens on, on the pod IP (not 127.0.0.1)?
 5. Is kube-proxy running on the node the traffic enters?
 6. Does a NetworkPolicy drop the connection?
