@@ -21,24 +21,23 @@ kubeadm installs CoreDNS with this server block (cmd/kubeadm/app/phases/addons/d
 * everything else is forwarded upstream (``upstream.py``: the simulated internet);
 * ``loadbalance`` shuffles address records when a ``random.Random`` is given.
 
-The ``(items, error)`` pairs below mirror CoreDNS's ``[]msg.Service, error`` returns:
+The ``(items, error)`` pairs (the kubernetes.go lookups live in ``lookup.py``) mirror
+CoreDNS's ``[]msg.Service, error`` returns:
 ``NAME_ERROR`` stands for errNoItems/errNsNotExposed/errInvalidRequest, all of which
 ``IsNameError`` turns into NXDOMAIN, while "no items, no error" is NODATA.
 """
 from __future__ import annotations
 
-import ipaddress
 import math
 import random
-from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .. import clock
 from .loadbalance import shuffle_reply
-from .objects import (Endpoints, Service, endpoint_hostname, endpointslice_to_endpoints, is_ip,
-                      to_service)
-from .parse import POD, InvalidRequest, RecordRequest, parse_request, trim_zone
-from .reverse import address_from_reverse, is_reverse
+from .lookup import DEFAULT_TTL, NAME_ERROR, KubernetesLookup, _Item, _family
+from .objects import Endpoints, Service, endpoint_hostname, endpointslice_to_endpoints, to_service
+from .parse import trim_zone
+from .reverse import address_from_reverse
 from .types import Record, Reply
 from .upstream import Upstream
 
@@ -46,25 +45,8 @@ __all__ = ["Zone", "DNS_SCHEMA_VERSION", "DEFAULT_TTL"]
 
 #: kubernetes.go DNSSchemaVersion, served as TXT at dns-version.<zone>.
 DNS_SCHEMA_VERSION = "1.1.0"
-#: kubeadm's Corefile says ``ttl 30`` (CoreDNS's own default would be 5).
-DEFAULT_TTL = 30
-NAME_ERROR = "NXDOMAIN"
 _MAX_CNAME_CHAIN = 10  # backend_lookup.go maxCnameChainLength
 _MAX_CACHED_REPLIES = 10_000  # bounds Zone's reply cache (a loop over random names)
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """msg.Service: ``host`` is an IP (A/AAAA) or a name (CNAME); ``key`` the owner name."""
-
-    host: str
-    key: str
-    port: int = 0
-    ttl: int = DEFAULT_TTL
-
-    @property
-    def is_cname(self) -> bool:
-        return not is_ip(self.host)
 
 
 def _fqdn(name: str) -> str:
@@ -73,10 +55,6 @@ def _fqdn(name: str) -> str:
 
 def _is_subdomain(child: str, parent: str) -> bool:
     return child == parent or child.endswith("." + parent) or parent == "."
-
-
-def _family(ip: str) -> str:
-    return "A" if ipaddress.ip_address(ip).version == 4 else "AAAA"
 
 
 def _unix_serial(objects: Iterable[Mapping]) -> int:
@@ -92,7 +70,7 @@ def _unix_serial(objects: Iterable[Mapping]) -> int:
     return int(clock.EPOCH.timestamp() + latest)
 
 
-class Zone:
+class Zone(KubernetesLookup):
     """What CoreDNS knows and how it answers: build with ``Zone.from_objects``."""
 
     def __init__(self, services: Iterable[Service], endpoints: Iterable[Endpoints],
@@ -233,88 +211,6 @@ class Zone:
             return Reply(owner, qtype, "NOERROR", authority=(self.soa(zone_case),))
         return Reply(owner, qtype, "NOERROR", answer=tuple(records), additional=tuple(extra))
 
-    # -- kubernetes.go Services / Records -----------------------------------------------
-
-    def _items(self, name: str, zone: str, zone_case: str, qtype: str):
-        """Kubernetes.Services: the items for a name, or NAME_ERROR."""
-        if name.startswith("ns.dns.") and name[len("ns.dns."):] == zone:  # isDefaultNS
-            return [_Item(ip, name, ttl=self.ttl) for _, ip in self._ns_addrs(zone_case)
-                    if _family(ip) == qtype], None
-        items, err = self._records(name, zone, zone_case)
-        if qtype == "SRV":  # "SRV for external services is not yet implemented"
-            items = [i for i in items if not i.is_cname]
-        return items, err
-
-    def _records(self, name: str, zone: str, zone_case: str):
-        try:
-            r = parse_request(name, zone)
-        except InvalidRequest:
-            return [], NAME_ERROR
-        if not r.pod_or_svc:
-            return [], None
-        if is_reverse(name):
-            return [], NAME_ERROR
-        if not self._namespace_exists(r.namespace):  # errNsNotExposed
-            return [], NAME_ERROR
-        if r.pod_or_svc == POD:
-            return self._find_pods(r, zone_case)
-        return self._find_services(r, zone_case)
-
-    def _namespace_exists(self, namespace: str) -> bool:
-        return namespace in self._namespaces
-
-    def _find_pods(self, r: RecordRequest, zone_case: str):
-        """findPods: ``1-2-3-4.<ns>.pod.<zone>`` answers 1.2.3.4 (``pods insecure``
-        does not check that such a pod exists; ``verified`` does)."""
-        if self.pod_mode == "disabled":
-            return [], NAME_ERROR
-        if not r.service:
-            return [], None
-        podname = r.service
-        if podname.count("-") == 3 and "--" not in podname:
-            ip = podname.replace("-", ".")
-        else:
-            ip = podname.replace("-", ":")
-        key = f"{podname}.{r.namespace}.pod.{zone_case}"
-        if not is_ip(ip):
-            return [], NAME_ERROR
-        if self.pod_mode == "insecure":
-            return [_Item(ip, key, ttl=self.ttl)], None
-        found = [_Item(ip, key, ttl=self.ttl) for ns in self._pod_ips.get(ip, ()) if ns == r.namespace]
-        return found, None if found else NAME_ERROR
-
-    def _find_services(self, r: RecordRequest, zone_case: str):
-        """findServices: ClusterIP, headless, endpoint and ExternalName answers."""
-        if not r.service:
-            return [], None  # "<ns>.svc.<zone>": the namespace exists, NODATA
-        svc = self._services.get((r.service, r.namespace))
-        if svc is None:
-            return [], NAME_ERROR
-        base = f"{svc.name}.{svc.namespace}.svc.{zone_case}"
-        if svc.type == "ExternalName":
-            # No endpoints, and no _port._proto names, for an ExternalName Service.
-            if r.endpoint or r.port or r.protocol or is_ip(svc.external_name):
-                return [], NAME_ERROR
-            return [_Item(svc.external_name, base, ttl=self.ttl)], None
-        items: list[_Item] = []
-        if svc.headless or r.endpoint:
-            for ep in self._endpoints.get(f"{svc.name}.{svc.namespace}".lower(), ()):
-                for addr in ep.addresses:
-                    host = endpoint_hostname(addr)
-                    if r.endpoint and r.endpoint != host.lower():
-                        continue
-                    for p in ep.ports:
-                        if _match_port(r, p.name, p.protocol):
-                            items.append(_Item(addr.ip, f"{host}.{base}", p.port, self.ttl))
-            # A headless Service with no ready endpoint is NXDOMAIN (spec 2.4.1).
-            return items, None if items else NAME_ERROR
-        matched = False
-        for p in svc.ports:
-            if _match_port(r, p.name, p.protocol):
-                matched = True
-                items.extend(_Item(ip, base, p.port, self.ttl) for ip in svc.cluster_ips)
-        return items, None if matched else NAME_ERROR
-
     # -- backend_lookup.go A/AAAA, TXT, SRV, PTR ----------------------------------------
 
     def _address(self, owner, name, zone, zone_case, qtype, previous):
@@ -414,9 +310,3 @@ class Zone:
                 host = f"{svc.name}.{svc.namespace}.svc.{zone_case}"
                 return [(host, ip) for ip in svc.cluster_ips]
         return [(f"ns.dns.{zone_case}", self.dns_service_ip)]
-
-
-def _match_port(r: RecordRequest, name: str, protocol: str) -> bool:
-    """matchPortAndProtocol: empty request parts match anything; case-insensitive."""
-    return ((not r.port or r.port == name.lower())
-            and (not r.protocol or r.protocol == protocol.lower()))
