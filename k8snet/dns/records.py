@@ -21,10 +21,10 @@ kubeadm installs CoreDNS with this server block (cmd/kubeadm/app/phases/addons/d
 * everything else is forwarded upstream (``upstream.py``: the simulated internet);
 * ``loadbalance`` shuffles address records when a ``random.Random`` is given.
 
-The ``(items, error)`` pairs (the kubernetes.go lookups live in ``lookup.py``) mirror
-CoreDNS's ``[]msg.Service, error`` returns:
-``NAME_ERROR`` stands for errNoItems/errNsNotExposed/errInvalidRequest, all of which
-``IsNameError`` turns into NXDOMAIN, while "no items, no error" is NODATA.
+The ``(items, error)`` pairs of the kubernetes.go lookups (``lookup.py``) mirror CoreDNS's
+``[]msg.Service, error`` returns: ``NAME_ERROR`` stands for errNoItems/errNsNotExposed/
+errInvalidRequest, all of which ``IsNameError`` turns into NXDOMAIN, while "no items, no
+error" is NODATA.
 """
 from __future__ import annotations
 
