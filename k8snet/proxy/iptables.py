@@ -4,7 +4,7 @@ Upstream: ``pkg/proxy/iptables/proxier.go`` (``syncProxyRules``,
 ``writeServiceToEndpointRules``, ``portProtoHash``, ``servicePortEndpointChainName``,
 ``computeProbability``, ``iptablesJumpChains``).  The rules of each Service port are built
 by :func:`service_rules` (cached per Service by :class:`~k8snet.proxy.state.ProxyState`);
-:mod:`.iptables_tables` adds the fixed rules of :func:`base_rules` / :func:`tail_rules` and
+:mod:`.iptables_tables` adds the fixed rules (its ``base_rules`` / ``tail_rules``) and
 orders everything.
 
 Chain names, comments and most matches are pure functions of their inputs, so they are
@@ -26,7 +26,7 @@ from .types import EndpointInfo, ProxyConfig, ServicePortInfo
 __all__ = ["port_proto_hash", "service_port_chain_name", "service_port_endpoint_chain_name",
            "service_local_chain_name", "service_external_chain_name",
            "service_firewall_chain_name", "compute_probability", "ServiceRules",
-           "service_rules", "base_rules", "tail_rules", "NODEPORTS_COMMENT"]
+           "service_rules", "NODEPORTS_COMMENT"]
 
 KUBE_SERVICES, KUBE_EXTERNAL_SERVICES = "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"
 KUBE_NODEPORTS, KUBE_POSTROUTING = "KUBE-NODEPORTS", "KUBE-POSTROUTING"
@@ -340,67 +340,3 @@ def _in_cidr(ip: str, cidr: str) -> bool:
         return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return False
-
-
-def base_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
-    """The fixed rules of every sync: ``(nat_rules, filter_rules)`` before any Service.
-
-    Includes the jumps from the built-in chains (``iptablesJumpChains``).  kube-proxy adds
-    each with ``EnsureRule(Prepend, ...)`` in list order, so in a built-in chain they end
-    up in *reverse* list order; that is the order listed here.
-    """
-    mark = config.mark_value
-    ct_new = _ctstate("NEW")
-    nat = [
-        Rule("nat", "PREROUTING", (_comment("kubernetes service portals"),), target=KUBE_SERVICES),
-        Rule("nat", "OUTPUT", (_comment("kubernetes service portals"),), target=KUBE_SERVICES),
-        Rule("nat", "POSTROUTING", (_comment("kubernetes postrouting rules"),), target=KUBE_POSTROUTING),
-        Rule("nat", KUBE_POSTROUTING, (_mark(mark, negated=True),), target="RETURN"),
-        Rule("nat", KUBE_POSTROUTING, (), target="MARK", target_opts=f"--set-xmark {mark:#x}/0x0"),
-        Rule("nat", KUBE_POSTROUTING, (_comment("kubernetes service traffic requiring SNAT"),),
-             target="MASQUERADE", target_opts="--random-fully"),
-        Rule("nat", KUBE_MARK_MASQ, (), **_mark_or(mark)),
-    ]
-    lb_fw, ext_portals = "kubernetes load balancer firewall", "kubernetes externally-visible service portals"
-    flt = [
-        Rule("filter", "INPUT", (), target=KUBE_FIREWALL),
-        Rule("filter", "INPUT", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
-        Rule("filter", "INPUT", (_comment("kubernetes health check service ports"),), target=KUBE_NODEPORTS),
-        Rule("filter", "INPUT", (ct_new, _comment(ext_portals)), target=KUBE_EXTERNAL_SERVICES),
-        Rule("filter", "FORWARD", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
-        Rule("filter", "FORWARD", (_comment("kubernetes forwarding rules"),), target=KUBE_FORWARD),
-        Rule("filter", "FORWARD", (ct_new, _comment("kubernetes service portals")), target=KUBE_SERVICES),
-        Rule("filter", "FORWARD", (ct_new, _comment(ext_portals)), target=KUBE_EXTERNAL_SERVICES),
-        Rule("filter", "OUTPUT", (), target=KUBE_FIREWALL),
-        Rule("filter", "OUTPUT", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
-        Rule("filter", "OUTPUT", (ct_new, _comment("kubernetes service portals")), target=KUBE_SERVICES),
-    ]
-    if config.localhost_nodeports:
-        # The route_localnet hole is closed by this rule (issue 90259).
-        flt.append(Rule("filter", KUBE_FIREWALL, (_comment("block incoming localnet connections"),
-                                                  _ctstate("RELATED,ESTABLISHED,DNAT", negated=True)),
-                        target="DROP", dst="127.0.0.0/8", src="127.0.0.0/8", src_neg=True))
-    return nat, flt
-
-
-def tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
-    """The fixed rules written after every Service: ``(nat_rules, filter_rules)``.
-
-    The KUBE-SERVICES → KUBE-NODEPORTS tail call (it must stay last in KUBE-SERVICES)
-    and the KUBE-FORWARD rules.
-    """
-    nodeports = Rule("nat", KUBE_SERVICES, (_comment(NODEPORTS_COMMENT), _addrtype("dst")),
-                     target=KUBE_NODEPORTS,
-                     # "For IPv6 they never work": localhost NodePorts are blocked with ! -d ::1/128.
-                     **({"dst": "::1/128", "dst_neg": True} if config.family == "IPv6" else
-                        {} if config.localhost_nodeports else {"dst": "127.0.0.0/8", "dst_neg": True}))
-    invalid = (_ctstate("INVALID"),) + ((_nfacct(_NFACCT_INVALID),) if config.nfacct else ())
-    flt = [
-        Rule("filter", KUBE_FORWARD, invalid, target="DROP"),
-        Rule("filter", KUBE_FORWARD, (_comment("kubernetes forwarding rules"), _mark(config.mark_value)),
-             target="ACCEPT"),
-        Rule("filter", KUBE_FORWARD, (_comment("kubernetes forwarding conntrack rule"),
-                                      _ctstate("RELATED,ESTABLISHED")), target="ACCEPT"),
-    ]
-    return [nodeports], flt
-

@@ -14,13 +14,14 @@ import functools
 from typing import Sequence
 
 from ..errors import UsageError
-from .iptables import (KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ,
+from .iptables import (_NFACCT_INVALID, KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ,
                        KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_PROXY_CANARY, KUBE_PROXY_FIREWALL,
-                       KUBE_SERVICES, ServiceRules, base_rules, tail_rules)
+                       KUBE_SERVICES, NODEPORTS_COMMENT, ServiceRules, _addrtype, _comment, _ctstate, _mark,
+                       _mark_or, _nfacct)
 from .iptables_save import Rule, table_body, wrap_table
 from .types import ProxyConfig
 
-__all__ = ["IptablesTables", "sync_proxy_rules", "fixed_blocks"]
+__all__ = ["IptablesTables", "sync_proxy_rules", "fixed_blocks", "base_rules", "tail_rules"]
 
 _TABLES = ("nat", "filter")
 
@@ -106,3 +107,66 @@ def sync_proxy_rules(per_service: Sequence[ServiceRules], config: ProxyConfig) -
     """One full sync from the (ordered) per-Service blocks: head, Services, tail."""
     head, tail = fixed_blocks(config)
     return IptablesTables((head, *per_service, tail))
+
+
+def base_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
+    """The fixed rules of every sync: ``(nat_rules, filter_rules)`` before any Service.
+
+    Includes the jumps from the built-in chains (``iptablesJumpChains``).  kube-proxy adds
+    each with ``EnsureRule(Prepend, ...)`` in list order, so in a built-in chain they end
+    up in *reverse* list order; that is the order listed here.
+    """
+    mark = config.mark_value
+    ct_new = _ctstate("NEW")
+    nat = [
+        Rule("nat", "PREROUTING", (_comment("kubernetes service portals"),), target=KUBE_SERVICES),
+        Rule("nat", "OUTPUT", (_comment("kubernetes service portals"),), target=KUBE_SERVICES),
+        Rule("nat", "POSTROUTING", (_comment("kubernetes postrouting rules"),), target=KUBE_POSTROUTING),
+        Rule("nat", KUBE_POSTROUTING, (_mark(mark, negated=True),), target="RETURN"),
+        Rule("nat", KUBE_POSTROUTING, (), target="MARK", target_opts=f"--set-xmark {mark:#x}/0x0"),
+        Rule("nat", KUBE_POSTROUTING, (_comment("kubernetes service traffic requiring SNAT"),),
+             target="MASQUERADE", target_opts="--random-fully"),
+        Rule("nat", KUBE_MARK_MASQ, (), **_mark_or(mark)),
+    ]
+    lb_fw, ext_portals = "kubernetes load balancer firewall", "kubernetes externally-visible service portals"
+    flt = [
+        Rule("filter", "INPUT", (), target=KUBE_FIREWALL),
+        Rule("filter", "INPUT", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
+        Rule("filter", "INPUT", (_comment("kubernetes health check service ports"),), target=KUBE_NODEPORTS),
+        Rule("filter", "INPUT", (ct_new, _comment(ext_portals)), target=KUBE_EXTERNAL_SERVICES),
+        Rule("filter", "FORWARD", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
+        Rule("filter", "FORWARD", (_comment("kubernetes forwarding rules"),), target=KUBE_FORWARD),
+        Rule("filter", "FORWARD", (ct_new, _comment("kubernetes service portals")), target=KUBE_SERVICES),
+        Rule("filter", "FORWARD", (ct_new, _comment(ext_portals)), target=KUBE_EXTERNAL_SERVICES),
+        Rule("filter", "OUTPUT", (), target=KUBE_FIREWALL),
+        Rule("filter", "OUTPUT", (ct_new, _comment(lb_fw)), target=KUBE_PROXY_FIREWALL),
+        Rule("filter", "OUTPUT", (ct_new, _comment("kubernetes service portals")), target=KUBE_SERVICES),
+    ]
+    if config.localhost_nodeports:
+        # The route_localnet hole is closed by this rule (issue 90259).
+        flt.append(Rule("filter", KUBE_FIREWALL, (_comment("block incoming localnet connections"),
+                                                  _ctstate("RELATED,ESTABLISHED,DNAT", negated=True)),
+                        target="DROP", dst="127.0.0.0/8", src="127.0.0.0/8", src_neg=True))
+    return nat, flt
+
+
+def tail_rules(config: ProxyConfig) -> tuple[list[Rule], list[Rule]]:
+    """The fixed rules written after every Service: ``(nat_rules, filter_rules)``.
+
+    The KUBE-SERVICES → KUBE-NODEPORTS tail call (it must stay last in KUBE-SERVICES)
+    and the KUBE-FORWARD rules.
+    """
+    nodeports = Rule("nat", KUBE_SERVICES, (_comment(NODEPORTS_COMMENT), _addrtype("dst")),
+                     target=KUBE_NODEPORTS,
+                     # "For IPv6 they never work": localhost NodePorts are blocked with ! -d ::1/128.
+                     **({"dst": "::1/128", "dst_neg": True} if config.family == "IPv6" else
+                        {} if config.localhost_nodeports else {"dst": "127.0.0.0/8", "dst_neg": True}))
+    invalid = (_ctstate("INVALID"),) + ((_nfacct(_NFACCT_INVALID),) if config.nfacct else ())
+    flt = [
+        Rule("filter", KUBE_FORWARD, invalid, target="DROP"),
+        Rule("filter", KUBE_FORWARD, (_comment("kubernetes forwarding rules"), _mark(config.mark_value)),
+             target="ACCEPT"),
+        Rule("filter", KUBE_FORWARD, (_comment("kubernetes forwarding conntrack rule"),
+                                      _ctstate("RELATED,ESTABLISHED")), target="ACCEPT"),
+    ]
+    return [nodeports], flt
