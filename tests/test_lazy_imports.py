@@ -55,11 +55,18 @@ USED = [
 ]
 
 
+def _fresh(code: str, expression: str) -> tuple[str, str]:
+    """Run ``code`` in a fresh interpreter (this test process has imported everything already)
+    and give what ``print(expression)`` printed after it, and stderr."""
+    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint({expression})"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip(), out.stderr
+
+
 @pytest.mark.parametrize("name, code, module, feature", USED, ids=[r[0] for r in USED])
 def test_a_feature_loads_its_modules_when_used(name, code, module, feature):
-    probe = f"import sys\n{code}\nprint({module!r} in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True", (feature, out.stdout, out.stderr)
+    printed, stderr = _fresh(code, f"{module!r} in sys.modules")
+    assert printed == "True", (feature, printed, stderr)
 
 
 def test_crd_kinds_are_the_schemas_kinds():
@@ -84,9 +91,8 @@ def test_the_lazy_routing_names_resolve():
 
 @pytest.mark.parametrize("name, code, absent, rule", ROWS, ids=[r[0] for r in ROWS])
 def test_server_libraries_are_imported_lazily(name, code, absent, rule):
-    probe = f"import sys\n{code}\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {absent!r} or m in {absent!r}))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", (rule, out.stdout, out.stderr)
+    printed, stderr = _fresh(code, f"sorted(m for m in sys.modules if m.split('.')[0] in {absent!r} or m in {absent!r})")
+    assert printed == "[]", (rule, printed, stderr)
 
 
 def test_the_lazy_names_still_resolve():
