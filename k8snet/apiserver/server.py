@@ -30,14 +30,13 @@ from .portallocator import PortAllocator
 from .schema import decode_error, without_nulls
 from .servicestorage import admit_service
 from .store import Store, clone
-from .validation import CRD_KINDS, validate
+from .validation import CRD_GROUPS, CRD_KINDS, validate
 
 __all__ = ["APIServer", "NoKindMatchError"]
 
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
                      "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
                      "ReferenceGrant", "Pod", "TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet", "BackendTLSPolicy"}
-_CRD_GROUPS = {"gateway.networking.k8s.io", "metallb.io"}
 
 
 class AdmissionDeniedError(ValidationError):
@@ -99,9 +98,9 @@ class APIServer:
         kind, version = obj.get("kind", ""), obj.get("apiVersion", "")
         res = resources.by_kind(kind)
         group = version.rpartition("/")[0]
-        if res is None or (res.group in _CRD_GROUPS and res.group not in self.crd_groups) \
+        if res is None or (res.group in CRD_GROUPS and res.group not in self.crd_groups) \
                 or version not in res.versions:
-            hint = ("\nensure CRDs are installed first" if group in _CRD_GROUPS or res is None else "")
+            hint = ("\nensure CRDs are installed first" if group in CRD_GROUPS or res is None else "")
             raise NoKindMatchError(f'no matches for kind "{kind}" in version "{version}"{hint}')
         return res
 

@@ -29,8 +29,8 @@ from ..resources import RESOURCES
 from . import apps, core, discovery, networking, pod, service
 from .common import name_is_dns_subdomain, validate_object_meta
 
-__all__ = ["validate", "VALIDATORS", "UPDATE_VALIDATORS", "validate_object_meta_update", "CRD_KINDS",
-           "crd_schema"]
+__all__ = ["validate", "VALIDATORS", "UPDATE_VALIDATORS", "validate_object_meta_update", "CRD_GROUPS",
+           "CRD_KINDS", "crd_schema"]
 
 #: Create-time validators by kind.
 VALIDATORS: dict[str, Callable[[Mapping], list[FieldError]]] = {
@@ -67,10 +67,12 @@ UPDATE_VALIDATORS: dict[str, Callable[[Mapping, Mapping], list[FieldError]]] = {
 }
 
 _CLUSTER_SCOPED_CRDS = {"GatewayClass"}
-#: The kinds served from a CustomResourceDefinition's schema (``gateway.SCHEMAS``: Gateway
-#: API's, and the addons' such as MetalLB's), known from their API group so that the schemas
-#: are built only when such an object is first defaulted, decoded or validated.
-CRD_KINDS = frozenset(r.kind for r in RESOURCES if r.group in ("gateway.networking.k8s.io", "metallb.io"))
+#: The API groups served from CustomResourceDefinitions (Gateway API's, the addons' such as
+#: MetalLB's): the API server serves them once their CRDs are installed.
+CRD_GROUPS = frozenset({"gateway.networking.k8s.io", "metallb.io"})
+#: Their kinds, whose schemas are ``gateway.SCHEMAS``: known from the API group, so that the
+#: schemas are built only when such an object is first defaulted, decoded or validated.
+CRD_KINDS = frozenset(r.kind for r in RESOURCES if r.group in CRD_GROUPS)
 
 
 def crd_schema(kind: str):
