@@ -11,7 +11,7 @@ import functools
 
 from ..errors import InternalError, K8sNetError, UsageError, ValidationError
 from . import flags as flags_module
-from . import logs, nodes, output, warnings
+from . import logs, nodes, output, surface, warnings
 from .delete import NO_RESOURCES, delete
 from .get import describe_command, get, namespace, resource_args
 
@@ -58,6 +58,7 @@ def _execute(cluster, command_line: str) -> str:
     if handler is None:
         raise UsageError(flags_module.unknown_command(verb))
     _check_dry_run(verb, args, flags)
+    surface.check(flags_module.parse(command_line).path, flags)  # nothing accepted and ignored
     return handler(cluster, args, flags, after)
 
 
@@ -70,7 +71,7 @@ def flags_of(command_line: str) -> dict:
 
 def _error_text(e: Exception, flags: dict) -> str:
     from ..apiserver.server import StrictDecodingError
-    where = f'error when creating "{flags.get("--filename", "STDIN")}": '
+    where = f'error when creating "{getattr(e, "filename", None) or (flags.get("--filename") or ("STDIN",))[0]}": '
     if isinstance(e, StrictDecodingError):
         return f"Error from server (BadRequest): {where}{e}"
     if getattr(e, "reason", None) == "Forbidden":  # an admission webhook denied it (AdmissionDeniedError)
@@ -86,20 +87,37 @@ def _error_text(e: Exception, flags: dict) -> str:
 
 
 # -- changing things -------------------------------------------------------------------
+def _each_file(flags, change) -> str:
+    """``-f a -f b`` (or ``-f a,b``): each file in turn, as the resource builder visits them;
+    kubectl goes on after a file's errors and reports them all at the end."""
+    out, errors = [], []
+    for f in flags["--filename"]:
+        try:
+            out += change(f)
+        except (ValidationError, InternalError) as e:
+            out += getattr(e, "applied", [])
+            for x in [e, *getattr(e, "other_errors", [])]:
+                x.filename = f
+                errors.append(x)
+    if errors:
+        first = errors[0]
+        first.applied, first.other_errors = out, errors[1:]
+        raise first
+    return "".join(line + "\n" for line in out)
+
+
 def _apply(cluster, args, flags, after) -> str:
-    f = flags.get("--filename")
-    if not f:
+    if not flags.get("--filename"):
         raise UsageError("error: must specify one of -f and -k")
     from .. import manifest
-    warn = [warnings.kubectl_warning(w) + "\n" for doc in manifest.load(str(f))
+    warn = [warnings.kubectl_warning(w) + "\n" for f in flags["--filename"] for doc in manifest.load(f)
             for w in warnings.pod_spec_warnings(doc.obj)]
-    lines = cluster.apply(str(f))
-    return "".join(warn) + "".join(line + "\n" for line in lines)
+    return "".join(warn) + _each_file(flags, cluster.apply)
 
 
 def _create(cluster, args, flags, after) -> str:
     if flags.get("--filename"):
-        return "".join(line + "\n" for line in cluster.create(str(flags["--filename"])))
+        return _each_file(flags, cluster.create)
     from .generators import create_deployment, create_namespace
     if args[:1] in (["deployment"], ["deploy"]) and len(args) == 2:
         obj = create_deployment(args[1], flags, after, namespace(cluster, flags))
@@ -141,18 +159,25 @@ def _check_dry_run(verb: str, args: list[str], flags: dict) -> None:
 
 
 def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
-    if flags.get("--dry-run") == "client":
-        fmt = str(flags.get("--output", ""))
-        if fmt == "yaml":
-            return output.to_yaml(obj)
-        if fmt == "json":
-            return output.to_json(obj)
-        res = cluster.api.resource_for(obj)
-        return f"{res.ref_name}/{obj['metadata']['name']} {verb} (dry run)\n"
-    stored = cluster.api.create(obj)
-    cluster.controllers.run()
-    res = cluster.api.resource_for(stored)
-    return f"{res.ref_name}/{stored['metadata']['name']} {verb}\n"
+    """The object kubectl sends (--dry-run=client) or the one the server created, printed as
+    ``-o yaml|json|name`` asks, else kubectl's one-line ``deployment.apps/web created``."""
+    fmt = str(flags.get("--output", ""))
+    if fmt not in ("", "yaml", "json", "name"):
+        raise UsageError(f"error: k8snet does not simulate -o {fmt.split('=')[0]} for `kubectl {verb}`; "
+                         "it prints -o yaml, json or name")
+    dry = flags.get("--dry-run") == "client"
+    if not dry:
+        obj = cluster.api.create(obj)
+        cluster.controllers.run()
+        obj = cluster.store.get(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"]) or obj
+    if fmt == "yaml":
+        return output.to_yaml(obj)
+    if fmt == "json":
+        return output.to_json(obj)
+    if fmt == "name":
+        return output.to_name([obj])
+    res = cluster.api.resource_for(obj)
+    return f"{res.ref_name}/{obj['metadata']['name']} {verb}{' (dry run)' if dry else ''}\n"
 
 
 def _run(cluster, args, flags, after) -> str:
@@ -160,6 +185,8 @@ def _run(cluster, args, flags, after) -> str:
     if not args:
         raise UsageError("error: NAME is required for run")
     pod = run_pod(args[0], flags, after, namespace(cluster, flags))
+    if flags.get("--rm") and not (flags.get("--stdin") or flags.get("--attach")):
+        raise UsageError("error: --rm should only be used for attached containers")  # run.go Validate
     if flags.get("--rm") and after:
         from .execs import run_in_temporary_pod
         return run_in_temporary_pod(cluster, pod, after, flags)
@@ -240,7 +267,10 @@ def _label(cluster, args, flags, after) -> str:
 def _rollout(cluster, args, flags, after) -> str:
     from .execs import rollout_status
     if args[:1] == ["status"]:
-        return rollout_status(cluster, resource_args(args[1:]), namespace(cluster, flags))
+        timeout = None
+        if flags.get("--timeout") not in (None, "0", "0s"):
+            timeout = flags_module.parse_duration(str(flags["--timeout"]))
+        return rollout_status(cluster, resource_args(args[1:]), namespace(cluster, flags), limit=timeout)
     if args[:1] == ["restart"]:
         return _rollout_restart(cluster, resource_args(args[1:]), namespace(cluster, flags))
     if args[:1] in (["history"], ["undo"]):

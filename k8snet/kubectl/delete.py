@@ -48,7 +48,7 @@ def delete(cluster, args, flags, after) -> str:
     deleted: list[tuple[str, str, str]] = []
     if flags.get("--filename"):
         from .. import manifest
-        for doc in manifest.load(str(flags["--filename"])):
+        for doc in (d for f in flags["--filename"] for d in manifest.load(f)):
             res = cluster.api.resource_for(doc.obj)
             cluster.api.decode(doc.obj)  # a name that is not a string is refused as the server refuses it
             meta = doc.obj.get("metadata") or {}

@@ -228,8 +228,9 @@ def run_in_temporary_pod(cluster, pod: dict, argv: list[str], flags) -> str:
     return Printed(text, 1 if code else 0)
 
 
-def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0) -> str:
-    """``kubectl rollout status``: waits (advancing the simulated clock) and prints progress."""
+def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0, limit: float | None = None) -> str:
+    """``kubectl rollout status``: waits (advancing the simulated clock) and prints progress;
+    ``limit`` is ``--timeout``: kubectl stops watching with ``timed out waiting for the condition``."""
     lines: list[str] = []
     failed = False
     for res, names in targets:
@@ -242,6 +243,9 @@ def rollout_status(cluster, targets, namespace: str, timeout: float = 600.0) -> 
                     lines.append(msg)
                 if done:
                     break
+                if limit is not None and waited >= limit:
+                    lines.append("error: timed out waiting for the condition")
+                    return Printed("".join(line + "\n" for line in lines), 1)
                 if waited >= timeout:
                     lines.append(f'error: {res.kind.lower()} "{n}" exceeded its progress deadline')
                     failed = True

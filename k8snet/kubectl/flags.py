@@ -7,7 +7,11 @@
   ``-nvalue``, ``-n=value``, grouped shorthands ``-it``, ``--`` ending the flags.  Each flag is
   set with its type's ``Set``: a bool takes ``strconv.ParseBool`` (``--force=false`` is false;
   ``--force false`` is ``--force`` and the argument ``false``), ints ``strconv.ParseInt(s, 0,
-  bits)``, durations ``time.ParseDuration``.  Names are normalized as kubectl's
+  bits)`` (``0x10``, ``0o7``, ``1_000``), ``-v`` klog's ``Level.Set`` (``ParseInt(s, 10, 32)``:
+  ``-v=010`` is 10, ``-v=0x1`` is refused), durations ``time.ParseDuration``.  List flags keep
+  every repetition, as a tuple: a StringSlice (``-f``, ``-L``, ``--image``) reads each value as
+  one CSV record (``-L a,b -L c`` is ``("a", "b", "c")``), a StringArray (``--env``,
+  ``--annotations``) keeps each value whole.  Names are normalized as kubectl's
   ``WordSepNormalizeFunc`` does (``_`` reads as ``-``).
 * Errors are pflag's words followed by cobra's ``See 'kubectl get --help' for usage.``
   (``error: unknown flag: --foo``, ``error: unknown shorthand flag: 'z' in -z``,
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from ..errors import UsageError, go_quote
 from . import flagsets
 
 __all__ = ["Flag", "CommandLine", "parse", "parse_bool", "parse_duration", "usage", "unknown_command",
@@ -133,9 +137,17 @@ def _set(path: str, flag: Flag, value: str, flags: dict) -> None:
         if parsed is None:
             why = f'strconv.ParseBool: parsing "{value}": invalid syntax'
         flags[f"--{flag.name}"] = parsed
+    elif flag.type in ("stringSlice", "stringArray"):
+        try:
+            values = _read_csv(value) if flag.type == "stringSlice" else [value]
+        except ValueError as e:
+            why, values = str(e), []
+        flags[f"--{flag.name}"] = (*flags.get(f"--{flag.name}", ()), *values)
     else:
         if flag.type in ("int32", "int64"):
             why = go_parse_int(value, int(flag.type[3:]))[1]
+        elif flag.type == "level":
+            why = go_parse_int(value, 32, base=10)[1]
         elif flag.type == "duration":
             try:
                 parse_duration(value)
@@ -143,7 +155,43 @@ def _set(path: str, flag: Flag, value: str, flags: dict) -> None:
                 why = str(e)
         flags[f"--{flag.name}"] = value
     if why:
-        raise _fail(path, f'invalid argument "{value}" for "{flag.shown}" flag: {why}')
+        raise _fail(path, f'invalid argument {go_quote(value)} for "{flag.shown}" flag: {why}')
+
+
+def _read_csv(text: str) -> list[str]:
+    """pflag readAsCSV: one record of Go's encoding/csv (``a,"b,c"`` is ``a`` and ``b,c``;
+    an empty value is no values), or ValueError with csv's ParseError text."""
+    if text == "":
+        return []
+    fields, i, n = [], 0, len(text)
+    while True:
+        if i < n and text[i] == '"':
+            j, value = i + 1, []
+            while True:
+                k = text.find('"', j)
+                if k < 0:
+                    raise ValueError(f'parse error on line 1, column {n + 1}: extraneous or missing " in quoted-field')
+                value.append(text[j:k])
+                if text[k + 1:k + 2] == '"':  # a doubled quote is one quote
+                    value.append('"')
+                    j = k + 2
+                    continue
+                if k + 1 < n and text[k + 1] != ",":
+                    raise ValueError(f'parse error on line 1, column {k + 2}: extraneous or missing " in quoted-field')
+                i = k + 1
+                break
+            fields.append("".join(value))
+        else:
+            k = text.find(",", i)
+            end = n if k < 0 else k
+            bare = text.find('"', i, end)
+            if bare >= 0:
+                raise ValueError(f'parse error on line 1, column {bare + 1}: bare " in non-quoted-field')
+            fields.append(text[i:end])
+            i = end
+        if i >= n:
+            return fields
+        i += 1  # the comma
 
 
 def _help(path: str) -> UsageError:

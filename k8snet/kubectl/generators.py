@@ -24,15 +24,21 @@ def container_name(image: str) -> str:
 _GO_INT = re.compile(r"[+-]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]*|0[bB][01_]+|[1-9][0-9_]*)")
 
 
-def go_parse_int(text: str, bits: int = 64) -> tuple[int | None, str]:
-    """strconv.ParseInt(text, 0, bits) as pflag's int flags call it: (value, "") or (None, why)."""
+def go_parse_int(text: str, bits: int = 64, *, base: int = 0) -> tuple[int | None, str]:
+    """strconv.ParseInt(text, 0, bits) as pflag's int flags call it: (value, "") or (None, why);
+    ``base=10`` as klog's Level.Set calls it (digits only, an optional sign)."""
     text = str(text)
-    if not _GO_INT.fullmatch(text) or "__" in text or text.endswith("_"):
+    if base == 10 and not re.fullmatch(r"[+-]?[0-9]+", text):
         return None, f'strconv.ParseInt: parsing "{text}": invalid syntax'
-    digits = text.lstrip("+-").replace("_", "")
-    base = 16 if digits[:2].lower() == "0x" else 2 if digits[:2].lower() == "0b" else 8 if digits[:1] == "0" else 10
-    body = digits[2:] if base in (16, 2) or digits[:2].lower() == "0o" else digits
-    value = int(body or "0", base) * (-1 if text.startswith("-") else 1)
+    if base == 10:
+        value = int(text)
+    elif not _GO_INT.fullmatch(text) or "__" in text or text.endswith("_"):
+        return None, f'strconv.ParseInt: parsing "{text}": invalid syntax'
+    else:
+        digits = text.lstrip("+-").replace("_", "")
+        radix = 16 if digits[:2].lower() == "0x" else 2 if digits[:2].lower() == "0b" else 8 if digits[:1] == "0" else 10
+        body = digits[2:] if radix in (16, 2) or digits[:2].lower() == "0o" else digits
+        value = int(body or "0", radix) * (-1 if text.startswith("-") else 1)
     if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
         return None, f'strconv.ParseInt: parsing "{text}": value out of range'
     return value, ""
@@ -64,7 +70,7 @@ def _ports(flags, command: str) -> list[dict]:
 def create_deployment(name: str, flags, after: list[str], namespace: str) -> dict:
     if "--image" not in flags:
         raise UsageError('error: required flag(s) "image" not set')
-    images = str(flags["--image"]).split(",")
+    images = list(flags["--image"])  # a StringSlice: --image=a,b --image=c is three containers
     lbls = {"app": name}
     containers = []
     for img in images:
@@ -94,16 +100,21 @@ def run_pod(name: str, flags, after: list[str], namespace: str) -> dict:
     if flags.get("--labels"):
         lbls = dict(kv.split("=", 1) for kv in str(flags["--labels"]).split(","))
     c = {"image": str(flags["--image"]), "name": name, "resources": {}}
+    if flags.get("--image-pull-policy"):
+        c["imagePullPolicy"] = str(flags["--image-pull-policy"])
+    if flags.get("--privileged"):
+        c["securityContext"] = {"privileged": True}
     if after:
         c["command" if flags.get("--command") else "args"] = list(after)
     if _ports(flags, "run"):
         c["ports"] = _ports(flags, "run")
-    if flags.get("--env"):
-        k, _, v = str(flags["--env"]).partition("=")
-        c["env"] = [{"name": k, "value": v}]
+    if flags.get("--env"):  # a StringArray: each --env is one NAME=value, commas and all
+        c["env"] = [{"name": k, "value": v} for k, _, v in (e.partition("=") for e in flags["--env"])]
     restart = str(flags.get("--restart", "Always"))
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"labels": lbls, "name": name, "namespace": namespace},
+    meta = {"labels": lbls, "name": name, "namespace": namespace}
+    if flags.get("--annotations"):  # run.go: each --annotations is one key=value
+        meta = {"annotations": dict(a.partition("=")[::2] for a in flags["--annotations"]), **meta}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
             "spec": {"containers": [c], "dnsPolicy": "ClusterFirst", "restartPolicy": restart}, "status": {}}
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .. import labels
-from ..apiserver import resources
+from ..apiserver import fields, resources
 from ..errors import K8sNetError, UsageError
-from . import output, printers, warnings
+from . import output, printers, sorter, warnings
 from .describe import describe
 
 __all__ = ["namespace", "resource_args", "select", "get", "describe_command", "related_for"]
@@ -38,13 +38,16 @@ def resource_args(args: list[str]) -> list[tuple[resources.Resource, list[str]]]
 
 
 def select(cluster, res, names, flags) -> list[dict]:
-    """The objects ``names`` (all of ``res`` when empty, filtered by ``-l``) in the namespace
-    the flags pick, or NotFound in the API server's words."""
+    """The objects ``names`` (all of ``res`` when empty, filtered by ``-l`` and
+    ``--field-selector``) in the namespace the flags pick, or NotFound in the API server's words
+    (skipped with ``--ignore-not-found``)."""
     ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
     if names:
         out = []
         for n in names:
             obj = cluster.store.get(res.kind, ns or "default" if res.namespaced else "", n)
+            if obj is None and flags.get("--ignore-not-found"):
+                continue  # get.go: r.IgnoreErrors(apierrors.IsNotFound)
             if obj is None:
                 raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{n}" not found')
             out.append(obj)
@@ -53,46 +56,101 @@ def select(cluster, res, names, flags) -> list[dict]:
     if flags.get("--selector"):
         sel = labels.parse(str(flags["--selector"]))
         objs = [o for o in objs if sel.matches(o["metadata"].get("labels"))]
+    if flags.get("--field-selector"):
+        try:
+            terms = fields.parse(str(flags["--field-selector"]), res.kind)
+        except fields.FieldSelectorError as e:
+            # The list request's 400, as the resource builder wraps it (resource/selector.go).
+            gvr = f'{res.group}/{res.api_version.rpartition("/")[2]}, Resource={res.plural}'
+            raise K8sNetError(f'Error from server (BadRequest): Unable to find "{gvr}" that match label selector '
+                              f'"{flags.get("--selector", "")}", field selector "{flags["--field-selector"]}": '
+                              f"{e}") from None
+        objs = [o for o in objs if fields.matches(o, terms)]
     return objs
 
 
+_FORMATS = ("custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
+            "jsonpath-file,name,template,templatefile,wide,yaml")
+
+
 def get(cluster, args, flags, after) -> str:
-    """``kubectl get``: tables, or -o json|yaml|name|jsonpath|custom-columns."""
+    """``kubectl get``: tables, or -o json|yaml|name|jsonpath|custom-columns; ``--sort-by``
+    as sorter.py sorts (get.go Run)."""
+    from .generators import int_flag
+    int_flag(flags, "--chunk-size", "get")  # paging only: the printed result is the same
     targets = resource_args(args)
     fmt = str(flags.get("--output", ""))
+    if fmt not in ("", "wide", "json", "yaml", "name") and not fmt.startswith(("jsonpath=", "custom-columns=")):
+        if fmt.split("=")[0] in _FORMATS.split(","):
+            raise UsageError(f"error: k8snet does not simulate -o {fmt.split('=')[0]}; it prints -o wide, yaml, "
+                             "json, name, jsonpath=... and custom-columns=...")
+        raise UsageError(f'error: unable to match a printer suitable for the output format "{fmt}", '
+                         f"allowed formats are: {_FORMATS}")
     groups, warn = [], []
     for res, names in targets:
         if res.kind == "Endpoints":
             warn.append(warnings.kubectl_warning(warnings.ENDPOINTS_DEPRECATED) + "\n")
         groups.append((res.kind, select(cluster, res, names, flags)))
+    prefix = "".join(dict.fromkeys(warn))
+    # The lists come in the API server's order (namespace, then name); named objects as named.
+    named = any(n for _, n in targets)
+    groups = [(kind, printers.listed(objs, keep_order=named)) for kind, objs in groups]
+    table = fmt in ("", "wide")
+    infos = sum(len(n) or 1 for _, n in targets)  # the resource builder's infos: a list, or one per name
+    try:
+        if flags.get("--sort-by") and not table:
+            objs = [o for _, os_ in groups for o in os_]
+            if len(objs) > 1:  # RuntimeSorter: one object is sorted already
+                objs = sorter.sort_objects(objs, str(flags["--sort-by"]))
+            groups = [(groups[0][0] if groups else "", objs)]
+        elif flags.get("--sort-by") and infos > 1 and any(os_ for _, os_ in groups):
+            # RuntimeSorter.Sort on several Tables finds no field in them (see sorter.py).
+            raise sorter.NotFound(f'couldn\'t find any field with path '
+                                  f'"{_relaxed_or_raw(str(flags["--sort-by"]))}" in the list of objects')
+        elif flags.get("--sort-by") and groups and len(groups[0][1]) > 1:
+            groups = [(groups[0][0], sorter.sort_objects(groups[0][1], str(flags["--sort-by"]), table=True))]
+    except sorter.Unsortable as e:
+        where = "375 [][][]reflect.Value" if table else "329 *unstructured.Unstructured"
+        return output.Printed(prefix + e.fatal(where, cluster.now), 1)
+    except (sorter.NotFound, UsageError) as e:
+        if not table or infos > 1:
+            text = str(e)
+            raise K8sNetError(text if text.startswith("error") else f"error: {text}") from None
+        groups = [(kind, []) for kind, _ in groups]  # SortingPrinter's error is dropped: nothing printed
     objs = [o for _, os_ in groups for o in os_]
     single = len(targets) == 1 and len(targets[0][1]) == 1
-    prefix = "".join(dict.fromkeys(warn))
     if fmt in ("json", "yaml"):
+        if single and not objs:
+            return prefix
         data = objs[0] if single else output.as_list(objs)
         return prefix + (output.to_json(data) if fmt == "json" else output.to_yaml(data))
     if fmt == "name":
         return prefix + output.to_name(objs)
     if fmt.startswith("jsonpath="):
-        data = objs[0] if single else output.as_list(objs)
+        data = objs[0] if single and objs else output.as_list(objs)
         return prefix + output.to_jsonpath(fmt[len("jsonpath="):], data)
     if fmt.startswith("custom-columns="):
         return prefix + output.to_custom_columns(fmt[len("custom-columns="):], objs,
                                                  no_headers=bool(flags.get("--no-headers")))
-    if fmt not in ("", "wide"):
-        raise UsageError(f'error: unable to match a printer suitable for the output format "{fmt}", allowed formats '
-                         "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
-                         "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
     if not objs:
+        if flags.get("--ignore-not-found"):
+            return prefix
         ns = None if flags.get("--all-namespaces") or not targets[0][0].namespaced else namespace(cluster, flags)
         return prefix + printers.no_resources_message(ns) + "\n"
+    with_kind = bool(flags.get("--show-kind")) or (args[:1] == ["all"])
     return prefix + printers.get_tables(groups, now=cluster.now, wide=fmt == "wide",
                                         show_labels=bool(flags.get("--show-labels")),
                                         all_namespaces=bool(flags.get("--all-namespaces")),
                                         no_headers=bool(flags.get("--no-headers")),
-                                        label_columns=[k for k in str(flags.get("--label-columns") or "").split(",") if k],
-                                        **({"with_kind": True} if args and args[0] == "all" else {}),
-                                        **({"keep_order": True} if any(n for _, n in targets) else {}))
+                                        label_columns=list(flags.get("--label-columns", ())),
+                                        **({"with_kind": True} if with_kind else {}), keep_order=True)
+
+
+def _relaxed_or_raw(path: str) -> str:
+    try:
+        return output.relaxed_jsonpath_expression(path)
+    except UsageError:
+        return path
 
 
 def related_for(cluster, obj: dict) -> dict:

@@ -25,7 +25,7 @@ from .jsonpath import JSONPath
 from .tabwriter import table_writer
 
 __all__ = ["Printed", "as_list", "to_json", "to_yaml", "to_name", "to_jsonpath", "to_custom_columns",
-           "go_yaml_key"]
+           "go_yaml_key", "relaxed_jsonpath_expression"]
 
 
 
@@ -180,8 +180,9 @@ def to_jsonpath(template: str, data: Any) -> str:
 _RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
 
 
-def _relaxed(path: str) -> str:
-    # get/customcolumn.go RelaxedJSONPathExpression: "{.a}", "{a}", ".a", "a" all mean "{.a}".
+def relaxed_jsonpath_expression(path: str) -> str:
+    """get/customcolumn.go RelaxedJSONPathExpression: ``{.a}``, ``{a}``, ``.a``, ``a`` all
+    mean ``{.a}``; anything else is refused in its words."""
     if not path:
         return path
     m = _RELAXED.match(path)
@@ -201,7 +202,7 @@ def to_custom_columns(spec: str, objects: Sequence[Mapping], *, no_headers: bool
         name, sep, path = part.partition(":")
         if not sep:
             raise UsageError(f"unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")
-        columns.append((name, JSONPath(_relaxed(path), allow_missing_keys=True)))
+        columns.append((name, JSONPath(relaxed_jsonpath_expression(path), allow_missing_keys=True)))
     out = table_writer()
     if not no_headers:
         out.write("\t".join(name for name, _ in columns) + "\n")

@@ -326,9 +326,9 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
 }
 
 
-def _listed(objects: Sequence[Mapping], keep_order: bool) -> list:
-    # A list comes back in the API server's order (namespace, then name); objects named on
-    # the command line are fetched one by one, in the order given (resource builder).
+def listed(objects: Sequence[Mapping], keep_order: bool = False) -> list:
+    """``objects`` in the order the API server lists them (namespace, then name), or as given
+    (objects named on the command line are fetched one by one, in that order: resource builder)."""
     if keep_order:
         return list(objects)
     return sorted(objects, key=lambda o: (_meta(o).get("namespace", ""), _meta(o).get("name", "")))
@@ -340,7 +340,7 @@ def table_rows(kind: str, objects: Sequence[Mapping], *, now: float, keep_order:
     if kind not in _ROWS:
         raise UsageError(f'the server doesn\'t have a resource type "{kind}"')
     rows = []
-    for obj in _listed(objects, keep_order):
+    for obj in listed(objects, keep_order):
         row = _ROWS[kind](obj, now)
         row.setdefault("Name", _meta(obj).get("name", ""))
         rows.append(row)
@@ -362,7 +362,7 @@ def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool =
     headers += [key.split("/")[-1].upper() for key in label_columns]
     if show_labels:
         headers.append("LABELS")
-    objs = _listed(objects, keep_order)
+    objs = listed(objects, keep_order)
     out = table_writer()
     if not no_headers:
         out.write("\t".join(headers) + "\n")

@@ -7,6 +7,7 @@ contact), so the expectation is checked against upstream, not just written down.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 
 import pytest
@@ -76,6 +77,16 @@ ERRORS = [
      "parsing \"x\": invalid syntax\nSee 'kubectl delete --help' for usage.", "delete --grace-period is an int"),
     ("get pods -v=x", 'error: invalid argument "x" for "-v, --v" flag: strconv.ParseInt: parsing "x": invalid syntax\n'
      f"{SEE_GET}", "klog's -v: a global flag of every command"),
+    ("get pods -v=0x1", 'error: invalid argument "0x1" for "-v, --v" flag: strconv.ParseInt: parsing "0x1": invalid '
+     f"syntax\n{SEE_GET}", "klog Level.Set: ParseInt(s, 10, 32), no base prefix"),
+    ("get pods -v=1_0", 'error: invalid argument "1_0" for "-v, --v" flag: strconv.ParseInt: parsing "1_0": invalid '
+     f"syntax\n{SEE_GET}", "klog Level.Set: base 10 takes no underscores"),
+    ("get pods -v=2147483648", 'error: invalid argument "2147483648" for "-v, --v" flag: strconv.ParseInt: parsing '
+     f'"2147483648": value out of range\n{SEE_GET}', "klog Level.Set: 32 bits"),
+    ("get pods -L '\"a'", 'error: invalid argument "\\"a" for "-L, --label-columns" flag: parse error on line 1, '
+     f'column 3: extraneous or missing " in quoted-field\n{SEE_GET}', "pflag readAsCSV: encoding/csv ParseError, %q"),
+    ("get pods -L 'a\"b'", 'error: invalid argument "a\\"b" for "-L, --label-columns" flag: parse error on line 1, '
+     f'column 2: bare " in non-quoted-field\n{SEE_GET}', "encoding/csv: a quote inside an unquoted field"),
     ("create foo", "error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples",
      "create.go RunCreate: arguments that name no sub-command"),
     ("create", "error: must specify one of -f and -k", "create.go: neither a sub-command nor -f"),
@@ -116,7 +127,24 @@ PARSED = [
     ("run x --image=a --dry-run client", "run", ("x", "client"), {"--image": "a", "--dry-run": "unchanged"}, (),
      "a NoOptDefVal flag does not take the next word"),
     ("create deploy web --image nginx -r 3", "create deployment", ("web",),
-     {"--image": "nginx", "--replicas": "3"}, (), "alias deploy; '--image nginx' takes the next word"),
+     {"--image": ("nginx",), "--replicas": "3"}, (), "alias deploy; '--image nginx' takes the next word"),
+    ("get pods -L app,role -L tier", "get", ("pods",), {"--label-columns": ("app", "role", "tier")}, (),
+     "pflag stringSliceValue.Set: each value read as CSV, repetitions appended"),
+    ("get pods -L 'a,\"b,c\"'", "get", ("pods",), {"--label-columns": ("a", "b,c")}, (),
+     "pflag readAsCSV: a quoted field keeps its comma"),
+    ("get pods --label-columns=", "get", ("pods",), {"--label-columns": ()}, (), "pflag readAsCSV: an empty value is no values"),
+    ("apply -f a.yaml -f b.yaml,c.yaml", "apply", (), {"--filename": ("a.yaml", "b.yaml", "c.yaml")}, (),
+     "-f is a StringSlice (FilenameOptions): every file, in order"),
+    ("run x --image=a --env=A=1,B=2 --env C=3", "run", ("x",), {"--image": "a", "--env": ("A=1,B=2", "C=3")}, (),
+     "run --env is a StringArray: a comma stays in the value"),
+    ("run x --image=a --annotations=a=1,b=2 --annotations c=3", "run", ("x",),
+     {"--image": "a", "--annotations": ("a=1,b=2", "c=3")}, (), "run --annotations is a StringArray"),
+    ("create deploy web --image=a,b --image c", "create deployment", ("web",), {"--image": ("a", "b", "c")}, (),
+     "create deployment --image is a StringSlice"),
+    ("get pods -v=010", "get", ("pods",), {"--v": "010"}, (), "klog Level.Set: ParseInt(s, 10, 32): 010 is ten"),
+    ("get pods -v=-1", "get", ("pods",), {"--v": "-1"}, (), "klog Level.Set: a sign is allowed"),
+    ("get pods --chunk-size=0x10", "get", ("pods",), {"--chunk-size": "0x10"}, (),
+     "int64Value.Set: ParseInt(s, 0, 64) reads 0x"),
     ("-n kube-system get pods", "get", ("pods",), {"--namespace": "kube-system"}, (),
      "cobra stripFlags skips a global flag's value"),
     ("logs web -f -p --tail 5", "logs", ("web",), {"--follow": True, "--previous": True, "--tail": "5"}, (),
@@ -140,7 +168,7 @@ def real_kubectl(tmp_path_factory):
 
     def run(line: str) -> str:
         env = dict(os.environ, KUBECONFIG=str(config))
-        done = subprocess.run([KUBECTL, *line.split()], capture_output=True, text=True, env=env, timeout=60)
+        done = subprocess.run([KUBECTL, *shlex.split(line)], capture_output=True, text=True, env=env, timeout=60)
         return (done.stdout + done.stderr).strip()
     return run
 
