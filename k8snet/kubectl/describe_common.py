@@ -14,7 +14,7 @@ from .tabwriter import TabWriter, describe_writer
 
 __all__ = ["PrefixWriter", "print_labels_multiline", "print_annotations_multiline",
            "describe_events", "rfc1123z", "go_time_string", "string_or_none",
-           "LAST_APPLIED_ANNOTATION"]
+           "describe_node_lease", "LAST_APPLIED_ANNOTATION"]
 
 #: Annotations describe never prints (describe.go skipAnnotations).
 LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
@@ -141,3 +141,19 @@ def describe_events(w: PrefixWriter, events: Sequence[Mapping] | None | bool, no
         if field_path:
             message = f"{field_path}: {message}"
         w.write(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{message}\n")
+
+
+def describe_node_lease(w: "PrefixWriter", node_name: str, lease: Mapping | None) -> None:
+    """describe.go describeNode's Lease block: the node's Lease in ``kube-node-lease``
+    (describeNodeLease: HolderIdentity, AcquireTime, RenewTime, ``<unset>`` when absent), or
+    the Get's error when there is none (k8snet writes node Leases only while served)."""
+    if lease is None:
+        w.write(0, f'Lease:\tFailed to get lease: leases.coordination.k8s.io "{node_name}" not found\n')
+        return
+    spec = lease.get("spec") or {}
+    w.write(0, "Lease:\n")
+    w.write(1, f"HolderIdentity:\t{spec.get('holderIdentity') or '<unset>'}\n")
+    for key, title in (("acquireTime", "AcquireTime"), ("renewTime", "RenewTime")):
+        # MicroTime: RFC1123Z has no fraction of a second to print
+        when = rfc1123z(str(spec[key]).split(".")[0].rstrip("Z") + "Z") if spec.get(key) else "<unset>"
+        w.write(1, f"{title}:\t{when}\n")

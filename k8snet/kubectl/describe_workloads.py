@@ -1,8 +1,8 @@
 """``kubectl describe`` for Pods, Deployments and Nodes (kubectl ``pkg/describe/describe.go``:
 describePod, describeDeployment, DescribePodTemplate, describeContainers, describeNode).
 
-A faithful subset: volumes print their names only, and a Node omits its Lease (the
-simulated kubelets write Lease objects only while the cluster is served: controllers/nodelease.py).
+A faithful subset: volumes print their names only.  A Node's Lease is read from the store
+(the simulated kubelets write Leases only while the cluster is served: controllers/nodelease.py).
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Mapping
 
 from ..clock import age
 from .cells import _selector_string, find_node_roles
-from .describe_common import (PrefixWriter, describe_events, print_annotations_multiline,
+from .describe_common import (PrefixWriter, describe_events, describe_node_lease, print_annotations_multiline,
                               print_labels_multiline, rfc1123z, string_or_none)
 
 __all__ = ["describe_pod", "describe_deployment", "describe_node"]
@@ -299,7 +299,7 @@ def describe_deployment(d: Mapping, related: Mapping, now: float) -> str:
 
 
 def describe_node(node: Mapping, related: Mapping, now: float) -> str:
-    """describe.go describeNode (subset: no Lease)."""
+    """describe.go describeNode (``related["lease"]``: the node's Lease or None)."""
     w, meta, spec, status = PrefixWriter(), node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
     w.write(0, f"Roles:\t{','.join(find_node_roles(node)) or '<none>'}\n")
@@ -314,6 +314,8 @@ def describe_node(node: Mapping, related: Mapping, now: float) -> str:
         w.write(0, ("\t" if i else "") + f"{t.get('key')}" + (f"={t['value']}" if t.get("value") else "")
                 + f":{t.get('effect')}\n")
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    if "lease" in related:
+        describe_node_lease(w, meta.get("name", ""), related["lease"])
     if status.get("conditions"):
         w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
         w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")

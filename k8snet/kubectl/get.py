@@ -165,6 +165,8 @@ def related_for(cluster, obj: dict) -> dict:
         rel["endpoints"] = {e["metadata"]["name"]: e for e in cluster.store.items("Endpoints", ns)}
     else:
         rel["pods"] = list(cluster.store.items("Pod"))
+    if obj["kind"] == "Node":  # describe.go describeNode Gets the node's Lease
+        rel["lease"] = cluster.store.get("Lease", "kube-node-lease", obj["metadata"]["name"])
     if obj["kind"] == "Deployment":
         from ..controllers.replicaset import owned_by
         from ..controllers.names import template_hash
