@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..registry import Served
 from ..requestinfo import RequestInfo
 from ..selectors import compile_filter
+from .. import pager
 from .. import table as tables
 from .rest import live, strip_list_item
 
@@ -32,14 +33,18 @@ def matching(cluster, served: Served, info: RequestInfo, query) -> list[dict]:
 
 
 def list_objects(ctx, info: RequestInfo, served: Served, query, accept: str) -> tuple[int, dict]:
-    """A ``<Kind>List`` (or a Table) of every matching object; ``limit`` is honoured without
-    continuation (the whole list fits in one answer)."""
+    """A ``<Kind>List`` (or a Table) of the matching objects, in chunks of ``limit`` with a
+    ``continue`` token for the rest (pager.py)."""
     cluster = ctx.cluster
     objs = matching(cluster, served, info, query)
     rv = str(cluster.store.version)
+    objs, more = pager.page(objs, query, cluster.store.version,
+                            filtered=bool(query.get("labelSelector") or query.get("fieldSelector")))
     if tables.wants_table(accept):
-        return 200, tables.table(served.kind, objs, now=cluster.now, include=query.get("includeObject", "Metadata"),
-                                 resource_version=rv, out=served.out)
+        t = tables.table(served.kind, objs, now=cluster.now, include=query.get("includeObject", "Metadata"),
+                         resource_version=rv, out=served.out)
+        t["metadata"].update(more)
+        return 200, t
     return 200, {"kind": f"{served.kind}List", "apiVersion": served.group_version,
-                 "metadata": {"resourceVersion": rv},
+                 "metadata": {"resourceVersion": rv, **more},
                  "items": [strip_list_item(served.out(o), served) for o in objs]}
