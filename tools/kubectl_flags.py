@@ -26,9 +26,10 @@ import tempfile
 #: Command paths the simulator runs (k8snet/kubectl/commands.py _VERBS and its sub-commands).
 COMMANDS = ("get", "describe", "apply", "create", "create deployment", "create namespace", "run", "expose",
             "delete", "scale", "label", "rollout", "rollout status", "rollout history", "rollout undo",
-            "rollout restart", "exec", "cordon", "uncordon", "taint", "logs", "drain")
+            "rollout restart", "exec", "cordon", "uncordon", "taint", "logs", "drain", "auth", "auth can-i",
+            "auth whoami")
 #: Parents whose sub-commands cobra resolves before parsing flags.
-PARENTS = ("create", "rollout")
+PARENTS = ("create", "rollout", "auth")
 #: What pflag puts in for a flag given without a value (NoOptDefVal); the probe only says one exists.
 NO_OPT_DEFAULTS = {"dry-run": "unchanged", "validate": "strict", "cascade": "background"}
 

@@ -11,7 +11,7 @@ import functools
 
 from ..errors import InternalError, K8sNetError, UsageError, ValidationError
 from . import flags as flags_module
-from . import logs, nodes, output, surface, warnings
+from . import auth, logs, nodes, output, surface, warnings
 from .delete import NO_RESOURCES, delete
 from .get import describe_command, get, namespace, resource_args
 
@@ -314,4 +314,4 @@ def _exec(cluster, args, flags, after) -> str:
 _VERBS = {"get": get, "describe": describe_command, "apply": _apply, "create": _create, "run": _run,
           "expose": _expose, "delete": delete, "scale": _scale, "label": _label, "rollout": _rollout,
           "exec": _exec, "cordon": nodes.cordon, "uncordon": functools.partial(nodes.cordon, on=False),
-          "taint": nodes.taint, "logs": logs.logs, "drain": nodes.drain}
+          "taint": nodes.taint, "logs": logs.logs, "drain": nodes.drain, "auth": auth.auth}

@@ -364,12 +364,28 @@ COMMANDS = {
         '|skip-wait-for-delete-timeout|int64',
         '|timeout|duration',
     ),
+    'auth': (
+    ),
+    'auth can-i': (
+        'A|all-namespaces|bool',
+        '|list|bool',
+        '|no-headers|bool',
+        'q|quiet|bool',
+        '|subresource|string',
+    ),
+    'auth whoami': (
+        '|allow-missing-template-keys|bool',
+        'o|output|string',
+        '|show-managed-fields|bool',
+        '|template|string',
+    ),
 }
 
 #: The sub-commands of a parent command (cobra resolves them before flags).
 SUBCOMMANDS = {
     'create': ('clusterrole', 'clusterrolebinding', 'configmap', 'cronjob', 'deployment', 'ingress', 'job', 'namespace', 'poddisruptionbudget', 'priorityclass', 'quota', 'role', 'rolebinding', 'secret', 'service', 'serviceaccount', 'token'),
     'rollout': ('history', 'pause', 'restart', 'resume', 'status', 'undo'),
+    'auth': ('can-i', 'reconcile', 'whoami'),
 }
 
 #: Every top-level command, in cobra's order (kubectl --help).

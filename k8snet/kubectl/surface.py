@@ -355,6 +355,20 @@ COMMANDS.update({
         "skip-wait-for-delete-timeout": _no("stops waiting for pods whose deletion is that old", "0"),
         "timeout": _yes("how long the simulated clock may run before drain gives up"),
     },
+    "auth": {},
+    "auth can-i": {
+        "all-namespaces": _yes("asks about every namespace (no namespace in the review)"),
+        "list": _yes("the SelfSubjectRulesReview's rules as a table"),
+        "no-headers": _yes("with --list: the table without its header"),
+        "quiet": _yes("prints nothing; the exit status answers"),
+        "subresource": _yes("the subresource asked about (pods/log: --subresource=log)"),
+    },
+    "auth whoami": {
+        "allow-missing-template-keys": _KEYS,
+        "output": _yes("yaml or json: the SelfSubjectReview"),
+        "show-managed-fields": _MANAGED,
+        "template": _TEMPLATE,
+    },
 })
 
 

@@ -13,7 +13,7 @@ import time
 
 from aiohttp import web
 
-from . import discovery, handlers, openapi, registry, streams
+from . import discovery, handlers, openapi, registry, reviews, streams
 from . import status as st
 from .auth import authenticated
 from .context import Context, status_for
@@ -109,5 +109,6 @@ def make_app(ctx: Context) -> web.Application:
     app.router.add_get("/apis/{group}/{version}", group_version)
     openapi.register(app, ctx)
     streams.register(app, ctx)
+    reviews.register(app, ctx)
     app.router.add_route("*", "/{path:.*}", rest)
     return app

@@ -21,7 +21,8 @@ __all__ = ["MAGIC", "decode", "ProtobufError", "UnrecognizedBody", "NoProtobufSc
 
 MAGIC = b"k8s\x00"
 _GROUPS = {"": "core", "apps": "apps", "networking.k8s.io": "networking", "policy": "policy",
-           "discovery.k8s.io": "discovery"}
+           "discovery.k8s.io": "discovery", "authorization.k8s.io": "authorization",
+           "authentication.k8s.io": "authentication"}
 _FIELDS: dict[str, dict[int, tuple[str, str]]] = {}
 #: Embedded Go structs (``json:",inline"``): their fields belong to the enclosing object.
 _INLINE = frozenset({"handler", "ingressRuleValue", "localObjectReference", "persistentVolumeSource",

@@ -180,4 +180,15 @@ MESSAGES = {
     'core.PodCertificateProjection': '1 signerName s 2 keyType s 3 maxExpirationSeconds i 4 credentialBundlePath s 5 keyPath s 6 certificateChainPath s 7 userAnnotations map:s 8 user i',
     'core.HTTPHeader': '1 name s 2 value s',
     'core.NodeSelectorRequirement': '1 key s 2 operator s 3 values *s',
+    # kubectl auth can-i / whoami (authorization/v1, authentication/v1 generated.proto)
+    'authorization.SelfSubjectAccessReview': '1 metadata m:meta.ObjectMeta 2 spec m:authorization.SelfSubjectAccessReviewSpec',
+    'authorization.SelfSubjectAccessReviewSpec': '1 resourceAttributes m:authorization.ResourceAttributes 2 nonResourceAttributes m:authorization.NonResourceAttributes',
+    'authorization.ResourceAttributes': '1 namespace s 2 verb s 3 group s 4 version s 5 resource s 6 subresource s 7 name s 8 fieldSelector m:authorization.FieldSelectorAttributes 9 labelSelector m:authorization.LabelSelectorAttributes',
+    'authorization.FieldSelectorAttributes': '1 rawSelector s 2 requirements *m:meta.FieldSelectorRequirement',
+    'authorization.LabelSelectorAttributes': '1 rawSelector s 2 requirements *m:meta.LabelSelectorRequirement',
+    'meta.FieldSelectorRequirement': '1 key s 2 operator s 3 values *s',
+    'authorization.NonResourceAttributes': '1 path s 2 verb s',
+    'authorization.SelfSubjectRulesReview': '1 metadata m:meta.ObjectMeta 2 spec m:authorization.SelfSubjectRulesReviewSpec',
+    'authorization.SelfSubjectRulesReviewSpec': '1 namespace s',
+    'authentication.SelfSubjectReview': '1 metadata m:meta.ObjectMeta',
 }

@@ -1,5 +1,5 @@
 """The cluster the get-flag rows run on (tests/kubectl/test_get_flags.py), and the real
-kubectl's run of them against it (tests/serve/test_get_flags_real.py)."""
+kubectl's run of them against it (tests/serve/test_kubectl_rows_real.py)."""
 from __future__ import annotations
 
 from k8snet import Cluster

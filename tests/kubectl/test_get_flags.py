@@ -4,7 +4,7 @@
 Each row is (command, exit status, what kubectl v1.37.1 prints, upstream rule).  The expected
 text was recorded from the real binary against this very cluster served (cluster.serve()), with
 wall-clock cells masked by tests/serve/crosscheck.normalize (AGE, column gaps); the recording
-script is the loop in tests/serve/test_get_flags_real.py, which re-runs every row through the real
+script is the loop in tests/serve/test_kubectl_rows_real.py, which re-runs every row through the real
 kubectl whenever it is installed.
 """
 from __future__ import annotations

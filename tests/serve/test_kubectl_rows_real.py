@@ -1,5 +1,6 @@
-"""The rows of tests/kubectl/test_get_flags.py, run through the real kubectl against the same
-cluster served: the expectations are what kubectl v1.37 prints, not what we think it prints."""
+"""The rows of tests/kubectl/test_get_flags.py and test_auth.py, run through the real kubectl
+against the same cluster served: the expectations are what kubectl v1.37 prints, not what we
+think it prints (stderr first, as a terminal shows kubectl's warnings before its answer)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import subprocess
 import pytest
 
 from tests.kubectl.get_flags_cluster import build
-from tests.kubectl.test_get_flags import ROWS
+from tests.kubectl import test_auth, test_get_flags
 from tests.serve.crosscheck import normalize
 
 
@@ -20,9 +21,12 @@ def real(kubectl_bin, tmp_path_factory):
 
     def run(line: str) -> tuple[int, str]:
         done = subprocess.run([kubectl_bin, *shlex.split(line)], env=env, capture_output=True, text=True, timeout=120)
-        return done.returncode, normalize(done.stdout + done.stderr)
+        return done.returncode, normalize(done.stderr + done.stdout)
     yield run
     server.stop()
+
+
+ROWS = test_get_flags.ROWS + test_auth.ROWS
 
 
 @pytest.mark.parametrize("line, code, want, rule", ROWS, ids=[r[0] for r in ROWS])
