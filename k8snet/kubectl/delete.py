@@ -62,6 +62,10 @@ def delete(cluster, args, flags, after) -> str:
             if not names:
                 raise UsageError("error: resource(s) were provided, but no name was specified")
             deleted += [(res.plural, n, namespace(cluster, flags)) for n in names]
+    if flags.get("--ignore-not-found"):  # delete.go: r.IgnoreErrors(errors.IsNotFound)
+        from ..apiserver import resources
+        deleted = [(p, n, ns) for p, n, ns in deleted
+                   if cluster.store.peek(resources.lookup(p).kind, ns if resources.lookup(p).namespaced else "", n)]
     out = [cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None)
            for plural, n, ns in deleted]
     if wait:  # kubectl waits until the objects are gone (--wait=true), so the clock runs

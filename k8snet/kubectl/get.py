@@ -185,6 +185,8 @@ def describe_command(cluster, args, flags, after) -> str:
         related = related_for(cluster, obj)
         if len(found) > 1:  # kubectl v1.37 looks events up only when it describes one object
             related["events"] = False
+        if flags.get("--show-events") is False:  # describe.go: DescriberSettings.ShowEvents
+            related["events"] = False
         out.append(describe(res.kind, obj, now=cluster.now, related=related))
     if not out:
         ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)

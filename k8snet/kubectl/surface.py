@@ -130,7 +130,7 @@ COMMANDS: dict[str, dict[str, Support]] = {
         "kustomize": _KUSTOMIZE,
         "recursive": _RECURSIVE,
         "selector": _yes("label selector"),
-        "show-events": _no("=false leaves the Events section out", True),
+        "show-events": _yes("=false leaves the Events section out"),
     },
     "apply": {
         "all": _no("with --prune: prunes every type", False),
@@ -251,7 +251,7 @@ COMMANDS.update({
         "filename": _yes("deletes the objects the manifests name"),
         "force": _yes("with --grace-period=0: deletes at once, with kubectl's warning"),
         "grace-period": _yes("the pods' termination grace period (delete.go rules)"),
-        "ignore-not-found": _no("=true: a missing object is not an error", False),
+        "ignore-not-found": _yes("a name that is not found is skipped, without an error"),
         "interactive": _no("asks before deleting", False),
         "kustomize": _KUSTOMIZE,
         "now": _yes("--grace-period=1"),

@@ -1,5 +1,6 @@
 """kubectl get's flags: --sort-by, --field-selector, --show-kind, -L, --ignore-not-found,
---chunk-size (k8snet/kubectl/get.py, sorter.py, apiserver/fields.py).
+--chunk-size (k8snet/kubectl/get.py, sorter.py, apiserver/fields.py); describe --show-events,
+delete --ignore-not-found.
 
 Each row is (command, exit status, what kubectl v1.37.1 prints, upstream rule).  The expected
 text was recorded from the real binary against this very cluster served (cluster.serve()), with
@@ -119,6 +120,16 @@ ROWS = [
     ('get pods --chunk-size=x', 1,
      'error: invalid argument "x" for "--chunk-size" flag: strconv.ParseInt: parsing "x": invalid syntax\nSee \'kubectl get --help\' for usage.',
      'pflag int64Value.Set'),
+    # other commands' flags implemented this round
+    ('describe svc web --show-events=false', 0,
+     'Name:  web\nNamespace:  default\nLabels:  <none>\nAnnotations:  <none>\nSelector:  app=web\nType:  NodePort\nIP Family Policy:  SingleStack\nIP Families:  IPv4\nIP:  10.96.204.31\nIPs:  10.96.204.31\nPort:  <unset>  80/TCP\nTargetPort:  80/TCP\nNodePort:  <unset>  30080/TCP\nEndpoints:  10.244.1.3:80,10.244.1.4:80\nSession Affinity:  None\nExternal Traffic Policy:  Cluster\nInternal Traffic Policy:  Cluster',
+     'describe.go DescriberSettings.ShowEvents=false: no Events section'),
+    ('delete pod nope --ignore-not-found', 0,
+     '',
+     'delete.go: r.IgnoreErrors(errors.IsNotFound): nothing printed, exit 0'),
+    ('delete pod nope', 1,
+     'Error from server (NotFound): pods "nope" not found',
+     "without it: the API server's NotFound"),
 ]
 
 
