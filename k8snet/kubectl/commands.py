@@ -166,6 +166,8 @@ def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
         raise UsageError(f"error: k8snet does not simulate -o {fmt.split('=')[0]} for `kubectl {verb}`; "
                          "it prints -o yaml, json or name")
     dry = flags.get("--dry-run") == "client"
+    if dry and "--namespace" not in flags:  # EnforceNamespace: only an explicit -n is written in
+        obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "namespace"}}
     if not dry:
         obj = cluster.api.create(obj)
         cluster.controllers.run()

@@ -1,6 +1,6 @@
 """kubectl get's flags: --sort-by, --field-selector, --show-kind, -L, --ignore-not-found,
 --chunk-size (k8snet/kubectl/get.py, sorter.py, apiserver/fields.py); describe --show-events,
-delete --ignore-not-found.
+delete --ignore-not-found, run's generator flags.
 
 Each row is (command, exit status, what kubectl v1.37.1 prints, upstream rule).  The expected
 text was recorded from the real binary against this very cluster served (cluster.serve()), with
@@ -130,6 +130,18 @@ ROWS = [
     ('delete pod nope', 1,
      'Error from server (NotFound): pods "nope" not found',
      "without it: the API server's NotFound"),
+    ('run p1 --image=nginx --image-pull-policy=Always --privileged --env=A=1,B=2 --env=C=3 --annotations=a=1 --dry-run=client -o yaml', 0,
+     'apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n  a: "1"\n  labels:\n  run: p1\n  name: p1\nspec:\n  containers:\n  - env:\n  - name: A\n  value: 1,B=2\n  - name: C\n  value: "3"\n  image: nginx\n  imagePullPolicy: Always\n  name: p1\n  resources: {}\n  securityContext:\n  privileged: true\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}',
+     'run.go generator: imagePullPolicy, securityContext.privileged, each --env/--annotations whole (StringArray); no namespace without -n'),
+    ('run p1 --image=nginx -n kube-system --dry-run=client -o yaml', 0,
+     'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n  run: p1\n  name: p1\n  namespace: kube-system\nspec:\n  containers:\n  - image: nginx\n  name: p1\n  resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}',
+     'EnforceNamespace: an explicit -n is written in'),
+    ('create deployment dd --image=nginx,busybox --image=redis --dry-run=client -o name', 0,
+     'deployment.apps/dd',
+     '-o name of the object kubectl would send'),
+    ('run tmpx --rm --image=busybox --restart=Never -- hostname', 1,
+     'error: --rm should only be used for attached containers',
+     'run.go Validate: --rm needs an attached container (-i or --attach)'),
 ]
 
 
