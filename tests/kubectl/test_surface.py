@@ -66,6 +66,8 @@ ACCEPTED = [
     ("get pods --show-managed-fields=false", "the default strips managedFields"),
     ("get pods --allow-missing-template-keys=true", "PrintFlags: true is the default"),
     ("get pods -v=0", "klog: level 0 logs nothing for get"),
+    ("get pods -v=00", "klog Level.Set: ParseInt(s, 10, 32): 00 is level 0"),
+    ("get pods -v=-3", "klog: below 0 logs nothing either"),
     ("get pods --watch=false", "a bool flag set to its default"),
     ("describe pods --show-events=true", "describe: events are shown by default"),
 ]
