@@ -171,14 +171,15 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
          "addressType": family.name if family else "IPv4",
          "endpoints": [{"addresses": [first_node_ip], "conditions": {"ready": True}}],
          "ports": [{"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}]},
-        # cmd/kubeadm/app/phases/addons/dns/dns.go createCoreDNSAddon: the ConfigMap, (RBAC and
-        # ServiceAccount, not modelled), the Deployment, and last the kube-dns Service.
+        # cmd/kubeadm/app/phases/addons/dns/dns.go createCoreDNSAddon: the ConfigMap, (RBAC, not
+        # modelled), the ServiceAccount, the Deployment, and last the kube-dns Service.
         # kubeadm creates it with client-go (no last-applied annotation).  Its uid is derived
         # from its name, so adding it left every other object's uid as it was.
         {"apiVersion": "v1", "kind": "ConfigMap",
          "metadata": {"name": "coredns", "namespace": "kube-system", "uid": _fixed_uid("kube-system/coredns"),
                       "creationTimestamp": "2025-01-01T00:00:00Z"},
          "data": {"Corefile": COREDNS_COREFILE}},
+        _kubeadm_service_account("coredns"),
         {"apiVersion": "apps/v1", "kind": "Deployment",
          "metadata": {"name": "coredns", "namespace": "kube-system", "labels": dns_labels},
          "spec": {"replicas": 2, "selector": {"matchLabels": dns_labels},
@@ -202,7 +203,18 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
                   "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
                             {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                             {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
+        # cmd/kubeadm/app/phases/addons/proxy/proxy.go EnsureProxyAddon: the account kube-proxy's
+        # DaemonSet names (serviceAccountName: kube-proxy).
+        _kubeadm_service_account("kube-proxy"),
     ]
+
+
+def _kubeadm_service_account(name: str) -> dict:
+    """A kube-system ServiceAccount kubeadm creates (apiclient.CreateOrUpdate: no annotation);
+    its uid derived from its name, so it shifts no other object's uid."""
+    return {"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": name, "namespace": "kube-system", "uid": _fixed_uid(f"kube-system/serviceaccount/{name}"),
+                         "creationTimestamp": "2025-01-01T00:00:00Z"}}
 
 
 # The CNI's per-node agent: (namespace, DaemonSet name, labels, image), as each project's

@@ -143,7 +143,7 @@ class Cluster(ClusterViews, ClusterTraffic):
         # kubeadm (apiclient.CreateOrUpdate*) and the API server's own controllers create these
         # through the API, not with kubectl apply: no last-applied-configuration annotation.
         for obj in bootstrap.system_objects(first_ip, primary):
-            written = obj["kind"] in ("Endpoints", "EndpointSlice", "ConfigMap")
+            written = obj["kind"] in ("Endpoints", "EndpointSlice", "ConfigMap", "ServiceAccount")
             self.api.write(obj) if written else self.api.create(obj)
         self.controllers.run()
 

@@ -105,6 +105,11 @@ def _default_pod(obj: dict) -> None:
                 if not p.get("hostPort"):
                     p["hostPort"] = p.get("containerPort")
     # Admission plugins every cluster enables (ServiceAccount, DefaultTolerationSeconds, Priority).
+    # The v1 conversion takes the deprecated serviceAccount when serviceAccountName is empty
+    # (Convert_v1_PodSpec_To_core_PodSpec); the ServiceAccount plugin (.serviceaccount) then
+    # defaults the name and mounts the token.
+    if isinstance(spec, dict) and not spec.get("serviceAccountName") and isinstance(spec.get("serviceAccount"), str):
+        spec["serviceAccountName"] = spec["serviceAccount"]
     _setdefault(spec, "serviceAccountName", "default")
     _setdefault(spec, "serviceAccount", spec.get("serviceAccountName") if isinstance(spec, dict) else "default")
     if isinstance(spec, dict):

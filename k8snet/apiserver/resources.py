@@ -54,6 +54,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Endpoints", "v1", "endpoints", True, ("ep",)),
     Resource("ConfigMap", "v1", "configmaps", True, ("cm",)),
     Resource("Secret", "v1", "secrets", True, ()),
+    Resource("ServiceAccount", "v1", "serviceaccounts", True, ("sa",)),
     Resource("Event", "v1", "events", True, ("ev",)),
     Resource("Deployment", "apps/v1", "deployments", True, ("deploy",)),
     Resource("ReplicaSet", "apps/v1", "replicasets", True, ("rs",)),

@@ -49,6 +49,8 @@ _SPEC = {
     "PodDisruptionBudgetSpec": "maxUnavailable:intstr minAvailable:intstr selector:LabelSelector "
                                "unhealthyPodEvictionPolicy",
     "Secret": "apiVersion data:map immutable:bool kind metadata:ObjectMeta stringData:map type",
+    "ServiceAccount": "apiVersion automountServiceAccountToken:bool imagePullSecrets:[~LocalObjectReference] kind "
+                      "metadata:ObjectMeta secrets:[~ObjectReference]",
     # coordination/v1: the kubelet's node heartbeat (kube-node-lease)
     "Lease": "apiVersion kind metadata:ObjectMeta spec:LeaseSpec",
     "LeaseSpec": "acquireTime holderIdentity leaseDurationSeconds:i32 leaseTransitions:i32 preferredHolder "
@@ -156,7 +158,7 @@ def _parse(spec: str) -> dict[str, str]:
 #: The parsed structs: {struct: {json field: type}}.
 STRUCTS: dict[str, dict[str, str]] = {name: _parse(spec) for name, spec in _SPEC.items()}
 #: The kinds with a declared top-level struct.
-KINDS = ("Namespace", "Node", "ConfigMap", "Secret", "Service", "Endpoints", "Pod", "Deployment", "ReplicaSet",
+KINDS = ("Namespace", "Node", "ConfigMap", "Secret", "ServiceAccount", "Service", "Endpoints", "Pod", "Deployment", "ReplicaSet",
          "StatefulSet", "DaemonSet", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy",
          "PodDisruptionBudget", "Lease")
 _API_VERSION = {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",

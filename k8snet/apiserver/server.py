@@ -92,6 +92,9 @@ class APIServer:
         self.event_rng = random.Random(rng.getrandbits(64))
         # UIDs too: creating more or fewer objects never shifts pod names or IPs.
         self.uid_rng = random.Random(rng.getrandbits(64))
+        # kube-api-access-<suffix> volume names: a stream read off the generator's state without
+        # drawing from it, so adding the ServiceAccount plugin shifted no pod name or IP.
+        self.volume_rng = random.Random(str(rng.getstate()[1][:8]))
 
     # -- helpers ---------------------------------------------------------------
     def resource_for(self, obj: dict) -> resources.Resource:
@@ -146,8 +149,8 @@ class APIServer:
         if obj["kind"] == "Service":
             return admit_service(self, obj, old)
         obj = default(obj)
-        if old is None:  # mutating admission (DefaultIngressClass) runs on create only
-            admit_create(obj, self.store.items("IngressClass"))
+        if old is None:  # mutating admission (DefaultIngressClass, ServiceAccount) runs on create only
+            admit_create(obj, self)
         errors = validate(obj, old)
         if errors:
             raise ValidationError(obj["kind"], meta.get("name", ""), errors)

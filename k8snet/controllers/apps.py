@@ -77,7 +77,8 @@ class AppsControllers:
             # The controller POSTs the pod: defaulting and admission (service account,
             # DefaultTolerationSeconds, priority) run on it as on any created pod.
             pod = default(pod)
-            self.api.write(pod)
+            if not self._post_pod(rs, pod, "replicaset-controller"):
+                break
             self.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
         for pod in delete:
@@ -103,7 +104,8 @@ class AppsControllers:
         create, delete = statefulset.reconcile(sts, self._owned("Pod", sts))
         for o in create:
             pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
-            self.api.write(pod)
+            if not self._post_pod(sts, pod, "statefulset-controller"):
+                break
             self.api.record_event(sts, "Normal", "SuccessfulCreate",
                                   f"create Pod {pod['metadata']['name']} in StatefulSet {name} successful",
                                   "statefulset-controller")
@@ -125,7 +127,8 @@ class AppsControllers:
         create, delete = daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
         for node_name in create:
             pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
-            self.api.write(pod)
+            if not self._post_pod(ds, pod, "daemonset-controller"):
+                break
             self.api.record_event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                   "daemonset-controller")
             self.api.record_event(pod, "Normal", "Scheduled",

@@ -20,6 +20,7 @@ from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
 from .service import LoadBalancerControllers
+from .serviceaccounts import ServiceAccountControllers
 from .termination import KubeletTermination
 from .topologyhints import TopologyCache, TopologyQueue
 
@@ -29,7 +30,8 @@ ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset"
          "topology", "endpointslice", "endpoints", "mirror", "service", "disruption")
 
 
-class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers):
+class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers,
+              ServiceAccountControllers):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
@@ -51,6 +53,7 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         self.slice_rng = random.Random(api.rng.getrandbits(64))
         self.ds_rng = random.Random(api.rng.getrandbits(64))  # DaemonSet pod names
         self._init_termination()
+        self._init_serviceaccounts()
         self.topology_cache = TopologyCache()  # TopologyAwareHints is GA
         self.store.watch(self._on_event)
 

@@ -322,7 +322,7 @@ def _describers() -> dict:
     return {
         "ReplicaSet": describe_apps.describe_replicaset, "StatefulSet": describe_apps.describe_statefulset,
         "DaemonSet": describe_apps.describe_daemonset, "Namespace": describe_apps.describe_namespace,
-        "ConfigMap": describe_apps.describe_configmap,
+        "ConfigMap": describe_apps.describe_configmap, "ServiceAccount": describe_apps.describe_service_account,
         "Service": describe_service, "Endpoints": describe_endpoints,
         "EndpointSlice": describe_endpointslice, "Ingress": describe_ingress,
         "NetworkPolicy": describe_networkpolicy, "IngressClass": describe_ingressclass,
@@ -334,7 +334,7 @@ def _describers() -> dict:
 
 #: Kinds :func:`describe` knows.
 DESCRIBED_KINDS = ("Service", "Endpoints", "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy", "Pod",
-                   "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "Gateway",
+                   "Deployment", "Node", "ReplicaSet", "StatefulSet", "DaemonSet", "Namespace", "ConfigMap", "ServiceAccount", "Gateway",
                    "GatewayClass", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "TLSRoute", "TCPRoute", "UDPRoute",
                    "ListenerSet", "BackendTLSPolicy")
 

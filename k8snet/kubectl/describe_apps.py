@@ -1,6 +1,6 @@
 """``kubectl describe`` for the workload controllers besides Deployment and for Namespaces and
-ConfigMaps (kubectl ``pkg/describe/describe.go``: describeReplicaSet, describeStatefulSet,
-describeDaemonSet, describeNamespace, describeConfigMap)."""
+ConfigMaps, ServiceAccounts (kubectl ``pkg/describe/describe.go``: describeReplicaSet,
+describeStatefulSet, describeDaemonSet, describeNamespace, describeConfigMap, describeServiceAccount)."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -141,5 +141,24 @@ def describe_configmap(cm: Mapping, related: Mapping, now: float) -> str:
     for key, value in sorted((cm.get("binaryData") or {}).items()):
         w.write(0, f"{key}: {len(__import__('base64').b64decode(value or ''))} bytes\n")
     w.write(0, "\n")
+    describe_events(w, related.get("events"), now)
+    return w.getvalue()
+
+
+def describe_service_account(sa: Mapping, related: Mapping, now: float) -> str:
+    """describe.go describeServiceAccount as kubectl v1.37 prints it (measured against the real
+    binary): name, namespace, labels, annotations, the image pull secrets (``<none>``, else one
+    per line under the header), events.  The deprecated ``Mountable secrets`` and ``Tokens``
+    lists of older releases are gone, and so is the ``(not found)`` mark."""
+    w, meta = PrefixWriter(), sa.get("metadata") or {}
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    pulls = [r.get("name", "") for r in sa.get("imagePullSecrets") or [] if isinstance(r, Mapping)]
+    if not pulls:
+        w.write(0, "Image pull secrets:\t<none>\n")
+    for i, name in enumerate(pulls):
+        w.write(0, f"{'Image pull secrets:' if i == 0 else ' ' * 19}\t{name}\n")
     describe_events(w, related.get("events"), now)
     return w.getvalue()

@@ -147,6 +147,25 @@ def _volumes(w: PrefixWriter, volumes: list, space: str) -> None:
             cm = vol["configMap"]
             w.write(2, f"Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{cm.get('name', '')}\n"
                        f"    Optional:\t{'true' if cm.get('optional') else 'false'}\n")
+        elif vol.get("projected") is not None:  # describe.go printProjectedVolumeSource (Optional is a *bool)
+            w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+            for src in vol["projected"].get("sources") or []:
+                if src.get("secret") is not None:
+                    w.write(2, f"SecretName:\t{src['secret'].get('name', '')}\n    SecretOptionalName:\t"
+                               f"{_go_ptr(src['secret'].get('optional'))}\n")
+                elif src.get("downwardAPI") is not None:
+                    w.write(2, "DownwardAPI:\ttrue\n")
+                elif src.get("configMap") is not None:
+                    # kubectl v1.37 prints `Optional: false` here (measured against the real binary).
+                    w.write(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n    Optional:\t"
+                               f"{'true' if src['configMap'].get('optional') else 'false'}\n")
+                elif src.get("serviceAccountToken") is not None:
+                    w.write(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3600)}\n")
+
+
+def _go_ptr(value) -> str:
+    """A Go ``*bool`` printed with %v: ``<nil>`` when unset."""
+    return "<nil>" if value is None else str(bool(value)).lower()
 
 
 def _tolerations(w: PrefixWriter, title: str, tolerations: list) -> None:

@@ -62,6 +62,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "ConfigMap": _cols("Name", "Data", "Age"),
     "PodDisruptionBudget": _cols("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age"),
     "Secret": _cols("Name", "Type", "Data", "Age"),
+    "ServiceAccount": _cols("Name", "Secrets", "Age"),
     "Lease": _cols("Name", "Holder", "Age"),
     # Event columns interleave wide ones (printers.go eventColumnDefinitions).
     "Event": (Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
@@ -319,6 +320,8 @@ _ROWS: dict[str, Callable[[Mapping, float], dict]] = {
     "Service": _service_row, "Endpoints": _endpoints_row, "EndpointSlice": _endpointslice_row,
     "Ingress": _ingress_row, "IngressClass": _ingressclass_row, "NetworkPolicy": _networkpolicy_row,
     "ConfigMap": _configmap_row, "PodDisruptionBudget": _pdb_row, "Secret": _secret_row, "Event": _event_row,
+    # printers.go printServiceAccount: how many secrets it lists (none since token Secrets stopped, 1.24)
+    "ServiceAccount": lambda obj, now: {"Secrets": str(len(obj.get("secrets") or [])), "Age": _age(obj, now)},
     # printers.go printLease: the holder, empty when unset
     "Lease": lambda obj, now: {"Holder": (obj.get("spec") or {}).get("holderIdentity") or "", "Age": _age(obj, now)},
     **{k: _crd_row(k) for k in _CRD_COLUMNS},

@@ -13,6 +13,7 @@ MESSAGES = {
     'core.Service': '1 metadata m:meta.ObjectMeta 2 spec m:core.ServiceSpec',
     'core.ConfigMap': '1 metadata m:meta.ObjectMeta 4 immutable b 2 data map:s 3 binaryData map:y',
     'core.Secret': '1 metadata m:meta.ObjectMeta 5 immutable b 2 data map:y 4 stringData map:s 3 type s',
+    'core.ServiceAccount': '1 metadata m:meta.ObjectMeta 2 secrets *m:core.ObjectReference 3 imagePullSecrets *m:core.LocalObjectReference 4 automountServiceAccountToken b',
     'core.Namespace': '1 metadata m:meta.ObjectMeta 2 spec m:core.NamespaceSpec',
     'core.Pod': '1 metadata m:meta.ObjectMeta 2 spec m:core.PodSpec',
     'apps.Deployment': '1 metadata m:meta.ObjectMeta 2 spec m:apps.DeploymentSpec',

@@ -34,6 +34,10 @@ def _same_but_age(a: str) -> str:
     "get pods -A",                   # NAMESPACE from each row's PartialObjectMetadata
     "get deploy,svc",                # kind/name prefixes, blank line between tables
     "get pods --show-labels",
+    "get sa -A",                     # printServiceAccount: NAME SECRETS AGE
+    "describe sa default",           # describe.go describeServiceAccount, run by kubectl itself
+    "describe sa coredns -n kube-system",
+    "get cm -A",                     # printConfigMap, kube-system's and every namespace's ConfigMaps
 ])
 def test_get_prints_what_the_emulation_prints(served, kubectl, command):
     code, out, err = kubectl(command)

@@ -41,6 +41,7 @@ VALIDATORS: dict[str, Callable[[Mapping], list[FieldError]]] = {
     "Endpoints": core.validate_endpoints,
     "ConfigMap": core.validate_config_map,
     "Secret": core.validate_secret,
+    "ServiceAccount": core.validate_service_account,
     "Deployment": apps.validate_deployment,
     "ReplicaSet": apps.validate_replica_set,
     "StatefulSet": apps.validate_stateful_set,

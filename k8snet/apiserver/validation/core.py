@@ -1,5 +1,5 @@
-"""Core (``v1``) kinds other than Pod and Service: Namespace, Node, ConfigMap, Secret and
-Endpoints, ported from ``pkg/apis/core/validation/validation.go`` (Kubernetes 1.33).
+"""Core (``v1``) kinds other than Pod and Service: Namespace, Node, ConfigMap, Secret,
+ServiceAccount and Endpoints, ported from ``pkg/apis/core/validation/validation.go`` (Kubernetes 1.33).
 Pods live in :mod:`.pod`, Services in :mod:`.service`.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .common import (PROTOCOLS, is_valid_cidr, is_valid_ip, is_valid_port_num, m
                      validate_non_special_ip, validate_object_meta, validate_qualified_name)
 
 __all__ = ["validate_namespace", "validate_node", "validate_config_map", "validate_secret",
-           "validate_secret_update", "validate_endpoints", "is_config_map_key"]
+           "validate_secret_update", "validate_service_account", "validate_endpoints", "is_config_map_key"]
 
 _STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}
 
@@ -104,6 +104,12 @@ def validate_secret_update(new: Mapping, old: Mapping) -> list[FieldError]:
     if old.get("immutable") and new.get("data") != old.get("data"):
         errs.append(FieldError.forbidden("data", "field is immutable when `immutable` is set"))
     return errs
+
+
+def validate_service_account(sa: Mapping) -> list[FieldError]:
+    """ValidateServiceAccount: only its metadata (ValidateServiceAccountName is
+    NameIsDNSSubdomain); ``secrets`` and ``imagePullSecrets`` are references, not checked."""
+    return validate_object_meta(sa.get("metadata"), True, name_is_dns_subdomain)
 
 
 def _validate_endpoint_address(addr: Mapping, path: str) -> list[FieldError]:
