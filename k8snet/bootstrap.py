@@ -180,21 +180,7 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
                       "creationTimestamp": "2025-01-01T00:00:00Z"},
          "data": {"Corefile": COREDNS_COREFILE}},
         _kubeadm_service_account("coredns"),
-        {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": {"name": "coredns", "namespace": "kube-system", "labels": dns_labels},
-         "spec": {"replicas": 2, "selector": {"matchLabels": dns_labels},
-                  "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
-                  "template": {"metadata": {"labels": dns_labels},
-                               "spec": {"containers": [{
-                                   "name": "coredns", "image": COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
-                                   "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
-                                             {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
-                                             {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]}],
-                                   "dnsPolicy": "Default", "nodeSelector": {"kubernetes.io/os": "linux"},
-                                   "priorityClassName": "system-cluster-critical",
-                                   # kubeadm's CoreDNS manifest: it may run on the control plane.
-                                   "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
-                                                   {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}]}}}},
+        coredns_deployment(dns_labels),
         {"apiVersion": "v1", "kind": "Service",
          "metadata": {"name": "kube-dns", "namespace": "kube-system",
                       "labels": {**dns_labels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
@@ -207,6 +193,50 @@ def system_objects(first_node_ip: str, family=None) -> list[dict]:
         # DaemonSet names (serviceAccountName: kube-proxy).
         _kubeadm_service_account("kube-proxy"),
     ]
+
+
+def coredns_deployment(dns_labels: dict) -> dict:
+    """kubeadm v1.37's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go
+    ``CoreDNSDeployment``, field for field): account ``coredns``, priority class
+    system-cluster-critical, a preferred anti-affinity spreading the replicas over nodes,
+    the control plane's taint tolerated, 100m CPU and 70Mi/170Mi memory, the liveness (/health
+    on the named port ``liveness-probe``, 8080) and readiness (/ready on ``readiness-probe``,
+    8181) probes, a locked-down securityContext and the Corefile mounted from ConfigMap ``coredns``."""
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "coredns", "namespace": "kube-system", "labels": dict(dns_labels)},
+        "spec": {"replicas": 2, "selector": {"matchLabels": dict(dns_labels)},
+                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
+                 "template": {"metadata": {"labels": dict(dns_labels)}, "spec": {
+                     "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
+                     "affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                         {"weight": 100, "podAffinityTerm": {
+                             "labelSelector": {"matchExpressions": [
+                                 {"key": "k8s-app", "operator": "In", "values": ["kube-dns"]}]},
+                             "topologyKey": "kubernetes.io/hostname"}}]}},
+                     "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                     {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}],
+                     "nodeSelector": {"kubernetes.io/os": "linux"},
+                     "containers": [{
+                         "name": "coredns", "image": COREDNS_IMAGE, "imagePullPolicy": "IfNotPresent",
+                         "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}},
+                         "args": ["-conf", "/etc/coredns/Corefile"],
+                         "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/coredns", "readOnly": True}],
+                         "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                                   {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                                   {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
+                                   {"containerPort": 8080, "name": "liveness-probe", "protocol": "TCP"},
+                                   {"containerPort": 8181, "name": "readiness-probe", "protocol": "TCP"}],
+                         "livenessProbe": {"httpGet": {"path": "/health", "port": "liveness-probe", "scheme": "HTTP"},
+                                           "initialDelaySeconds": 60, "timeoutSeconds": 5, "successThreshold": 1,
+                                           "failureThreshold": 5},
+                         "readinessProbe": {"httpGet": {"path": "/ready", "port": "readiness-probe", "scheme": "HTTP"}},
+                         "securityContext": {"allowPrivilegeEscalation": False,
+                                             "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]},
+                                             "readOnlyRootFilesystem": True}}],
+                     "dnsPolicy": "Default",
+                     "volumes": [{"name": "config-volume", "configMap": {
+                         "name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}]}}}}
 
 
 def _kubeadm_service_account(name: str) -> dict:
@@ -314,3 +344,23 @@ def node_agents(cni: str) -> list[dict]:
         out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
     out.append(_agent(ns, name, labels, image, name.removesuffix("-ds")))
     return out
+
+
+def _simulated_ca_pem() -> str:
+    """The cluster CA's certificate as PEM text.  Simulated, and plainly so: the base64 body
+    decodes to the words ``k8snet simulated cluster CA -- not a real certificate`` followed by
+    a SHA-256 chain, not to DER; it is the same for every cluster (kubeadm's ``ca.crt`` would
+    be a fresh 10-year self-signed ``CN=kubernetes`` certificate)."""
+    import base64
+    blob = b"k8snet simulated cluster CA -- not a real certificate (CN=kubernetes)\n"
+    digest = hashlib.sha256(blob).digest()
+    while len(blob) < 720:  # about the length of a real kubeadm CA
+        blob += digest
+        digest = hashlib.sha256(digest).digest()
+    body = base64.b64encode(blob[:720]).decode()
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+
+
+#: ``/etc/kubernetes/pki/ca.crt`` as the controllers publish it (kube-root-ca.crt, cluster-info).
+CLUSTER_CA_PEM = _simulated_ca_pem()

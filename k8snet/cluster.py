@@ -129,9 +129,13 @@ class Cluster(ClusterViews, ClusterTraffic):
         # clusterCIDR is kubeadm's podSubnet (both families on a dual-stack cluster); the API
         # server's address is the primary family's advertise address.
         first = self.families[0].node_ip(0)
+        server = f"https://{'[' + first + ']' if ':' in first else first}:{bootstrap.API_SERVER_PORT}"
+        from .kubeadmconfig import kubeadm_config_maps  # kubeadm init's upload-config and bootstrap-token phases
+        for obj in kubeadm_config_maps(server, ",".join(f.pod_cidr for f in self.families),
+                                       ",".join(f.service_cidr for f in self.families), self.families[0].dns_ip):
+            self.api.write(obj)
         cm = bootstrap.kube_proxy_config_map(
-            self.proxy_mode, ",".join(f.pod_cidr for f in self.families),
-            f"https://{'[' + first + ']' if ':' in first else first}:{bootstrap.API_SERVER_PORT}", self.ipvs_scheduler)
+            self.proxy_mode, ",".join(f.pod_cidr for f in self.families), server, self.ipvs_scheduler)
         import uuid
         cm["metadata"].update(uid=str(uuid.UUID(int=random.Random(f"{self.seed}/kube-proxy").getrandbits(128),
                                                 version=4)), creationTimestamp=clock.rfc3339(self.clock.now))
@@ -146,6 +150,9 @@ class Cluster(ClusterViews, ClusterTraffic):
             written = obj["kind"] in ("Endpoints", "EndpointSlice", "ConfigMap", "ServiceAccount")
             self.api.write(obj) if written else self.api.create(obj)
         self.controllers.run()
+        # CoreDNS's readiness probe (kubeadm's manifest, initialDelaySeconds 0) runs now: the
+        # cluster is handed over with its DNS Ready, as kubeadm init waits for the control plane.
+        self.controllers.advance_to(self.clock.now, self.clock.set)
 
     def enable_addon(self, name: str) -> list[str]:
         """Install an addon (``minikube addons enable``): ``ingress-nginx``, ``gateway``, ``metallb``

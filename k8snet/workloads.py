@@ -15,7 +15,7 @@ image                                                     behaviour
 ``registry.k8s.io/echoserver``                            HTTP on 8080; the client address and request, as text
 ``registry.k8s.io/e2e-test-images/agnhost`` ``netexec``   HTTP on ``--http-port`` (8080): /hostname, /clientip, /echo
 ``busybox``, ``curlimages/curl``, ``alpine``, ``ubuntu``  nothing listens
-``coredns``                                               DNS on 53/UDP+TCP, metrics on 9153
+``coredns``                                               DNS on 53/UDP+TCP, metrics on 9153, /health on 8080, /ready on 8181
 anything else                                             HTTP on each declared containerPort; answers its pod name
 ========================================================  =====================================
 
@@ -248,7 +248,8 @@ def app_for(pod: dict, container: dict) -> App:
     elif name == "nginx" or name.startswith("nginx-"):
         kind, ports, text = "nginx", ((80, "TCP"),), ""
     elif name == "coredns":
-        kind, ports, text = "coredns", ((53, "UDP"), (53, "TCP"), (9153, "TCP")), ""
+        # The Corefile's plugins: DNS on 53, prometheus :9153, health :8080 (/health), ready :8181 (/ready).
+        kind, ports, text = "coredns", ((53, "UDP"), (53, "TCP"), (9153, "TCP"), (8080, "TCP"), (8181, "TCP")), ""
     elif name in ("busybox", "curl", "alpine", "ubuntu", "debian", "netshoot", "dnsutils"):
         kind, ports, text = "none", (), ""
     else:
@@ -318,6 +319,13 @@ def _answer(app: App, meta: dict, request: HTTPRequest) -> HTTPAnswer:
         lines += [f"\t{k.lower()}={v}" for k, v in request.headers]
         lines += ["", "Request Body:", "\t-no body in request-", ""]
         return HTTPAnswer(200, "\n".join(lines) + "\n", (("Content-Type", "text/plain"),))
+    if app.kind == "coredns":
+        # plugin/health and plugin/ready answer "OK" (200) once up; anything else is Go's mux 404.
+        path = request.path.split("?", 1)[0]
+        if path in ("/health", "/ready"):
+            return HTTPAnswer(200, "OK", (("Content-Type", "text/plain; charset=utf-8"),))
+        return HTTPAnswer(404, "404 page not found\n", (("Content-Type", "text/plain; charset=utf-8"),
+                                                        ("X-Content-Type-Options", "nosniff")))
     if app.kind == "agnhost":
         path, _, query = request.path.partition("?")
         if path == "/hostname":

@@ -34,6 +34,9 @@ _NOT_READY_TOLERATIONS = [
 ]
 
 
+_SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+
+
 def _setdefault(d: Any, key: str, value: Any) -> None:
     # Only a real dict gets defaults; a wrongly typed value is left for validation to report.
     if isinstance(d, dict) and key not in d:
@@ -116,7 +119,9 @@ def _default_pod(obj: dict) -> None:
         tolerations = spec.setdefault("tolerations", [])
         keys = {t.get("key") for t in _dicts(tolerations)}
         tolerations += [dict(t) for t in _NOT_READY_TOLERATIONS if t["key"] not in keys]
-    _setdefault(spec, "priority", 0)
+    # The Priority plugin: the built-in classes' values (scheduling/types.go SystemCriticalPriority),
+    # else 0 (no PriorityClass kind is modelled, so no other class resolves).
+    _setdefault(spec, "priority", _SYSTEM_PRIORITIES.get(spec.get("priorityClassName") if isinstance(spec, dict) else None, 0))
     _setdefault(spec, "preemptionPolicy", "PreemptLowerPriority")
     if isinstance(spec, dict):  # SetDefaults_Pod: requests default to limits
         for c in _dicts(spec.get("containers")) + _dicts(spec.get("initContainers")):

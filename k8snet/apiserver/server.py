@@ -94,7 +94,8 @@ class APIServer:
         self.uid_rng = random.Random(rng.getrandbits(64))
         # kube-api-access-<suffix> volume names: a stream read off the generator's state without
         # drawing from it, so adding the ServiceAccount plugin shifted no pod name or IP.
-        self.volume_rng = random.Random(str(rng.getstate()[1][:8]))
+        from ..controllers.names import side_stream
+        self.volume_rng = side_stream(rng, 0)
 
     # -- helpers ---------------------------------------------------------------
     def resource_for(self, obj: dict) -> resources.Resource:

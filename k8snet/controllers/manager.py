@@ -20,6 +20,7 @@ from .names import generate_name
 from .indexes import Indexes
 from .nodes import NodeControllers
 from .service import LoadBalancerControllers
+from .rootcacertpublisher import RootCACertPublisher
 from .serviceaccounts import ServiceAccountControllers
 from .termination import KubeletTermination
 from .topologyhints import TopologyCache, TopologyQueue
@@ -31,7 +32,7 @@ ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset"
 
 
 class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers,
-              ServiceAccountControllers):
+              ServiceAccountControllers, RootCACertPublisher):
     """Runs the controllers of kube-controller-manager, kube-scheduler and the kubelets."""
 
     def __init__(self, api: APIServer, *, cloud: str | None = None):
@@ -54,6 +55,7 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         self.ds_rng = random.Random(api.rng.getrandbits(64))  # DaemonSet pod names
         self._init_termination()
         self._init_serviceaccounts()
+        self._init_root_ca_publisher()
         self.topology_cache = TopologyCache()  # TopologyAwareHints is GA
         self.store.watch(self._on_event)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 
-__all__ = ["ALPHANUMS", "random_suffix", "safe_encode", "template_hash", "generate_name"]
+__all__ = ["ALPHANUMS", "random_suffix", "safe_encode", "template_hash", "generate_name", "side_stream"]
 
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 MAX_GENERATED_NAME_LENGTH = 58  # names.MaxGeneratedNameLength: 63 - 5
@@ -26,6 +26,13 @@ def random_suffix(rng: random.Random, n: int = 5) -> str:
 def generate_name(prefix: str, rng: random.Random) -> str:
     """names.SimpleNameGenerator: the prefix (cut to 58 characters) plus 5 random characters."""
     return prefix[:MAX_GENERATED_NAME_LENGTH] + random_suffix(rng)
+
+
+def side_stream(rng: random.Random, slot: int) -> random.Random:
+    """A generator seeded from ``rng``'s state *without drawing from it* (``slot`` picks which
+    part of the state): a stream added later shifts none of the names, IPs or uids that ``rng``
+    and the streams already taken from it produce."""
+    return random.Random(str(rng.getstate()[1][8 * slot:8 * slot + 8]))
 
 
 def safe_encode(text: str) -> str:

@@ -23,11 +23,11 @@
 """
 from __future__ import annotations
 
-import random
 import uuid
 
 from .. import clock
 from ..apiserver import serviceaccount as plugin
+from .names import side_stream
 
 __all__ = ["CONTROLLER_SERVICE_ACCOUNTS", "ServiceAccountControllers", "service_account"]
 
@@ -57,7 +57,7 @@ class ServiceAccountControllers:
     def _init_serviceaccounts(self) -> None:
         self._sa_dirty: set[str] = set()
         # UIDs from a stream of their own: accounts never shift the uids (and cloud LB names) of other objects.
-        self._sa_uid_rng = random.Random(str(self.api.rng.getstate()[1][8:16]))
+        self._sa_uid_rng = side_stream(self.api.rng, 1)
         self.store.watch(self._on_serviceaccount_event)
         self.extra.insert(0, self._sync_serviceaccounts)
 

@@ -10,6 +10,8 @@ from typing import Mapping
 
 from ..clock import age
 from .cells import _selector_string, find_node_roles
+from .describe_volumes import describe_volumes
+from .quantity import quantity_sum as _sum, quantity_value as _quantity
 from .describe_common import (PrefixWriter, describe_events, describe_node_lease, print_annotations_multiline,
                               print_labels_multiline, rfc1123z, string_or_none)
 
@@ -130,44 +132,6 @@ def _containers(w: PrefixWriter, label: str, containers: list, statuses: list | 
             w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
 
 
-def _volumes(w: PrefixWriter, volumes: list, space: str) -> None:
-    if not volumes:
-        w.write(0, f"{space}Volumes:\t<none>\n")
-        return
-    w.write(0, f"{space}Volumes:\n")
-    for vol in volumes:
-        w.write(1, f"{' ' if space else ''}{vol.get('name')}:\n")
-        # describe.go printHostPathVolumeSource / printConfigMapVolumeSource (a missing hostPath type
-        # is the API server's default, HostPathUnset "").
-        if vol.get("hostPath") is not None:
-            hp = vol["hostPath"]
-            w.write(2, f"Type:\tHostPath (bare host directory volume)\n    Path:\t{hp.get('path', '')}\n"
-                       f"    HostPathType:\t{hp.get('type', '')}\n")
-        elif vol.get("configMap") is not None:
-            cm = vol["configMap"]
-            w.write(2, f"Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{cm.get('name', '')}\n"
-                       f"    Optional:\t{'true' if cm.get('optional') else 'false'}\n")
-        elif vol.get("projected") is not None:  # describe.go printProjectedVolumeSource (Optional is a *bool)
-            w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
-            for src in vol["projected"].get("sources") or []:
-                if src.get("secret") is not None:
-                    w.write(2, f"SecretName:\t{src['secret'].get('name', '')}\n    SecretOptionalName:\t"
-                               f"{_go_ptr(src['secret'].get('optional'))}\n")
-                elif src.get("downwardAPI") is not None:
-                    w.write(2, "DownwardAPI:\ttrue\n")
-                elif src.get("configMap") is not None:
-                    # kubectl v1.37 prints `Optional: false` here (measured against the real binary).
-                    w.write(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n    Optional:\t"
-                               f"{'true' if src['configMap'].get('optional') else 'false'}\n")
-                elif src.get("serviceAccountToken") is not None:
-                    w.write(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3600)}\n")
-
-
-def _go_ptr(value) -> str:
-    """A Go ``*bool`` printed with %v: ``<nil>`` when unset."""
-    return "<nil>" if value is None else str(bool(value)).lower()
-
-
 def _tolerations(w: PrefixWriter, title: str, tolerations: list) -> None:
     # describe.go printTolerationsMultilineWithIndent.
     w.write(0, f"{title}:\t")
@@ -252,7 +216,7 @@ def describe_pod(pod: Mapping, related: Mapping, now: float) -> str:
         w.write(0, "Conditions:\n  Type\tStatus\n")
         for cond in status["conditions"]:
             w.write(1, f"{cond.get('type')} \t{cond.get('status')} \n")
-    _volumes(w, spec.get("volumes") or [], "")
+    describe_volumes(w, spec.get("volumes") or [], "")
     w.write(0, f"QoS Class:\t{_qos(pod)}\n")
     print_labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
     _tolerations(w, "Tolerations", spec.get("tolerations") or [])
@@ -272,7 +236,7 @@ def _pod_template(w: PrefixWriter, template: Mapping) -> None:
     if spec.get("initContainers"):
         _containers(w, "Init Containers", spec["initContainers"], None, "  ")
     _containers(w, "Containers", spec.get("containers") or [], None, "  ")
-    _volumes(w, spec.get("volumes") or [], "  ")
+    describe_volumes(w, spec.get("volumes") or [], "  ")
     print_labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
     _tolerations(w, "  Tolerations", spec.get("tolerations") or [])
 
@@ -366,29 +330,6 @@ def describe_node(node: Mapping, related: Mapping, now: float) -> str:
     _describe_node_resource(w, node, related.get("pods") or [], now)
     describe_events(w, related.get("events"), now)
     return w.getvalue()
-
-
-_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-          "m": 0.001}
-
-
-def _quantity(text) -> float:
-    """A resource.Quantity as a number (``100m`` -> 0.1, ``128Mi`` -> 134217728)."""
-    text = str(text)
-    for suffix in sorted(_UNITS, key=len, reverse=True):
-        if text.endswith(suffix):
-            return float(text[:-len(suffix)]) * _UNITS[suffix]
-    return float(text)
-
-
-def _sum(values: list) -> str:
-    # One request prints as written; a sum prints as CPU millicores or memory bytes.
-    if not values:
-        return "0"
-    if len(values) == 1:
-        return str(values[0])
-    total = sum(_quantity(v) for v in values)
-    return f"{round(total * 1000)}m" if any(str(v).endswith("m") for v in values) else str(int(total))
 
 
 def _pod_resources(pod: Mapping, kind: str, name: str) -> list:
