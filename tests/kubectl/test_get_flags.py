@@ -73,7 +73,7 @@ ROWS = [
      'pod/api-6bcdd669f6-kcwgm\npod/api-6bcdd669f6-mw94h\npod/api-6bcdd669f6-rgwfx\npod/web-678b8c8999-9xfk2\npod/web-678b8c8999-kdwrc',
      "fields.ParseSelector: '=' and '!=' terms, all must hold"),
     ('get pods -A --field-selector=metadata.namespace=kube-system,spec.nodeName=node-1 -o name', 0,
-     'pod/calico-node-6dndf\npod/coredns-74577fc69-wfpxc\npod/kube-proxy-j7qvz',
+     'pod/calico-node-6dndf\npod/coredns-6f6585b69c-wfpxc\npod/kube-proxy-j7qvz',
      'pod strategy.go PodToSelectableFields: spec.nodeName'),
     ('get svc -A --field-selector=spec.type=NodePort', 0,
      'NAMESPACE  NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)  AGE\ndefault  web  NodePort  10.96.204.31  <none>  80:30080/TCP  AGE',
