@@ -13,19 +13,22 @@ from __future__ import annotations
 import functools
 import ipaddress
 
-from . import proxy
-from .deliver import REFUSED, TIMED_OUT, Result, _allowed, deliver, refuse_gone
-from .families import join_host_port as _hp
+# The request path's modules call each other: each imports the others as modules (never
+# names from them), so they load in any order, and no call pays for an import statement.
+from . import deliver, loadbalancers, proxy
+from .families import IPV6, family_of, join_host_port as _hp
 from .kubeproxy import METRICS_PORT, metrics_answer
+from .response import REFUSED, TIMED_OUT
 
-__all__ = ["Result", "connect", "dns_reachable", "deliver", "refuse_gone"]
+__all__ = ["connect", "dns_reachable", "masquerade_source"]
 
 
 def _node_ip(node: dict, like: str | None = None) -> str:
     """The node's InternalIP (of the family of ``like``, when given and the node has one)."""
     ips = [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
     if like is not None:
-        return next((ip for ip in ips if (":" in ip) == (":" in like)), ips[0])
+        family = family_of(like)
+        return next((ip for ip in ips if family_of(ip) == family), ips[0])
     return ips[0]
 
 
@@ -43,13 +46,9 @@ def masquerade_source(cluster, node: dict, pod: dict | None, like: str) -> str:
             and pod["spec"].get("nodeName") == node["metadata"]["name"]):
         for cidr in node["spec"].get("podCIDRs") or [node["spec"].get("podCIDR")]:
             net = ipaddress.ip_network(cidr)
-            if (net.version == 6) == (":" in like):
+            if (net.version == 6) == (family_of(like) == IPV6):
                 return str(net.network_address + 1)
     return _node_ip(node, like)
-
-
-def _family(ip: str) -> str:
-    return "IPv6" if ":" in ip else "IPv4"
 
 
 def _index(cluster):
@@ -63,8 +62,7 @@ def _index(cluster):
         for ip in svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP")]:
             if ip and ip != "None":
                 idx["cluster_ip"][ip] = svc
-    from .loadbalancers import index_addresses
-    index_addresses(cluster, idx)
+    loadbalancers.index_addresses(cluster, idx)
     for node in cluster.store.items("Node"):
         for a in node["status"]["addresses"]:
             if a["type"] == "InternalIP":
@@ -105,7 +103,7 @@ def dns_reachable(trip) -> str | None:
     target = ready[0]["targetRef"]
     coredns = f"{target['namespace']}/{target['name']}"
     src = client.ref if client.pod["metadata"].get("uid") else client.pod
-    v = _allowed(cluster, src, coredns, 53, "UDP")
+    v = deliver._allowed(cluster, src, coredns, 53, "UDP")
     if not v:
         return f"NetworkPolicy drops the query: {v.reason}"
     return None
@@ -131,18 +129,16 @@ def connect(trip, ip: str, port: int) -> Result:
         return _through_kube_proxy(trip, client.node, ip, port, proxy.Entry.POD if client.kind == "pod"
                                    else proxy.Entry.NODE, client.ip)
     if ip in idx["lb"]:
-        from .loadbalancers import through_load_balancer
-        return through_load_balancer(trip, idx["lb"][ip], ip, port)
+        return loadbalancers.through_load_balancer(trip, idx["lb"][ip], ip, port)
     if ip in idx["alb"]:
-        from .loadbalancers import through_alb
-        return through_alb(trip, idx["alb"][ip], ip, port)
+        return loadbalancers.through_alb(trip, idx["alb"][ip], ip, port)
     if ip in idx["node"]:
         return _at_node(trip, idx["node"][ip], ip, port, client.ip)
     if ip in idx["pod"]:
         if client.kind == "internet":
             trip.fail(TIMED_OUT, "internet", f"{ip} is a pod IP: pod IPs are not routable from outside the cluster")
         trip.hop("pod network", f"{client.ip} -> {ip} directly (no NAT between pods)")
-        return deliver(trip, idx["pod"][ip], port, client.ip, via=None, at=ip)
+        return deliver.deliver(trip, idx["pod"][ip], port, client.ip, via=None, at=ip)
     if ip.startswith("127."):
         # Loopback never leaves the client's network namespace: only the pod itself answers,
         # which is how an app bound to 127.0.0.1 still works from `kubectl exec`.
@@ -154,10 +150,10 @@ def connect(trip, ip: str, port: int) -> Result:
             status, body = metrics_answer(cluster.proxy_mode, trip.path)
             trip.hop("kube-proxy", f"kube-proxy's metrics server on {client.node} ({ip}:{port}) answers "
                      f"{trip.path}: HTTP {status}")
-            return Result(status, body, [("Content-Type", "text/plain; charset=utf-8")])
+            return deliver.Result(status, body, [("Content-Type", "text/plain; charset=utf-8")])
         if client.kind == "pod" and client.pod["metadata"].get("uid"):
             trip.hop("loopback", f"{ip} stays inside {client.ref}'s network namespace")
-            return deliver(trip, client.pod, port, ip, via=None, loopback=True)
+            return deliver.deliver(trip, client.pod, port, ip, via=None, loopback=True)
         trip.fail(REFUSED, "loopback", f"nothing listens on {ip}:{port} in {client.ref}")
     hosts = {v: k for k, v in cluster.external_hosts.items()}
     if ip in hosts:
@@ -170,7 +166,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     # A stopped kube-proxy's rules stay on the node, as they were when it stopped.
     stale = "" if cluster.kube_proxy.running.get(node_name, True) else \
         f" (stale rules: kube-proxy is not running on {node_name})"
-    state = cluster.kube_proxy.state(node_name, _family(dst_ip) if len(cluster.ip_families) > 1 else None)
+    state = cluster.kube_proxy.state(node_name, family_of(dst_ip) if len(cluster.ip_families) > 1 else None)
     r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol=trip.protocol,
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
     # The matched rules, as text, only when someone reads the hop's detail (see response.Hop).
@@ -189,7 +185,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
             if r.masqueraded else src_ip
         svc = _service_for(cluster, svc_key, dst_ip, port)
         if pod is None and ep_ip in cluster.controllers.gone_ips:
-            refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
+            deliver.refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
         if pod is None:
             # An endpoint that is no pod: a manual EndpointSlice may point anywhere (upstream
             # "Services without selectors"); only a node address is the API server.
@@ -205,7 +201,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
         if pod["spec"].get("nodeName") != node_name:
             trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
                      f"{ep_ip} to the node that hosts it)")
-        res = deliver(trip, pod, int(ep_port), src, via=svc, at=ep_ip)
+        res = deliver.deliver(trip, pod, int(ep_port), src, via=svc, at=ep_ip)
         if res.backend is None and svc is not None:
             res.backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip))
         return res
@@ -223,8 +219,7 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
     if r.verdict == proxy.Verdict.DROP:
         # The load-balancer firewall (KUBE-FW-*/KUBE-PROXY-FIREWALL, nftables' firewall-check,
         # IPVS' KUBE-SOURCE-RANGES-FIREWALL): the source is not in loadBalancerSourceRanges.
-        from .loadbalancers import firewall_drop
-        why = firewall_drop(r, src_ip, dst_ip)
+        why = loadbalancers.firewall_drop(r, src_ip, dst_ip)
         trip.fail(TIMED_OUT, "kube-proxy", f"{cluster.proxy_mode} on {node_name} DROPs the packet{why}", steps)
     if stale:
         trip.fail(TIMED_OUT, "kube-proxy", f"not running on {node_name}, and the rules it left behind predate "
@@ -265,7 +260,7 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
                     if p.get("hostPort") == port and p.get("protocol", "TCP") == trip.protocol:
                         trip.hop("node", f"{name}:{port} is a hostPort of {pod['metadata']['namespace']}/"
                                  f"{pod['metadata']['name']} -> {pod['status']['podIP']}:{p['containerPort']}")
-                        return deliver(trip, pod, p["containerPort"], src_ip, via=None)
+                        return deliver.deliver(trip, pod, p["containerPort"], src_ip, via=None)
     if port == METRICS_PORT:
         trip.fail(REFUSED, "node", f"nothing listens on {_hp(node_ip, port)}: kube-proxy's metrics server is bound "
                   f"to 127.0.0.1:{port} (metricsBindAddress); ask http://127.0.0.1:{port}/ on {name} itself")
@@ -284,7 +279,7 @@ def _at_node(trip, node: dict, node_ip: str, port: int, src_ip: str) -> Result:
 def _external(trip, host: str, ip: str, port: int) -> Result:
     cluster, client = trip.cluster, trip.client
     if client.kind == "pod":
-        v = _allowed(cluster, client.pod if not client.pod["metadata"].get("uid") else client.ref, ip, port)
+        v = deliver._allowed(cluster, client.pod if not client.pod["metadata"].get("uid") else client.ref, ip, port)
         if not v:
             trip.fail(TIMED_OUT, "NetworkPolicy", "egress to the internet dropped", v.reason)
         trip.hop("node", f"{client.node} masquerades {client.ip} to its own address and sends it out")
@@ -292,7 +287,7 @@ def _external(trip, host: str, ip: str, port: int) -> Result:
         trip.fail(TIMED_OUT, host, f"{host} ({ip}) does not answer on port {port}")
     trip.hop(host, f"{host} ({ip}) answers")
     body = f"<!doctype html>\n<html><head><title>{host}</title></head><body><h1>{host}</h1></body></html>\n"
-    return Result(200, body, [("Content-Type", "text/html")])
+    return deliver.Result(200, body, [("Content-Type", "text/html")])
 
 
 def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
@@ -300,5 +295,5 @@ def _apiserver(trip, ip: str, port: int, svc, svc_port: int) -> Result:
     body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
             '  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"/\\"",\n'
             '  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}')
-    return Result(403, body, [("Content-Type", "application/json")],
+    return deliver.Result(403, body, [("Content-Type", "application/json")],
                   backend=_backend_name(svc, svc_port) if svc else None)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
 
-from . import dnsview, workloads
+from . import connect, dnsview, workloads
 from .errors import UsageError
+from .families import IPV4, IPV6, family_of
 from .response import Hop, Response
 
 __all__ = ["request", "connect_stream", "L4_SCHEMES", "INTERNET_CLIENT_IP"]
@@ -27,7 +28,7 @@ L4_SCHEMES = ("tcp", "udp", "tls")
 
 INTERNET_CLIENT_IP = "203.0.113.10"  # TEST-NET-3: a client somewhere on the internet
 INTERNET_CLIENT_IP6 = "2001:db8::10"  # RFC 3849's documentation prefix: the same client over IPv6
-REFUSED, TIMED_OUT, NO_HOST = "connection refused", "connection timed out", "could not resolve host"
+NO_HOST = "could not resolve host"
 UNREACHABLE = "network unreachable"
 
 
@@ -41,9 +42,9 @@ class Client:
     #: Every address of the client, one per IP family it has (a dual-stack pod or node has two).
     ips: tuple[str, ...] = ()
 
-    def ip_of(self, family: int) -> str | None:
-        """The client's address of IP version ``family`` (4 or 6), or None."""
-        return next((i for i in self.ips or (self.ip,) if ipaddress.ip_address(i).version == family), None)
+    def ip_of(self, family: str) -> str | None:
+        """The client's address of ``family`` (``IPv4`` or ``IPv6``), or None."""
+        return next((i for i in self.ips or (self.ip,) if family_of(i) == family), None)
 
 
 class Failed(Exception):
@@ -127,7 +128,6 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
     scheme, hostname, port, path = _split_url(url)
     trip = Trip(cluster, client, method.upper(), scheme, hostname, port, path, dict(headers or {}), [])
     trip.hop("client", f"{client.ref} ({client.ip}) sends {trip.method} {url}")
-    from .connect import connect
     try:
         ip = _resolve(trip)
         # curl's ClientHello names the URL's host (RFC 6066: never an IP literal), whatever Host says.
@@ -138,7 +138,7 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         if host_header:
             trip.host = str(host_header).split(":", 1)[0].lower()
         _use_family_of(trip, ip)
-        result = connect(trip, ip, port)
+        result = connect.connect(trip, ip, port)
     except Failed as f:
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,), method=trip.method)
     headers = list(result.headers)
@@ -171,11 +171,10 @@ def connect_stream(cluster, host: str, port: int, *, protocol: str = "TCP", tls:
         "opens a TCP connection to"
     trip.hop("client", f"{client.ref} ({client.ip}) {verb} {host}:{port}"
              + (f" (SNI {trip.sni})" if tls else ""))
-    from .connect import connect
     try:
         ip = _resolve(trip)
         _use_family_of(trip, ip)
-        result = connect(trip, ip, port)
+        result = connect.connect(trip, ip, port)
     except Failed as f:
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,), method=trip.method)
     return Response(url=url, status=None, body=result.body, backend=result.backend, pod=result.pod,
@@ -215,24 +214,18 @@ def _use_family_of(trip: Trip, ip: str) -> None:
     no route (curl: "connect to ... failed: Network is unreachable")."""
     if ":" in ip and ip.startswith("::ffff:"):
         return
-    version = _version(ip)
-    if _version(trip.client.ip) == version or ip.startswith("127.") or ip == "::1":
+    family = family_of(ip)
+    if family_of(trip.client.ip) == family or ip.startswith("127.") or ip == "::1":
         return
-    src = trip.client.ip_of(version)
+    src = trip.client.ip_of(family)
     if src is None:
-        trip.fail(UNREACHABLE, "client", f"{trip.client.ref} has no IPv{version} address: no route to {ip}")
+        trip.fail(UNREACHABLE, "client", f"{trip.client.ref} has no {family} address: no route to {ip}")
     trip.client = replace(trip.client, ip=src)
-    trip.hop("client", f"{trip.client.ref} uses its IPv{version} address {src} for {ip}")
+    trip.hop("client", f"{trip.client.ref} uses its {family} address {src} for {ip}")
 
 
-def _version(ip: str) -> int:
-    """4 or 6 for an address the simulator handed out (already valid): only IPv6 text has a
-    colon. Cheaper than parsing it with ipaddress on every request (the widgets send 500)."""
-    return 6 if ":" in ip else 4
-
-
-def _families_of(client: Client) -> tuple[int, ...]:
-    return tuple(_version(i) for i in client.ips or (client.ip,))
+def _families_of(client: Client) -> tuple[str, ...]:
+    return tuple(family_of(i) for i in client.ips or (client.ip,))
 
 
 def _resolve(trip: Trip) -> str:
@@ -250,15 +243,14 @@ def _resolve(trip: Trip) -> str:
     uses_cluster_dns = client.kind == "pod" and (client.pod["spec"].get("dnsPolicy", "ClusterFirst")
                                                 in ("ClusterFirst", "ClusterFirstWithHostNet", "None"))
     if uses_cluster_dns:
-        from .connect import dns_reachable
-        problem = dns_reachable(trip)
+        problem = connect.dns_reachable(trip)
         if problem:
             dns_ip = dnsview.zone(cluster).dns_service_ip
             trip.fail(NO_HOST, "DNS", f"query for {host} to {f'[{dns_ip}]' if ':' in dns_ip else dns_ip}:53/UDP "
                       "timed out", problem)
         fams = _families_of(client)
         results = []
-        for qtype in (("A",) if 4 in fams else ()) + (("AAAA",) if 6 in fams else ()):
+        for qtype in (("A",) if IPV4 in fams else ()) + (("AAAA",) if IPV6 in fams else ()):
             if client.pod.get("metadata", {}).get("uid"):
                 results.append(cluster.resolve(host, qtype=qtype, from_pod=client.ref))
             else:
@@ -272,7 +264,7 @@ def _resolve(trip: Trip) -> str:
         tried = f"asked the {'node' if client.kind == 'node' else 'public'} resolver (cluster names are not public)"
     a = [v for (_, t, v) in result.answers if t in ("A", "AAAA")]
     if result.rcode != "NOERROR" or not a:
-        wanted = "A" if 4 in _families_of(client) else "AAAA"
+        wanted = "A" if IPV4 in _families_of(client) else "AAAA"
         trip.fail(NO_HOST, "DNS", f"{host}: {result.rcode}{f' (no {wanted} record)' if result.rcode == 'NOERROR' else ''}",
                   tried)
     chain = " -> ".join(f"{v}" for (_, t, v) in result.answers if t == "CNAME")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import netpol, podlogs, workloads
+# Modules of the request path are imported as modules (see connect.py).
+from . import connect, l4, l7, netpol, podlogs, workloads
 from .families import join_host_port as _hp
+from .response import REFUSED, TIMED_OUT
 
-__all__ = ["Result", "deliver", "refuse_gone", "REFUSED", "TIMED_OUT"]
-
-REFUSED, TIMED_OUT = "connection refused", "connection timed out"
+__all__ = ["Result", "deliver", "refuse_gone"]
 
 
 @dataclass
@@ -109,10 +109,8 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
                                            headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,
                                            scheme=trip.scheme)
     if app.kind in ("ingress-nginx", "gateway"):
-        from . import l7
         return l7.route(trip, pod, app, port, req, via)
     if trip.scheme in ("tcp", "udp", "tls"):  # a raw stream (Cluster.connect), not HTTP
-        from . import l4
         return l4.answer(trip, pod, app, container, port, ref)
     if app.kind == "echo-basic-tcp":  # not an HTTP server: it greets first, with no status line
         trip.fail("Received HTTP/0.9 when not allowed", "container", f"{container['name']} (container port {port}) "
@@ -135,8 +133,7 @@ def refuse_gone(trip, ip: str, port: int, component: str):
 
 
 def _pod_by_ip(cluster, ip: str):
-    from .connect import _index  # connect.py imports this module
-    pod = _index(cluster)["pod"].get(ip)
+    pod = connect._index(cluster)["pod"].get(ip)
     return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}" if pod else None
 
 

@@ -21,6 +21,7 @@ both stay single-stack in the primary family, as kubeadm and the API server crea
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -69,6 +70,7 @@ class Family:
         return (str(n) for n in ipaddress.ip_network(self.pod_cidr).subnets(new_prefix=self.node_mask))
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text, asked on every request
 def family_of(ip: str) -> str:
     """``IPv6`` for an IPv6 address, else ``IPv4`` (netutils.IsIPv6String)."""
     try:

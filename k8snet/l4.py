@@ -16,7 +16,8 @@ HTTPS requests that reach a Gateway's TLS listener.
 """
 from __future__ import annotations
 
-from . import routing, workloads
+# Modules of the request path are imported as modules (see connect.py).
+from . import deliver, l7, routing, workloads
 from .response import Hop
 
 __all__ = ["answer", "gateway", "stream_listener"]
@@ -44,7 +45,6 @@ def _backend_tls_policy(cluster, svc: dict, port: int):
 
 def answer(trip, pod: dict, app, container: dict, port: int, ref: str):
     """A pod accepted a raw stream on ``port``: what its app writes back."""
-    from .deliver import Result
     tls_port = port in app.tls_ports
     if trip.sni is not None and app.kind == "echo-basic-tcp" and not tls_port:
         trip.fail("connection reset by peer", "pod", f"{ref}: the TLS handshake fails, {container['name']} speaks "
@@ -57,14 +57,12 @@ def answer(trip, pod: dict, app, container: dict, port: int, ref: str):
         (f"ends TLS for {trip.sni} itself and " if trip.sni is not None else "") + \
         ("writes back " + (f"{len(body.splitlines())} line(s)" if body else "nothing (it waits for its client)"))
     trip.hops.append(Hop("container", f"{container['name']} (container port {port}) {what}"))
-    return Result(None, body, [], pod=ref)
+    return deliver.Result(None, body, [], pod=ref)
 
 
 def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest | None):
     """The Gateway's data plane got a stream on listener ``port``; ``request`` is the HTTPS
     request it carries when the client was curl (None for ``connect()``)."""
-    from .deliver import deliver
-    from .l7 import _endpoints
     cluster = trip.cluster
     gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
     sni = trip.sni
@@ -77,7 +75,7 @@ def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest
     b = d.backend
     mode = f" ({d.tls_mode})" if d.tls_mode else ""
     svc = cluster.store.peek("Service", b.namespace, b.name)
-    eps = _endpoints(cluster, svc, b.port, None)
+    eps = l7._endpoints(cluster, svc, b.port, None)
     where = f"{gw_name} listener {d.listener}{mode}, {d.kind} {d.route}"
     if not eps:
         error = "connection timed out" if trip.protocol == "UDP" else d.error or (
@@ -103,11 +101,10 @@ def gateway(trip, pod: dict, gw: dict, port: int, request: workloads.HTTPRequest
                                              headers=request.headers, client_ip=pod["status"]["podIP"],
                                              port=request.port, scheme="http")
     if target is None:
-        from .deliver import refuse_gone
-        refuse_gone(trip, ip, target_port, "Gateway")
+        deliver.refuse_gone(trip, ip, target_port, "Gateway")
     if upstream is None:  # the stream's source is the Gateway pod (NetworkPolicy sees that pod)
         upstream = workloads.HTTPRequest(method="CONNECT", host=trip.host, client_ip=pod["status"]["podIP"],
                                          port=target_port, scheme=trip.scheme)
-    res = deliver(trip, target, target_port, pod["status"]["podIP"], via=svc, request=upstream)
+    res = deliver.deliver(trip, target, target_port, pod["status"]["podIP"], via=svc, request=upstream)
     res.backend = f"{b.namespace}/{b.name}:{b.port}"
     return res

@@ -7,10 +7,12 @@ Envoy answers 503 ``no healthy upstream``.
 """
 from __future__ import annotations
 
+import dataclasses
 import uuid
 import weakref
 
-from . import routing, workloads
+# Modules of the request path are imported as modules (see connect.py).
+from . import datapath, deliver, l4, routing, workloads
 from .addons import GATEWAY_CONTROLLER, INGRESS_CONTROLLER
 from .response import Hop
 
@@ -78,7 +80,6 @@ def _endpoints(cluster, svc: dict, port, slices) -> list[tuple[str, int, dict | 
 def route(trip, pod: dict, app, port: int, req: workloads.HTTPRequest, via: dict | None):
     """The controller pod got the connection: route and proxy."""
     if trip.scheme in ("tcp", "udp", "tls") and app.kind == "ingress-nginx":  # a raw stream to nginx
-        from . import l4
         container = next(c for c in pod["spec"]["containers"] if workloads.app_for(pod, c).kind == app.kind)
         return l4.answer(trip, pod, app, container, port, f"{pod['metadata']['namespace']}/{pod['metadata']['name']}")
     if app.kind == "ingress-nginx":
@@ -87,8 +88,7 @@ def route(trip, pod: dict, app, port: int, req: workloads.HTTPRequest, via: dict
 
 
 def _answer(status, body, headers=(), pod=None, backend=None):
-    from .deliver import Result
-    return Result(status, body, list(headers), backend=backend, pod=pod)
+    return deliver.Result(status, body, list(headers), backend=backend, pod=pod)
 
 
 #: ingress-nginx's proxy-next-upstream "error timeout" with proxy-next-upstream-tries 3: a
@@ -109,8 +109,6 @@ TLS_FAILED = "TLS handshake failed"
 
 def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
            unavailable_body: str):
-    from .deliver import deliver, refuse_gone
-    from .datapath import Failed
     cluster = trip.cluster
     backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
     lag = getattr(cluster, "propagation", None)
@@ -130,11 +128,11 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
                                          f"(1 of {len(eps)})" + (f", try {attempt + 1}" if attempt else "")))
         try:
             if target is None:
-                refuse_gone(trip, ip, target_port, component)
+                deliver.refuse_gone(trip, ip, target_port, component)
             if req.scheme == "https" and component == "Gateway":  # BackendTLSPolicy: TLS to the pod
                 _tls_handshake(trip, target, target_port)
-            res = deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
-        except Failed as f:  # the upstream failed: the proxy answers the client itself
+            res = deliver.deliver(trip, target, target_port, controller_pod["status"]["podIP"], via=svc, request=req)
+        except datapath.Failed as f:  # the upstream failed: the proxy answers the client itself
             trip.hops.append(f.hop)
             failure = f
             continue
@@ -156,17 +154,14 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
 def _tls_handshake(trip, pod: dict, port: int) -> None:
     """The Gateway's TLS handshake with a backend pod: fails (Failed) when the app there speaks
     plain text (no TLS server on that port)."""
-    from .deliver import _listener
-    from .datapath import Failed
-    app, _ = _listener(pod, port, False, trip.cluster)
+    app, _ = deliver._listener(pod, port, False, trip.cluster)
     if app is not None and port not in app.tls_ports:
-        raise Failed(TLS_FAILED, Hop("Gateway", f"TLS handshake with {pod['metadata']['name']}:{port} fails: the app "
+        raise datapath.Failed(TLS_FAILED, Hop("Gateway", f"TLS handshake with {pod['metadata']['name']}:{port} fails: the app "
                                      "there answers in plain text (WRONG_VERSION_NUMBER)", ok=False))
 
 
 def _backend_tls(trip, svc: dict, port: int, upstream: workloads.HTTPRequest):
     """BackendTLSPolicy on the hop to ``svc``:``port``: (request to send, or None and an answer)."""
-    import dataclasses
     cluster = trip.cluster
     policies = list(cluster.store.items("BackendTLSPolicy"))
     if not policies:
@@ -249,7 +244,6 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
     listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
                           if p["port"] == port or p.get("targetPort") == port), port)
-    from . import l4
     if trip.scheme in ("tcp", "udp", "tls") or l4.stream_listener(gw, listener_port, trip.protocol):
         # TLS, TCP and UDP listeners: the stream is routed by SNI or port (routing/l4route.py)
         return l4.gateway(trip, pod, gw, listener_port, None if trip.scheme in ("tcp", "udp", "tls") else req)
@@ -295,9 +289,6 @@ def _mirror(trip, pod: dict, route: dict, ref: dict, upstream: workloads.HTTPReq
     and drop its answer (httproute_types.go HTTPRequestMirrorFilter: "Responses from this
     backend MUST be ignored by the Gateway"). Envoy, the data plane simulated here, appends
     ``-shadow`` to the copy's Host (route.v3 RequestMirrorPolicy)."""
-    import dataclasses
-    from .deliver import deliver
-    from .datapath import Failed
     cluster = trip.cluster
     res = routing.httproute.resolve_backend(route, ref, list(cluster.store.items("Service")),
                                             list(cluster.store.items("ReferenceGrant")))
@@ -313,9 +304,9 @@ def _mirror(trip, pod: dict, route: dict, ref: dict, upstream: workloads.HTTPReq
     shadow = dataclasses.replace(trip, hops=[])
     copy = dataclasses.replace(upstream, host=upstream.host.split(":")[0] + "-shadow")
     try:
-        got = deliver(shadow, target, port, pod["status"]["podIP"], via=svc, request=copy)
+        got = deliver.deliver(shadow, target, port, pod["status"]["podIP"], via=svc, request=copy)
         outcome = f"it answered HTTP {got.status}, the Gateway drops the answer"
-    except Failed as f:
+    except datapath.Failed as f:
         outcome = f"it failed ({f.error}); the client does not notice"
     trip.hops.append(_hop("Gateway", f"mirrors a copy to {res} -> endpoint {ip}:{port} "
                                      f"({target['metadata']['name']}): {outcome}"))

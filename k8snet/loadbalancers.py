@@ -25,13 +25,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 
-from . import proxy
-from .families import join_host_port as _hp
+# Modules of the request path are imported as modules (see connect.py).
+from . import connect, deliver, l7, proxy, routing, workloads
 from .controllers import awslbc, service as cloudlb
+from .families import join_host_port as _hp
+from .response import TIMED_OUT
 
 __all__ = ["through_load_balancer", "through_alb", "provider", "is_internal", "index_addresses", "firewall_drop"]
 
-TIMED_OUT = "connection timed out"
 _FIREWALL = {"aws": "the load balancer's security group", "gcp": "the VPC firewall rule k8s-fw-{name}",
              "azure": "the network security group rule"}
 
@@ -109,10 +110,9 @@ def _in_ranges(ip: str, ranges: tuple[str, ...]) -> bool:
 
 def _source(trip) -> str:
     """The source address the load balancer sees: the client's, or for a pod its node's (SNAT)."""
-    from .connect import _node_ip
     client = trip.client
     if client.kind == "pod":
-        return _node_ip(trip.cluster.store.peek("Node", "", client.node))
+        return connect._node_ip(trip.cluster.store.peek("Node", "", client.node))
     return client.ip
 
 
@@ -131,15 +131,13 @@ def _healthy_nodes(cluster, svc: dict) -> list[dict]:
 
 def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     """From the client to the node (then kube-proxy) through ``svc``'s load balancer at ``lb_ip``."""
-    from .connect import _at_node, _node_ip, _through_kube_proxy
-    from .deliver import deliver
     cluster, client = trip.cluster, trip.client
     ref = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
     vip = any(i.get("ip") == lb_ip and i.get("ipMode", "VIP") == "VIP"
               for i in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
     if client.kind != "internet" and vip:
         # kube-proxy on the client's own node captures the LB IP (KUBE-SERVICES "loadbalancer IP").
-        return _through_kube_proxy(trip, client.node, lb_ip, port,
+        return connect._through_kube_proxy(trip, client.node, lb_ip, port,
                                    proxy.Entry.POD if client.kind == "pod" else proxy.Entry.NODE, client.ip)
     who = provider(cluster, svc)
     component = "MetalLB" if who == "metallb" else "cloud load balancer"
@@ -158,7 +156,7 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
             trip.fail(TIMED_OUT, "MetalLB", f"nobody answers {nd} for {lb_ip}: {a.reason}")
         trip.hop("MetalLB", f"{a.node} answers {nd} for {lb_ip} (its speaker won the layer2 election): the packet "
                  f"reaches {a.node} with destination {lb_ip}")
-        return _through_kube_proxy(trip, a.node, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
+        return connect._through_kube_proxy(trip, a.node, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
     cloud = "aws" if who == "aws-lbc" else who
     ranges = cloudlb.source_ranges(svc)
     src = _source(trip)
@@ -168,14 +166,13 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
                   "(loadBalancerSourceRanges)")
     nodes = _healthy_nodes(cluster, svc)
     if who == "aws-lbc" and awslbc.service_target_type(svc) == "ip":
-        from . import l7
         eps = l7.ready_endpoints(cluster, svc, port)
         if not eps:
             trip.fail(TIMED_OUT, component, f"{lb_ip}: the NLB's target group ({ref}, ip targets) has no healthy target")
         pod, target_port = eps[cluster.lb_rng.randrange(len(eps))]
         trip.hop(component, f"NLB {_hp(lb_ip, port)} -> pod {_hp(pod['status']['podIP'], target_port)} (ip target: "
                  "straight to the pod, no NodePort, no kube-proxy)")
-        return deliver(trip, pod, target_port, _source(trip), via=svc)
+        return deliver.deliver(trip, pod, target_port, _source(trip), via=svc)
     if not nodes:
         trip.fail(TIMED_OUT, component, f"{lb_ip}: no healthy node behind the load balancer")
     node = nodes[cluster.lb_rng.randrange(len(nodes))]
@@ -186,18 +183,15 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
                       "none (allocateLoadBalancerNodePorts: false): nothing receives the packet")
         kind = "NLB " if who == "aws-lbc" else ""
         trip.hop(component, f"{kind}{_hp(lb_ip, port)} -> {name} NodePort {sp['nodePort']}")
-        return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)
+        return connect._at_node(trip, node, connect._node_ip(node, client.ip), sp["nodePort"], client.ip)
     trip.hop(component, f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
-    return _through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
+    return connect._through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
 
 
 def through_alb(trip, ing: dict, alb_ip: str, port: int):
     """An Application Load Balancer (AWS Load Balancer Controller, Ingress class ``alb``): it
     routes on the Ingress rules itself, then sends to the backend Service's NodePort on a node
     (target-type ``instance``) or to a pod (``ip``)."""
-    from . import l7, routing, workloads
-    from .connect import _at_node, _node_ip
-    from .deliver import Result, deliver
     cluster, client = trip.cluster, trip.client
     ref = f"{ing['metadata']['namespace']}/{ing['metadata']['name']}"
     if client.kind == "internet" and awslbc.ingress_scheme(ing) == "internal":
@@ -211,7 +205,7 @@ def through_alb(trip, ing: dict, alb_ip: str, port: int):
     d = index.route(scheme="http", host=trip.host, path=trip.path)
     if d.backend is None:
         trip.hop("ALB", f"no rule of the ALB matches host={trip.host} path={trip.path}: its default action answers 404")
-        return Result(404, "", [("Content-Type", "text/plain; charset=utf-8")])
+        return deliver.Result(404, "", [("Content-Type", "text/plain; charset=utf-8")])
     b = d.backend
     svc = cluster.store.peek("Service", b.namespace, b.service)
     port_ref = b.port_number if b.port_number is not None else b.port_name
@@ -219,16 +213,16 @@ def through_alb(trip, ing: dict, alb_ip: str, port: int):
                or p.get("name") == port_ref), None)
     if svc is None or sp is None:
         trip.hop("ALB", f"{d.ingress} -> Service {b.namespace}/{b.service}: no such Service port, no target: 503", ok=False)
-        return Result(503, "", [("Content-Type", "text/plain; charset=utf-8")])
+        return deliver.Result(503, "", [("Content-Type", "text/plain; charset=utf-8")])
     trip.hop("ALB", f"{d.ingress} rule host={d.rule_host or '*'} path={d.path} ({d.path_type}) -> "
              f"Service {b.namespace}/{b.service}:{sp['port']}")
     if awslbc.ingress_target_type(ing) == "ip":
         eps = l7.ready_endpoints(cluster, svc, sp["port"])
         if not eps:
-            return Result(503, "", [("Content-Type", "text/plain; charset=utf-8")])
+            return deliver.Result(503, "", [("Content-Type", "text/plain; charset=utf-8")])
         pod, target_port = eps[cluster.lb_rng.randrange(len(eps))]
         trip.hop("ALB", f"ip target {pod['status']['podIP']}:{target_port}")
-        return deliver(trip, pod, target_port, _source(trip), via=svc, request=workloads.HTTPRequest(
+        return deliver.deliver(trip, pod, target_port, _source(trip), via=svc, request=workloads.HTTPRequest(
             method=trip.method, host=trip.host, path=trip.path, headers=tuple(trip.headers.items()),
             client_ip=_source(trip), port=target_port, scheme="http"))
     if not sp.get("nodePort"):
@@ -239,4 +233,4 @@ def through_alb(trip, ing: dict, alb_ip: str, port: int):
         trip.fail(TIMED_OUT, "ALB", "no healthy instance target")
     node = nodes[cluster.lb_rng.randrange(len(nodes))]
     trip.hop("ALB", f"instance target {node['metadata']['name']} NodePort {sp['nodePort']}")
-    return _at_node(trip, node, _node_ip(node, client.ip), sp["nodePort"], client.ip)
+    return connect._at_node(trip, node, connect._node_ip(node, client.ip), sp["nodePort"], client.ip)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Hop", "Response"]
+__all__ = ["Hop", "Response", "REFUSED", "TIMED_OUT"]
+
+#: What curl says when nobody accepts the connection, or nobody answers (``Response.error``).
+REFUSED, TIMED_OUT = "connection refused", "connection timed out"
 
 
 @dataclass(frozen=True, slots=True)
