@@ -26,7 +26,8 @@ from .hostnames import intersect
 from .httproute import (CONTROLLER_NAME, BackendResolution, attach, gateway_is_ours, nn, parent_gateway,
                         resolve_backend, route_problem)
 from .grpcroute import compile_grpc_match
-from .httpmatch import CompiledMatch, RouteDecision, compile_match, route_compiled
+from .decision import RouteDecision, draw, draws_in_filters, forward, rule_filters, to_backend
+from .httpmatch import CompiledMatch, compile_match, match_request, route_compiled
 from .listeners import ListenerState, evaluate_listeners
 
 __all__ = ["RouteEntry", "ListenerRoutes", "HTTPRouteIndex", "compile_http"]
@@ -85,21 +86,62 @@ class HTTPRouteIndex:
     ``listeners`` has one entry per listener, in spec order; ``programmed`` the programmed
     ones by (port, protocol), the listeners a connection on that port can reach.
     ``by_request`` remembers, per (port, protocol, Host), the listener chosen and the routes
-    that serve that Host (filled by ``httpmatch.route_compiled``; the index itself is built
-    again when the objects change, and with it this memory)."""
+    that serve that Host (filled by ``httpmatch.route_compiled``); ``by_match``, per request
+    (port, scheme, Host, path, method, headers, query), its match and what follows from it
+    without a draw (filled by :meth:`route`). The index itself is built again when the
+    objects change, and with it this memory."""
 
     gateway: str
     error: str | None
     listeners: tuple[ListenerRoutes, ...] = ()
     programmed: dict[tuple[int, str], tuple[ListenerRoutes, ...]] | None = None
     by_request: dict[tuple[int, str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
+    by_match: dict[tuple, "_Plan"] = field(default_factory=dict, compare=False, repr=False)
 
     def route(self, *, port: int, rng: random.Random, scheme: str = "http", host: str | None = None,
               path: str = "/", method: str = "GET", headers: dict[str, str] | None = None,
               query: dict[str, str] | None = None) -> RouteDecision:
-        """Decide one request (arguments as for ``httpmatch.route_http``)."""
-        return route_compiled(self, port=port, rng=rng, scheme=scheme, host=host, path=path, method=method,
-                              headers=headers, query=query)
+        """Decide one request (arguments as for ``httpmatch.route_http``); a request seen
+        before reuses its match, so only the weighted draw is new (``decision.py``)."""
+        try:
+            key = (port, scheme, host, path, method, tuple((headers or {}).items()), tuple((query or {}).items()))
+            plan = self.by_match.get(key)
+        except TypeError:  # an unhashable header value: decide it afresh
+            return route_compiled(self, port=port, rng=rng, scheme=scheme, host=host, path=path, method=method,
+                                  headers=headers, query=query)
+        if plan is None:
+            if len(self.by_match) >= 1024:
+                self.by_match.clear()
+            plan = self.by_match[key] = _Plan(match_request(self, port=port, scheme=scheme, host=host, path=path,
+                                                            method=method, headers=headers, query=query))
+        return plan.decide(rng)
+
+
+class _Plan:
+    """One request's match (``httpmatch.match_request``), its rule's filters when they draw
+    nothing, and the decision for each backendRef drawn so far: the same draws from ``rng``,
+    in the same order, as ``route_compiled`` makes."""
+
+    __slots__ = ("matched", "fixed", "filtered", "decisions")
+
+    def __init__(self, matched):
+        self.matched, self.filtered, self.decisions = matched, None, {}
+        self.fixed = isinstance(matched, RouteDecision) or not draws_in_filters(matched)
+
+    def decide(self, rng: random.Random) -> RouteDecision:
+        if isinstance(self.matched, RouteDecision):
+            return self.matched
+        if not self.fixed:  # a RequestMirror may draw: its filters run for each request
+            return forward(self.matched, rng)
+        if self.filtered is None:
+            self.filtered = rule_filters(self.matched, rng)  # draws nothing (``fixed``)
+        if isinstance(self.filtered, RouteDecision):
+            return self.filtered
+        chosen = draw(self.filtered[-1], rng)
+        got = self.decisions.get(chosen)
+        if got is None:
+            got = self.decisions[chosen] = to_backend(self.matched, self.filtered, chosen)
+        return got
 
 
 def _entry(route: dict, order: int, refs: list[dict], gw: dict, states: list[ListenerState],

@@ -11,7 +11,7 @@
    most headers, most query params; then the oldest route, ``namespace/name``
    alphabetically, the first rule, the first match. ``RegularExpression`` paths have
    implementation-specific precedence: here they rank after every PathPrefix.
-3. Filters of the winning rule run (then the chosen backendRef's own filters).
+3. Filters of the winning rule run (then the chosen backendRef's own filters; ``decision.py``).
    A RequestRedirect answers itself. Otherwise one backendRef is drawn with ``rng`` in
    proportion to ``weight`` (default 1); an invalid one, all weights 0, or no backendRefs
    give 500. Nothing matched: 404.
@@ -26,65 +26,20 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from . import cors
-from .filters import HeaderModifier, mirror_drawn, redirect, rewrite
+from .decision import RouteDecision, forward
 from .hostnames import gateway_host_matches, intersect, listener_specificity, request_host
-from .httproute import CONTROLLER_NAME, BackendResolution
+from .httproute import CONTROLLER_NAME
 from .paths import path_elements, split_query
-from .types import Considered, explain_lines
+from .types import Considered
 
 if TYPE_CHECKING:  # httpindex (the compile step) imports this module for HTTPRouteIndex.route
     from .httpindex import HTTPRouteIndex, ListenerRoutes, RouteEntry
 
-__all__ = ["RouteDecision", "CompiledMatch", "compile_match", "route_http", "route_compiled"]
-
-
-@dataclass(frozen=True)  # no slots: ``considered`` is a cached_property, kept in the instance dict
-class RouteDecision:
-    """What the Gateway did with one request.
-
-    ``status`` is set when the Gateway answered itself (404 no route, 500 invalid backend,
-    3xx redirect with ``headers`` holding ``Location``); otherwise ``backend`` is the
-    Service port to proxy to and ``host``/``path``/``request_headers`` what it receives.
-    ``response_header_modifier`` and ``response_headers`` (CORS) are applied by the data plane
-    to the backend's answer; ``mirrors`` are the copies it sends and whose answers it drops.
-    ``error`` is curl's wording when no listener takes the connection.
-    ``trace`` computes ``considered`` on first use (not part of the decision itself).
-    """
-
-    status: int | None
-    gateway: str
-    listener: str | None = None
-    route: str | None = None
-    rule: int | None = None
-    match: int | None = None
-    backend: BackendResolution | None = None
-    host: str | None = None
-    path: str | None = None
-    request_headers: tuple[tuple[str, str], ...] = ()
-    response_header_modifier: HeaderModifier | None = None
-    headers: tuple[tuple[str, str], ...] = ()
-    error: str | None = None
-    reason: str = ""
-    #: CORS headers the data plane adds to the backend's answer (routing/cors.py).
-    response_headers: tuple[tuple[str, str], ...] = ()
-    #: RequestMirror filters drawn for this request: (route, mirror backendRef) to copy it to.
-    mirrors: tuple[tuple[dict, dict], ...] = ()
-    trace: Callable[[], tuple[Considered, ...]] | None = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def considered(self) -> tuple[Considered, ...]:
-        """Every listener, route and match looked at, in order, with why it (did not) match."""
-        return self.trace() if self.trace is not None else ()
-
-    def explain(self) -> str:
-        """Every listener, route, rule and match considered, then the verdict."""
-        return explain_lines(self.considered, self.reason)
+__all__ = ["RouteDecision", "CompiledMatch", "compile_match", "route_http", "route_compiled", "match_request"]
 
 
 def _pattern(value: str) -> re.Pattern | None:
@@ -227,6 +182,17 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
                    path: str = "/", method: str = "GET", headers: dict[str, str] | None = None,
                    query: dict[str, str] | None = None, rng: random.Random) -> RouteDecision:
     """Route one request through a compiled Gateway (the match step of ``route_http``)."""
+    got = match_request(index, port=port, scheme=scheme, host=host, path=path, method=method, headers=headers,
+                        query=query)
+    return got if isinstance(got, RouteDecision) else forward(got, rng)
+
+
+def match_request(index: HTTPRouteIndex, *, port: int, scheme: str = "http", host: str | None = None,
+                  path: str = "/", method: str = "GET", headers: dict[str, str] | None = None,
+                  query: dict[str, str] | None = None) -> RouteDecision | tuple:
+    """The deterministic part of ``route_compiled``: the listener, route, rule and match a
+    request gets, as the arguments of :func:`forward` (or the decision, when the Gateway
+    answers before any backendRef is drawn)."""
     gateway = index.gateway
     if index.error:
         return RouteDecision(None, gateway, error="connection refused", reason=index.error)
@@ -275,7 +241,7 @@ def route_compiled(index: HTTPRouteIndex, *, port: int, scheme: str = "http", ho
              else "Exact > longest PathPrefix > method > headers > query params")
     why = (f"{kind} {entry.name} rules[{i}].matches[{j}] wins: most specific hostname, then {order}, "
            f"then oldest route, name, rule order")
-    return _forward(entry, i, prefix, scheme, hostname, port, upath, qs, headers, rng, trace, why, base, method)
+    return entry, i, prefix, scheme, hostname, port, upath, qs, headers, trace, why, base, method
 
 
 def _for_host(index: HTTPRouteIndex, port: int, proto: str, hostname: str) -> tuple:
@@ -325,58 +291,3 @@ def _explain_routes(chosen: ListenerRoutes, hostname: str, upath: str, method: s
             continue
         _hits(entry, hrank, upath, path_elements(upath), method, lower, params, considered)
     return considered
-
-
-def _forward(entry: RouteEntry, i: int, prefix, scheme, hostname, port, upath, qs, headers, rng,
-             trace, why, base, method: str = "GET") -> RouteDecision:
-    rule = entry.rules[i][0]
-    host, new_path, resp, cors_headers, mirrors = hostname, upath, None, (), []
-    for f in rule.get("filters") or []:
-        t = f.get("type")
-        if t == "CORS":
-            if cors.is_preflight(method, headers):  # the Gateway answers it itself
-                got = cors.preflight(f["cors"], headers)
-                return RouteDecision(200, headers=got, trace=trace, reason=f"{why}; CORS preflight answered by the "
-                                     "Gateway" + ("" if got else " (origin not allowed: no CORS headers)"),
-                                     **base)
-            cors_headers = cors.response_headers(f["cors"], headers)
-        elif t == "RequestMirror":
-            if mirror_drawn(f["requestMirror"], rng):
-                mirrors.append((entry.route, f["requestMirror"]["backendRef"]))
-        elif t == "RequestRedirect":
-            code, location = redirect(f["requestRedirect"], scheme=scheme, host=hostname, listener_port=port,
-                                      path=upath, query=qs, matched_prefix=prefix)
-            return RouteDecision(code, headers=(("Location", location),), trace=trace,
-                                 reason=f"{why}; RequestRedirect: {code} to {location}", **base)
-        if t == "URLRewrite":
-            host, new_path = rewrite(f["urlRewrite"], host=host, path=new_path, matched_prefix=prefix)
-        elif t == "RequestHeaderModifier":
-            headers = HeaderModifier.from_filter(f.get("requestHeaderModifier")).apply(headers)
-        elif t == "ResponseHeaderModifier":
-            resp = HeaderModifier.from_filter(f.get("responseHeaderModifier"))
-    refs = rule.get("backendRefs") or []
-    weights = [b.get("weight", 1) for b in refs]
-    if not refs or sum(weights) == 0:
-        return RouteDecision(500, trace=trace,
-                             reason=f"{why}; {'no backendRefs' if not refs else 'every backendRef has weight 0'}: 500", **base)
-    pick, chosen = rng.random() * sum(weights), None
-    for k, w in enumerate(weights):  # walk the cumulative weights until the draw falls inside one
-        if w > 0:
-            chosen, pick = k, pick - w
-            if pick < 0:
-                break
-    res = entry.backends[i][chosen]
-    if not res.valid:
-        return RouteDecision(500, backend=res, trace=trace,
-                             reason=f"{why}; backendRef {res} is invalid ({res.reason}: {res.message}): 500", **base)
-    for f in refs[chosen].get("filters") or []:  # HTTPBackendRef.filters run after the rule's
-        if f.get("type") == "RequestHeaderModifier":
-            headers = HeaderModifier.from_filter(f.get("requestHeaderModifier")).apply(headers)
-        elif f.get("type") == "ResponseHeaderModifier":
-            resp = HeaderModifier.from_filter(f.get("responseHeaderModifier"))
-        elif f.get("type") == "URLRewrite":
-            host, new_path = rewrite(f["urlRewrite"], host=host, path=new_path, matched_prefix=prefix)
-    return RouteDecision(None, backend=res, host=host, path=new_path + (f"?{qs}" if qs else ""),
-                         request_headers=tuple(headers.items()), response_header_modifier=resp, trace=trace,
-                         response_headers=cors_headers, mirrors=tuple(mirrors),
-                         reason=f"{why}; backendRef {chosen} ({res}) drawn by weight {weights[chosen]}/{sum(weights)}", **base)

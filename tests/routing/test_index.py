@@ -74,6 +74,10 @@ REQUESTS = [  # (scenario, gateway, host, path, headers)
     ("matching-across-routes.yaml", "gateway-conformance-infra/same-namespace", "example.com", "/v2", {}),
     ("matching-across-routes.yaml", "gateway-conformance-infra/same-namespace", "example.net", "/", {"version": "two"}),
     ("header-query-method.yaml", "gateway-conformance-infra/queries", "", "/?animal=whale", {}),
+    ("backends.yaml", "gateway-conformance-infra/same-namespace", "weight.example", "/", {}),
+    ("backends.yaml", "gateway-conformance-infra/same-namespace", "zero.example", "/", {}),
+    ("backends.yaml", "gateway-conformance-infra/same-namespace", "nonexistent.example", "/", {}),
+    ("redirects.yaml", "gateway-conformance-infra/same-namespace", "", "/original-prefix/lemon", {}),
 ]
 REQUEST_IDS = ["conformance httproute-hostname-intersection: exact listener host",
                "conformance httproute-hostname-intersection: route name under a wildcard listener",
@@ -81,7 +85,11 @@ REQUEST_IDS = ["conformance httproute-hostname-intersection: exact listener host
                "httproute_types.go Hostnames: no listener accepts the host (404)",
                "conformance httproute-matching-across-routes: hostnames select routes",
                "conformance httproute-matching-across-routes: header match across routes",
-               "conformance httproute-query-param-matching: route without hostnames"]
+               "conformance httproute-query-param-matching: route without hostnames",
+               "conformance httproute-weight: 70/30/0, one draw per request",
+               "httproute_types.go BackendRef weight: every weight 0 gives 500, no draw",
+               "conformance httproute-invalid-nonexistent-backendref: 500",
+               "conformance httproute-request-redirect: the Gateway answers, no draw"]
 
 
 def _without_host_index(index):
@@ -109,13 +117,14 @@ def test_host_index_only_skips_routes_that_cannot_match(scenario, file, gateway,
 
 @pytest.mark.parametrize("file,gateway,host,path,headers", REQUESTS, ids=REQUEST_IDS)
 def test_http_index_decides_as_route_http(scenario, file, gateway, host, path, headers):
-    """One index, many requests: each decision (and the random draw) equals a one-shot route_http."""
+    """One index, many requests: each decision (and the random draw) equals a one-shot route_http,
+    although the index keeps a request's match and decisions from the first time it saw it."""
     sc = scenario(file)
     objs = (sc.kind("Gateway"), sc.kind("HTTPRoute"), sc.kind("Service"), sc.kind("ReferenceGrant"),
             sc.kind("Namespace"))
     index = compile_http(*objs, gateway=gateway, gateway_classes=sc.kind("GatewayClass"))
     a, b = random.Random(3), random.Random(3)
-    for _ in range(3):
+    for _ in range(12):
         d = index.route(port=80, host=host, path=path, headers=headers, rng=a)
         once = route_http(*objs, gateway=gateway, port=80, host=host, path=path, headers=headers, rng=b,
                           gateway_classes=sc.kind("GatewayClass"))
@@ -154,3 +163,33 @@ def test_data_plane_rebuilds_its_index_when_an_ingress_changes(path, verdict):
     c.apply(ing)
     after = c.request(f"http://demo.example.com{path}", from_internet=True)
     assert _controller_says(after).endswith(verdict), after.explain()
+
+
+MIRROR = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+          "metadata": {"name": "mirror", "namespace": "gateway-conformance-infra",
+                       "creationTimestamp": "2025-01-01T00:00:00Z", "generation": 1},
+          "spec": {"parentRefs": [{"name": "same-namespace"}], "hostnames": ["mirror.example"], "rules": [{
+              "filters": [{"type": "RequestMirror", "requestMirror": {
+                  "backendRef": {"name": "infra-backend-v2", "port": 8080}, "percent": 40}}],
+              "backendRefs": [{"name": "infra-backend-v1", "port": 8080, "weight": 1},
+                              {"name": "infra-backend-v3", "port": 8080, "weight": 3}]}]}}
+
+
+@pytest.mark.parametrize("host,path", [
+    pytest.param("mirror.example", "/", id="httproute-request-percentage-mirror: the filter draws, then the weights"),
+    pytest.param("weight.example", "/", id="conformance httproute-weight: only the weights draw"),
+])
+def test_index_draws_as_route_compiled(scenario, host, path):
+    """The index remembers a request's match: its draws from rng (a mirror's percentage, then
+    the weight) must still come in route_compiled's order, so the same seed picks the same."""
+    sc = scenario("backends.yaml")
+    sc.objects["HTTPRoute"].append(MIRROR)
+    index = compile_http(sc.kind("Gateway"), sc.kind("HTTPRoute"), sc.kind("Service"), sc.kind("ReferenceGrant"),
+                         sc.kind("Namespace"), gateway="gateway-conformance-infra/same-namespace",
+                         gateway_classes=sc.kind("GatewayClass"))
+    a, b = random.Random(5), random.Random(5)
+    got = [index.route(port=80, host=host, path=path, rng=a) for _ in range(40)]
+    want = [route_compiled(index, port=80, host=host, path=path, rng=b) for _ in range(40)]
+    assert [(_fields(d), d.explain()) for d in got] == [(_fields(d), d.explain()) for d in want]
+    assert a.getstate() == b.getstate()
+    assert len({str(d.backend) for d in got}) == 2  # both backendRefs with a weight were drawn

@@ -1,0 +1,81 @@
+"""What request() keeps between requests must not outlive the cluster state it was built from.
+
+The data plane remembers, per version of the objects, what a controller would have rendered
+once (the Gateway's routes, each request's match and its decision per drawn backendRef, the
+endpoints it proxies to, the IP index, NetworkPolicy verdicts, the load balancer's view of a
+Service). Each row sends a request (filling those memories), changes the cluster the way a
+learner would, then sends the same request again: the second answer must reflect the change
+(as a controller's next sync would: ingress-nginx syncIngress, Envoy Gateway's translation
+on every object event), including changes that are no API write (a node's kubelet stopping).
+"""
+from __future__ import annotations
+
+import pytest
+
+from k8snet import Cluster
+
+from .conftest import echo_backend, gateway_cluster
+
+URL = "http://store.example.com/"
+
+
+GATEWAY = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web-gw}
+spec:
+  gatewayClassName: k8snet
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+"""
+
+
+def _route(weights=(100, 0), path: str = "/") -> dict:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "store"},
+            "spec": {"parentRefs": [{"name": "web-gw"}], "hostnames": ["store.example.com"],
+                     "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": path}}],
+                                "backendRefs": [{"name": "v1", "port": 8080, "weight": weights[0]},
+                                                {"name": "v2", "port": 8080, "weight": weights[1]}]}]}}
+
+
+def _gateway_node(c: Cluster) -> str:
+    pod = next(p for p in c.list("pod", "k8snet-gateway-system") if p["metadata"]["name"].startswith("gateway-"))
+    return pod["spec"]["nodeName"]
+
+
+def _scale_v1_to_zero(c: Cluster) -> None:
+    c.kubectl("scale deployment v1 --replicas=0")
+    c.advance(60)
+
+
+CHANGES = [  # (upstream rule, change, what the second request must show)
+    pytest.param(lambda c: c.apply(_route(weights=(0, 100))),
+                 lambda r: r.status == 200 and r.backend == "default/v2:8080",
+                 id="httproute_types.go HTTPBackendRef.weight: weight 0 gets no traffic, the new weights apply"),
+    pytest.param(lambda c: c.apply(_route(path="/other")),
+                 lambda r: r.status == 404 and r.body == "no route rule matches: 404\n",
+                 id="httproute_types.go HTTPRouteMatch: a changed path match no longer takes / (404)"),
+    pytest.param(lambda c: c.delete("httproute/store"),
+                 lambda r: r.error == "could not resolve host",
+                 id="HTTPRoute deleted: its hostname is no longer published in public DNS (NXDOMAIN)"),
+    pytest.param(lambda c: c.delete("service/v1"),
+                 lambda r: r.status == 500 and "BackendNotFound" in r.body,
+                 id="httproute_types.go BackendRef: a Service that is gone is an invalid backendRef (500)"),
+    pytest.param(_scale_v1_to_zero,
+                 lambda r: r.status == 503 and r.body == "no healthy upstream",
+                 id="EndpointSlice: no ready endpoint left, Envoy answers 503 no healthy upstream"),
+    pytest.param(lambda c: c.fail_node(_gateway_node(c)),
+                 lambda r: r.error == "connection timed out",
+                 id="node failure (no API write yet): the Gateway's pod on a dead node does not answer"),
+]
+
+
+@pytest.mark.parametrize("change,second", CHANGES)
+def test_second_request_sees_the_change(change, second):
+    c = gateway_cluster("---".join((GATEWAY, echo_backend("v1", "default"), echo_backend("v2", "default"))), seed=8)
+    c.apply(_route())
+    for _ in range(3):  # fill whatever the data plane remembers
+        first = c.request(URL, from_internet=True)
+        assert (first.status, first.backend) == (200, "default/v1:8080"), first.explain()
+    change(c)
+    after = c.request(URL, from_internet=True)
+    assert second(after), after.explain()
