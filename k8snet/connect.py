@@ -16,7 +16,7 @@ import ipaddress
 # The request path's modules call each other: each imports the others as modules (never
 # names from them), so they load in any order, and no call pays for an import statement.
 from . import deliver, loadbalancers, proxy
-from .families import IPV6, family_of, join_host_port as _hp
+from .families import IPV4, IPV6, family_of, join_host_port as _hp
 from .kubeproxy import METRICS_PORT, metrics_answer
 from .response import REFUSED, TIMED_OUT
 
@@ -44,11 +44,19 @@ def masquerade_source(cluster, node: dict, pod: dict | None, like: str) -> str:
     """The source address a masqueraded packet carries when ``node`` delivers it to ``pod``."""
     if (pod is not None and cluster.cni in GATEWAY_CNIS and not pod["spec"].get("hostNetwork")
             and pod["spec"].get("nodeName") == node["metadata"]["name"]):
+        family = family_of(like)
         for cidr in node["spec"].get("podCIDRs") or [node["spec"].get("podCIDR")]:
-            net = ipaddress.ip_network(cidr)
-            if (net.version == 6) == (family_of(like) == IPV6):
-                return str(net.network_address + 1)
+            gateway_family, gateway = _range_gateway(cidr)
+            if gateway_family == family:
+                return gateway
     return _node_ip(node, like)
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the range: not parsed again per request
+def _range_gateway(cidr: str) -> tuple[str, str]:
+    """(family, the range's first address: the gateway the CNI gives the node's side)."""
+    net = ipaddress.ip_network(cidr)
+    return (IPV6 if net.version == 6 else IPV4), str(net.network_address + 1)
 
 
 def _index(cluster):

@@ -262,12 +262,13 @@ def _resolve(trip: Trip) -> str:
     else:
         result = _public_answer(dnsview.zone(cluster).upstream, cluster, host)
         tried = f"asked the {'node' if client.kind == 'node' else 'public'} resolver (cluster names are not public)"
-    a = [v for (_, t, v) in result.answers if t in ("A", "AAAA")]
+    answers = result.answers  # a fresh list per read
+    a = [v for (_, t, v) in answers if t in ("A", "AAAA")]
     if result.rcode != "NOERROR" or not a:
         wanted = "A" if IPV4 in _families_of(client) else "AAAA"
         trip.fail(NO_HOST, "DNS", f"{host}: {result.rcode}{f' (no {wanted} record)' if result.rcode == 'NOERROR' else ''}",
                   tried)
-    chain = " -> ".join(f"{v}" for (_, t, v) in result.answers if t == "CNAME")
+    chain = " -> ".join(f"{v}" for (_, t, v) in answers if t == "CNAME")
     trip.hop("DNS", f"{host} -> {a[0]}" + (f" (CNAME {chain})" if chain else ""), tried)
     return a[0]
 

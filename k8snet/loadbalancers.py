@@ -119,8 +119,16 @@ def _source(trip) -> str:
 def _healthy_nodes(cluster, svc: dict) -> list[dict]:
     """The nodes a cloud load balancer sends to: Ready, not excluded, and with
     ``externalTrafficPolicy: Local`` only those whose healthCheckNodePort says a local endpoint is ready."""
-    nodes = [n for n in cluster.store.items("Node") if cluster.controllers.kubelet_up.get(n["metadata"]["name"])
-             and "node.kubernetes.io/exclude-from-external-load-balancers" not in (n["metadata"].get("labels") or {})]
+    up = cluster.controllers.kubelet_up  # not in the store: read on every request
+    meta = svc["metadata"]
+    return [n for n in l7._index(cluster, ("load balancer nodes", meta["namespace"], meta["name"]),
+                                 lambda: _backend_nodes(cluster, svc)) if up.get(n["metadata"]["name"])]
+
+
+def _backend_nodes(cluster, svc: dict) -> list[dict]:
+    """``_healthy_nodes`` before the kubelets are asked: what the objects say."""
+    nodes = [n for n in cluster.store.items("Node")
+             if "node.kubernetes.io/exclude-from-external-load-balancers" not in (n["metadata"].get("labels") or {})]
     if svc["spec"].get("externalTrafficPolicy") == "Local":
         local = {e.get("nodeName") for s in cluster.store.items("EndpointSlice", svc["metadata"]["namespace"])
                  if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == svc["metadata"]["name"]
@@ -129,24 +137,37 @@ def _healthy_nodes(cluster, svc: dict) -> list[dict]:
     return nodes
 
 
+def _view(cluster, svc: dict, lb_ip: str, port: int, proto: str) -> tuple:
+    """(ref, VIP mode, provider, component, internal, Service port or None, source ranges) of
+    ``svc``'s load balancer at ``lb_ip`` for ``port``/``proto``: read from the objects once per
+    change of them (a cloud provider reconciles a Service when it changes, not per packet)."""
+    meta = svc["metadata"]
+
+    def build() -> tuple:
+        who = provider(cluster, svc)
+        vip = any(i.get("ip") == lb_ip and i.get("ipMode", "VIP") == "VIP"
+                  for i in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
+        sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port
+                   and p.get("protocol", "TCP") == proto), None)
+        return (f"{meta['namespace']}/{meta['name']}", vip, who, "MetalLB" if who == "metallb" else "cloud load balancer",
+                is_internal(cluster, svc), sp, cloudlb.source_ranges(svc))
+    # provider() also asks which addons run: installing one writes objects, but keep them in the key
+    return l7._index(cluster, ("load balancer", meta["namespace"], meta["name"], lb_ip, port, proto,
+                               cluster.controllers.metallb is not None, bool(cluster.controllers.aws_lbc)), build)
+
+
 def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
     """From the client to the node (then kube-proxy) through ``svc``'s load balancer at ``lb_ip``."""
     cluster, client = trip.cluster, trip.client
-    ref = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
-    vip = any(i.get("ip") == lb_ip and i.get("ipMode", "VIP") == "VIP"
-              for i in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
+    proto = getattr(trip, "protocol", "TCP") or "TCP"  # connect_stream() carries UDP datagrams too
+    ref, vip, who, component, internal, sp, ranges = _view(cluster, svc, lb_ip, port, proto)
     if client.kind != "internet" and vip:
         # kube-proxy on the client's own node captures the LB IP (KUBE-SERVICES "loadbalancer IP").
         return connect._through_kube_proxy(trip, client.node, lb_ip, port,
                                    proxy.Entry.POD if client.kind == "pod" else proxy.Entry.NODE, client.ip)
-    who = provider(cluster, svc)
-    component = "MetalLB" if who == "metallb" else "cloud load balancer"
-    if client.kind == "internet" and is_internal(cluster, svc):
+    if client.kind == "internet" and internal:
         trip.fail(TIMED_OUT, "internet", f"{lb_ip} is the private address of {ref}'s internal load balancer "
                   f"({_why_internal(cluster, svc)}): not reachable from the internet")
-    proto = getattr(trip, "protocol", "TCP") or "TCP"  # connect_stream() carries UDP datagrams too
-    sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port and p.get("protocol", "TCP") == proto),
-              None)
     if sp is None:
         trip.fail(TIMED_OUT, component, f"{lb_ip} has no {proto} listener on port {port}")
     if who == "metallb":
@@ -158,7 +179,6 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
                  f"reaches {a.node} with destination {lb_ip}")
         return connect._through_kube_proxy(trip, a.node, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
     cloud = "aws" if who == "aws-lbc" else who
-    ranges = cloudlb.source_ranges(svc)
     src = _source(trip)
     if not _in_ranges(src, ranges):
         fw = _FIREWALL[cloud].format(name=cloudlb.load_balancer_name(svc))
