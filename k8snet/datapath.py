@@ -82,7 +82,8 @@ class Trip:
 
 
 def _client(cluster, from_pod, from_node, from_internet) -> Client:
-    given = sum(x is not None and x is not False for x in (from_pod, from_node, from_internet or None))
+    given = (from_pod is not None and from_pod is not False) + (from_node is not None and from_node is not False) \
+        + bool(from_internet)
     if given > 1:
         raise UsageError("request(): give only one of from_pod=, from_node= or from_internet=True")
     if from_pod is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-import weakref
 
 # Modules of the request path are imported as modules (see connect.py).
 from . import datapath, deliver, l4, routing, workloads
@@ -28,17 +27,16 @@ NGINX_308 = ("<html>\n<head><title>308 Permanent Redirect</title></head>\n<body>
 
 
 # The controllers render their configuration when objects change, not per request. Each
-# store keeps its compiled routing indexes with the store version they were built at; any
-# write bumps the version, and the next request rebuilds what it needs.
-_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
+# store keeps its compiled routing indexes with the store version they were built at (in an
+# attribute of the store: asked several times per request, a WeakKeyDictionary's lookup was
+# a visible share); any write bumps the version, and the next request rebuilds what it needs.
 def _index(cluster, key: tuple, build):
     """The routing index ``key`` of ``cluster``'s current objects (``build()`` when stale)."""
-    version, built = _INDEXES.get(cluster.store, (None, None))
-    if version != cluster.store.version:
+    store = cluster.store
+    version, built = store.__dict__.get("_data_plane", (None, None))
+    if version != store.version:
         built = {}
-        _INDEXES[cluster.store] = (cluster.store.version, built)
+        store.__dict__["_data_plane"] = (store.version, built)
     if key not in built:
         built[key] = build()
     return built[key]

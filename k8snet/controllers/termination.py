@@ -97,7 +97,9 @@ def on_sigterm(pod: dict, container: dict) -> str:
 
 def startup_seconds(pod: dict) -> float:
     """``k8snet.io/startup-seconds``: how long after the container starts the app listens."""
-    ann = (pod.get("metadata") or {}).get("annotations") or {}
+    ann = (pod.get("metadata") or {}).get("annotations")
+    if not ann:  # asked for every connection a pod accepts: most pods have no annotations
+        return 0.0
     try:
         return max(0.0, float(ann.get(ANNOTATION_PREFIX + "startup-seconds", 0)))
     except (TypeError, ValueError):

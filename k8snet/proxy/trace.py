@@ -233,6 +233,7 @@ class _Fork:
 _WALK = "walk"  # this branch reads -m recent state: always walk it
 _PATHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # tables -> packet key -> root
 _MAX_PACKETS = 4096  # distinct packets remembered per tables object
+_LAST_PATHS: list = [None]  # (weak reference to the tables, their paths) of the last packet traced
 
 
 class _Replay:
@@ -281,7 +282,12 @@ def _remember(paths: dict, key: tuple, w: _IptablesWalker, result: TraceResult) 
 
 def _trace_iptables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
     tables = state.iptables_tables()
-    paths = _PATHS.setdefault(tables, {})
+    last = _LAST_PATHS[0]
+    if last is not None and last[0]() is tables:  # the same tables as the last packet: no WeakKeyDictionary lookup
+        paths = last[1]
+    else:
+        paths = _PATHS.setdefault(tables, {})
+        _LAST_PATHS[0] = (weakref.ref(tables), paths)
     key = (state.node_ip, pkt.src, pkt.dst, pkt.dport, pkt.proto, entry)
     taken: list[float] = []
     known = _replay(paths.get(key), rng, taken)
@@ -316,7 +322,7 @@ def trace(state, *, src_ip: str, dst_ip: str, dst_port: int, protocol: str = "TC
     ``runtime`` defaults to ``state.runtime`` (the node's recent lists, nft affinity sets
     and IPVS scheduler state); it is updated, as the kernel's would be.
     """
-    entry = Entry(entry)
+    entry = entry if type(entry) is Entry else Entry(entry)  # Entry(...) is a Python call: skip it when we can
     runtime = runtime if runtime is not None else state.runtime
     pkt = Packet(src_ip, dst_ip, int(dst_port), protocol.lower())
     mode = state.config.mode
