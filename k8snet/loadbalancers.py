@@ -28,7 +28,7 @@ import ipaddress
 # Modules of the request path are imported as modules (see connect.py).
 from . import connect, deliver, l7, proxy, routing, workloads
 from .controllers import awslbc, service as cloudlb
-from .families import join_host_port as _hp
+from .families import IPV6, family_of, join_host_port as _hp
 from .response import TIMED_OUT
 
 __all__ = ["through_load_balancer", "through_alb", "provider", "is_internal", "index_addresses", "firewall_drop"]
@@ -172,7 +172,7 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
         trip.fail(TIMED_OUT, component, f"{lb_ip} has no {proto} listener on port {port}")
     if who == "metallb":
         a = cluster.controllers.metallb.announcement(svc, lb_ip)
-        nd = "NDP" if ":" in lb_ip else "ARP"  # layer2: ARP for IPv4, NDP neighbor advertisements for IPv6
+        nd = "NDP" if family_of(lb_ip) == IPV6 else "ARP"  # layer2: ARP for IPv4, NDP neighbor advertisements for IPv6
         if a.node is None:
             trip.fail(TIMED_OUT, "MetalLB", f"nobody answers {nd} for {lb_ip}: {a.reason}")
         trip.hop("MetalLB", f"{a.node} answers {nd} for {lb_ip} (its speaker won the layer2 election): the packet "
