@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
 
-from . import connect, dnsview, workloads
+from . import connect, dnsview, l7, workloads
 from .errors import UsageError
 from .families import IPV4, IPV6, family_of
 from .response import Hop, Response
@@ -102,22 +102,31 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
         return Client("internet", ips[0], None, None, "the internet", ips)
     # No origin given: a throw-away client pod, as `kubectl run curl --rm -it --image=curlimages/curl`,
     # on the first node the scheduler's node filters let it run on (not the tainted control plane).
-    from .controllers.nodes import _node_filter
     pod = {"apiVersion": "v1", "kind": "Pod",
            "metadata": {"name": "curl", "namespace": "default", "labels": {"run": "curl"}},
            "spec": {"dnsPolicy": "ClusterFirst", "containers": [{"name": "curl", "image": "curlimages/curl"}]}}
-    names = sorted(cluster.controllers.ipam)
-    node = next((n for n in names if _node_filter(pod, cluster._node(n)) is None), names[0])
+    names = tuple(sorted(cluster.controllers.ipam))
+    # The nodes' taints and labels are objects: the choice is kept until they change.
+    node = l7._index(cluster, ("throw-away client's node", names), lambda: _first_node_for(cluster, pod, names))
     ipam = cluster.controllers.ipam[node]
-    # The last address host-local would give out (.254 of a /24; ::fe of an IPv6 /64, the
-    # same spot near the start of its huge range).
-    ips = tuple(str(r.net.broadcast_address - 1) if r.net.version == 4 else str(r.net.network_address + 0xfe)
-                for r in (ipam, *ipam.others))
+    ips = tuple(_last_address(r.net) for r in (ipam, *ipam.others))
     pod["spec"]["nodeName"] = node
     pod["status"] = {"phase": "Running", "podIP": ips[0]}
     if len(ips) > 1:
         pod["status"]["podIPs"] = [{"ip": i} for i in ips]
     return Client("pod", pod["status"]["podIP"], node, pod, "default/curl (a temporary client pod)", ips)
+
+
+def _first_node_for(cluster, pod: dict, names: tuple[str, ...]) -> str:
+    from .controllers.nodes import _node_filter
+    return next((n for n in names if _node_filter(pod, cluster._node(n)) is None), names[0])
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the range
+def _last_address(net) -> str:
+    """The last address host-local would give out (.254 of a /24; ::fe of an IPv6 /64, the
+    same spot near the start of its huge range)."""
+    return str(net.broadcast_address - 1) if net.version == 4 else str(net.network_address + 0xfe)
 
 
 def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=False, method="GET",

@@ -10,6 +10,9 @@ the cloud provider's next reconcile and kube-proxy's next sync would
 """
 from __future__ import annotations
 
+import ipaddress
+import re
+
 import pytest
 
 from .scenarios import cluster_with
@@ -78,3 +81,22 @@ def test_network_policy_verdict_follows_a_new_policy():
     c.apply(DENY_ALL)
     after = c.request("http://web", from_pod="client")
     assert after.error == "connection timed out" and after.hops[-1].component == "NetworkPolicy", after.explain()
+
+
+
+def _client_node(c, response) -> str:
+    """The node whose pod range holds the address the request was sent from."""
+    ip = ipaddress.ip_address(re.search(r"\(([0-9.]+)\) sends", response.hops[0].action).group(1))
+    return next(n["metadata"]["name"] for n in c.list("node", None) if ip in ipaddress.ip_network(n["spec"]["podCIDR"]))
+
+
+def test_throw_away_client_moves_off_a_tainted_node():
+    """A client pod with no origin runs where the scheduler's filters let it (kubectl run): a
+    NoSchedule taint added between two requests moves the next one to another node
+    (taint-and-toleration.md "NoSchedule"), although the choice is kept between writes."""
+    c = cluster_with(nodes=3)
+    first = [c.request("http://web") for _ in range(2)][-1]
+    node = _client_node(c, first)
+    c.kubectl(f"taint node {node} dedicated=other:NoSchedule")
+    after = c.request("http://web")
+    assert after.status == 200 and _client_node(c, after) not in (node, "node-1"), after.explain()
