@@ -234,18 +234,30 @@ def _gateway_of(cluster, via: dict | None, port: int) -> dict | None:
                  if any(l.get("port") == port for l in g["spec"].get("listeners") or [])), None)
 
 
+def _listener_of(cluster, via: dict | None, port: int, protocol: str) -> tuple:
+    """(Gateway or None, its ``namespace/name``, the listener port, whether that listener takes
+    streams) for a connection that reached a Gateway pod on ``port`` through Service ``via``:
+    read from the objects once per change of them, as Envoy Gateway translates on change."""
+    def build() -> tuple:
+        gw = _gateway_of(cluster, via, port)
+        if gw is None:
+            return None, "", port, False
+        listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
+                              if p["port"] == port or p.get("targetPort") == port), port)
+        return (gw, f"{gw['metadata']['namespace']}/{gw['metadata']['name']}", listener_port,
+                l4.stream_listener(gw, listener_port, protocol))
+    meta = via["metadata"] if via is not None else {}
+    return _index(cluster, ("gateway listener", meta.get("namespace"), meta.get("name"), port, protocol), build)
+
+
 def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict | None):
     cluster = trip.cluster
-    gw = _gateway_of(cluster, via, port)
+    gw, gw_name, listener_port, stream = _listener_of(cluster, via, port, trip.protocol)
     if gw is None:
         trip.fail("connection refused", "Gateway", f"no Gateway listens on port {port}")
-    gw_name = f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
-    listener_port = next((p.get("targetPort", p["port"]) for p in (via or {}).get("spec", {}).get("ports") or []
-                          if p["port"] == port or p.get("targetPort") == port), port)
-    if trip.scheme in ("tcp", "udp", "tls") or l4.stream_listener(gw, listener_port, trip.protocol):
+    if trip.scheme in ("tcp", "udp", "tls") or stream:
         # TLS, TCP and UDP listeners: the stream is routed by SNI or port (routing/l4route.py)
         return l4.gateway(trip, pod, gw, listener_port, None if trip.scheme in ("tcp", "udp", "tls") else req)
-    path, _, query = trip.path.partition("?")
     index = _index(cluster, ("gateway", gw_name), lambda: routing.compile_http(
         gateways(cluster),
         list(cluster.store.items("HTTPRoute")) + list(cluster.store.items("GRPCRoute")),

@@ -79,3 +79,16 @@ def test_second_request_sees_the_change(change, second):
     change(c)
     after = c.request(URL, from_internet=True)
     assert second(after), after.explain()
+
+
+def test_listener_change_reaches_the_next_request():
+    """gateway_types.go Listener.Hostname: once the only listener is for another host, a request
+    for this one finds no listener (404), although the address and the route did not change."""
+    c = gateway_cluster("---".join((GATEWAY, echo_backend("v1", "default"), echo_backend("v2", "default"))), seed=8)
+    c.apply(_route())
+    ip = c.get("gateway", "web-gw")["status"]["addresses"][0]["value"]
+    for _ in range(3):
+        assert c.request(f"http://{ip}/", from_internet=True, headers={"Host": "store.example.com"}).status == 200
+    c.apply(GATEWAY.replace("port: 80}", "port: 80, hostname: other.example.com}"))
+    after = c.request(f"http://{ip}/", from_internet=True, headers={"Host": "store.example.com"})
+    assert after.status == 404 and "no listener accepts host" in after.body, after.explain()
