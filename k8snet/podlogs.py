@@ -97,8 +97,10 @@ def served(cluster, pod: dict, container: dict, app: workloads.App, req: workloa
     if lines is None:
         lines = logs.files[key] = deque(maxlen=MAX_LINES)
     now = cluster.now
-    agent = next((v for k, v in req.headers if k.lower() == "user-agent"), "") or CLIENT_AGENT.get()
-    size = 0 if req.method == "HEAD" else len(ans.body.encode())
+    if kind in ("nginx", "echoserver", "http-echo"):  # the formats with the client's User-Agent
+        agent = next((v for k, v in req.headers if k.lower() == "user-agent"), "") or CLIENT_AGENT.get()
+    if kind not in ("agnhost", "echo-basic"):  # the formats with the answer's size (a canary logs hundreds)
+        size = 0 if req.method == "HEAD" else len(ans.body.encode())
     request_line = f"{req.method} {req.path} HTTP/1.1"
     if kind in ("nginx", "echoserver"):
         forwarded = next((v for k, v in req.headers if k.lower() == "x-forwarded-for"), "-")
