@@ -16,130 +16,13 @@ wildcard hosts work without DNS records.
 """
 from __future__ import annotations
 
-import json
-from urllib.parse import urlsplit
-
 from . import show_progress
 from .answers import Integer, Text
-from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
-from .scenario import BuildProblem, backend_service, fresh_cluster
+from .core import Exercise, Incorrect, MultipleChoice, ____
+from .scenarios_ex07 import APPS, BROKEN, _backend_path, _reasoning, _Scenario, _what, send
+from .scenario import BuildProblem, backend_service
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress", "APPS", "send"]
-
-_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
-
-
-def _app(name: str) -> str:
-    return f"""apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: echo, image: "{_ECHO}"}}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{name: http, port: 80, targetPort: 3000}}]
-"""
-
-
-#: Four echo apps (each answers with the request it received, as JSON), Services on port 80.
-APPS = "---\n".join(_app(n) for n in ("shop", "api", "api-v2", "blog"))
-
-SITE = """---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: site}
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: shop.example.com
-    http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}
-      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
-      - {path: /api/v2, pathType: Exact, backend: {service: {name: api-v2, port: {number: 80}}}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: secure-tls}
-type: kubernetes.io/tls
-data: {tls.crt: LS0tLS1CRUdJTi4uLg==, tls.key: LS0tLS1CRUdJTi4uLg==}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: secure}
-spec:
-  ingressClassName: nginx
-  tls: [{hosts: [secure.example.com], secretName: secure-tls}]
-  rules:
-  - host: secure.example.com
-    http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}
-"""
-
-BROKEN = """---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: store}
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: store.example.com
-    http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 8080}}}}
-"""
-
-
-def send(cluster, url: str, method: str = "GET"):
-    """``url`` from the internet to the Ingress controller, the URL's host as ``Host`` header."""
-    parts = urlsplit(url)
-    addr = None
-    for ing in cluster.list("ingress", None):
-        for lb in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
-            addr = addr or lb.get("ip")
-    if addr is None:
-        return cluster.request(url, from_internet=True, method=method)
-    target = f"{parts.scheme}://{addr}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
-    return cluster.request(target, from_internet=True, method=method, headers={"Host": parts.hostname})
-
-
-def _what(resp) -> str:
-    if resp.status is None:
-        return resp.error
-    return f"HTTP {resp.status}" + (f" from Service {backend_service(resp)}" if resp.backend else " from the controller itself")
-
-
-def _reasoning(resp) -> str:
-    """The controller's hop: what it matched and why (what `response.explain()` shows)."""
-    hop = next((h for h in resp.hops if h.component == "Ingress controller"), None)
-    if hop is None:
-        return ""
-    return "The controller says: " + hop.action + ("\n" + hop.detail if hop.detail else "")
-
-
-def _backend_path(resp) -> str | None:
-    try:
-        return json.loads(resp.body)["path"]
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-class _Scenario(Problem):
-    scenario = APPS + SITE
-
-    def cluster(self):
-        """The scenario cluster (ingress-nginx, four echo apps, Ingresses site and secure)."""
-        return fresh_cluster(self.scenario, seed=7, addons=["ingress-nginx"])
 
 
 class WhyIngress(MultipleChoice):

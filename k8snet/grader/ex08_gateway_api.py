@@ -20,128 +20,13 @@ from __future__ import annotations
 
 from . import show_progress
 from .answers import Text
-from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
+from .core import Exercise, Incorrect, MultipleChoice, ____
+from .scenarios_ex08 import CHECKOUT, PRECEDENCE, SANDBOX, SCENARIO, _ARGS, _Scenario, conditions
 from .l4routes import OldestTCPRoute, PortalTLSRoute, gateway_address
-from .scenario import BuildProblem, backend_service, fresh_cluster
+from .scenario import BuildProblem, backend_service
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "exercise", "____", "show_progress", "SCENARIO", "conditions",
            "gateway_address"]
-
-_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
-
-
-def _app(name: str, ns: str) -> str:
-    return f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: {ns}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: echo, image: "{_ECHO}"}}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: {ns}}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{name: http, port: 8080, targetPort: 3000}}]
-"""
-
-
-SCENARIO = """apiVersion: v1
-kind: Namespace
-metadata: {name: infra}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: store, labels: {gateway-access: "true"}}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: payments}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: sandbox}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: web-gw, namespace: infra}
-spec:
-  gatewayClassName: k8snet
-  listeners:
-  - name: http
-    protocol: HTTP
-    port: 80
-    hostname: "*.example.com"
-    allowedRoutes:
-      namespaces:
-        from: Selector
-        selector: {matchLabels: {gateway-access: "true"}}
-""" + _app("store-v1", "store") + _app("store-v2", "store") + _app("checkout", "payments")
-
-PRECEDENCE = """---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: api, namespace: store}
-spec:
-  parentRefs: [{name: web-gw, namespace: infra}]
-  hostnames: [api.example.com]
-  rules:
-  - matches:
-    - path: {type: PathPrefix, value: /api}
-      headers: [{name: x-beta, value: "1"}]
-    backendRefs: [{name: store-v2, port: 8080}]
-  - matches:
-    - path: {type: PathPrefix, value: /api/orders}
-    backendRefs: [{name: store-v1, port: 8080}]
-"""
-
-SANDBOX = """---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: demo, namespace: sandbox}
-spec:
-  parentRefs: [{name: web-gw, namespace: infra}]
-  hostnames: [demo.example.com]
-  rules:
-  - backendRefs: [{name: demo, port: 80}]
-"""
-
-CHECKOUT = """---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: checkout, namespace: store}
-spec:
-  parentRefs: [{name: web-gw, namespace: infra}]
-  hostnames: [store.example.com]
-  rules:
-  - matches: [{path: {type: PathPrefix, value: /checkout}}]
-    backendRefs: [{name: checkout, namespace: payments, port: 8080}]
-"""
-
-_ARGS = {"seed": 8, "addons": ["gateway"], "cloud": "gcp"}
-
-
-def conditions(cluster, route: str, namespace: str) -> dict[str, tuple[str, str]]:
-    """``{type: (status, reason)}`` of the route's first parent status (what describe shows)."""
-    obj = cluster.get("httproute", route, namespace)
-    parents = (obj.get("status") or {}).get("parents") or []
-    if not parents:
-        return {}
-    return {c["type"]: (c["status"], c["reason"]) for c in parents[0].get("conditions") or []}
-
-
-class _Scenario(Problem):
-    scenario = SCENARIO
-
-    def cluster(self):
-        """The scenario cluster (the same every time)."""
-        return fresh_cluster(self.scenario, **_ARGS)
 
 
 class Roles(MultipleChoice):

@@ -21,63 +21,10 @@ from __future__ import annotations
 from . import show_progress
 from .answers import Integer, NameList, NameSet
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
+from .scenarios_ex15 import AGENT, BATCH, DB0, NAMES, SCENARIO, VIP_SCENARIO, _cluster
 from .scenario import BuildProblem, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "SCENARIO", "AGENT", "BATCH", "DB0", "VIP_SCENARIO"]
-
-#: Service ``web`` (nginx) in ``default``, Service ``redis`` in namespace ``cache``, a client pod.
-SCENARIO = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: nginx, image: nginx:1.27, ports: [{containerPort: 80}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80}]
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: cache}
----
-apiVersion: v1
-kind: Service
-metadata: {name: redis, namespace: cache}
-spec:
-  selector: {app: redis}
-  ports: [{port: 6379}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec:
-  containers: [{name: c, image: busybox:1.36, command: [sleep, "infinity"]}]
-"""
-
-#: Pod ``agent`` as a node agent is first written: on the node's network, default dnsPolicy.
-AGENT = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: agent}
-spec:
-  hostNetwork: true
-  containers: [{name: agent, image: curlimages/curl, command: [sleep, "infinity"]}]
-"""
-
-
-def _cluster():
-    c = fresh_cluster(SCENARIO, nodes=3, seed=15)
-    c.advance(10)
-    return c
 
 
 class HostNetworkDNS(BuildProblem):
@@ -135,20 +82,6 @@ that short name. It must stay on the host network."""
         return cluster.resolve("web", from_pod="default/agent").server
 
 
-BATCH = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: batch}
-spec:
-  dnsPolicy: None
-  dnsConfig:
-    nameservers: [10.96.0.10]
-    searches: [jobs.svc.cluster.local, svc.cluster.local]
-    options: [{name: ndots, value: "2"}]
-  containers: [{name: c, image: busybox:1.36, command: [sleep, "infinity"]}]
-"""
-
-
 class NoneTried(Problem):
     """Prediction. Pod `batch` (above) has `dnsPolicy: None`. Its program looks up `redis.cache` (Service
 `redis` lives in namespace `cache`). Which names does its resolver ask, in order, until it gets an answer?"""
@@ -198,20 +131,6 @@ class NoneTried(Problem):
             raise Incorrect("some names are missing, or not in order: each search domain is tried in turn")
         raise Incorrect(f"not what the resolver asks. Run q2.cluster().resolve('redis.cache', "
                         f"from_pod='default/batch').tried after trying yourself.")
-
-
-DB0 = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: db-0
-  labels: {app: db}
-spec:
-  containers:
-  - name: db
-    image: nginx:1.27
-    readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 120}
-"""
 
 
 class PerPodName(BuildProblem):
@@ -323,10 +242,6 @@ replica that answered at t=0 keep answering NXDOMAIN?"""
         raise Incorrect(f"{answer} s: the SOA says longer, but `cache 30` caps every entry at 30 s")
 
 
-NAMES = ("kubernetes.default.svc.cluster.local", "nope.default.svc.cluster.local", "example.com",
-         "nope.example.com", "10.0.96.10.in-addr.arpa")
-
-
 class WhatIsCached(Problem):
     """Prediction. A pod looks up each of these names once (the last one with type PTR): which of them are
 then in the cache of the CoreDNS replica that answered it?
@@ -408,25 +323,6 @@ do. It talks to `db` (a ClusterIP Service) and `db-hl` (a headless Service), bot
             raise Incorrect("the simulation did not show it; please report this")
         super().check_answer(answer)
 
-
-VIP_SCENARIO = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: db}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: db, image: nginx:1.27, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}}]
----
-{apiVersion: v1, kind: Service, metadata: {name: db}, spec: {selector: {app: db}, ports: [{port: 80}]}}
----
-{apiVersion: v1, kind: Service, metadata: {name: db-hl}, spec: {clusterIP: None, selector: {app: db}, ports: [{port: 80}]}}
----
-{apiVersion: v1, kind: Pod, metadata: {name: client}, spec: {containers: [{name: c, image: "busybox:1.36"}]}}
-"""
 
 q1, q2, q3, q4, q5, q6 = HostNetworkDNS(), NoneTried(), PerPodName(), NegativeTTL(), WhatIsCached(), VirtualIPvsDNS()
 exercise = Exercise("Exercise 15 — DNS policies, per-pod names and caching",

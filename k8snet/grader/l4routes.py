@@ -16,12 +16,10 @@ import json
 
 from .answers import Text
 from .core import Incorrect, Problem
+from .scenarios_ex08 import _ARGS, _ECHO
 from .scenario import BuildProblem, fresh_cluster
 
 __all__ = ["OldestTCPRoute", "PortalTLSRoute", "L4_SCENARIO", "gateway_address"]
-
-_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
-_ARGS = {"seed": 8, "addons": ["gateway"], "cloud": "gcp"}
 
 
 def _tcp_app(name: str) -> str:
