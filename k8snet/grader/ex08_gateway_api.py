@@ -21,7 +21,7 @@ from __future__ import annotations
 from . import show_progress
 from .answers import Text
 from .core import Exercise, Incorrect, MultipleChoice, ____
-from .scenarios_ex08 import CHECKOUT, PRECEDENCE, SANDBOX, SCENARIO, _ARGS, _Scenario, conditions
+from .scenarios_ex08 import CHECKOUT, CLUSTER_ARGS, PRECEDENCE, SANDBOX, SCENARIO, _Scenario, conditions
 from .l4routes import OldestTCPRoute, PortalTLSRoute, gateway_address
 from .scenario import BuildProblem, backend_service
 
@@ -104,7 +104,7 @@ class BetaAndCanary(BuildProblem):
     all other requests are split 80/20 between `store-v1` and `store-v2` (Service port 8080)."""
 
     scenario = SCENARIO
-    cluster_args = _ARGS
+    cluster_args = CLUSTER_ARGS
     _hints = ["Two rules: one whose match has a header, one without matches (it matches everything).",
               "parentRefs needs namespace: infra, because the Gateway is in another namespace.",
               "Weights are relative: weight: 80 and weight: 20 on the two backendRefs of the second rule."]
@@ -184,7 +184,7 @@ class GrantCheckout(BuildProblem):
     without changing the route."""
 
     scenario = SCENARIO + CHECKOUT
-    cluster_args = _ARGS
+    cluster_args = CLUSTER_ARGS
     _hints = ["kubectl describe httproute checkout -n store: read ResolvedRefs.",
               "The namespace that owns the target (payments) must consent, with a ReferenceGrant in payments.",
               "from: HTTPRoute in namespace store (group gateway.networking.k8s.io); to: Service (group \"\")."]

@@ -16,8 +16,8 @@ import json
 
 from .answers import Text
 from .core import Incorrect, Problem
-from .scenarios_ex08 import _ARGS, _ECHO
-from .scenario import BuildProblem, fresh_cluster
+from .scenario import ECHO_BASIC, BuildProblem, fresh_cluster
+from .scenarios_ex08 import CLUSTER_ARGS
 
 __all__ = ["OldestTCPRoute", "PortalTLSRoute", "L4_SCENARIO", "gateway_address"]
 
@@ -35,7 +35,7 @@ spec:
     spec:
       containers:
       - name: echo
-        image: "{_ECHO}"
+        image: "{ECHO_BASIC}"
         env: [{{name: TCP_ECHO_SERVER, value: "1"}}, {{name: SERVICE_NAME, value: {name}}},
               {{name: TLS_SERVER_CERT, value: /etc/tls/tls.crt}}, {{name: TLS_SERVER_PRIV_KEY, value: /etc/tls/tls.key}}]
 ---
@@ -80,7 +80,7 @@ spec:
 
 def l4_cluster():
     """The scenario: ``db-a`` first, ``db-b`` a minute later (so db-a is the older route)."""
-    c = fresh_cluster(L4_SCENARIO, **_ARGS)
+    c = fresh_cluster(L4_SCENARIO, **CLUSTER_ARGS)
     c.advance(60)
     c.apply(DB_B)
     return c
@@ -142,7 +142,7 @@ class PortalTLSRoute(BuildProblem):
     themselves on port 8443. Other names must still be refused."""
 
     scenario = L4_SCENARIO
-    cluster_args = _ARGS
+    cluster_args = CLUSTER_ARGS
     only = ("tlsroute/*",)
     _hints = ["kind: TLSRoute, apiVersion gateway.networking.k8s.io/v1; parentRefs with sectionName: tls.",
               "A TLSRoute must list hostnames (the SNI it takes): [portal.example.com].",

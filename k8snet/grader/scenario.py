@@ -16,7 +16,11 @@ from .answers import Manifest
 from .core import Incorrect, Problem
 
 __all__ = ["BuildProblem", "apply_answer", "backend_service", "expect_ok", "expect_error", "fresh_cluster",
-           "arrival_port", "applied_names"]
+           "arrival_port", "applied_names", "ECHO_BASIC", "echo_app"]
+
+#: The echo server of gateway-api's conformance base (conformance/base/manifests.yaml): it answers
+#: on port 3000 with the request it received, as JSON.
+ECHO_BASIC = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
 
 
 def fresh_cluster(scenario: str | list | None, **cluster_args):
@@ -26,6 +30,31 @@ def fresh_cluster(scenario: str | list | None, **cluster_args):
     if scenario:
         c.apply(scenario)
     return c
+
+
+def echo_app(name: str, namespace: str | None = None, *, port: int = 80) -> str:
+    """YAML of a one-replica :data:`ECHO_BASIC` Deployment ``name`` (pods ``app: name``) and its
+    Service ``name`` (port ``http``: ``port`` -> 3000): the backends of the Ingress and Gateway
+    exercises."""
+    meta = f"{{name: {name}" + (f", namespace: {namespace}" if namespace else "") + "}"
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {meta}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers: [{{name: echo, image: "{ECHO_BASIC}"}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {meta}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{name: http, port: {port}, targetPort: 3000}}]
+"""
 
 
 def apply_answer(cluster, answer) -> list[str]:

@@ -7,37 +7,13 @@ import json
 from urllib.parse import urlsplit
 
 from .core import Problem
-from .scenario import backend_service, fresh_cluster
+from .scenario import backend_service, echo_app, fresh_cluster
 
 __all__ = ["APPS", "SITE", "BROKEN", "send"]
 
 
-_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
-
-
-def _app(name: str) -> str:
-    return f"""apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: echo, image: "{_ECHO}"}}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{name: http, port: 80, targetPort: 3000}}]
-"""
-
-
 #: Four echo apps (each answers with the request it received, as JSON), Services on port 80.
-APPS = "---\n".join(_app(n) for n in ("shop", "api", "api-v2", "blog"))
+APPS = "---\n".join(echo_app(n) for n in ("shop", "api", "api-v2", "blog"))
 
 
 SITE = """---

@@ -4,34 +4,9 @@ checks read. The L4 questions' scenario is in :mod:`.l4routes`."""
 from __future__ import annotations
 
 from .core import Problem
-from .scenario import fresh_cluster
+from .scenario import echo_app, fresh_cluster
 
-__all__ = ["SCENARIO", "conditions"]
-
-
-_ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1"
-
-
-def _app(name: str, ns: str) -> str:
-    return f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: {ns}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: echo, image: "{_ECHO}"}}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: {ns}}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{name: http, port: 8080, targetPort: 3000}}]
-"""
+__all__ = ["SCENARIO", "CLUSTER_ARGS", "conditions"]
 
 
 SCENARIO = """apiVersion: v1
@@ -64,7 +39,8 @@ spec:
       namespaces:
         from: Selector
         selector: {matchLabels: {gateway-access: "true"}}
-""" + _app("store-v1", "store") + _app("store-v2", "store") + _app("checkout", "payments")
+""" + "".join("---\n" + echo_app(name, ns, port=8080)
+          for name, ns in (("store-v1", "store"), ("store-v2", "store"), ("checkout", "payments")))
 
 
 PRECEDENCE = """---
@@ -110,7 +86,8 @@ spec:
 """
 
 
-_ARGS = {"seed": 8, "addons": ["gateway"], "cloud": "gcp"}
+#: Every ex08 scenario cluster (the L4 questions too): the gateway addon on a cloud that gives addresses.
+CLUSTER_ARGS = {"seed": 8, "addons": ["gateway"], "cloud": "gcp"}
 
 
 def conditions(cluster, route: str, namespace: str) -> dict[str, tuple[str, str]]:
@@ -127,4 +104,4 @@ class _Scenario(Problem):
 
     def cluster(self):
         """The scenario cluster (the same every time)."""
-        return fresh_cluster(self.scenario, **_ARGS)
+        return fresh_cluster(self.scenario, **CLUSTER_ARGS)
