@@ -213,10 +213,12 @@ class Problem:
         if fb.outcome is not Outcome.CORRECT:
             raise AssertionError(f"{type(self).__name__}: the reference answer does not pass: {fb.message}")
 
-    def assert_check_failed(self, answer, words: str = "") -> None:
-        """For tests: ``answer`` must be *incorrect*, with ``words`` in the feedback."""
+    def assert_check_failed(self, answer, words: str | list[str] = "") -> None:
+        """For tests: ``answer`` must be *incorrect*, with ``words`` (each of them, for a list) in the
+        feedback."""
         fb = self.grade(answer, record=False)
-        if fb.outcome is not Outcome.INCORRECT or words not in fb.message:
+        if fb.outcome is not Outcome.INCORRECT or any(w not in fb.message for w in
+                                                      ([words] if isinstance(words, str) else words)):
             raise AssertionError(f"{type(self).__name__}: {answer!r} should fail with {words!r}, got "
                                  f"{fb.outcome}: {fb.message}")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from k8snet.grader import ex09_networkpolicy as ex
-from k8snet.grader.core import Outcome
 
 QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4, "q5": ex.q5}
 Q3, Q4 = ex.q3._solution_answer, ex.q4._solution_answer
@@ -30,8 +29,7 @@ WRONG = [
 
 @pytest.mark.parametrize("q,answer,words", [r[1:] for r in WRONG], ids=[r[0] for r in WRONG])
 def test_wrong_answers_explain(q, answer, words):
-    fb = QS[q].grade(answer)
-    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+    QS[q].assert_check_failed(answer, words)
 
 
 @pytest.mark.parametrize("q,answer,words", [
@@ -42,8 +40,7 @@ def test_wrong_answers_explain(q, answer, words):
            "spec: {podSelector: {}, policyTypes: [Sideways]}\n", "kubectl apply refused it"),
 ], ids=["q1 unknown letter", "q2 not a list", "q3 broken YAML names the line", "q4 invalid object"])
 def test_malformed_answers(q, answer, words):
-    fb = QS[q].grade(answer)
-    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+    QS[q].assert_check_failed(answer, words)
 
 
 def test_q2_truth_is_computed():

@@ -3,20 +3,10 @@ rollout, or the EndpointSlice of a terminating pod). Rules: "Pod Lifecycle" sect
 "Termination of Pods", EndpointSlice conditions (KEP-1669), deployment recreate.go."""
 from __future__ import annotations
 
-import pytest
-
 from k8snet.grader import ex13_graceful_rollouts as ex
-from k8snet.grader.core import Outcome
 
-QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3}
-ROWS = [(f"{q} {i}", q, answer, words) for q, problem in QS.items()
-        for i, (answer, words) in enumerate(problem.wrong_answers)]
-
-
-@pytest.mark.parametrize("q,answer,words", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
-def test_wrong_answers_explain(q, answer, words):
-    fb = QS[q].grade(answer)
-    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+# Each question's own wrong_answers are checked, with the rest of the course's, by
+# tests/grader/test_wrong_answers.py.
 
 
 def test_q3_truth_is_measured():

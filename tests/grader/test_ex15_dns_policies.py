@@ -4,20 +4,11 @@ getPodDNSType / GetPodDNS, kubernetes/dns specification 2.4.1, EndpointSlice pod
 CoreDNS plugin/cache with kubeadm's Corefile, virtual-ips.md's "Why not use round-robin DNS?"."""
 from __future__ import annotations
 
-import pytest
-
 from k8snet.grader import ex15_dns_policies as ex
 from k8snet.grader.core import Outcome
 
-QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4, "q5": ex.q5, "q6": ex.q6}
-ROWS = [(f"{q} {i}", q, answer, words) for q, problem in QS.items()
-        for i, (answer, words) in enumerate(problem.wrong_answers)]
-
-
-@pytest.mark.parametrize("q,answer,words", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
-def test_wrong_answers_explain(q, answer, words):
-    fb = QS[q].grade(answer)
-    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+# Each question's own wrong_answers are checked, with the rest of the course's, by
+# tests/grader/test_wrong_answers.py.
 
 
 def test_q2_truth_is_measured():

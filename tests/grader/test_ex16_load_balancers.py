@@ -4,20 +4,10 @@ each cloud). Rules: metallb controller/speaker, pkg/proxy/serviceport.go, cloud-
 the AWS Load Balancer Controller's NLB docs, cloud-provider-aws ELB listeners."""
 from __future__ import annotations
 
-import pytest
-
 from k8snet.grader import ex16_load_balancers as ex
-from k8snet.grader.core import Outcome
 
-QS = {"q1": ex.q1, "q2": ex.q2, "q3": ex.q3, "q4": ex.q4, "q5": ex.q5}
-ROWS = [(f"{q} {i}", q, answer, words) for q, problem in QS.items()
-        for i, (answer, words) in enumerate(problem.wrong_answers)]
-
-
-@pytest.mark.parametrize("q,answer,words", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
-def test_wrong_answers_explain(q, answer, words):
-    fb = QS[q].grade(answer)
-    assert fb.outcome is Outcome.INCORRECT and words in fb.message, fb.message
+# Each question's own wrong_answers are checked, with the rest of the course's, by
+# tests/grader/test_wrong_answers.py.
 
 
 def test_q5_truth_is_measured():
