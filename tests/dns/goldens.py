@@ -1,23 +1,11 @@
-"""Golden-file comparison for tests/dns (STYLE.md 12): unified diff on mismatch,
-``K8SNET_REGOLD=1`` rewrites the files."""
+"""Golden-file comparison for tests/dns (STYLE.md 12): the suite's one golden check
+(tests/conftest.py ``check_golden``: unified diff on mismatch, ``K8SNET_REGOLD=1`` rewrites the
+files) on tests/golden/dns/."""
 from __future__ import annotations
 
-import difflib
-import os
-from pathlib import Path
-
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "dns"
+from tests.conftest import check_golden
 
 
 def assert_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("K8SNET_REGOLD") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return
-    assert path.exists(), f"{path} is missing; run with K8SNET_REGOLD=1 to write it"
-    expected = path.read_text()
-    if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                            f"golden/dns/{name}", "actual"))
-        raise AssertionError(f"output differs from golden/dns/{name}:\n{diff}")
+    """Compare ``text`` with tests/golden/dns/<name>."""
+    check_golden("dns", name, text)

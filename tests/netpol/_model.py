@@ -10,15 +10,12 @@ is a small port of it, and ``assert_reach`` compares it with a matrix the way
 """
 from __future__ import annotations
 
-import difflib
-import os
-from pathlib import Path
-
 import yaml
+
+from tests.conftest import check_golden
 
 NAMESPACES = ("x", "y", "z")
 POD_NAMES = ("a", "b", "c")
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "netpol"
 
 
 def namespace(name: str, labels: dict | None = None) -> dict:
@@ -154,15 +151,5 @@ def assert_reach(m, expected: Reach, port: int) -> None:
 
 
 def assert_golden(name: str, text: str) -> None:
-    """Compare ``text`` with tests/golden/netpol/<name>; K8SNET_REGOLD=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("K8SNET_REGOLD") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return
-    want = path.read_text() if path.exists() else ""
-    if text != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
-                                            f"golden/netpol/{name}", "got"))
-        raise AssertionError(f"{name} differs from the golden file "
-                             f"(K8SNET_REGOLD=1 to regenerate):\n{diff}")
+    """Compare ``text`` with tests/golden/netpol/<name> (tests/conftest.py ``check_golden``)."""
+    check_golden("netpol", name, text)
