@@ -19,7 +19,7 @@ from __future__ import annotations
 from . import show_progress
 from .answers import Integer, Text
 from .core import Exercise, Incorrect, MultipleChoice, ____
-from .scenarios_ex07 import APPS, BROKEN, _backend_path, _reasoning, _Scenario, _what, send
+from .scenarios_ex07 import APPS, BROKEN, CLUSTER_ARGS, _backend_path, _reasoning, _Scenario, _what, send
 from .scenario import BuildProblem, backend_service
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "exercise", "____", "show_progress", "APPS", "send"]
@@ -96,7 +96,7 @@ class BuildSite(BuildProblem):
     goes to `blog`. All Services listen on port 80."""
 
     scenario = APPS
-    cluster_args = {"seed": 7, "addons": ["ingress-nginx"]}
+    cluster_args = CLUSTER_ARGS
     _hints = ["Two rules (one per host), two paths in the first.",
               "Prefix matches whole path elements: /api matches /api/orders but not /apiary.",
               "A wildcard host is written \"*.blog.example.com\" (quoted in YAML)."]
@@ -172,7 +172,7 @@ class Rewrite(BuildProblem):
     as `/<rest>` (query string kept) and `/v1` alone as `/`."""
 
     scenario = APPS
-    cluster_args = {"seed": 7, "addons": ["ingress-nginx"]}
+    cluster_args = CLUSTER_ARGS
     _hints = ["ingress-nginx: annotation nginx.ingress.kubernetes.io/rewrite-target with regex capture groups.",
               "path: /v1(/|$)(.*) with pathType ImplementationSpecific, rewrite-target: /$2"]
     _solution = """answer = '''
@@ -225,7 +225,7 @@ class Fix503(BuildProblem):
     find why, and write the corrected Ingress `store` (same name, same host)."""
 
     scenario = APPS + BROKEN
-    cluster_args = {"seed": 7, "addons": ["ingress-nginx"]}
+    cluster_args = CLUSTER_ARGS
     _hints = ["Run `send(cluster, 'http://store.example.com/').explain()`: which Service and port does the controller use?",
               "Compare with `kubectl get svc shop`: which port does that Service expose?"]
     _solution = """answer = '''

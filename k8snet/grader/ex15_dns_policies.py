@@ -21,7 +21,7 @@ from __future__ import annotations
 from . import show_progress
 from .answers import Integer, NameList, NameSet
 from .core import Exercise, Incorrect, MultipleChoice, Problem, ____
-from .scenarios_ex15 import AGENT, BATCH, DB0, NAMES, SCENARIO, VIP_SCENARIO, _cluster
+from .scenarios_ex15 import AGENT, BATCH, CLUSTER_ARGS, DB0, NAMES, SCENARIO, VIP_SCENARIO, _cluster
 from .scenario import BuildProblem, fresh_cluster
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "exercise", "____", "show_progress", "SCENARIO", "AGENT", "BATCH", "DB0", "VIP_SCENARIO"]
@@ -33,7 +33,7 @@ class HostNetworkDNS(BuildProblem):
 that short name. It must stay on the host network."""
 
     scenario = SCENARIO
-    cluster_args = {"nodes": 3, "seed": 15}
+    cluster_args = CLUSTER_ARGS
     only = ("pod/agent",)
     _hints = ["`kubectl exec agent -- cat /etc/resolv.conf`: whose resolver does it ask?",
               "dns.go getPodDNSType: `ClusterFirst` on the host network falls back to `Default` (the node's "
@@ -139,7 +139,7 @@ minutes) and a Service so that `db-0.db.default.svc.cluster.local` resolves to t
 is not Ready yet. No StatefulSet."""
 
     scenario = SCENARIO
-    cluster_args = {"nodes": 3, "seed": 15}
+    cluster_args = CLUSTER_ARGS
     only = ("pod/db-0", "service/db")
     _hints = ["A pod gets a name under a Service with `hostname` and `subdomain` in its spec; the Service must "
               "be headless and named like the subdomain.",
@@ -312,7 +312,7 @@ do. It talks to `db` (a ClusterIP Service) and `db-hl` (a headless Service), bot
 
     def check_answer(self, answer: int) -> None:
         from .. import dnsclients
-        c = fresh_cluster(VIP_SCENARIO, nodes=3, seed=15)
+        c = fresh_cluster(VIP_SCENARIO, **CLUSTER_ARGS)
         c.advance(20)
         app = dnsclients.CachingClient(c, "default/client")
         app.get("http://db"), app.get("http://db-hl")

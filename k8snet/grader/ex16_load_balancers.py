@@ -34,6 +34,9 @@ spec:
         ports: [{containerPort: 80}]
 """
 
+#: The bare-metal cluster of the MetalLB questions.
+METALLB_ARGS = {"nodes": 3, "seed": 16, "addons": ("metallb",)}
+
 _POOL = """\
 apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
@@ -72,7 +75,7 @@ YAML that makes `http://<EXTERNAL-IP>/` answer **from the internet**, with an ad
 `LoadBalancer` Service `web`."""
 
     scenario = WEB
-    cluster_args = {"nodes": 3, "seed": 16, "addons": ("metallb",)}
+    cluster_args = METALLB_ARGS
     only = ("ipaddresspool/*", "l2advertisement/*", "service/web")
     _hints = ["MetalLB assigns nothing without an IPAddressPool, and announces nothing without an L2Advertisement "
               "that covers the pool.",
@@ -113,7 +116,7 @@ class OfficeOnly(BuildProblem):
 connection through its address. A client on the internet (`203.0.113.10`) must time out."""
 
     scenario = WEB + "---\n" + _POOL
-    cluster_args = {"nodes": 3, "seed": 16, "addons": ("metallb",)}
+    cluster_args = METALLB_ARGS
     only = ("service/web",)
     _hints = ["There is no cloud firewall on bare metal: kube-proxy's KUBE-FW chain is the only filter.",
               "kube-proxy reads `spec.loadBalancerSourceRanges`, not the older annotation."]
@@ -258,7 +261,7 @@ controller, Classic ELB), `"gcp"`, `"azure"`, `"metallb"` (bare metal with Metal
         svc = _SERVICE + "  allocateLoadBalancerNodePorts: false\n"
         for env in CLOUDS:
             if env == "metallb":
-                c = fresh_cluster(WEB + "---\n" + _POOL, nodes=3, seed=16, addons=("metallb",))
+                c = fresh_cluster(WEB + "---\n" + _POOL, **METALLB_ARGS)
             else:
                 c = fresh_cluster(WEB, nodes=3, seed=16, cloud=env)
             c.apply(svc)

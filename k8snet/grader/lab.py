@@ -43,6 +43,16 @@ spec:
 {extra}"""
 
 
+def _web_service(selector: str = "app: web", target_port: int = 80) -> str:
+    """Service ``web`` (port 80 -> ``target_port``) selecting ``selector``: the labs' faults are its arguments."""
+    return f"""---
+apiVersion: v1
+kind: Service
+metadata: {{name: web}}
+spec: {{selector: {{{selector}}}, ports: [{{port: 80, targetPort: {target_port}}}]}}
+"""
+
+
 class TerminalLab:
     """One lab: ``scenario`` (YAML of the broken cluster), ``_hints``, ``_solution`` (the
     kubectl commands of one repair) and :meth:`verify`, which raises Incorrect while the
@@ -129,12 +139,7 @@ class SelectorTypo(TerminalLab):
     """The Service selects ``app: frontend``; the pods are labelled ``app: web``."""
 
     title = "A Service with no endpoints"
-    scenario = _web() + """---
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: frontend}, ports: [{port: 80, targetPort: 80}]}
-"""
+    scenario = _web() + _web_service(selector="app: frontend")
     _hints = ["`kubectl get endpointslices -l kubernetes.io/service-name=web` shows no endpoint: "
               "which pods does the Service select?",
               "Compare `kubectl describe svc web` (Selector) with `kubectl get pods --show-labels`."]
@@ -152,12 +157,7 @@ class WrongTargetPort(TerminalLab):
     """The Service sends port 80 to ``targetPort: 8080``; nginx listens on 80."""
 
     title = "Connection refused behind a Service"
-    scenario = _web() + """---
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
-"""
+    scenario = _web() + _web_service(target_port=8080)
     _hints = ["The Service has endpoints, yet `kubectl exec client -- wget -qO- http://web` is refused. "
               "Which port do the endpoints name?",
               "`kubectl get endpointslices -l kubernetes.io/service-name=web` shows the port; "
@@ -176,12 +176,7 @@ class PolicyBlocksClient(TerminalLab):
     """A NetworkPolicy lets only ``role: frontend`` pods reach web; the client has no such label."""
 
     title = "A request that times out"
-    scenario = _web() + """---
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: 80}]}
----
+    scenario = _web() + _web_service() + """---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-from-frontend}

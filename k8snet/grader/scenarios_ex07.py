@@ -9,7 +9,10 @@ from urllib.parse import urlsplit
 from .core import Problem
 from .scenario import backend_service, echo_app, fresh_cluster
 
-__all__ = ["APPS", "SITE", "BROKEN", "send"]
+__all__ = ["APPS", "SITE", "BROKEN", "CLUSTER_ARGS", "send"]
+
+#: Every ex07 scenario cluster: ingress-nginx installed (its controller behind a LoadBalancer Service).
+CLUSTER_ARGS = {"seed": 7, "addons": ["ingress-nginx"]}
 
 
 #: Four echo apps (each answers with the request it received, as JSON), Services on port 80.
@@ -103,4 +106,4 @@ class _Scenario(Problem):
 
     def cluster(self):
         """The scenario cluster (ingress-nginx, four echo apps, Ingresses site and secure)."""
-        return fresh_cluster(self.scenario, seed=7, addons=["ingress-nginx"])
+        return fresh_cluster(self.scenario, **CLUSTER_ARGS)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from .scenario import fresh_cluster
 
-__all__ = ["SCENARIO", "AGENT", "BATCH", "DB0", "VIP_SCENARIO", "NAMES"]
+__all__ = ["SCENARIO", "AGENT", "BATCH", "DB0", "VIP_SCENARIO", "NAMES", "CLUSTER_ARGS"]
+
+#: Every ex15 scenario cluster.
+CLUSTER_ARGS = {"nodes": 3, "seed": 15}
 
 
 #: Service ``web`` (nginx) in ``default``, Service ``redis`` in namespace ``cache``, a client pod.
@@ -59,7 +62,7 @@ spec:
 
 
 def _cluster():
-    c = fresh_cluster(SCENARIO, nodes=3, seed=15)
+    c = fresh_cluster(SCENARIO, **CLUSTER_ARGS)
     c.advance(10)
     return c
 
