@@ -16,36 +16,17 @@ import json
 
 from .answers import Text
 from .core import Incorrect, Problem
-from .scenario import ECHO_BASIC, BuildProblem, fresh_cluster
+from .scenario import BuildProblem, echo_app, fresh_cluster
 from .scenarios_ex08 import CLUSTER_ARGS
 
 __all__ = ["OldestTCPRoute", "PortalTLSRoute", "L4_SCENARIO", "gateway_address"]
 
 
 def _tcp_app(name: str) -> str:
-    return f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: infra}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: echo
-        image: "{ECHO_BASIC}"
-        env: [{{name: TCP_ECHO_SERVER, value: "1"}}, {{name: SERVICE_NAME, value: {name}}},
-              {{name: TLS_SERVER_CERT, value: /etc/tls/tls.crt}}, {{name: TLS_SERVER_PRIV_KEY, value: /etc/tls/tls.key}}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: infra}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{name: tcp, port: 3000}}, {{name: tls, port: 8443}}]
-"""
+    """echo-basic as a TCP server on 3000 and a TLS one on 8443 (conformance tcproute/tlsroute backends)."""
+    env = {"TCP_ECHO_SERVER": "1", "SERVICE_NAME": name, "TLS_SERVER_CERT": "/etc/tls/tls.crt",
+           "TLS_SERVER_PRIV_KEY": "/etc/tls/tls.key"}
+    return "---\n" + echo_app(name, "infra", env=env, service_ports="[{name: tcp, port: 3000}, {name: tls, port: 8443}]")
 
 
 L4_SCENARIO = """apiVersion: v1

@@ -10,6 +10,7 @@ learner's YAML, and feedback that says what actually happened.
 from __future__ import annotations
 
 import fnmatch
+import json
 
 from ..errors import K8sNetError, ManifestError
 from .answers import Manifest
@@ -32,11 +33,18 @@ def fresh_cluster(scenario: str | list | None, **cluster_args):
     return c
 
 
-def echo_app(name: str, namespace: str | None = None, *, port: int = 80) -> str:
+def echo_app(name: str, namespace: str | None = None, *, port: int = 80, env: dict[str, str] | None = None,
+             service_ports: str = "") -> str:
     """YAML of a one-replica :data:`ECHO_BASIC` Deployment ``name`` (pods ``app: name``) and its
     Service ``name`` (port ``http``: ``port`` -> 3000): the backends of the Ingress and Gateway
-    exercises."""
+    exercises. ``env`` turns on echo-basic's other servers (``TCP_ECHO_SERVER``, ``TLS_SERVER_CERT``...),
+    whose ports ``service_ports`` (a YAML flow list) then exposes."""
     meta = f"{{name: {name}" + (f", namespace: {namespace}" if namespace else "") + "}"
+    container = f' [{{name: echo, image: "{ECHO_BASIC}"}}]'
+    if env:
+        container = (f'\n      - name: echo\n        image: "{ECHO_BASIC}"\n        env:\n'
+                     + "".join(f"        - {{name: {k}, value: {json.dumps(v)}}}\n" for k, v in env.items())).rstrip("\n")
+    service_ports = service_ports or f"[{{name: http, port: {port}, targetPort: 3000}}]"
     return f"""apiVersion: apps/v1
 kind: Deployment
 metadata: {meta}
@@ -46,14 +54,14 @@ spec:
   template:
     metadata: {{labels: {{app: {name}}}}}
     spec:
-      containers: [{{name: echo, image: "{ECHO_BASIC}"}}]
+      containers:{container}
 ---
 apiVersion: v1
 kind: Service
 metadata: {meta}
 spec:
   selector: {{app: {name}}}
-  ports: [{{name: http, port: {port}, targetPort: 3000}}]
+  ports: {service_ports}
 """
 
 
