@@ -146,6 +146,34 @@ def test_site_without_jspi_runs_the_chapter_and_says_so(site_lab):
                                timeout=15_000)
 
 
+# Restarts the notebook's kernel (Kernel -> Restart Kernel) and waits until it is idle again.
+RESTART_KERNEL = """async (path) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) if (w.context && w.context.path === path) panel = w;
+  await panel.sessionContext.session.kernel.restart();
+  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+  while (panel.sessionContext.session.kernel.status !== 'idle') await sleep(50);
+}"""
+PREPARED = "import js; print(getattr(js, 'k8snetPrewarmUsed', False))"
+
+
+def test_site_kernel_adopts_the_python_started_with_the_page(site_lab):
+    """tools/site/prewarm.py: the page starts the kernel's Web Worker before JupyterLab has
+    started; the notebook's kernel takes that worker (the Pyodide kernel's initWorker) and the
+    Python prepared in it (its initRuntime's loadPyodide).  A restarted kernel gets a worker of
+    its own and loads Python as usual."""
+    lab = site_lab()
+    path = "notebooks/00_start_here.ipynb"
+    nb = lab.open(path)
+    nb.wait_kernel_idle()
+    taken = lab.page.evaluate("() => window.k8snetPrewarm && window.k8snetPrewarm.taken")
+    assert isinstance(taken, (int, float)) and taken > 0, f"the kernel did not take the page's worker: {taken!r}"
+    assert lab.page.evaluate(KERNEL_PRINT, [path, PREPARED]).strip() == "True"
+    lab.page.evaluate(RESTART_KERNEL, path)
+    assert lab.page.evaluate(KERNEL_PRINT, [path, PREPARED]).strip() == "False"
+    assert lab.page.evaluate(KERNEL_PRINT, [path, "import k8snet; print(k8snet.__name__)"]).strip() == "k8snet"
+
+
 #: Every chapter and exercise, found by glob: a new notebook is run on the site without anyone
 #: adding it here.  Defined only with ``./course test --site`` (K8SNET_BROWSER_TARGETS includes site):
 #: the chapters' own tests run on the site there too, and this adds ~15 s per notebook.

@@ -16,7 +16,8 @@ Steps:
    standard library (plus tools/site/sitecustomize.py) and every wheel with compiled
    bytecode, made by this Pyodide under Node (tools/site/bytecode.py);
 5. ``jupyter lite build`` with notebooks/ and exercises/ as the contents (the same files as
-   for JupyterLab), then the browser check (tools/site/check.js) on every app page.
+   for JupyterLab), then the browser check (tools/site/check.js) on every app page, and the
+   kernel started while JupyterLab starts (tools/site/prewarm.py).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import tomllib
 from pathlib import Path
 
 from .bytecode import compile_archives, site_jobs
+from .prewarm import add_prewarm
 from .wheels import Wheel, canonical, dump_json, make_lock, wheel_info, write_wheel
 
 HERE = Path(__file__).resolve().parent
@@ -231,6 +233,9 @@ def collect_wheels(bin_dir: Path, versions: dict, lock: dict, kernel_pypi: Path,
     return wheels
 
 
+#: The Pyodide kernel's JupyterLab plugin (its settings are in ``jupyter-lite.json``).
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+
 #: Lab settings the site starts with (``overrides.json``).  Every cell stays in the page
 #: (Lab 4 may otherwise detach cells outside the viewport): the browser's find and the
 #: browser tests see the whole chapter; the chapters are small enough.
@@ -246,7 +251,7 @@ def lite_config(pyodide_version: str) -> dict:
             # window.jupyterapp: the browser tests read cell state from Lab's models.
             "exposeAppInBrowser": True,
             "litePluginSettings": {
-                "@jupyterlite/pyodide-kernel-extension:kernel": {
+                KERNEL_PLUGIN: {
                     # Always explicit: without it the kernel fetches Pyodide from a CDN.
                     "pyodideUrl": "./static/pyodide/pyodide.mjs",
                     "disablePyPIFallback": True,
@@ -316,6 +321,8 @@ def build(output: Path) -> Path:
     run(bin_dir / "jupyter", "lite", "build", "--lite-dir", lite, "--contents", contents,
         "--output-dir", output, "--no-sourcemaps", "--log-level", "WARN", cwd=lite, env=env)
     add_browser_check(output)
+    settings = lite_config(pyodide_version)["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
+    add_prewarm(output, settings["pyodideUrl"], settings["loadPyodideOptions"]["packages"])
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     log(f"site/ built in {time.monotonic() - started:.0f} s: {size / 1e6:.1f} MB")
     return output
