@@ -52,7 +52,7 @@ def test_prewarm_patches_worker_kernel_and_lab_page(tmp_path):
     # URLs relative to lab/index.html, one folder below the site's root
     assert config == {"worker": f"../{STATIC.as_posix()}/comlink.worker.abc123.js",
                       "pyodide": "../static/pyodide/pyodide.mjs", "packages": ["micropip", "k8snet"],
-                      "python": prewarm.KERNEL_IMPORTS}
+                      "python": prewarm.KERNEL_IMPORTS + "\n" + prewarm.COURSE_IMPORTS}
 
 
 def test_prewarm_is_applied_once(tmp_path):
@@ -80,3 +80,14 @@ def test_prewarm_runs_what_the_kernel_imports_before_it_is_ready():
     """jupyterlite-pyodide-kernel's worker: initPackageManager runs ``import piplite.piplite``,
     initKernel ``import pyodide_kernel``; the prepared worker runs both first."""
     assert prewarm.KERNEL_IMPORTS == "import piplite.piplite, pyodide_kernel"
+
+
+def test_prewarm_imports_the_course_without_touching_the_notebook_namespace():
+    """The prepared worker imports k8snet's Cluster (every chapter's first cell does) but binds
+    no name where the notebook's code runs, and a failing import is left to that cell."""
+    namespace: dict = {}
+    exec(prewarm.COURSE_IMPORTS, namespace)
+    assert set(namespace) == {"__builtins__"}
+    import sys
+    assert sys.modules["k8snet"].Cluster.__module__ in sys.modules
+    exec(prewarm.COURSE_IMPORTS.replace("k8snet", "k8snet_not_a_module"), {})  # raises nothing

@@ -7,7 +7,8 @@ docs/site.md): JupyterLab creates the notebook's kernel only when its own start-
 the two overlap:
 
 * ``lab/index.html`` gets tools/site/prewarm.js (after the browser check): for a page that
-  opens a notebook it starts the kernel's worker at once and asks it to prepare Python;
+  opens a notebook it starts the kernel's worker at once and asks it to prepare Python (the
+  kernel's imports, then k8snet's ``Cluster``, which every chapter's first cell imports);
 * the Pyodide kernel's Comlink worker gets tools/site/prewarm-worker.js before its code, and
   its ``initRuntime`` loads Pyodide through ``self.k8snetLoadPyodide`` (which hands over the
   prepared Pyodide when the kernel's options ask for exactly it);
@@ -28,6 +29,9 @@ KERNEL_STATIC = Path("extensions/@jupyterlite/pyodide-kernel-extension/static")
 #: What the kernel runs in Python before it is ready (its initPackageManager and initKernel):
 #: the prepared worker runs it first, so the kernel's own imports find the modules loaded.
 KERNEL_IMPORTS = "import piplite.piplite, pyodide_kernel"
+#: Then what every chapter's first cell does first (``from k8snet import Cluster``), without
+#: binding a name in the notebook's namespace; a failure here only leaves it to that cell.
+COURSE_IMPORTS = 'try:\n    __import__("k8snet").Cluster\nexcept Exception:\n    pass\n'
 MARK = "k8snet-kernel-prewarm"
 
 #: (what, regular expression, replacement): the page side's initWorker adopts the prepared
@@ -59,7 +63,7 @@ def one_file(folder: Path, glob: str, containing: str) -> Path:
 def page_script(worker: str, pyodide_url: str, packages: list[str]) -> str:
     """tools/site/prewarm.js with its settings written in (URLs relative to lab/index.html)."""
     config = json.dumps({"worker": worker, "pyodide": pyodide_url, "packages": packages,
-                         "python": KERNEL_IMPORTS})
+                         "python": KERNEL_IMPORTS + "\n" + COURSE_IMPORTS})
     source = (HERE / "prewarm.js").read_text(encoding="utf-8")
     if source.count("K8SNET_PREWARM_CONFIG") != 1:
         raise SystemExit("tools/site/prewarm.js: K8SNET_PREWARM_CONFIG must occur once")
