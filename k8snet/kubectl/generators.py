@@ -165,12 +165,38 @@ def expose(obj: dict, flags) -> dict:
             p["targetPort"] = p["port"]
         if len(ports) > 1:
             p["name"] = f"port-{i + 1}"
-    spec = {"ports": ports, "selector": _selector_of(obj)}
+    selector = _parse_labels(str(flags["--selector"])) if flags.get("--selector") else _selector_of(obj)
+    spec = {"ports": ports, "selector": selector}
     if flags.get("--type"):
         spec["type"] = str(flags["--type"])
+    # expose.go createService: the other fields as given
+    affinity = str(flags.get("--session-affinity") or "")
+    if affinity and affinity not in ("ClientIP", "None"):
+        raise UsageError(f"error: unknown session affinity: {affinity}")
+    if affinity:
+        spec["sessionAffinity"] = affinity
+    if flags.get("--cluster-ip"):
+        spec["clusterIP"] = str(flags["--cluster-ip"])
+    if flags.get("--external-ip"):  # one address: the flag is a string, not a list
+        spec["externalIPs"] = [str(flags["--external-ip"])]
+    if flags.get("--load-balancer-ip") and spec.get("type") == "LoadBalancer":
+        spec["loadBalancerIP"] = str(flags["--load-balancer-ip"])
     svc = {"apiVersion": "v1", "kind": "Service",
            "metadata": {"name": name, "namespace": obj["metadata"].get("namespace", "default")},
            "spec": spec, "status": {"loadBalancer": {}}}
-    if obj["metadata"].get("labels"):
+    if flags.get("--labels"):
+        svc["metadata"]["labels"] = _parse_labels(str(flags["--labels"]))
+    elif obj["metadata"].get("labels"):
         svc["metadata"]["labels"] = dict(obj["metadata"]["labels"])
     return svc
+
+
+def _parse_labels(text: str) -> dict:
+    """generate.ParseLabels: ``k=v,k2=v2`` (a later key wins), or ``unexpected label spec``."""
+    out = {}
+    for part in text.split(","):
+        key, eq, value = part.partition("=")
+        if not eq or "=" in value:
+            raise UsageError(f"error: unexpected label spec: {part}")
+        out[key] = value
+    return out

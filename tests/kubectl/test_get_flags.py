@@ -1,6 +1,6 @@
 """kubectl get's flags: --sort-by, --field-selector, --show-kind, -L, --ignore-not-found,
 --chunk-size (k8snet/kubectl/get.py, sorter.py, apiserver/fields.py); describe --show-events,
-delete --ignore-not-found, run's generator flags.
+delete --ignore-not-found, run's and expose's generator flags.
 
 Each row is (command, exit status, what kubectl v1.37.1 prints, upstream rule).  The expected
 text was recorded from the real binary against this very cluster served (cluster.serve()), with
@@ -142,6 +142,18 @@ ROWS = [
     ('run tmpx --rm --image=busybox --restart=Never -- hostname', 1,
      'error: --rm should only be used for attached containers',
      'run.go Validate: --rm needs an attached container (-i or --attach)'),
+    ('expose deploy web --name=w3 --port=81 --selector=app=web,tier=x --labels=a=b,c=d --session-affinity=ClientIP --cluster-ip=10.96.0.77 --external-ip=1.2.3.4 --load-balancer-ip=5.6.7.8 --type=LoadBalancer --dry-run=client -o yaml', 0,
+     'apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n  a: b\n  c: d\n  name: w3\nspec:\n  clusterIP: 10.96.0.77\n  externalIPs:\n  - 1.2.3.4\n  loadBalancerIP: 5.6.7.8\n  ports:\n  - port: 81\n  protocol: TCP\n  targetPort: 81\n  selector:\n  app: web\n  tier: x\n  sessionAffinity: ClientIP\n  type: LoadBalancer\nstatus:\n  loadBalancer: {}',
+     'expose.go createService: --selector, --labels, --session-affinity, --cluster-ip, --external-ip, --load-balancer-ip'),
+    ('expose deploy web --name=w4 --port=81 --load-balancer-ip=5.6.7.8 --external-ip=1.2.3.4,5.6.7.9 --cluster-ip=None --dry-run=client -o yaml', 0,
+     'apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n  app: web\n  name: w4\nspec:\n  clusterIP: None\n  externalIPs:\n  - 1.2.3.4,5.6.7.9\n  ports:\n  - port: 81\n  protocol: TCP\n  targetPort: 81\n  selector:\n  app: web\nstatus:\n  loadBalancer: {}',
+     'expose.go: --load-balancer-ip only with type LoadBalancer; --external-ip is one string; --cluster-ip=None (headless)'),
+    ('expose deploy web --name=w4 --port=81 --session-affinity=Bogus --dry-run=client -o yaml', 1,
+     'error: unknown session affinity: Bogus',
+     'expose.go: unknown session affinity'),
+    ('expose deploy web --name=w4 --port=81 --labels=a=b=c --dry-run=client -o yaml', 1,
+     'error: unexpected label spec: a=b=c',
+     'generate.ParseLabels: each part key=value'),
 ]
 
 
