@@ -160,7 +160,7 @@ class APIServer:
         denial = None
         if obj["kind"] in CRD_KINDS:
             from .validation.metallb import webhook_denial
-            denial = webhook_denial(obj)
+            denial = webhook_denial(obj, self.store.items("IPAddressPool"))
         if denial:
             raise AdmissionDeniedError(obj["kind"], meta.get("name", ""), denial)
         return obj

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import labels
-from .topologyhints import reconcile_hints
+from .topologyhints import SliceInfo, reconcile_hints
 
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "MANAGED_BY", "Changes", "find_port", "pod_is_ready",
            "desired_endpoints", "reconcile", "address_types"]
@@ -187,61 +187,79 @@ def reconcile(service: dict, pods: list[dict], existing: list[dict], *, nodes: d
     return changes
 
 
+def _beyond_hints(endpoints) -> list[dict]:
+    """The endpoints without their hints (``EndpointsEqualBeyondHash`` does not compare hints)."""
+    return [{k: v for k, v in ep.items() if k != "hints"} for ep in endpoints or []]
+
+
 def _reconcile_by_address_type(service: dict, pods: list[dict], existing: list[dict], address_type: str,
                                nodes: dict[str, dict], new_name: Callable[[str], str], topology_cache=None) -> Changes:
-    """reconcileByAddressType: the changes for the slices of one address type."""
+    """reconcileByAddressType: the changes for the slices of one address type.  A slice whose
+    endpoints (hints aside), labels and ports stay is *unchanged*: only the hint step
+    (``topologyhints.reconcile_hints``) may still rewrite it."""
     changes = Changes()
     wanted: dict[tuple, list[dict]] = {}
     for ports, ep in desired_endpoints(service, pods, nodes, address_type):
         wanted.setdefault(ports, []).append(ep)
-    changes.events = reconcile_hints(service, [ep for _, eps in sorted(wanted.items()) for ep in eps],
-                                     topology_cache, address_type)
     by_ports: dict[tuple | None, list[dict]] = {}
     for s in sorted(existing, key=lambda s: s["metadata"]["name"]):
         by_ports.setdefault(_ports_key(s), []).append(s)
     prefix = service["metadata"]["name"] + "-"
+    unchanged: list[dict] = []
 
     if not wanted:  # keep (or make) exactly one empty placeholder slice
         placeholder = next((s for s in by_ports.get(None, []) if not s.get("endpoints")), None)
         keep = placeholder["metadata"]["name"] if placeholder else None
         if placeholder is None:
             changes.create.append(_new_slice(service, None, [], None, address_type))
+        else:
+            unchanged.append(placeholder)
         changes.delete.extend(s["metadata"]["name"] for ss in by_ports.values() for s in ss
                               if s["metadata"]["name"] != keep)
-        return _finalize(changes, existing, new_name, prefix)
 
     for ports, endpoints in sorted(wanted.items()):
-        slices = by_ports.pop(ports, [])
         by_ip = {ep["addresses"][0]: ep for ep in endpoints}
         placed: set[str] = set()
-        filled: list[tuple[dict, list[dict]]] = []
-        for s in slices:  # keep endpoints in the slice they were in (fewer writes, as upstream)
+        filled: list[tuple[dict, list[dict], bool]] = []
+        for s in by_ports.pop(ports, []):  # keep endpoints in the slice they were in (fewer writes, as upstream)
             keep = []
             for ep in s.get("endpoints") or []:
                 ip = ep["addresses"][0]
                 if ip in by_ip and ip not in placed:
                     keep.append(by_ip[ip])
                     placed.add(ip)
-            filled.append((s, keep))
+            new = _new_slice(service, ports, keep, s["metadata"]["name"], address_type)
+            same = (keep == _beyond_hints(s.get("endpoints")) and new["ports"] == s.get("ports")
+                    and new["metadata"]["labels"] == s["metadata"].get("labels"))
+            filled.append((s, keep if not same else list(s.get("endpoints") or []), same))
         rest = [ep for ep in endpoints if ep["addresses"][0] not in placed]
-        for s, keep in filled:
+        # reconcileByPortMapping: what is left fills the slices being updated first, then the others.
+        for s, keep, same in sorted(filled, key=lambda f: f[2]):
             room = MAX_ENDPOINTS_PER_SLICE - len(keep)
             keep.extend(rest[:room])
             rest = rest[room:]
-        for s, keep in filled:
+        for s, keep, same in filled:
             if not keep:
                 changes.delete.append(s["metadata"]["name"])
-                continue
-            new = _new_slice(service, ports, keep, s["metadata"]["name"], address_type)
-            new["metadata"] = {**s["metadata"], "labels": new["metadata"]["labels"]}
-            if new["endpoints"] != s.get("endpoints") or new["metadata"] != s["metadata"] \
-                    or new["ports"] != s.get("ports"):
+            elif same and len(keep) == len(s.get("endpoints") or []):
+                unchanged.append(s)
+            else:
+                new = _new_slice(service, ports, [dict(ep) for ep in keep], s["metadata"]["name"], address_type)
+                new["metadata"] = {**s["metadata"], "labels": new["metadata"]["labels"]}
                 changes.update.append(new)
         while rest:
             chunk, rest = rest[:MAX_ENDPOINTS_PER_SLICE], rest[MAX_ENDPOINTS_PER_SLICE:]
             changes.create.append(_new_slice(service, ports, chunk, None, address_type))
-    for ss in by_ports.values():  # slices for port sets no pod has any more
+    for ss in by_ports.values() if wanted else ():  # slices for port sets no pod has any more
         changes.delete.extend(s["metadata"]["name"] for s in ss)
+
+    meta = service["metadata"]
+    si = SliceInfo(f"{meta['namespace']}/{meta['name']}", address_type, changes.create, changes.update, unchanged)
+    changes.events = reconcile_hints(service, si, topology_cache)
+    stored = {s["metadata"]["name"]: s for s in existing}
+    # An update that changes nothing is no write at all (the API server's no-op update keeps
+    # resourceVersion and generation).
+    changes.create, changes.update = si.to_create, [s for s in si.to_update if s != stored.get(s["metadata"]["name"])]
     return _finalize(changes, existing, new_name, prefix)
 
 

@@ -248,21 +248,17 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         ep = self.store.peek("Endpoints", ns, name)
         existing = [s for s in self._slices_of(ns, name)
                     if s["metadata"]["labels"].get(endpointslice.MANAGED_BY_LABEL) == endpoints.MIRROR_MANAGED_BY]
-        want = None
-        if svc is not None and ep is not None and not svc["spec"].get("selector") \
-                and (ep["metadata"].get("labels") or {}).get("endpoints.kubernetes.io/managed-by") != "endpoint-controller" \
-                and (ep["metadata"].get("labels") or {}).get("endpointslice.kubernetes.io/skip-mirror") != "true":
-            name_ = existing[0]["metadata"]["name"] if existing else generate_name(name + "-", self.slice_rng)
-            want = endpoints.mirror_slice(ep, svc, name_)
-        for s in existing[1 if want else 0:]:
-            self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
-        if want is not None:
-            if existing:
-                cur = existing[0]
-                if cur.get("endpoints") == want["endpoints"] and cur.get("ports") == want["ports"]:
-                    return
-                want["metadata"] = {**cur["metadata"]}
-            self.api.write(want)
+        if not endpoints.should_mirror(svc, ep):
+            for s in existing:
+                self.api.remove("EndpointSlice", ns, s["metadata"]["name"])
+            return
+        changes = endpoints.mirror(ep, existing, lambda p: generate_name(p, self.slice_rng))
+        for reason, message in changes.events:
+            self.api.record_event(ep, "Warning", reason, message, "endpoint-slice-mirroring-controller")
+        for s in changes.create + changes.update:
+            self.api.write(s)
+        for n in changes.delete:
+            self.api.remove("EndpointSlice", ns, n)
 
     def _sync_disruption(self, ns: str, name: str) -> None:
         pdb = self.store.peek("PodDisruptionBudget", ns, name)

@@ -16,19 +16,26 @@ Two ways a Service asks for hints (``staging/src/k8s.io/endpointslice/reconciler
   zones, or no allocation keeps each zone's load within 20% of its share.
 
 When the annotation asks for hints, ``trafficDistribution`` is ignored.  Otherwise hints are
-removed unless ``trafficDistribution`` asks for them.  ``reconcile_hints`` applies this to
-the desired endpoints of one Service (all its slices of one address type).  Upstream keeps
-the hints of unchanged slices when they are still valid; this simulation recomputes them from
-the endpoints in slice order at every sync, which gives what upstream writes on a first sync.
+removed unless ``trafficDistribution`` asks for them.  ``reconcile_hints`` applies this to one
+Service's slices of one address type, sorted as the reconciler sorted them (``SliceInfo``:
+to create, to update, unchanged).  As upstream, hints are *assigned* only on the slices being
+written; an unchanged slice keeps its hints while they are still valid (``getHintsByZone``: every
+ready endpoint hinted for a zone that still gets endpoints, no zone above its maximum;
+``needsUpdate`` of the trafficDistribution heuristics) and is rewritten only when they are not,
+so a sync that changes nothing writes nothing.
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from typing import Iterable
 
+from .sliceinfo import SliceInfo, _ready, remove_hints_from_slices
+
 __all__ = ["TOPOLOGY_MODE", "DEPRECATED_TOPOLOGY_AWARE_HINTS", "ZONE_LABEL", "OVERLOAD_THRESHOLD",
-           "Event", "TopologyCache", "hints_enabled", "valid_traffic_distribution", "reconcile_hints"]
+           "Event", "SliceInfo", "TopologyCache", "hints_enabled",
+           "valid_traffic_distribution", "reconcile_hints"]
 
 #: ``v1.AnnotationTopologyMode`` and ``v1.DeprecatedAnnotationTopologyAwareHints``.
 TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
@@ -74,10 +81,6 @@ def hints_enabled(annotations: dict | None) -> bool:
 def valid_traffic_distribution(td) -> bool:
     """reconciler.go ``validTrafficDistribution`` with PreferSameTrafficDistribution on (GA)."""
     return td in CLOSE_TRAFFIC_DISTRIBUTIONS
-
-
-def _ready(ep: dict) -> bool:
-    return (ep.get("conditions") or {}).get("ready") is True
 
 
 def _with_address_type(message: str, address_type: str) -> str:
@@ -178,32 +181,34 @@ class TopologyCache:
         return any(zone not in ezi or ezi[zone] < math.ceil(total * ratio * (1 / (1 + OVERLOAD_THRESHOLD)))
                    for zone, ratio in ratios.items())
 
-    def add_hints(self, key: str, endpoints: list[dict], address_type: str) -> list[Event]:
-        """``AddHints``: same-zone hints, then endpoints moved from zones over their share to
-        zones under it (in slice order; zones in name order where Go iterates a map)."""
-        ready = [ep for ep in endpoints if _ready(ep)]
-        allocations, refusal = self.allocations(len(ready))
+    def add_hints(self, si: SliceInfo) -> list[Event]:
+        """``AddHints``: same-zone hints on the slices to write, then endpoints of zones over
+        their share re-hinted for zones under it (in slice order; zones in name order where Go
+        iterates a map), counting what the unchanged slices already give.  An endpoint that is
+        not ready keeps whatever hint it had (upstream clears a copy of it)."""
+        key, address_type = si.service_key, si.address_type
+        allocations, refusal = self.allocations(si.total_ready())
         if refusal is not None:
             self.remove(key, address_type)
-            _remove_hints(endpoints)
+            remove_hints_from_slices(si)
             return [Event(refusal.type, refusal.reason, _with_address_type(refusal.message, address_type))]
-        allocated: dict[str, int] = {}
-        for ep in endpoints:
+        allocated = si.allocated_hints_by_zone(allocations)
+        allocatable = [ep for s in (*si.to_create, *si.to_update) for ep in s.get("endpoints") or []]
+        for ep in allocatable:
             if not _ready(ep):
-                ep.pop("hints", None)
                 continue
             if not ep.get("zone"):
                 self.remove(key, address_type)
-                _remove_hints(endpoints)
+                remove_hints_from_slices(si)
                 return [Event("Warning", "TopologyAwareHintsDisabled", _with_address_type(NO_ZONE_SPECIFIED, address_type))]
             allocated[ep["zone"]] = allocated.get(ep["zone"], 0) + 1
             ep["hints"] = {"forZones": [{"name": ep["zone"]}]}
         giving, receiving = _giving_and_receiving(allocations, allocated)
-        for zone, diff in _redistribute(ready, giving, receiving).items():
+        for zone, diff in _redistribute([ep for ep in allocatable if _ready(ep)], giving, receiving).items():
             allocated[zone] = allocated.get(zone, 0) + diff
         if not allocated:
             self.remove(key, address_type)
-            _remove_hints(endpoints)
+            remove_hints_from_slices(si)
             return [Event("Warning", "TopologyAwareHintsDisabled",
                           _with_address_type(NO_ALLOCATED_HINTS_FOR_ZONES, address_type))]
         events = []
@@ -267,50 +272,69 @@ def _redistribute(ready: list[dict], giving: dict[str, int], receiving: dict[str
     return moved
 
 
-def _remove_hints(endpoints: list[dict]) -> None:
-    for ep in endpoints:
-        ep.pop("hints", None)
+def _want_hints(ep: dict, close: bool, same_node: bool) -> dict | None:
+    """The hints a trafficDistribution heuristic gives a ready endpoint: with PreferClose /
+    PreferSameZone its zone, with PreferSameNode also its node; the default heuristic none."""
+    hints = {}
+    if close and ep.get("zone"):
+        hints["forZones"] = [{"name": ep["zone"]}]
+    if close and same_node and ep.get("nodeName"):
+        hints["forNodes"] = [{"name": ep["nodeName"]}]
+    return hints or None
 
 
-def _prefer_close(endpoints: list[dict], same_node: bool) -> None:
-    """trafficdist.go ``preferCloseHeuristic.update``: ready endpoints get their own zone (and
-    node, for PreferSameNode); endpoints not ready keep what they have."""
-    for ep in endpoints:
-        if not _ready(ep):
-            continue
-        hints = {}
-        if ep.get("zone"):
-            hints["forZones"] = [{"name": ep["zone"]}]
-        if ep.get("nodeName") and same_node:
-            hints["forNodes"] = [{"name": ep["nodeName"]}]
-        if hints:
-            ep["hints"] = hints
+def _traffic_distribution(td, si: SliceInfo) -> None:
+    """trafficdist.go ``ReconcileHints``: an unchanged slice whose ready endpoints have missing,
+    wrong or stale hints (``needsUpdate``; the default heuristic: any hint at all) is copied
+    into ``to_update``; then every slice to write gets its hints (``update``: ready endpoints
+    only -- one that is not ready keeps what it has)."""
+    close, same_node = valid_traffic_distribution(td), td == "PreferSameNode"
+
+    def needs_update(s: dict) -> bool:
+        if not close:
+            return any("hints" in ep for ep in s.get("endpoints") or [])
+        return any(_ready(ep) and (ep.get("hints") or None) != _want_hints(ep, close, same_node)
+                   for ep in s.get("endpoints") or [])
+
+    keep = []
+    for s in si.unchanged:
+        if needs_update(s):
+            si.to_update.append(copy.deepcopy(s))
         else:
-            ep.pop("hints", None)
+            keep.append(s)
+    si.unchanged = keep
+    for s in (*si.to_create, *si.to_update):
+        for ep in s.get("endpoints") or []:
+            if not close:
+                ep.pop("hints", None)
+            elif _ready(ep):
+                hints = _want_hints(ep, close, same_node)
+                if hints:
+                    ep["hints"] = hints
+                else:
+                    ep.pop("hints", None)
 
 
-def reconcile_hints(service: dict, endpoints: list[dict], cache: TopologyCache | None,
-                    address_type: str = "IPv4") -> list[Event]:
-    """Set or clear ``hints`` on the desired endpoints of ``service`` (in place); the Events
-    the controller records on the Service."""
-    meta, spec = service["metadata"], service["spec"]
-    key = f"{meta['namespace']}/{meta['name']}"
-    annotations = meta.get("annotations") or {}
-    td = spec.get("trafficDistribution")
-    use_td = valid_traffic_distribution(td) and not hints_enabled(annotations)
+def reconcile_hints(service: dict, si: SliceInfo, cache: TopologyCache | None) -> list[Event]:
+    """reconciler.go ``reconcileByAddressType``'s hint step, on ``si`` in place: the topology
+    annotation (``AddHints``), else clear the cache's hints and apply ``trafficDistribution``
+    (PreferSameTrafficDistribution is GA: the field is always honoured).  Returns the Events the
+    controller records on the Service."""
+    annotations = service["metadata"].get("annotations") or {}
+    use_td = not hints_enabled(annotations)
     events: list[Event] = []
     if cache is not None and hints_enabled(annotations):
-        events = cache.add_hints(key, endpoints, address_type)
+        events = cache.add_hints(si)
     else:
         if cache is not None:
-            if key in cache.hints_populated:
+            if si.service_key in cache.hints_populated:
                 events.append(Event("Warning", "TopologyAwareHintsDisabled",
-                                    _with_address_type(TOPOLOGY_AWARE_HINTS_DISABLED, address_type)))
-            cache.remove(key, address_type)
+                                    _with_address_type(TOPOLOGY_AWARE_HINTS_DISABLED, si.address_type)))
+            cache.remove(si.service_key, si.address_type)
         if not use_td:
-            _remove_hints(endpoints)
+            remove_hints_from_slices(si)
     if use_td:
-        _prefer_close(endpoints, td == "PreferSameNode")
+        _traffic_distribution(service["spec"].get("trafficDistribution"), si)
     return events
 
 

@@ -41,7 +41,7 @@ def _request(cluster, resp) -> list[Finding]:
         dns = failed.component == "DNS"
         out.append(Finding(
             what=f"kube-proxy is not running on {node}, the node the request left from, and the rules it left "
-                 "behind do not cover this " + ("query to kube-dns (10.96.0.10)" if dns else "Service"),
+                 "behind do not cover this " + (f"query to kube-dns ({_dns_ip(cluster)})" if dns else "Service"),
             severity=ERROR,
             why="a stopped kube-proxy's rules stay on the node but no longer follow the API: Services created since "
                 "have no rule there and endpoint changes are not applied, so the packet goes nowhere"
@@ -72,7 +72,8 @@ def _request(cluster, resp) -> list[Finding]:
         if svc is None:
             return out + [_unknown_service(cluster, parts[0], ns)]
     if svc is not None:
-        if ip == svc["spec"].get("clusterIP") and not any(p["port"] == port for p in svc["spec"].get("ports") or []):
+        cluster_ips = svc["spec"].get("clusterIPs") or [svc["spec"].get("clusterIP")]  # either family's
+        if ip in cluster_ips and not any(p["port"] == port for p in svc["spec"].get("ports") or []):
             out.append(Finding(
                 what=f"service/{svc['metadata']['name']} has no port {port} (its ports: "
                      f"{', '.join(str(p['port']) for p in svc['spec']['ports'])})", severity=ERROR,
@@ -83,6 +84,12 @@ def _request(cluster, resp) -> list[Finding]:
         out += [f for f in _service(cluster, svc) if f.what not in seen
                 and not (f.what.startswith("kube-proxy") and any(o.what.startswith("kube-proxy") for o in out))]
     return out
+
+
+def _dns_ip(cluster) -> str:
+    """kube-dns's ClusterIP: 10.96.0.10, or fd00:10:96::a on an IPv6-primary cluster."""
+    from .. import dnsview
+    return dnsview.zone(cluster).dns_service_ip
 
 
 request_findings = _request

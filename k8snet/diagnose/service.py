@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .. import labels, workloads
 from ..controllers.endpointslice import find_port, pod_is_ready
 from ..errors import UsageError
+from .families import missing_family
 from .findings import *  # noqa: F403
 from .findings import _sel, _pod_ref, _match, _names, _owner, _live_pods, _crashing, _listening, _node_down  # noqa: F401
 from .pods import failed_node, not_ready, waiting
@@ -294,7 +295,7 @@ def _manual_endpoints(cluster, svc: dict) -> list[Finding]:
            if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == name
            for e in s.get("endpoints") or []]
     if eps:
-        return []
+        return missing_family(cluster, svc)
     return [Finding(
         what=f"service/{name} has no selector and no EndpointSlice lists endpoints for it", severity=ERROR,
         why="without a selector no controller fills endpoints; you must create them, else kube-proxy REJECTs "

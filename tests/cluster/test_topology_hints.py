@@ -12,7 +12,7 @@ import copy
 import pytest
 
 from k8snet import Cluster
-from k8snet.controllers.topologyhints import TopologyCache, hints_enabled, reconcile_hints
+from k8snet.controllers.topologyhints import SliceInfo, TopologyCache, hints_enabled, reconcile_hints
 
 from .objects import deployment, manifest, service
 
@@ -74,10 +74,82 @@ def test_add_hints(name, ratios, eps, want_zones, want_events, want_alloc):
     """topologycache.go AddHints (rows of TestAddHints, plus getAllocations' refusals)."""
     cache = TopologyCache()
     cache.cpu_ratios_by_zone = ratios
-    events = cache.add_hints("ns/svc", eps, "IPv4")
+    events = cache.add_hints(SliceInfo("ns/svc", "IPv4", to_create=[{"endpoints": eps}]))
     assert [z for _, z, _ in _hints(eps)] == want_zones
     assert [(e.type, e.reason, e.message) for e in events] == want_events
     assert cache.endpoints_by_service.get("ns/svc", {}).get("IPv4") == want_alloc
+
+
+def _hinted(ip, zone, hint, ready=True):
+    ep = _ep(ip, zone, ready)
+    ep["hints"] = {"forZones": [{"name": hint}]}
+    return ep
+
+
+UNCHANGED = [
+    # (name, ratios, unchanged slices' endpoints, slice to create's endpoints, want: unchanged kept?,
+    #  want hints of the created endpoints)
+    ("unchanged slice with valid hints is kept; the new slice is hinted around it (getHintsByZone)",
+     {"zone-a": 0.5, "zone-b": 0.5},
+     [_hinted("10.1.2.3", "zone-a", "zone-a"), _hinted("10.1.2.4", "zone-b", "zone-b")],
+     [_ep("10.1.3.3", "zone-a"), _ep("10.1.3.4", "zone-b")], True, [["zone-a"], ["zone-b"]]),
+    ("unchanged slice whose hints are valid though not same-zone is kept as it is",
+     {"zone-a": 0.5, "zone-b": 0.5},
+     [_hinted("10.1.2.3", "zone-a", "zone-b"), _hinted("10.1.2.4", "zone-a", "zone-a")],
+     [_ep("10.1.3.3", "zone-b"), _ep("10.1.3.4", "zone-b")], True, [["zone-a"], ["zone-b"]]),
+    ("unchanged slice hinting a zone that gets no allocation is rewritten (getHintsByZone: nil)",
+     {"zone-a": 0.5, "zone-b": 0.5},
+     [_hinted("10.1.2.3", "zone-a", "zone-c"), _hinted("10.1.2.4", "zone-b", "zone-b")],
+     [_ep("10.1.3.3", "zone-a"), _ep("10.1.3.4", "zone-b")], False, [["zone-a"], ["zone-b"]]),
+    ("unchanged slice with a ready endpoint without hints is rewritten",
+     {"zone-a": 0.5, "zone-b": 0.5},
+     [_ep("10.1.2.3", "zone-a"), _hinted("10.1.2.4", "zone-b", "zone-b")],
+     [_ep("10.1.3.3", "zone-a"), _ep("10.1.3.4", "zone-b")], False, [["zone-a"], ["zone-b"]]),
+    ("unchanged slice over a zone's maximum is rewritten",
+     {"zone-a": 0.5, "zone-b": 0.5},
+     [_hinted("10.1.2.3", "zone-a", "zone-a"), _hinted("10.1.2.4", "zone-b", "zone-a"),
+      _hinted("10.1.2.5", "zone-b", "zone-a"), _hinted("10.1.2.6", "zone-b", "zone-a")],
+     [], False, []),
+]
+
+
+@pytest.mark.parametrize("name,ratios,unchanged,create,kept,want_created", UNCHANGED, ids=[r[0] for r in UNCHANGED])
+def test_add_hints_keeps_valid_unchanged_slices(name, ratios, unchanged, create, kept, want_created):
+    """topologycache sliceinfo.go getAllocatedHintsByZone / utils.go getHintsByZone (TestAddHints
+    rows with Unchanged slices): a stored slice is rewritten only when its hints are invalid."""
+    cache = TopologyCache()
+    cache.cpu_ratios_by_zone = ratios
+    stored = {"metadata": {"name": "svc-abc"}, "endpoints": copy.deepcopy(unchanged)}
+    si = SliceInfo("ns/svc", "IPv4", to_create=[{"endpoints": create}], unchanged=[stored])
+    cache.add_hints(si)
+    assert (si.unchanged == [stored]) is kept and stored["endpoints"] == unchanged  # never changed in place
+    assert len(si.to_update) == (0 if kept else 1)
+    assert [z for _, z, _ in _hints(create)] == want_created
+    if not kept:  # the copy is hinted afresh, same zone first
+        assert all(ep.get("hints") for ep in si.to_update[0]["endpoints"])
+
+
+TD_UNCHANGED = [
+    # (name, trafficDistribution, stored endpoint, rewritten?)
+    ("PreferSameZone: right zone hint: unchanged", "PreferSameZone", _hinted("10.0.0.1", "zone-a", "zone-a"), False),
+    ("PreferSameZone: wrong zone hint: rewritten (needsUpdate)", "PreferSameZone",
+     _hinted("10.0.0.1", "zone-a", "zone-b"), True),
+    ("PreferSameZone: missing hint: rewritten", "PreferSameZone", _ep("10.0.0.1", "zone-a"), True),
+    ("PreferSameZone: not-ready endpoint's stale hint is left alone", "PreferSameZone",
+     _hinted("10.0.0.1", "zone-a", "zone-b", ready=False), False),
+    ("no trafficDistribution: any hint is rewritten away (defaultHeuristic.needsUpdate)", None,
+     _hinted("10.0.0.1", "zone-a", "zone-a"), True),
+    ("no trafficDistribution, no hints: unchanged", None, _ep("10.0.0.1", "zone-a"), False),
+]
+
+
+@pytest.mark.parametrize("name,td,ep,rewritten", TD_UNCHANGED, ids=[r[0] for r in TD_UNCHANGED])
+def test_traffic_distribution_keeps_unchanged_slices(name, td, ep, rewritten):
+    """trafficdist.go ReconcileHints: unchanged slices move to slicesToUpdate only when needsUpdate."""
+    stored = {"metadata": {"name": "svc-abc"}, "endpoints": [ep]}
+    si = SliceInfo("ns/svc", "IPv4", unchanged=[stored])
+    reconcile_hints(_svc(td), si, TopologyCache())
+    assert (len(si.to_update), len(si.unchanged)) == ((1, 0) if rewritten else (0, 1))
 
 
 def _node(name, zone=None, cpu="4", ready="True", control_plane=False):
@@ -146,7 +218,7 @@ def test_traffic_distribution_hints(name, svc, want):
         ep["hints"] = {"forZones": [{"name": "stale"}]} if not ep["conditions"]["ready"] else {}
         if not ep["hints"]:
             del ep["hints"]
-    reconcile_hints(svc, eps, TopologyCache())
+    reconcile_hints(svc, SliceInfo("ns/svc", "IPv4", to_create=[{"endpoints": eps}]), TopologyCache())
     got = _hints(eps)
     if "PreferS" in name or "PreferClose" in name or "Disabled" in name:
         # an endpoint that is not ready keeps whatever it had (update() skips it)
@@ -267,3 +339,52 @@ def test_cluster_zones_label_nodes():
         "node-1   Ready    control-plane   0s    v1.37.1   ",
         "node-2   Ready    <none>          0s    v1.37.1   zone-a",
         "node-3   Ready    <none>          0s    v1.37.1   zone-b"]
+
+
+def _versions(c):
+    return {s["metadata"]["name"]: (s["metadata"]["resourceVersion"], s["metadata"].get("generation"),
+                                    [ep.get("hints") for ep in s["endpoints"]])
+            for s in c.list("endpointslices", "default")
+            if s["metadata"]["labels"].get("kubernetes.io/service-name") == "web"}
+
+
+@pytest.mark.parametrize("td,annotations", [
+    (None, {"service.kubernetes.io/topology-mode": "Auto"}),
+    ("PreferSameZone", None),
+    ("PreferSameNode", None),
+], ids=["topology-mode Auto", "PreferSameZone", "PreferSameNode"])
+def test_hints_do_not_churn(td, annotations):
+    """reconciler.go: a sync that changes no endpoint writes no slice (unchanged slices keep their
+    still-valid hints), so resourceVersion and generation stay -- through Service resyncs, a
+    node's topology event (topologyQueue) and unrelated pods."""
+    c = _cluster(td, annotations, zones=(None, "zone-a", "zone-b", "zone-b"))
+    before = _versions(c)
+    assert before and all(h for _, _, hints in before.values() for h in hints)
+    c.kubectl("annotate svc web example.com/note=resync")
+    c.kubectl("label node node-3 example.com/rack=r1")
+    c.fail_node("node-1")  # the control plane: no endpoint, no capacity for hints
+    c.kubectl("run other --image=nginx")
+    c.advance(30)
+    c.recover_node("node-1")
+    c.advance(30)
+    assert _versions(c) == before
+
+
+def test_reconcile_keeps_valid_hints_it_would_not_choose():
+    """getHintsByZone: an unchanged slice whose hints are valid stays as stored, even where a
+    fresh allocation would hint differently (every endpoint its own zone); the old simulation
+    recomputed them and rewrote the slice."""
+    from k8snet.controllers import endpointslice
+    c = _cluster(annotations={"service.kubernetes.io/topology-mode": "Auto"})
+    svc = c.get("svc", "web")
+    (stored,) = [s for s in c.list("endpointslices", "default")
+                 if s["metadata"]["labels"].get("kubernetes.io/service-name") == "web"]
+    swapped = copy.deepcopy(stored)  # zone-b's two endpoints: one hinted for zone-a is still valid?
+    eps = sorted(swapped["endpoints"], key=lambda ep: ep["nodeName"])
+    eps[1]["hints"] = {"forZones": [{"name": "zone-a"}]}
+    eps[0]["hints"] = {"forZones": [{"name": "zone-b"}]}
+    nodes = {n["metadata"]["name"]: n for n in c.list("nodes")}
+    pods = [p for p in c.list("pods", "default")]
+    changes = endpointslice.reconcile(svc, pods, [swapped], nodes=nodes, new_name=lambda p: p + "x",
+                                      topology_cache=c.controllers.topology_cache)
+    assert (changes.create, changes.update, changes.delete) == ([], [], [])

@@ -124,6 +124,27 @@ BASE_MANIFESTS = [
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-zones",
                                                          "annotations": {"service.kubernetes.io/topology-mode": "Auto"}},
      "spec": {"selector": _LABELS, "ports": [{"port": 80}], "trafficDistribution": "PreferSameZone"}},
+    # MetalLB (addon "metallb", metallb.io/v1beta1 in metallb-system): a pool of both families
+    # with its options, an advertisement with every selector, and a Service asking for a pool
+    # and addresses by annotation (controllers/metallb.py, apiserver/validation/metallb.py).
+    {"apiVersion": "metallb.io/v1beta1", "kind": "IPAddressPool",
+     "metadata": {"name": "fz-pool", "namespace": "metallb-system", "labels": {"tier": "lan"}},
+     "spec": {"addresses": ["192.168.1.240-192.168.1.250", "192.168.2.0/30", "fc00:f853:ccd:e799::/124"],
+              "autoAssign": True, "avoidBuggyIPs": True,
+              "serviceAllocation": {"priority": 1, "namespaces": ["default"],
+                                    "namespaceSelectors": [{"matchLabels": {"team": "a"}}],
+                                    "serviceSelectors": [{"matchExpressions": [{"key": "app", "operator": "In",
+                                                                                "values": ["fz"]}]}]}}},
+    {"apiVersion": "metallb.io/v1beta1", "kind": "L2Advertisement",
+     "metadata": {"name": "fz-l2", "namespace": "metallb-system"},
+     "spec": {"ipAddressPools": ["fz-pool"], "ipAddressPoolSelectors": [{"matchLabels": {"tier": "lan"}}],
+              "nodeSelectors": [{"matchLabels": {"kubernetes.io/hostname": "node-2"}},
+                                {"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["z9"]}]}],
+              "interfaces": ["eth0"]}},
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-mlb", "annotations": {
+        "metallb.io/address-pool": "fz-pool", "metallb.io/loadBalancerIPs": "192.168.1.245,fc00:f853:ccd:e799::5"}},
+     "spec": {"type": "LoadBalancer", "ipFamilyPolicy": "PreferDualStack", "selector": _LABELS,
+              "ports": [{"port": 80}]}},
     # Dual-stack fields (Cluster(ip_families=...)): a family the cluster may not have, both orders.
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "fz-ds"},
      "spec": {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv6", "IPv4"], "selector": _LABELS,
@@ -158,11 +179,15 @@ def replace_at(obj, path, value, *, delete=False):
     return obj
 
 
+METALLB_KINDS = ("IPAddressPool", "L2Advertisement")
+
+
 @st.composite
-def mutated_manifests(draw):
-    """A base manifest with one to three fields replaced by values of other types, removed, or
-    joined by an unknown field."""
-    obj = draw(st.sampled_from(BASE_MANIFESTS))
+def mutated_manifests(draw, kinds=None):
+    """A base manifest (of ``kinds``, else any) with one to three fields replaced by values of
+    other types, removed, or joined by an unknown field."""
+    obj = draw(st.sampled_from([m for m in BASE_MANIFESTS if kinds is None or m["kind"] in kinds
+                                or m["metadata"]["name"] in kinds]))
     for _ in range(draw(st.integers(1, 3))):
         where = draw(st.sampled_from(paths(obj)))
         how = draw(st.sampled_from(["replace", "replace", "delete", "add"]))

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from k8snet import Cluster
 from k8snet.errors import K8sNetError
 
-from .surface import GARBAGE, PYTHON_WORDS, kubectl_lines, mutated_manifests, names, urls
+from .surface import GARBAGE, METALLB_KINDS, PYTHON_WORDS, kubectl_lines, mutated_manifests, names, urls
 
 EXAMPLES = int(os.environ.get("K8SNET_FUZZ_EXAMPLES", "25"))
 COUNTING = os.environ.get("K8SNET_FUZZ_COUNT", "") not in ("", "0")
@@ -45,9 +45,9 @@ _CLUSTER: list[Cluster] = []
 
 def cluster() -> Cluster:
     """One cluster shared by the examples (what earlier calls created stays: later calls meet
-    a fuller cluster), with both addons so Ingress and Gateway kinds are served."""
+    a fuller cluster), with the addons that serve Ingress, Gateway API and MetalLB kinds."""
     if not _CLUSTER:
-        c = Cluster(2, addons=["ingress-nginx", "gateway"], seed=7)
+        c = Cluster(2, addons=["ingress-nginx", "gateway", "metallb"], seed=7)
         for obj in __import__("tests.fuzz.surface", fromlist=["BASE_MANIFESTS"]).BASE_MANIFESTS:
             try:
                 c.apply(obj)
@@ -209,6 +209,27 @@ def test_advance(seconds):
     judge("advance", c.advance, seconds, c=c)
 
 
+@FUZZ
+@seed(14)
+@given(obj=mutated_manifests(METALLB_KINDS + ("fz-mlb",)), dual=st.booleans(),
+       then=st.sampled_from(["get svc fz-mlb -o wide", "describe svc fz-mlb", "get ipaddresspools -A -o yaml",
+                             "describe l2advertisement -n metallb-system", "get events -A", "request"]))
+def test_metallb_objects(obj, dual, then):
+    """MetalLB's kinds and a Service of theirs with fields of other types: refused as the CRD
+    schema or MetalLB's webhook refuses them (never half-applied), and whatever was stored, the
+    controller, the speakers, kubectl and request() that follow never raise."""
+    c = dual_cluster() if dual else cluster()
+    judge("apply(metallb)", c.apply, obj, c=c)
+    if then != "request":
+        judge("kubectl(metallb)", c.kubectl, then, c=c)
+        return
+    for ing in ((c.store.peek("Service", "default", "fz-mlb") or {}).get("status") or {}).get(
+            "loadBalancer", {}).get("ingress") or []:
+        ip = ing.get("ip", "")
+        judge("request(metallb)", c.request, f"http://[{ip}]/" if ":" in ip else f"http://{ip}/",
+              from_internet=True, c=c)
+
+
 _DUAL: list[Cluster] = []
 
 
@@ -216,7 +237,7 @@ def dual_cluster() -> Cluster:
     """A dual-stack cluster (IPv6 primary, kind's ranges) in three zones with the same objects:
     families, AAAA answers, IPv6 literals and topology hints meet the same garbage."""
     if not _DUAL:
-        c = Cluster(3, addons=["ingress-nginx", "gateway"], seed=7, ip_families=("IPv6", "IPv4"),
+        c = Cluster(3, addons=["ingress-nginx", "gateway", "metallb"], seed=7, ip_families=("IPv6", "IPv4"),
                     zones=["zone-a", "zone-b", "zone-c"])
         for obj in __import__("tests.fuzz.surface", fromlist=["BASE_MANIFESTS"]).BASE_MANIFESTS:
             try:
