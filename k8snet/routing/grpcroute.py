@@ -29,10 +29,14 @@ from .httpmatch import CompiledMatch, _pattern
 
 __all__ = ["compile_grpc_match", "grpc_route_problem", "GRPC_FILTERS"]
 
-#: GRPCRouteFilter types this implementation runs: RequestHeaderModifier (Core) and
-#: ResponseHeaderModifier (Extended). RequestMirror (Extended) and ExtensionRef
-#: (Implementation-specific) make the route ``Accepted=False/UnsupportedValue``.
-GRPC_FILTERS = ("RequestHeaderModifier", "ResponseHeaderModifier")
+#: GRPCRouteFilter types this implementation runs in a rule: RequestHeaderModifier (Core),
+#: ResponseHeaderModifier and RequestMirror (Extended: grpcroute_types.go
+#: ``GRPCRouteFilterRequestMirror``, "Support in GRPCRouteRule: Extended"; the copy goes out as
+#: HTTPRoute's does, Envoy's ``-shadow`` :authority suffix included -- v1.6.1 has no conformance
+#: test or feature name for it).  ExtensionRef (Implementation-specific), and RequestMirror on a
+#: backendRef, make the route ``Accepted=False/UnsupportedValue``.
+GRPC_FILTERS = ("RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror")
+GRPC_BACKEND_FILTERS = ("RequestHeaderModifier", "ResponseHeaderModifier")
 _SEGMENT = "[^/]+"
 
 
@@ -74,8 +78,10 @@ def grpc_route_problem(route: dict) -> str | None:
             for h in m.get("headers") or []:
                 if h.get("type", "Exact") not in ("Exact", "RegularExpression"):
                     return f"rules[{i}]: unsupported header match type {h.get('type')}"
-        filters = list(rule.get("filters") or []) + [f for b in rule.get("backendRefs") or [] for f in b.get("filters") or []]
-        for f in filters:
-            if f.get("type") not in GRPC_FILTERS:
-                return f"rules[{i}]: unsupported filter type {f.get('type')}"
+        filters = [(f, GRPC_FILTERS) for f in rule.get("filters") or []]
+        filters += [(f, GRPC_BACKEND_FILTERS) for b in rule.get("backendRefs") or [] for f in b.get("filters") or []]
+        for f, supported in filters:
+            if f.get("type") not in supported:
+                return f"rules[{i}]: unsupported filter type {f.get('type')}" + (
+                    " on a backendRef" if f.get("type") in GRPC_FILTERS else "")
     return None

@@ -11,6 +11,9 @@ another team.
   distinct from a listener of the Gateway or of an older set is ``Conflicted`` and not
   accepted, while the earlier one keeps working (conformance listenerset-protocol-conflict,
   -hostname-conflict). The merged listeners are served by the Gateway's data plane like its own.
+* **Limits.** At most 64 listeners per Gateway and per ListenerSet (the CRDs' ``MaxItems``);
+  the merged list has no limit: the spec lets an implementation reject listeners with
+  ``TooManyListeners`` but gives no number, so k8snet rejects none.
 * **Routes** attach to a set with a parentRef of kind ListenerSet (``sectionName`` = a listener
   of the set); a parentRef to the Gateway reaches only the Gateway's own listeners
   (conformance listenerset-http-routing).

@@ -164,6 +164,9 @@ class ListenerReason(_WireEnum):
     INVALID_CERTIFICATE_REF = "InvalidCertificateRef"
     REF_NOT_PERMITTED = "RefNotPermitted"
     PORT_UNAVAILABLE = "PortUnavailable"
+    #: listenerset_types.go ListenerEntryReasonTooManyListeners: an implementation MAY reject a
+    #: ListenerSet's listener with it; v1.6.1 defines no limit for the merged list, k8snet sets none.
+    TOO_MANY_LISTENERS = "TooManyListeners"
     UNSUPPORTED_VALUE = "UnsupportedValue"
     PENDING = "Pending"
     NO_VALID_CA_CERTIFICATE = "NoValidCACertificate"

@@ -188,24 +188,29 @@ def test_route_status_and_crd(cluster):
     assert crd["metadata"]["annotations"]["gateway.networking.k8s.io/bundle-version"] == "v1.6.1"
 
 
+MIRROR = {"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "grpc-infra-backend-v2", "port": 8080}}}
 UNSUPPORTED_ROWS = [
-    ("RequestMirror (Extended) not implemented",
-     {"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "grpc-infra-backend-v2", "port": 8080}}}),
+    # (id, rule filter, backendRef filter)
+    ("RequestMirror on a backendRef (Extended) not implemented", None, MIRROR),
     ("ExtensionRef (Implementation-specific)",
-     {"type": "ExtensionRef", "extensionRef": {"group": "example.com", "kind": "Filter", "name": "f"}}),
+     {"type": "ExtensionRef", "extensionRef": {"group": "example.com", "kind": "Filter", "name": "f"}}, None),
 ]
 
 
-@pytest.mark.parametrize("flt", [r[1] for r in UNSUPPORTED_ROWS], ids=[r[0] for r in UNSUPPORTED_ROWS])
-def test_unsupported_filter_is_unsupported_value(flt):
+def _mirror_route(rule_filter=None, backend_filter=None, name="mirror"):
+    backend = {"name": "grpc-infra-backend-v1", "port": 8080, **({"filters": [backend_filter]} if backend_filter else {})}
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": {"name": name, "namespace": NS},
+            "spec": {"parentRefs": [{"name": "same-namespace"}], "hostnames": ["mirror.example"],
+                     "rules": [{**({"filters": [rule_filter]} if rule_filter else {}), "backendRefs": [backend]}]}}
+
+
+@pytest.mark.parametrize("flt,backend_flt", [r[1:] for r in UNSUPPORTED_ROWS], ids=[r[0] for r in UNSUPPORTED_ROWS])
+def test_unsupported_filter_is_unsupported_value(flt, backend_flt):
     """GRPCRouteFilter: a filter the implementation does not support makes the route
     Accepted=False with reason UnsupportedValue (shared_types.go RouteReasonUnsupportedValue)."""
     c = Cluster(nodes=1, addons=["gateway"], seed=62)
     c.apply(SCENARIO.split("---\n# grpcroute-exact-method-matching")[0])
-    c.apply({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute",
-             "metadata": {"name": "mirror", "namespace": NS},
-             "spec": {"parentRefs": [{"name": "same-namespace"}],
-                      "rules": [{"filters": [flt], "backendRefs": [{"name": "grpc-infra-backend-v1", "port": 8080}]}]}})
+    c.apply(_mirror_route(flt, backend_flt))
     route = json.loads(c.kubectl(f"get grpcroute mirror -n {NS} -o json"))
     accepted = route["status"]["parents"][0]["conditions"][0]
     assert (accepted["type"], accepted["status"], accepted["reason"]) == ("Accepted", "False", "UnsupportedValue")
@@ -220,3 +225,41 @@ def test_invalid_grpcroute_is_refused_whole():
     with pytest.raises(ValidationError, match="One or both of 'service' or 'method' must be specified"):
         c.apply(bad)
     assert "No resources found" in c.kubectl("get grpcroute")
+
+
+def _echo_lines(c, backend: str, path: str) -> list[str]:
+    logs = c.kubectl(f"logs -n {NS} deploy/{backend}")
+    return [line for line in logs.splitlines() if f"Echoing back request made to {path} " in line]
+
+
+MIRROR_ROWS = [
+    # (id, filters of the rule, backends whose logs show one copy, rule)
+    ("one mirror", [MIRROR], ["grpc-infra-backend-v2"],
+     "grpcroute_types.go GRPCRouteFilterRequestMirror: Support in GRPCRouteRule: Extended"),
+    ("two mirrors", [MIRROR, {"type": "RequestMirror", "requestMirror": {
+        "backendRef": {"name": "grpc-infra-backend-v3", "port": 8080}}}], ["grpc-infra-backend-v2", "grpc-infra-backend-v3"],
+     "grpcroute_types.go GRPCRouteFilter.RequestMirror: 'This filter can be used multiple times within the same rule'"),
+    ("percent 0: never", [{"type": "RequestMirror", "requestMirror": {
+        "backendRef": {"name": "grpc-infra-backend-v2", "port": 8080}, "percent": 0}}], [],
+     "HTTPRequestMirrorFilter.percent (shared with HTTPRoute): 0 mirrors no request"),
+]
+
+
+@pytest.mark.parametrize("filters,mirrored,rule", [r[1:] for r in MIRROR_ROWS], ids=[r[0] for r in MIRROR_ROWS])
+def test_grpc_request_mirror(filters, mirrored, rule):
+    """GRPCRoute RequestMirror: the caller gets the backendRef's answer; each mirror backend gets a
+    copy of the call whose answer the Gateway drops ("The responses from this backend MUST be
+    ignored by the Gateway"); the route is Accepted.  (No v1.6.1 conformance test covers it; the
+    rows follow httproute-request-mirror / -multiple-mirrors.)"""
+    c = gateway_cluster(SCENARIO.split("---\n# grpcroute-exact-method-matching")[0], seed=64)
+    route = _mirror_route()
+    route["spec"]["rules"][0]["filters"] = filters
+    c.apply(route)
+    c.advance(5)
+    path = f"/{SVC}/Echo"
+    before = {b: len(_echo_lines(c, b, path)) for b in ("grpc-infra-backend-v2", "grpc-infra-backend-v3")}
+    assert _call(c, "same-namespace", "mirror.example", "Echo") == ("grpc-infra-backend-v1", 0), rule
+    after = {b: len(_echo_lines(c, b, path)) for b in before}
+    assert {b for b in before if after[b] == before[b] + 1} == set(mirrored), rule
+    accepted = json.loads(c.kubectl(f"get grpcroute mirror -n {NS} -o json"))["status"]["parents"][0]["conditions"][0]
+    assert (accepted["type"], accepted["status"]) == ("Accepted", "True")
