@@ -260,6 +260,12 @@ CNI_AGENTS = {
 }
 
 
+#: The account each CNI's agent DaemonSet runs as (``serviceAccountName`` in calico.yaml,
+#: cilium's Helm chart, kube-flannel.yml, weave-daemonset-k8s.yaml, kindnet.yaml).
+CNI_SERVICE_ACCOUNTS = {"calico": "calico-node", "cilium": "cilium", "flannel": "flannel", "weave": "weave-net",
+                        "kindnet": "kindnet"}
+
+
 def _agent(namespace: str, name: str, labels: dict, image: str, container: str, **extra) -> dict:
     return {"apiVersion": "apps/v1", "kind": "DaemonSet",
             "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
@@ -337,12 +343,18 @@ def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_sc
 
 
 def node_agents(cni: str) -> list[dict]:
-    """kube-proxy's DaemonSet and the CNI agent's (plus the namespace flannel installs into)."""
+    """kube-proxy's DaemonSet and the CNI agent's with its ServiceAccount (plus the namespace
+    flannel installs into), applied as ``kubectl apply -f`` of the CNI's manifest applies them."""
     out = [_kube_proxy_daemonset()]
     ns, name, labels, image = CNI_AGENTS[cni]
     if ns != "kube-system":
         out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-    out.append(_agent(ns, name, labels, image, name.removesuffix("-ds")))
+    account = CNI_SERVICE_ACCOUNTS[cni]
+    # The CNI's manifest creates its account before the DaemonSet that names it.
+    out.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": account, "namespace": ns}})
+    agent = _agent(ns, name, labels, image, name.removesuffix("-ds"))
+    agent["spec"]["template"]["spec"]["serviceAccountName"] = account
+    out.append(agent)
     return out
 
 

@@ -72,12 +72,14 @@ class AppsControllers:
             return
         pods = self._owned("Pod", rs)
         create, delete = replicaset.reconcile(rs, pods)
+        failure = None  # manageReplicas' error, which calculateStatus turns into ReplicaFailure
         for _ in range(create):
             pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
             # The controller POSTs the pod: defaulting and admission (service account,
             # DefaultTolerationSeconds, priority) run on it as on any created pod.
             pod = default(pod)
-            if not self._post_pod(rs, pod, "replicaset-controller"):
+            failure = self._post_pod(rs, pod, "replicaset-controller")
+            if failure is not None:
                 break
             self.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
@@ -87,7 +89,7 @@ class AppsControllers:
                                   "replicaset-controller")
         rs2 = self.store.peek("ReplicaSet", ns, name)
         mine = self._owned("Pod", rs2)
-        rs2 = replace_fields(rs2, status=replicaset.status(rs2, mine, self.now))
+        rs2 = replace_fields(rs2, status=replicaset.status(rs2, mine, self.now, failure=failure))
         if rs2["status"] != rs.get("status"):
             self.api.write(rs2)
         min_ready = rs2["spec"].get("minReadySeconds", 0)
@@ -104,7 +106,7 @@ class AppsControllers:
         create, delete = statefulset.reconcile(sts, self._owned("Pod", sts))
         for o in create:
             pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
-            if not self._post_pod(sts, pod, "statefulset-controller"):
+            if self._post_pod(sts, pod, "statefulset-controller") is not None:
                 break
             self.api.record_event(sts, "Normal", "SuccessfulCreate",
                                   f"create Pod {pod['metadata']['name']} in StatefulSet {name} successful",
@@ -127,7 +129,7 @@ class AppsControllers:
         create, delete = daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
         for node_name in create:
             pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
-            if not self._post_pod(ds, pod, "daemonset-controller"):
+            if self._post_pod(ds, pod, "daemonset-controller") is not None:
                 break
             self.api.record_event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
                                   "daemonset-controller")

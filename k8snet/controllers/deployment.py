@@ -215,4 +215,13 @@ def status(deploy: dict, replicasets: list[dict], now_ts: str, pod_hash: str | N
     else:
         prog = cond("Progressing", "True", "ReplicaSetUpdated", f'ReplicaSet "{name}" is progressing.')
     st["conditions"] = [avail_c, prog]
+    # syncRolloutStatus getReplicaFailures: a ReplicaSet's ReplicaFailure (the new one's first)
+    # becomes the Deployment's (ReplicaSetToDeploymentCondition: both times its transition time).
+    failed = next((c for rs in sorted(mine, key=lambda r: r is not new)
+                   for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") == "ReplicaFailure"), None)
+    if failed is not None:
+        st["conditions"].append({"type": "ReplicaFailure", "status": failed["status"],
+                                 "lastUpdateTime": failed["lastTransitionTime"],
+                                 "lastTransitionTime": failed["lastTransitionTime"],
+                                 "reason": failed["reason"], "message": failed["message"]})
     return st

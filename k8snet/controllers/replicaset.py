@@ -77,9 +77,11 @@ def available_at(pod: dict, min_ready: int) -> float | None:
     return clock.parse_rfc3339(cond["lastTransitionTime"]) + min_ready if min_ready else 0.0
 
 
-def status(rs: dict, pods: list[dict], now: float = 0.0) -> dict:
+def status(rs: dict, pods: list[dict], now: float = 0.0, *, failure: str | None = None) -> dict:
     """ReplicaSet status computed from its pods (replica_set_utils calculateStatus):
-    available = Ready for at least ``spec.minReadySeconds``."""
+    available = Ready for at least ``spec.minReadySeconds``.  ``failure`` is the error of this
+    sync's pod creation: it sets the ``ReplicaFailure`` condition (reason ``FailedCreate``) when
+    none is set; a sync without one removes it."""
     mine = [p for p in pods if owned_by(p, rs) and active(p)]
     ready = sum(1 for p in mine if pod_is_ready(p))
     min_ready = rs["spec"].get("minReadySeconds", 0)
@@ -92,4 +94,9 @@ def status(rs: dict, pods: list[dict], now: float = 0.0) -> dict:
         st["readyReplicas"] = ready
     if available:
         st["availableReplicas"] = available
+    old = next((c for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") == "ReplicaFailure"), None)
+    if failure is not None:
+        from .. import clock
+        st["conditions"] = [old or {"type": "ReplicaFailure", "status": "True", "lastTransitionTime": clock.rfc3339(now),
+                                    "reason": "FailedCreate", "message": failure}]
     return st

@@ -56,6 +56,7 @@ class ServiceAccountControllers:
 
     def _init_serviceaccounts(self) -> None:
         self._sa_dirty: set[str] = set()
+        self._failed_creates: set[tuple[str, str, str]] = set()  # (kind, namespace, name) refused a pod
         # UIDs from a stream of their own: accounts never shift the uids (and cloud LB names) of other objects.
         self._sa_uid_rng = side_stream(self.api.rng, 1)
         self.store.watch(self._on_serviceaccount_event)
@@ -66,6 +67,11 @@ class ServiceAccountControllers:
             self._sa_dirty.add(new["metadata"]["name"])
         elif kind == "ServiceAccount" and new is None and old["metadata"]["name"] == plugin.DEFAULT_SERVICE_ACCOUNT_NAME:
             self._sa_dirty.add(old["metadata"]["namespace"])
+        elif kind == "ServiceAccount" and old is None and self._failed_creates:
+            ns = new["metadata"]["namespace"]
+            for owner_kind, owner_ns, name in sorted(self._failed_creates):
+                if owner_ns == ns:  # the requeued sync may now get its pods admitted
+                    self.dirty[owner_kind.lower()].add((ns, name))
 
     def _write_account(self, namespace: str, name: str) -> None:
         sa = service_account(namespace, name, uid=str(uuid.UUID(int=self._sa_uid_rng.getrandbits(128), version=4)),
@@ -88,15 +94,20 @@ class ServiceAccountControllers:
                 if self.store.peek("ServiceAccount", ns, name) is None:
                     self._write_account(ns, name)
 
-    def _post_pod(self, owner: dict, pod: dict, component: str) -> bool:
+    def _post_pod(self, owner: dict, pod: dict, component: str) -> str | None:
         """POST a controller's defaulted pod through the ServiceAccount plugin and store it; on a
-        refusal record the owner's ``FailedCreate`` Warning and return False."""
+        refusal record the owner's ``FailedCreate`` Warning and return the error (None when
+        created).  The owner is then retried when an account appears in its namespace, as the
+        controller's rate-limited requeue would retry it."""
         if self._sa_dirty:  # the plugin waits for a namespace's `default` account (getServiceAccount retries)
             self._sync_serviceaccounts()
         reason = plugin.admit_pod(pod, lambda ns, name: self.store.peek("ServiceAccount", ns, name), self.api.volume_rng)
+        key = (owner["kind"], owner["metadata"]["namespace"], owner["metadata"]["name"])
         if reason is None:
             self.api.write(pod)
-            return True
+            self._failed_creates.discard(key)
+            return None
+        self._failed_creates.add(key)
         if owner["kind"] == "StatefulSet":
             err = plugin.forbidden_text(pod, reason)
             message = f"create Pod {pod['metadata']['name']} in StatefulSet {owner['metadata']['name']} failed error: {err}"
@@ -104,4 +115,4 @@ class ServiceAccountControllers:
             err = plugin.forbidden_text({"metadata": {"generateName": owner["metadata"]["name"] + "-"}}, reason)
             message = f"Error creating: {err}"
         self.api.record_event(owner, "Warning", "FailedCreate", message, component)
-        return False
+        return err

@@ -38,7 +38,27 @@ ACCOUNT_ROWS = [
     ("bootstrappolicy controller_policy.go: root-ca-cert-publisher", "kube-system", "root-ca-cert-publisher"),
     ("kubeadm --controllers=*,bootstrapsigner,tokencleaner: bootstrap-signer", "kube-system", "bootstrap-signer"),
     ("kubeadm --controllers=*,bootstrapsigner,tokencleaner: token-cleaner", "kube-system", "token-cleaner"),
+    ("calico.yaml: the calico-node DaemonSet's account", "kube-system", "calico-node"),
 ]
+
+
+CNI_ROWS = [
+    # (the CNI manifest's rule, cni, namespace, account)
+    ("calico.yaml serviceAccountName", "calico", "kube-system", "calico-node"),
+    ("cilium chart serviceAccountName", "cilium", "kube-system", "cilium"),
+    ("kube-flannel.yml serviceAccountName", "flannel", "kube-flannel", "flannel"),
+    ("weave-daemonset-k8s.yaml serviceAccountName", "weave", "kube-system", "weave-net"),
+    ("kindnet.yaml serviceAccountName", "kindnet", "kube-system", "kindnet"),
+]
+
+
+@pytest.mark.parametrize("rule,cni,ns,account", CNI_ROWS, ids=[r[0] for r in CNI_ROWS])
+def test_cni_agent_runs_as_its_account(rule, cni, ns, account):
+    c = Cluster(nodes=1, cni=cni)
+    assert c.store.peek("ServiceAccount", ns, account) is not None, rule
+    agents = [p for p in c.store.items("Pod", ns) if p["spec"].get("hostNetwork")
+              and not p["metadata"]["name"].startswith("kube-proxy-")]
+    assert agents and {p["spec"]["serviceAccountName"] for p in agents} == {account}, rule
 
 
 @pytest.mark.parametrize("rule,ns,name", ACCOUNT_ROWS, ids=[r[0] for r in ACCOUNT_ROWS])
@@ -47,9 +67,9 @@ def test_new_cluster_accounts(cluster, rule, ns, name):
 
 
 def test_kube_system_holds_exactly_the_listed_accounts(cluster):
-    """The controller accounts, kubeadm's two and default; no cloud controller's
+    """The controller accounts, kubeadm's two, the CNI agent's and default; no cloud controller's
     (service-controller, route-controller need --cloud-provider)."""
-    want = sorted({*CONTROLLER_SERVICE_ACCOUNTS, "coredns", "kube-proxy", "default"})
+    want = sorted({*CONTROLLER_SERVICE_ACCOUNTS, "coredns", "kube-proxy", "default", "calico-node"})
     assert _names(cluster, "kube-system") == want
     assert "service-controller" not in want and "route-controller" not in want
 
@@ -196,11 +216,19 @@ def test_controller_failed_create(rule, kind, message):
     assert len(warnings) == 1 and warnings[0]["type"] == "Warning", rule
     rs = next(iter(c.store.items("ReplicaSet", "default")), None)
     assert warnings[0]["message"] == message.format(rs=rs["metadata"]["name"] if rs else ""), rule
-    # Creating the account lets the next sync make the pods.
+    if kind == "Deployment":
+        # replica_set_utils.go calculateStatus: ReplicaFailure/FailedCreate with the error;
+        # deployment sync.go getReplicaFailures copies it onto the Deployment.
+        cond = rs["status"]["conditions"][0]
+        assert (cond["type"], cond["status"], cond["reason"]) == ("ReplicaFailure", "True", "FailedCreate")
+        assert "Error creating: " + cond["message"] == warnings[0]["message"]
+        d = c.store.peek("Deployment", "default", "web")
+        assert [x["reason"] for x in d["status"]["conditions"] if x["type"] == "ReplicaFailure"] == ["FailedCreate"]
+    # The controller's requeue retries: once the account exists, the pods are made, the condition goes.
     c.apply({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "ghost"}})
-    c.apply({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"},
-             "spec": {**spec, "replicas": 1}})
-    assert len(list(c.store.items("Pod", "default"))) == 1
+    assert len(list(c.store.items("Pod", "default"))) == 2
+    for obj in [*c.store.items("ReplicaSet", "default"), *c.store.items("Deployment", "default")]:
+        assert all(x["type"] != "ReplicaFailure" for x in (obj.get("status") or {}).get("conditions") or [])
 
 
 def test_volume_names_are_seeded():
