@@ -239,6 +239,20 @@ def coredns_deployment(dns_labels: dict) -> dict:
                          "name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}]}}}}
 
 
+def _applied_service_account(namespace: str, name: str) -> dict:
+    """A ServiceAccount of a manifest applied with ``kubectl apply`` (its last-applied
+    annotation as kubectl writes it), stored as is: its uid derived from its name, so adding it
+    shifted no other object's uid (nor the cloud load-balancer names made from uids)."""
+    import json
+    manifest = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": namespace}}
+    last = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
+    return {"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": name, "namespace": namespace,
+                         "annotations": {"kubectl.kubernetes.io/last-applied-configuration": last},
+                         "uid": _fixed_uid(f"{namespace}/serviceaccount/{name}"),
+                         "creationTimestamp": "2025-01-01T00:00:00Z"}}
+
+
 def _kubeadm_service_account(name: str) -> dict:
     """A kube-system ServiceAccount kubeadm creates (apiclient.CreateOrUpdate: no annotation);
     its uid derived from its name, so it shifts no other object's uid."""
@@ -351,7 +365,7 @@ def node_agents(cni: str) -> list[dict]:
         out.insert(0, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
     account = CNI_SERVICE_ACCOUNTS[cni]
     # The CNI's manifest creates its account before the DaemonSet that names it.
-    out.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": account, "namespace": ns}})
+    out.append(_applied_service_account(ns, account))
     agent = _agent(ns, name, labels, image, name.removesuffix("-ds"))
     agent["spec"]["template"]["spec"]["serviceAccountName"] = account
     out.append(agent)

@@ -140,8 +140,8 @@ class Cluster(ClusterViews, ClusterTraffic):
         cm["metadata"].update(uid=str(uuid.UUID(int=random.Random(f"{self.seed}/kube-proxy").getrandbits(128),
                                                 version=4)), creationTimestamp=clock.rfc3339(self.clock.now))
         self.api.write(cm)
-        for obj in bootstrap.node_agents(self.cni):
-            self.api.apply(obj)
+        for obj in bootstrap.node_agents(self.cni):  # the CNI's account comes stored, with its uid fixed
+            self.api.write(obj) if obj["kind"] == "ServiceAccount" else self.api.apply(obj)
         primary = self.families[0]
         first_ip = primary.node_ip(0)
         # kubeadm (apiclient.CreateOrUpdate*) and the API server's own controllers create these
