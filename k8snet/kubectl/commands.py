@@ -1,9 +1,9 @@
 """kubectl command lines -> cluster calls -> what kubectl prints.
 
-get and describe live in get.py, delete in delete.py, the printing in printers.py,
-describe*.py and output.py; programs run inside containers (``kubectl exec ... -- curl``) in
-execs.py.  Errors come back as the text
-kubectl prints (``Error from server (NotFound): ...``), as a terminal would show them.
+get and describe live in get.py, delete in delete.py, the printing in printers.py (the
+server's Table), tableprinter.py (its layout), describe*.py and output.py; programs run inside
+containers (``kubectl exec ... -- curl``) in execs.py.  Errors come back as the text kubectl
+prints (``Error from server (NotFound): ...``), as a terminal would show them.
 """
 from __future__ import annotations
 

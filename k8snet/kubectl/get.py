@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import labels
 from ..apiserver import fields, resources
 from ..errors import K8sNetError, UsageError
-from . import output, printers, sorter, warnings
+from . import output, printers, sorter, tableprinter, warnings
 from .describe import describe
 
 __all__ = ["namespace", "resource_args", "select", "get", "describe_command", "related_for"]
@@ -136,9 +136,9 @@ def get(cluster, args, flags, after) -> str:
         if flags.get("--ignore-not-found"):
             return prefix
         ns = None if flags.get("--all-namespaces") or not targets[0][0].namespaced else namespace(cluster, flags)
-        return prefix + printers.no_resources_message(ns) + "\n"
+        return prefix + tableprinter.no_resources_message(ns) + "\n"
     with_kind = bool(flags.get("--show-kind")) or (args[:1] == ["all"])
-    return prefix + printers.get_tables(groups, now=cluster.now, wide=fmt == "wide",
+    return prefix + tableprinter.get_tables(groups, now=cluster.now, wide=fmt == "wide",
                                         show_labels=bool(flags.get("--show-labels")),
                                         all_namespaces=bool(flags.get("--all-namespaces")),
                                         no_headers=bool(flags.get("--no-headers")),
@@ -190,6 +190,6 @@ def describe_command(cluster, args, flags, after) -> str:
         out.append(describe(res.kind, obj, now=cluster.now, related=related))
     if not out:
         ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
-        return printers.no_resources_message(ns) + "\n"
+        return tableprinter.no_resources_message(ns) + "\n"
     # describe.go Run: each object's text after "\n\n" (the text ends in a newline itself).
     return "\n\n\n".join(o.rstrip("\n") for o in out) + "\n"

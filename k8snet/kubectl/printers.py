@@ -1,16 +1,13 @@
-"""``kubectl get`` tables: the columns the API server sends for each kind and how
-kubectl lays them out.
+"""The ``Table`` the API server sends for ``kubectl get``: the columns of each kind and the
+cells of each object.
 
-The API server renders a ``Table`` (kubernetes ``pkg/printers/internalversion/printers.go``
-for built-in kinds, a CRD's ``additionalPrinterColumns`` for Gateway API kinds) always with
-the wide cells; kubectl (cli-runtime ``tableprinter.go``) drops ``priority: 1`` columns
-unless ``-o wide``, upper-cases the headers, prepends NAMESPACE for ``-A``, appends LABELS
-for ``--show-labels``, prefixes names with ``kind/`` when several kinds are printed, and
-aligns everything with a tabwriter (padding 3).
+The API server renders it (kubernetes ``pkg/printers/internalversion/printers.go`` for
+built-in kinds, a CRD's ``additionalPrinterColumns`` through apiextensions' tableconvertor
+for Gateway API and MetalLB kinds) always with the wide cells; how kubectl lays it out is
+tableprinter.py.  cluster.serve() sends the same rows (serve/table.py).
 
-    >>> print(get_table("Service", [svc], now=60))       # doctest: +SKIP
-    NAME   TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE
-    web    ClusterIP   10.96.12.34    <none>        80/TCP    60s
+    >>> table_rows("Service", [svc], now=60)[0]["Port(s)"]       # doctest: +SKIP
+    '80/TCP'
 """
 from __future__ import annotations
 
@@ -20,11 +17,9 @@ from typing import Any, Callable, Mapping, Sequence
 from ..errors import UsageError
 from . import cells as c
 from .jsonpath import JSONPath
-from .tabwriter import table_writer
 from .gojson import format_value
 
-__all__ = ["Column", "COLUMNS", "CLUSTER_SCOPED", "GROUPS", "get_table", "get_tables",
-           "kind_prefix", "no_resources_message", "table_rows"]
+__all__ = ["Column", "COLUMNS", "CLUSTER_SCOPED", "GROUPS", "listed", "table_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,19 +126,6 @@ _CRD_COLUMNS = {
                         ("IPAddressPool Selectors", ".spec.ipAddressPoolSelectors", "string"),
                         ("Interfaces", ".spec.interfaces", "string"), ("Node Selectors", ".spec.nodeSelectors", "string")),
 }
-
-
-def kind_prefix(kind: str) -> str:
-    """``service``, ``deployment.apps``: the lower-cased GroupKind kubectl puts before ``/name``."""
-    group = GROUPS.get(kind, "")
-    return kind.lower() + ("." + group if group else "")
-
-
-def no_resources_message(namespace: str | None) -> str:
-    """What ``kubectl get`` prints (to stderr) when nothing matched (get.go)."""
-    if namespace is None:
-        return "No resources found"
-    return f"No resources found in {namespace} namespace."
 
 
 # --- rows: kind -> function(obj, now) -> {column name: cell} ---------------------------
@@ -348,57 +330,3 @@ def table_rows(kind: str, objects: Sequence[Mapping], *, now: float, keep_order:
         row.setdefault("Name", _meta(obj).get("name", ""))
         rows.append(row)
     return rows
-
-
-def get_table(kind: str, objects: Sequence[Mapping], *, now: float, wide: bool = False,
-              show_labels: bool = False, all_namespaces: bool = False, no_headers: bool = False,
-              with_kind: bool = False, keep_order: bool = False, label_columns: Sequence[str] = ()) -> str:
-    """The table ``kubectl get <kind>`` prints for ``objects`` (``""`` when there are none:
-    the caller prints :func:`no_resources_message` instead).  ``label_columns`` is ``-L``: one
-    column per label key, headed by the key's last path segment upper-cased (kubectl's
-    formatLabelHeaders), before ``--show-labels``' LABELS."""
-    if not objects:
-        return ""
-    columns = [col for col in COLUMNS[kind] if wide or col.priority == 0]
-    with_ns = all_namespaces and kind not in CLUSTER_SCOPED
-    headers = (["NAMESPACE"] if with_ns else []) + [col.name.upper() for col in columns]
-    headers += [key.split("/")[-1].upper() for key in label_columns]
-    if show_labels:
-        headers.append("LABELS")
-    objs = listed(objects, keep_order)
-    out = table_writer()
-    if not no_headers:
-        out.write("\t".join(headers) + "\n")
-    for obj, row in zip(objs, table_rows(kind, objs, now=now, keep_order=True)):
-        cells = []
-        if with_ns:
-            cells.append(_meta(obj).get("namespace", ""))
-        for col in columns:
-            value = row.get(col.name)
-            text = "" if value is None else str(value)
-            if with_kind and col.name == "Name":  # the column with Format "name"
-                text = f"{kind_prefix(kind)}/{text}"
-            cells.append(_sanitize(text))
-        cells += [(_meta(obj).get("labels") or {}).get(key, "") for key in label_columns]
-        if show_labels:
-            cells.append(c.format_labels(_meta(obj).get("labels")))
-        out.write("\t".join(cells) + "\n")
-    return out.getvalue()
-
-
-def _sanitize(text: str) -> str:
-    # tableprinter appendCellValue: a cell is cut at its first line break and marked "...".
-    for i, ch in enumerate(text):
-        if ch in "\f\n\r":
-            return text[:i] + "..."
-    return text
-
-
-def get_tables(groups: Sequence[tuple[str, Sequence[Mapping]]], *, now: float, **options: Any) -> str:
-    """``kubectl get deploy,svc``: one table per kind, names prefixed ``kind/`` when more
-    than one kind has objects, tables separated by a blank line (get.go separatorWriter)."""
-    non_empty = [(kind, objs) for kind, objs in groups if objs]
-    with_kind = options.pop("with_kind", len(non_empty) > 1)
-    tables = [get_table(kind, objs, now=now, with_kind=with_kind, **options) for kind, objs in non_empty]
-    separator = "" if options.get("no_headers") else "\n"
-    return separator.join(tables)
