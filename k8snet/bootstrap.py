@@ -320,7 +320,7 @@ def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_sc
     bindAddress 0.0.0.0, clusterCIDR = the pod subnet, clientConnection.kubeconfig) with ``mode``
     written explicitly (kubernetes/kubernetes#139777: kube-proxy v1.37 warns when it is unset),
     every other field at its zero value, keys sorted as sigs.k8s.io/yaml writes them."""
-    from .kubectl.output import to_yaml
+    from .goyaml import to_yaml
     zero_sync = {"minSyncPeriod": "0s", "syncPeriod": "0s"}
     config = {
         "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",

@@ -84,7 +84,7 @@ def _config_map(namespace: str, name: str, data: dict) -> dict:
 def kubeadm_config_maps(server: str, pod_subnet: str, service_subnet: str, cluster_dns: str) -> list[dict]:
     """kubeadm-config, kubelet-config (kube-system) and cluster-info (kube-public), in the order
     kubeadm init's phases upload them (upload-config, then bootstrap-token)."""
-    from .kubectl.output import to_yaml
+    from .goyaml import to_yaml
     return [
         _config_map("kube-system", "kubeadm-config",
                     {"ClusterConfiguration": to_yaml(cluster_configuration(pod_subnet, service_subnet))}),

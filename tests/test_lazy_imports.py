@@ -37,6 +37,10 @@ _PLAIN = ("from k8snet import Cluster\nc = Cluster(seed=1)\nc.apply({'apiVersion
 ROWS += [
     ("a plain cluster and a request", _PLAIN, FEATURE_MODULES,
      "routers, CRD schemas, other proxy modes' backends and addon controllers load on first use"),
+    # kubeadm's ConfigMaps (kubeadm-config, kubelet-config, kube-proxy) are go-yaml text written
+    # by goyaml.py, outside the kubectl package (issue 16: every widget builds a fresh cluster).
+    ("a cluster built, used and settled", _PLAIN + "\nc.advance(10)", ("k8snet.kubectl",),
+     "kubectl's printers load when a kubectl command runs, not for Cluster() (bootstrap.py, kubeadmconfig.py)"),
 ]
 
 # (id, code, a module that must then be imported, the feature that loads it)
