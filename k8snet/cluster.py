@@ -130,11 +130,12 @@ class Cluster(ClusterViews, ClusterTraffic):
         # server's address is the primary family's advertise address.
         first = self.families[0].node_ip(0)
         server = f"https://{'[' + first + ']' if ':' in first else first}:{bootstrap.API_SERVER_PORT}"
-        from .kubeadmconfig import kubeadm_config_maps  # kubeadm init's upload-config and bootstrap-token phases
+        # kubeadm init's upload-config and bootstrap-token phases, then its kube-proxy addon
+        from .kubeadmconfig import kube_proxy_config_map, kubeadm_config_maps
         for obj in kubeadm_config_maps(server, ",".join(f.pod_cidr for f in self.families),
                                        ",".join(f.service_cidr for f in self.families), self.families[0].dns_ip):
             self.api.write(obj)
-        cm = bootstrap.kube_proxy_config_map(
+        cm = kube_proxy_config_map(
             self.proxy_mode, ",".join(f.pod_cidr for f in self.families), server, self.ipvs_scheduler)
         import uuid
         cm["metadata"].update(uid=str(uuid.UUID(int=random.Random(f"{self.seed}/kube-proxy").getrandbits(128),

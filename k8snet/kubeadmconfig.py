@@ -12,7 +12,9 @@
   (kubeadm adds it only on hosts running systemd-resolved, which kind nodes do not);
 * ``kube-public/cluster-info`` (``phases/bootstraptoken/clusterinfo``): key ``kubeconfig``, a
   kubeconfig naming the API server and carrying the (simulated) CA; readable without
-  credentials, for ``kubeadm join`` discovery.
+  credentials, for ``kubeadm join`` discovery;
+* ``kube-system/kube-proxy`` (``phases/addons/proxy``, the kube-proxy addon after CoreDNS's):
+  ``config.conf``, the KubeProxyConfiguration, and ``kubeconfig.conf``.
 
 Not modelled: cluster-info's ``jws-kubeconfig-<token-id>`` key (the bootstrap-signer signs it
 for each bootstrap token Secret, and no bootstrap token is simulated), and the API server's own
@@ -25,8 +27,9 @@ import hashlib
 import uuid
 
 from .bootstrap import CLUSTER_CA_PEM, KUBERNETES_VERSION
+from .goyaml import to_yaml
 
-__all__ = ["cluster_configuration", "kubelet_configuration", "kubeadm_config_maps"]
+__all__ = ["cluster_configuration", "kubelet_configuration", "kubeadm_config_maps", "kube_proxy_config_map"]
 
 
 def cluster_configuration(pod_subnet: str, service_subnet: str, version: str = KUBERNETES_VERSION) -> dict:
@@ -84,10 +87,51 @@ def _config_map(namespace: str, name: str, data: dict) -> dict:
 def kubeadm_config_maps(server: str, pod_subnet: str, service_subnet: str, cluster_dns: str) -> list[dict]:
     """kubeadm-config, kubelet-config (kube-system) and cluster-info (kube-public), in the order
     kubeadm init's phases upload them (upload-config, then bootstrap-token)."""
-    from .goyaml import to_yaml
     return [
         _config_map("kube-system", "kubeadm-config",
                     {"ClusterConfiguration": to_yaml(cluster_configuration(pod_subnet, service_subnet))}),
         _config_map("kube-system", "kubelet-config", {"kubelet": to_yaml(kubelet_configuration(cluster_dns))}),
         _config_map("kube-public", "cluster-info", {"kubeconfig": _cluster_info_kubeconfig(server)}),
     ]
+
+
+def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_scheduler: str = "rr") -> dict:
+    """The ConfigMap ``kube-system/kube-proxy`` kubeadm v1.37 writes (manifests.go
+    KubeProxyConfigMap19): ``kubeconfig.conf`` (the in-cluster credentials) and ``config.conf``,
+    the KubeProxyConfiguration v1alpha1 after kubeadm's defaulting (componentconfigs/kubeproxy.go:
+    bindAddress 0.0.0.0, clusterCIDR = the pod subnet, clientConnection.kubeconfig) with ``mode``
+    written explicitly (kubernetes/kubernetes#139777: kube-proxy v1.37 warns when it is unset),
+    every other field at its zero value, keys sorted as sigs.k8s.io/yaml writes them."""
+    zero_sync = {"minSyncPeriod": "0s", "syncPeriod": "0s"}
+    config = {
+        "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
+        "bindAddress": "0.0.0.0", "bindAddressHardFail": False,
+        "clientConnection": {"acceptContentTypes": "", "burst": 0, "contentType": "",
+                             "kubeconfig": "/var/lib/kube-proxy/kubeconfig.conf", "qps": 0},
+        "clusterCIDR": cluster_cidr, "configSyncPeriod": "0s",
+        "conntrack": {"maxPerCore": None, "min": None, "tcpBeLiberal": False, "tcpCloseWaitTimeout": None,
+                      "tcpEstablishedTimeout": None, "udpStreamTimeout": "0s", "udpTimeout": "0s"},
+        "detectLocal": {"bridgeInterface": "", "interfaceNamePrefix": ""}, "detectLocalMode": "",
+        "enableProfiling": False, "healthzBindAddress": "", "hostnameOverride": "",
+        "iptables": {"localhostNodePorts": None, "masqueradeAll": False, "masqueradeBit": None,
+                     "snatNodeInternalIP": None, **zero_sync},
+        "ipvs": {"excludeCIDRs": None, "scheduler": "" if ipvs_scheduler == "rr" else ipvs_scheduler,
+                 "strictARP": False, "tcpFinTimeout": "0s", "tcpTimeout": "0s", "udpTimeout": "0s", **zero_sync},
+        "logging": {"flushFrequency": 0, "options": {"json": {"infoBufferSize": "0"}, "text": {"infoBufferSize": "0"}},
+                    "verbosity": 0},
+        "metricsBindAddress": "", "mode": mode,
+        "nftables": {"masqueradeAll": False, "masqueradeBit": None, **zero_sync},
+        "nodePortAddresses": None, "oomScoreAdj": None, "portRange": "", "showHiddenMetricsForVersion": "",
+        "winkernel": {"enableDSR": False, "forwardHealthCheckVip": False, "networkName": "",
+                      "rootHnsEndpointName": "", "sourceVip": ""},
+    }
+    # kubeconfig.conf is the template's text (its own field order), not marshalled.
+    sa = "/var/run/secrets/kubernetes.io/serviceaccount"
+    kc = "\n".join(["apiVersion: v1", "kind: Config", "clusters:", "- cluster:",
+                    f"    certificate-authority: {sa}/ca.crt", f"    server: {api_server}", "  name: default",
+                    "contexts:", "- context:", "    cluster: default", "    namespace: default", "    user: default",
+                    "  name: default", "current-context: default", "users:", "- name: default", "  user:",
+                    f"    tokenFile: {sa}/token"])
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
+            "data": {"config.conf": to_yaml(config).rstrip("\n"), "kubeconfig.conf": kc}}
