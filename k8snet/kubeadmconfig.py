@@ -23,13 +23,15 @@ for each bootstrap token Secret, and no bootstrap token is simulated), and the A
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import uuid
 
 from .bootstrap import CLUSTER_CA_PEM, KUBERNETES_VERSION
 from .goyaml import to_yaml
 
-__all__ = ["cluster_configuration", "kubelet_configuration", "kubeadm_config_maps", "kube_proxy_config_map"]
+__all__ = ["cluster_configuration", "kubelet_configuration", "kube_proxy_configuration", "kubeadm_config_maps",
+           "kube_proxy_config_map"]
 
 
 def cluster_configuration(pod_subnet: str, service_subnet: str, version: str = KUBERNETES_VERSION) -> dict:
@@ -84,26 +86,31 @@ def _config_map(namespace: str, name: str, data: dict) -> dict:
             "data": data}
 
 
+@functools.lru_cache(maxsize=32)
+def _marshalled(configuration, *args) -> str:
+    # The text kubeadm stores is sigs.k8s.io/yaml's marshalling of a configuration that
+    # depends on a few of the cluster's arguments only: write it once per argument tuple
+    # (every widget interaction builds a fresh cluster).  The configuration builders are pure
+    # and the result is a str, so no cached object is shared with a cluster.
+    return to_yaml(configuration(*args))
+
+
 def kubeadm_config_maps(server: str, pod_subnet: str, service_subnet: str, cluster_dns: str) -> list[dict]:
     """kubeadm-config, kubelet-config (kube-system) and cluster-info (kube-public), in the order
     kubeadm init's phases upload them (upload-config, then bootstrap-token)."""
     return [
         _config_map("kube-system", "kubeadm-config",
-                    {"ClusterConfiguration": to_yaml(cluster_configuration(pod_subnet, service_subnet))}),
-        _config_map("kube-system", "kubelet-config", {"kubelet": to_yaml(kubelet_configuration(cluster_dns))}),
+                    {"ClusterConfiguration": _marshalled(cluster_configuration, pod_subnet, service_subnet)}),
+        _config_map("kube-system", "kubelet-config", {"kubelet": _marshalled(kubelet_configuration, cluster_dns)}),
         _config_map("kube-public", "cluster-info", {"kubeconfig": _cluster_info_kubeconfig(server)}),
     ]
 
 
-def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_scheduler: str = "rr") -> dict:
-    """The ConfigMap ``kube-system/kube-proxy`` kubeadm v1.37 writes (manifests.go
-    KubeProxyConfigMap19): ``kubeconfig.conf`` (the in-cluster credentials) and ``config.conf``,
-    the KubeProxyConfiguration v1alpha1 after kubeadm's defaulting (componentconfigs/kubeproxy.go:
-    bindAddress 0.0.0.0, clusterCIDR = the pod subnet, clientConnection.kubeconfig) with ``mode``
-    written explicitly (kubernetes/kubernetes#139777: kube-proxy v1.37 warns when it is unset),
-    every other field at its zero value, keys sorted as sigs.k8s.io/yaml writes them."""
+def kube_proxy_configuration(mode: str, cluster_cidr: str, ipvs_scheduler: str = "rr") -> dict:
+    """The KubeProxyConfiguration v1alpha1 of kube-proxy's ConfigMap (componentconfigs/kubeproxy.go
+    Default, marshalled): see :func:`kube_proxy_config_map`."""
     zero_sync = {"minSyncPeriod": "0s", "syncPeriod": "0s"}
-    config = {
+    return {
         "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
         "bindAddress": "0.0.0.0", "bindAddressHardFail": False,
         "clientConnection": {"acceptContentTypes": "", "burst": 0, "contentType": "",
@@ -125,6 +132,15 @@ def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_sc
         "winkernel": {"enableDSR": False, "forwardHealthCheckVip": False, "networkName": "",
                       "rootHnsEndpointName": "", "sourceVip": ""},
     }
+
+
+def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_scheduler: str = "rr") -> dict:
+    """The ConfigMap ``kube-system/kube-proxy`` kubeadm v1.37 writes (manifests.go
+    KubeProxyConfigMap19): ``kubeconfig.conf`` (the in-cluster credentials) and ``config.conf``,
+    the KubeProxyConfiguration v1alpha1 after kubeadm's defaulting (componentconfigs/kubeproxy.go:
+    bindAddress 0.0.0.0, clusterCIDR = the pod subnet, clientConnection.kubeconfig) with ``mode``
+    written explicitly (kubernetes/kubernetes#139777: kube-proxy v1.37 warns when it is unset),
+    every other field at its zero value, keys sorted as sigs.k8s.io/yaml writes them."""
     # kubeconfig.conf is the template's text (its own field order), not marshalled.
     sa = "/var/run/secrets/kubernetes.io/serviceaccount"
     kc = "\n".join(["apiVersion: v1", "kind: Config", "clusters:", "- cluster:",
@@ -134,4 +150,5 @@ def kube_proxy_config_map(mode: str, cluster_cidr: str, api_server: str, ipvs_sc
                     f"    tokenFile: {sa}/token"])
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
-            "data": {"config.conf": to_yaml(config).rstrip("\n"), "kubeconfig.conf": kc}}
+            "data": {"config.conf": _marshalled(kube_proxy_configuration, mode, cluster_cidr, ipvs_scheduler).rstrip("\n"),
+                     "kubeconfig.conf": kc}}
