@@ -15,10 +15,10 @@ import ipaddress
 
 # The request path's modules call each other: each imports the others as modules (never
 # names from them), so they load in any order, and no call pays for an import statement.
-from . import deliver, loadbalancers, proxy
+from . import deliver, l7, loadbalancers, proxy
 from .families import IPV4, IPV6, family_of, join_host_port as _hp
 from .kubeproxy import METRICS_PORT, metrics_answer
-from .response import REFUSED, TIMED_OUT
+from .response import REFUSED, TIMED_OUT, Hop
 
 __all__ = ["connect", "dns_reachable", "masquerade_source"]
 
@@ -172,47 +172,26 @@ def connect(trip, ip: str, port: int) -> Result:
 def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src_ip: str) -> Result:
     cluster = trip.cluster
     # A stopped kube-proxy's rules stay on the node, as they were when it stopped.
-    stale = "" if cluster.kube_proxy.running.get(node_name, True) else \
-        f" (stale rules: kube-proxy is not running on {node_name})"
+    running = cluster.kube_proxy.running.get(node_name, True)
+    stale = "" if running else f" (stale rules: kube-proxy is not running on {node_name})"
     state = cluster.kube_proxy.state(node_name, family_of(dst_ip) if len(cluster.ip_families) > 1 else None)
     r = proxy.trace(state, src_ip=src_ip, dst_ip=dst_ip, dst_port=port, protocol=trip.protocol,
                     rng=cluster.lb_rng, now=cluster.now, entry=entry)
+    if r.verdict == proxy.Verdict.DNAT:
+        plan = _dnat_plan(trip, r, node_name, dst_ip, port, src_ip, stale)
+        if plan is None:  # an endpoint that is no pod (or a pod gone): see _dnat_elsewhere
+            return _dnat_elsewhere(trip, r, node_name, dst_ip, port, src_ip, stale)
+        _, hop, pod, src, svc, moved, ep_ip, ep_port, backend = plan
+        trip.hops.append(hop)
+        if moved is not None:
+            trip.hops.append(moved)
+        res = deliver.deliver(trip, pod, ep_port, src, via=svc, at=ep_ip)
+        if res.backend is None and backend is not None:
+            res.backend = backend
+        return res
     # The matched rules, as text, only when someone reads the hop's detail (see response.Hop).
     steps = functools.partial(_matched_rules, r)
     svc_key = r.service
-    if r.verdict == proxy.Verdict.DNAT:
-        ep_ip, _, ep_port = r.endpoint.rpartition(":")
-        ep_ip = ep_ip.removeprefix("[").removesuffix("]")  # net.JoinHostPort brackets IPv6
-        prob = next((s.probability for s in reversed(r.steps) if s.probability), None)
-        chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
-        trip.hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {svc_key} -> DNAT to {r.endpoint}{chance}"
-                 + (", source masqueraded to the node" if r.masqueraded else "") + stale, steps)
-        idx = _index(cluster)
-        pod = idx["pod"].get(ep_ip)
-        src = masquerade_source(cluster, cluster.store.peek("Node", "", node_name), pod, dst_ip) \
-            if r.masqueraded else src_ip
-        svc = _service_for(cluster, svc_key, dst_ip, port)
-        if pod is None and ep_ip in cluster.controllers.gone_ips:
-            deliver.refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
-        if pod is None:
-            # An endpoint that is no pod: a manual EndpointSlice may point anywhere (upstream
-            # "Services without selectors"); only a node address is the API server.
-            hosts = {v: k for k, v in cluster.external_hosts.items()}
-            if ep_ip in hosts:
-                res = _external(trip, hosts[ep_ip], ep_ip, int(ep_port))
-                res.backend = _backend_name(svc, port) if svc else None
-                return res
-            if ep_ip not in idx["node"]:
-                trip.fail(TIMED_OUT, "network", f"nothing answers at {_hp(ep_ip, ep_port)}: no node, pod or known "
-                          "host has it")
-            return _apiserver(trip, ep_ip, int(ep_port), svc, port)
-        if pod["spec"].get("nodeName") != node_name:
-            trip.hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
-                     f"{ep_ip} to the node that hosts it)")
-        res = deliver.deliver(trip, pod, int(ep_port), src, via=svc, at=ep_ip)
-        if res.backend is None and svc is not None:
-            res.backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip))
-        return res
     if r.verdict == proxy.Verdict.REJECT:
         if svc_key is None:  # nftables' cluster-ips-check: a ClusterIP, but not one of its ports
             trip.fail(REFUSED, "kube-proxy", f"{dst_ip} is a ClusterIP but {port} is none of its Service's ports: "
@@ -235,6 +214,72 @@ def _through_kube_proxy(trip, node_name: str, dst_ip: str, port: int, entry, src
                   "answers", steps)
     trip.fail(REFUSED if entry == proxy.Entry.EXTERNAL else TIMED_OUT, "kube-proxy",
               f"no rule on {node_name} matches {_hp(dst_ip, port)}", steps)
+
+
+def _dnat_hop(cluster, r, node_name: str, stale: str) -> Hop:
+    """kube-proxy's hop for a packet DNATed to ``r.endpoint`` on ``node_name``."""
+    prob = next((s.probability for s in reversed(r.steps) if s.probability), None)
+    chance = f" (chance {prob:.0%} at its rule)" if prob and prob < 1 else ""
+    return Hop("kube-proxy", f"{cluster.proxy_mode} on {node_name}: {r.service} -> DNAT to {r.endpoint}{chance}"
+               + (", source masqueraded to the node" if r.masqueraded else "") + stale,
+               functools.partial(_matched_rules, r))
+
+
+def _endpoint_of(r) -> tuple[str, str]:
+    ep_ip, _, ep_port = r.endpoint.rpartition(":")
+    return ep_ip.removeprefix("[").removesuffix("]"), ep_port  # net.JoinHostPort brackets IPv6
+
+
+def _dnat_plan(trip, r, node_name: str, dst_ip: str, port: int, src_ip: str, stale: str) -> tuple | None:
+    """What follows from a trace that DNATs to a pod: (r, kube-proxy's hop, the pod, the source
+    it sees, the Service, the hop to the pod's node or None, endpoint IP, port, backend name).
+    Only the objects decide it, so it is kept per store version and per trace result (the
+    rules' replay tree hands back the same result object for the same path: proxy/trace.py);
+    None when the endpoint is no pod."""
+    cluster = trip.cluster
+    memo = l7.memo(cluster, "kube-proxy DNAT")
+    key = (id(r), node_name, dst_ip, port, src_ip, stale)
+    plan = memo.get(key)
+    if plan is not None and plan[0] is r:
+        return plan
+    ep_ip, ep_port = _endpoint_of(r)
+    pod = _index(cluster)["pod"].get(ep_ip)
+    if pod is None:
+        return None
+    src = masquerade_source(cluster, cluster.store.peek("Node", "", node_name), pod, dst_ip) \
+        if r.masqueraded else src_ip
+    svc = _service_for(cluster, r.service, dst_ip, port)
+    moved = None
+    if pod["spec"].get("nodeName") != node_name:
+        moved = Hop("pod network", f"{node_name} -> {pod['spec']['nodeName']} ({cluster.cni} routes "
+                    f"{ep_ip} to the node that hosts it)")
+    backend = _backend_name(svc, _service_port(svc, dst_ip, port, trip)) if svc is not None else None
+    plan = (r, _dnat_hop(cluster, r, node_name, stale), pod, src, svc, moved, ep_ip, int(ep_port), backend)
+    if len(memo) >= 4096:  # rules walked afresh each time (nftables, IPVS) make new results: bounded
+        memo.clear()
+    memo[key] = plan
+    return plan
+
+
+def _dnat_elsewhere(trip, r, node_name: str, dst_ip: str, port: int, src_ip: str, stale: str) -> Result:
+    """A DNAT to an endpoint that is no pod: a pod that has exited (its IP still in the rules),
+    or what a manual EndpointSlice names (upstream "Services without selectors")."""
+    cluster = trip.cluster
+    trip.hops.append(_dnat_hop(cluster, r, node_name, stale))
+    ep_ip, ep_port = _endpoint_of(r)
+    svc = _service_for(cluster, r.service, dst_ip, port)
+    if ep_ip in cluster.controllers.gone_ips:
+        deliver.refuse_gone(trip, ep_ip, int(ep_port), "kube-proxy")
+    # Only a node address is the API server.
+    hosts = {v: k for k, v in cluster.external_hosts.items()}
+    if ep_ip in hosts:
+        res = _external(trip, hosts[ep_ip], ep_ip, int(ep_port))
+        res.backend = _backend_name(svc, port) if svc else None
+        return res
+    if ep_ip not in _index(cluster)["node"]:
+        trip.fail(TIMED_OUT, "network", f"nothing answers at {_hp(ep_ip, ep_port)}: no node, pod or known "
+                  "host has it")
+    return _apiserver(trip, ep_ip, int(ep_port), svc, port)
 
 
 def _matched_rules(r) -> str:

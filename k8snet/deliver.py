@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 # Modules of the request path are imported as modules (see connect.py).
 from . import connect, l4, l7, netpol, podlogs, workloads
 from .families import join_host_port as _hp
-from .response import REFUSED, TIMED_OUT
+from .response import REFUSED, TIMED_OUT, Hop
 
 __all__ = ["Result", "deliver", "refuse_gone"]
 
@@ -59,36 +59,78 @@ def _evaluate(cluster, src, dst, port, protocol):
 
 
 
-def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
-            request: workloads.HTTPRequest | None = None, loopback: bool = False, at: str | None = None) -> Result:
-    """The last stretch: NetworkPolicy, the pod's node, the container port, the app.
-    ``loopback``: the connection is to 127.0.0.1 from inside the pod itself; ``at``: the pod
-    address dialled (one of its ``podIPs``; default its ``podIP``)."""
+class _Plan:
+    """What :func:`deliver` finds for one connection that only the objects decide: the pod's
+    node, the NetworkPolicy verdict, the listening container, and the hops that say so.
+    Kept per store version (see :func:`_plan`); the kubelet, the clock and the app's answer
+    are asked on every connection."""
+
+    __slots__ = ("pod", "ref", "node", "at", "verdict", "policy_hop", "app", "container", "accept_hop", "answered")
+
+    def __init__(self, pod, ref, node, at, verdict, app, container, protocol, port):
+        self.pod, self.ref, self.node, self.at, self.verdict = pod, ref, node, at, verdict
+        self.app, self.container, self.answered = app, container, {}
+        self.policy_hop = (Hop("NetworkPolicy", f"allowed into {ref}:{port}", verdict.reason)
+                           if verdict is not None and verdict and (verdict.ingress_policies or verdict.egress_policies)
+                           else None)
+        self.accept_hop = None if app is None else Hop(
+            "pod", f"{ref} ({at}) accepts on port {port}" + ("/UDP" if protocol == "UDP" else "")
+            + f" ({container['name']}: {app.kind})")
+
+
+def _plan(trip, pod: dict, port: int, src_ip: str, proxied: bool, loopback: bool, at: str | None) -> _Plan:
+    """The :class:`_Plan` of a connection to ``pod``:``port`` from ``src_ip`` (``proxied``: by
+    a controller pod), remembered until the store changes when ``pod`` is the stored object
+    (stored objects are never changed in place)."""
     cluster, client = trip.cluster, trip.client
+    memo = l7.memo(cluster, "deliver")
+    key = (id(pod), port, src_ip, proxied, loopback, at, trip.protocol, client.ref, client.ips)
+    plan = memo.get(key)
+    if plan is not None and plan.pod is pod:
+        return plan
+    meta = pod["metadata"]
     at = at or pod["status"]["podIP"]
-    ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
-    node = pod["spec"].get("nodeName")
-    if not cluster.controllers.kubelet_up.get(node, False):
-        trip.fail(TIMED_OUT, "node", f"{node} hosting {ref} is down: no reply")
-    same_pod = client.pod is not None and client.pod["metadata"].get("uid") == pod["metadata"].get("uid")
+    ref = f"{meta['namespace']}/{meta['name']}"
+    verdict = None
+    same_pod = client.pod is not None and client.pod["metadata"].get("uid") == meta.get("uid")
     if not same_pod:
         src = src_ip
         if client.pod is not None and src_ip == client.pod["status"].get("podIP"):
             src = client.ref if client.pod["metadata"].get("uid") else client.pod
         elif client.pod is not None and src_ip in client.ips and not client.pod["metadata"].get("uid"):
             src = {**client.pod, "status": {**client.pod["status"], "podIP": src_ip}}
-        if request is not None:  # proxied by a controller pod: the source is that pod
+        if proxied:  # proxied by a controller pod: the source is that pod
             src = _pod_by_ip(cluster, src_ip) or src_ip
         # Over a pod's other family the policy sees that address (an ipBlock matches it): a
         # stored pod is named by the IP, which NetworkPolicy's context maps back to the pod.
-        v = _allowed(cluster, src, ref if at == pod["status"]["podIP"] else at, port, trip.protocol)
-        if not v:
-            trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
-        if v.ingress_policies or v.egress_policies:
-            trip.hop("NetworkPolicy", f"allowed into {ref}:{port}", v.reason)
+        verdict = _allowed(cluster, src, ref if at == pod["status"]["podIP"] else at, port, trip.protocol)
     # An app bound to 127.0.0.1 accepts only connections *to* 127.0.0.1: even from inside its
     # own pod, a connection to the pod IP is refused.
     app, container = _listener(pod, port, loopback, cluster, trip.protocol)
+    plan = _Plan(pod, ref, pod["spec"].get("nodeName"), at, verdict, app, container, trip.protocol, port)
+    if cluster.store.peek("Pod", meta.get("namespace", ""), meta.get("name", "")) is pod:
+        if len(memo) >= 4096:  # many clients or ports: start afresh rather than grow without end
+            memo.clear()
+        memo[key] = plan
+    return plan
+
+
+def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
+            request: workloads.HTTPRequest | None = None, loopback: bool = False, at: str | None = None) -> Result:
+    """The last stretch: NetworkPolicy, the pod's node, the container port, the app.
+    ``loopback``: the connection is to 127.0.0.1 from inside the pod itself; ``at``: the pod
+    address dialled (one of its ``podIPs``; default its ``podIP``)."""
+    cluster = trip.cluster
+    plan = _plan(trip, pod, port, src_ip, request is not None, loopback, at)
+    ref, at = plan.ref, plan.at
+    if not cluster.controllers.kubelet_up.get(plan.node, False):
+        trip.fail(TIMED_OUT, "node", f"{plan.node} hosting {ref} is down: no reply")
+    v = plan.verdict
+    if v is not None and not v:
+        trip.fail(TIMED_OUT, "NetworkPolicy", f"{cluster.cni} drops the connection to {ref}:{port}", v.reason)
+    if plan.policy_hop is not None:
+        trip.hops.append(plan.policy_hop)
+    app, container = plan.app, plan.container
     why = cluster.controllers.refusal(pod) if app is not None else None
     if why:  # still starting, or shutting down (controllers/termination.py)
         trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
@@ -102,8 +144,7 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
         elif any(workloads.app_for(pod, c).bind == "127.0.0.1" for c in pod["spec"]["containers"]):
             why = "the app listens on 127.0.0.1 only, so connections to the pod IP are refused"
         trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
-    trip.hop("pod", f"{ref} ({at}) accepts on port {port}"
-             + ("/UDP" if trip.protocol == "UDP" else "") + f" ({container['name']}: {app.kind})")
+    trip.hops.append(plan.accept_hop)
     req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
                                            else f"{trip.host}:{trip.port}", path=trip.path,
                                            headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,
@@ -120,7 +161,11 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
     else:
         ans = workloads.answer(app, pod, req)
     podlogs.served(cluster, pod, container, app, req, ans)  # the app's access-log line
-    trip.hop("container", f"{container['name']} (container port {port}) answers HTTP {ans.status}")
+    hop = plan.answered.get(ans.status)
+    if hop is None:
+        hop = plan.answered[ans.status] = Hop("container", f"{container['name']} (container port {port}) answers "
+                                                           f"HTTP {ans.status}")
+    trip.hops.append(hop)
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)
 
 

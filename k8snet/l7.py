@@ -15,7 +15,7 @@ from . import datapath, deliver, l4, routing, workloads
 from .addons import GATEWAY_CONTROLLER, INGRESS_CONTROLLER
 from .response import Hop
 
-__all__ = ["route", "ready_endpoints"]
+__all__ = ["route", "ready_endpoints", "memo"]
 
 NGINX_503 = ("<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n<body>\n"
              "<center><h1>503 Service Temporarily Unavailable</h1></center>\n<hr><center>nginx</center>\n"
@@ -30,16 +30,31 @@ NGINX_308 = ("<html>\n<head><title>308 Permanent Redirect</title></head>\n<body>
 # store keeps its compiled routing indexes with the store version they were built at (in an
 # attribute of the store: asked several times per request, a WeakKeyDictionary's lookup was
 # a visible share); any write bumps the version, and the next request rebuilds what it needs.
+def _built(store) -> dict:
+    """Everything the data plane built from ``store``'s current version (emptied by a write)."""
+    version, built = store.__dict__.get("_data_plane", (None, None))
+    if version != store._version:  # the attribute, not the property: asked several times per request
+        built = {}
+        store.__dict__["_data_plane"] = (store._version, built)
+    return built
+
+
 def _index(cluster, key: tuple, build):
     """The routing index ``key`` of ``cluster``'s current objects (``build()`` when stale)."""
-    store = cluster.store
-    version, built = store.__dict__.get("_data_plane", (None, None))
-    if version != store.version:
-        built = {}
-        store.__dict__["_data_plane"] = (store.version, built)
+    built = _built(cluster.store)
     if key not in built:
         built[key] = build()
     return built[key]
+
+
+def memo(cluster, name: str) -> dict:
+    """A dict for what stage ``name`` of the request path remembers about ``cluster``'s
+    current objects: empty again after any write to the store."""
+    built = _built(cluster.store)
+    got = built.get(name)
+    if got is None:
+        got = built[name] = {}
+    return got
 
 
 def ready_endpoints(cluster, svc: dict, port) -> list[tuple[dict, int]]:
@@ -108,22 +123,32 @@ TLS_FAILED = "TLS handshake failed"
 def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPRequest, component: str,
            unavailable_body: str):
     cluster = trip.cluster
-    backend = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{svc_port}"
     lag = getattr(cluster, "propagation", None)
     if lag is not None and lag.active:  # the controller's view lags the API (propagation.py)
+        backend = _backend_ref(svc, svc_port)
         eps = _endpoints(cluster, svc, svc_port, lag.l7_slices(svc["metadata"]["namespace"]))
     else:  # like the controller's own view of the EndpointSlices: rebuilt when the objects change
-        eps = _index(cluster, ("endpoints", backend), lambda: _endpoints(cluster, svc, svc_port, None))
+        built = memo(cluster, "upstreams")
+        got = built.get((id(svc), svc_port))
+        if got is None or got[0] is not svc:
+            backend = _backend_ref(svc, svc_port)
+            got = built[(id(svc), svc_port)] = (svc, backend, _endpoints(cluster, svc, svc_port, None))
+        _, backend, eps = got
     if not eps:
         trip.hops.append(_hop(component, f"{backend} has no ready endpoints: answers 503", ok=False))
         headers = (workloads.nginx_headers("text/html", unavailable_body, server="nginx")
                    if component == "Ingress controller" else [("Content-Type", "text/plain")])
         return _answer(503, unavailable_body, headers, backend=backend)
     left, tries, failure = list(eps), NEXT_UPSTREAM_TRIES.get(component, 1), None
+    hops = memo(cluster, "proxy hops")
     for attempt in range(min(tries, len(left))):
         ip, target_port, target = left.pop(cluster.lb_rng.randrange(len(left)))
-        trip.hops.append(_hop(component, f"proxies to {backend} -> endpoint {ip}:{target_port} "
-                                         f"(1 of {len(eps)})" + (f", try {attempt + 1}" if attempt else "")))
+        key = (component, backend, ip, target_port, len(eps), attempt)
+        hop = hops.get(key)
+        if hop is None:
+            hop = hops[key] = _hop(component, f"proxies to {backend} -> endpoint {ip}:{target_port} "
+                                              f"(1 of {len(eps)})" + (f", try {attempt + 1}" if attempt else ""))
+        trip.hops.append(hop)
         try:
             if target is None:
                 deliver.refuse_gone(trip, ip, target_port, component)
@@ -149,6 +174,10 @@ def _proxy(trip, controller_pod: dict, svc: dict, svc_port, req: workloads.HTTPR
     return _answer(status, body, headers, backend=backend)
 
 
+def _backend_ref(svc: dict, port) -> str:
+    return f"{svc['metadata']['namespace']}/{svc['metadata']['name']}:{port}"
+
+
 def _tls_handshake(trip, pod: dict, port: int) -> None:
     """The Gateway's TLS handshake with a backend pod: fails (Failed) when the app there speaks
     plain text (no TLS server on that port)."""
@@ -161,7 +190,7 @@ def _tls_handshake(trip, pod: dict, port: int) -> None:
 def _backend_tls(trip, svc: dict, port: int, upstream: workloads.HTTPRequest):
     """BackendTLSPolicy on the hop to ``svc``:``port``: (request to send, or None and an answer)."""
     cluster = trip.cluster
-    policies = list(cluster.store.items("BackendTLSPolicy"))
+    policies = _index(cluster, ("BackendTLSPolicies",), lambda: list(cluster.store.items("BackendTLSPolicy")))
     if not policies:
         return upstream, None
     states = routing.backendtls.evaluate_policies(policies, list(cluster.store.items("ConfigMap")))
@@ -269,15 +298,21 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
                     headers=trip.headers, rng=cluster.lb_rng)
     if d.error:
         trip.fail(d.error, "Gateway", f"{gw_name}: {d.reason}", d.explain)
-    where = f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")
     if d.status is not None:
-        trip.hops.append(Hop("Gateway", f"{where}: answers {d.status} itself", d.explain))
+        trip.hops.append(Hop("Gateway", f"{_where(gw_name, d)}: answers {d.status} itself", d.explain))
         preflight = d.status == 200 and d.route is not None and trip.method == "OPTIONS"  # CORS: no body
         return _answer(d.status, "" if d.status in (301, 302, 303, 307, 308) or preflight else f"{d.reason}\n",
                        list(d.headers))
     b = d.backend
-    trip.hops.append(Hop("Gateway", f"{where} -> {b}", d.explain))
-    svc = cluster.store.peek("Service", b.namespace, b.name)
+    hops = memo(cluster, "gateway hops")  # a decision is kept per store version (routing/httpindex.py)
+    got = hops.get((id(d), gw_name))
+    if got is None or got[0] is not d:
+        if len(hops) >= 4096:  # decisions made afresh per request (a RequestMirror draws): bounded
+            hops.clear()
+        got = hops[(id(d), gw_name)] = (d, Hop("Gateway", f"{_where(gw_name, d)} -> {b}", d.explain),
+                                        cluster.store.peek("Service", b.namespace, b.name))
+    _, hop, svc = got
+    trip.hops.append(hop)
     upstream = workloads.HTTPRequest(method=trip.method, host=d.host or req.host, path=d.path or req.path,
                                      headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],
                                      port=listener_port, scheme="http")
@@ -292,6 +327,10 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
     if d.response_headers:  # CORS on an actual cross-origin request
         res.headers = list(res.headers) + list(d.response_headers)
     return res
+
+
+def _where(gw_name: str, d) -> str:
+    return f"{gw_name} listener {d.listener}" + (f", HTTPRoute {d.route} rule {d.rule}" if d.route else "")
 
 
 def _mirror(trip, pod: dict, route: dict, ref: dict, upstream: workloads.HTTPRequest) -> None:

@@ -114,3 +114,23 @@ def test_hop_to_backend(cluster, path, status, shows):
     r = cluster.request(f"http://{gw}{path}", from_internet=True)
     assert r.status == status, r.explain()
     assert shows in r.body or any(shows in h.action for h in r.hops)
+
+
+def test_policy_applied_between_requests_reaches_the_next_one():
+    """backendtlspolicy_types.go: the policy removed, the Gateway speaks plain HTTP to the TLS port
+    (Go's net/http answers 400); attached again once requests have flowed, the next request goes
+    over TLS (Envoy Gateway translates on every object event)."""
+    c = gateway_cluster(SCENARIO, seed=8)
+    policy = c.get("backendtlspolicy", "normative-test", NS)
+    gw = c.get("gateway", "same-namespace", NS)["status"]["addresses"][0]["value"]
+    url = f"http://{gw}/backendtlspolicy-test"
+    got = []
+    for change in (lambda: c.delete("backendtlspolicy/normative-test", namespace=NS),
+                   lambda: c.apply({k: policy[k] for k in ("apiVersion", "kind", "spec")}
+                                   | {"metadata": {"name": "normative-test", "namespace": NS}})):
+        change()
+        c.advance(5)
+        for _ in range(3):
+            r = c.request(url, from_internet=True)
+            got.append((r.status, any("speaks TLS to the backend" in h.action for h in r.hops)))
+    assert got == [(400, False)] * 3 + [(200, True)] * 3

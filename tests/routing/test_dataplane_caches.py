@@ -92,3 +92,41 @@ def test_listener_change_reaches_the_next_request():
     c.apply(GATEWAY.replace("port: 80}", "port: 80, hostname: other.example.com}"))
     after = c.request(f"http://{ip}/", from_internet=True, headers={"Host": "store.example.com"})
     assert after.status == 404 and "no listener accepts host" in after.body, after.explain()
+
+
+def _route_with_rule_before() -> dict:
+    route = _route()
+    route["spec"]["rules"].insert(0, {"matches": [{"path": {"type": "PathPrefix", "value": "/admin"}}],
+                                      "backendRefs": [{"name": "v2", "port": 8080}]})
+    return route
+
+
+def _scale_v1_to_two(c: Cluster) -> None:
+    c.kubectl("scale deployment v1 --replicas=2")
+    c.advance(60)
+
+
+def _gateway_hops(r) -> list[str]:
+    return [h.action for h in r.hops if h.component == "Gateway"]
+
+
+HOP_CHANGES = [  # (upstream rule, change, what the Gateway's hops must say after it)
+    pytest.param(lambda c: c.apply(_route_with_rule_before()),
+                 lambda hops: hops[0] == "default/web-gw listener http, HTTPRoute default/store rule 1 -> default/v1:8080",
+                 id="httproute_types.go HTTPRouteRule: a rule inserted before shifts the matched rule's index"),
+    pytest.param(_scale_v1_to_two, lambda hops: hops[1].endswith("(1 of 2)"),
+                 id="EndpointSlice: a second ready endpoint, Envoy balances over both"),
+]
+
+
+@pytest.mark.parametrize("change,says", HOP_CHANGES)
+def test_gateway_hops_follow_the_objects(change, says):
+    c = gateway_cluster("---".join((GATEWAY, echo_backend("v1", "default"), echo_backend("v2", "default"))), seed=8)
+    c.apply(_route())
+    for _ in range(3):  # fill what the Gateway remembers: its decision, its hop, the upstream endpoints
+        first = c.request(URL, from_internet=True)
+        assert _gateway_hops(first)[0].endswith("rule 0 -> default/v1:8080") and _gateway_hops(first)[1].endswith(
+            "(1 of 1)"), first.explain()
+    change(c)
+    after = c.request(URL, from_internet=True)
+    assert after.status == 200 and says(_gateway_hops(after)), after.explain()
