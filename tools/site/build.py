@@ -17,7 +17,8 @@ Steps:
    bytecode, made by this Pyodide under Node (tools/site/bytecode.py);
 5. ``jupyter lite build`` with notebooks/ and exercises/ as the contents (the same files as
    for JupyterLab), then the browser check (tools/site/check.js) on every app page, and the
-   kernel started while JupyterLab starts (tools/site/prewarm.py).
+   kernel started while JupyterLab starts (tools/site/prewarm.py), and the page's messages
+   to the kernel passed on without a timer's wait (tools/site/messaging.py).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ import tomllib
 from pathlib import Path
 
 from .bytecode import compile_archives, site_jobs
+from .messaging import add_prompt_socket
 from .prewarm import add_prewarm
 from .wheels import Wheel, canonical, dump_json, make_lock, wheel_info, write_wheel
 
@@ -323,6 +325,7 @@ def build(output: Path) -> Path:
     add_browser_check(output)
     settings = lite_config(pyodide_version)["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
     add_prewarm(output, settings["pyodideUrl"], settings["loadPyodideOptions"]["packages"])
+    add_prompt_socket(output)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     log(f"site/ built in {time.monotonic() - started:.0f} s: {size / 1e6:.1f} MB")
     return output

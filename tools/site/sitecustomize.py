@@ -16,9 +16,20 @@ difference from CPython: a file in the notebook's folder does not shadow a modul
 same name the site installs, nor any name of the standard library (``sys.stdlib_module_names``,
 also modules this build lacks, which IPython probes for at every start), as with ``python -P``:
 a learner's ``yaml.py`` or ``random.py`` cannot break the course.
+
+It also turns off ipywidgets' echo (``JUPYTER_WIDGETS_ECHO=0``, read when ipywidgets is
+imported; ipywidgets 8's ``Widget.set_state``).  With echo on, the kernel answers every change a
+browser makes to a control by sending the same value back (``echo_update``) before it runs the
+control's observers, so that *other* browsers showing the same widget follow, and the one that
+made the change knows which of its messages the kernel has seen.  The site's kernel lives in
+one page and has one client: the echo is a message the worker builds and the page decodes in
+every interaction (docs/site.md), with nobody to tell.  Without it the frontend behaves as it
+does with ipywidgets 7 (no echo): a value the kernel changes or refuses still comes back as an
+ordinary ``update``.  To have it back: ``ipywidgets.widgets.widget.JUPYTER_WIDGETS_ECHO = True``.
 """
 from __future__ import annotations
 
+import os
 import sys
 from importlib.machinery import FileFinder, PathFinder
 
@@ -54,5 +65,16 @@ def drive_path_hook(path: str) -> DriveFinder:
     return DriveFinder(path, *_get_supported_file_loaders())
 
 
+#: Environment the site's kernel starts with (unless already set): see the module docstring.
+ENVIRONMENT = {"JUPYTER_WIDGETS_ECHO": "0"}
+
+
+def set_environment(environ=os.environ) -> None:
+    """Put :data:`ENVIRONMENT` into ``environ``, leaving values already set."""
+    for name, value in ENVIRONMENT.items():
+        environ.setdefault(name, value)
+
+
 if sys.platform == "emscripten":
     sys.path_hooks.insert(0, drive_path_hook)
+    set_environment()
