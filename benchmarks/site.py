@@ -9,8 +9,8 @@ Figures and targets (issue 16):
 * every widget interaction (a control changed → its view redrawn, a kernel round trip): ≤ 100 ms;
 * site size on disk: ≤ 50 MB.
 
-Times are taken inside the page (``performance.now()``, polled every 10 ms), so Playwright's
-own round trips are not counted.  Results: ``benchmarks/site-results.md`` and ``.json``.
+Times are taken inside the page (``performance.now()``; a redraw is seen by a MutationObserver
+on the view's HTML areas), so Playwright's own round trips are not counted.  Results: ``benchmarks/site-results.md`` and ``.json``.
 Run ``./course site`` first (or pass ``--site DIR``); every non-loopback request is refused.
 """
 from __future__ import annotations

@@ -199,3 +199,66 @@ def test_site_dns_chapter_answers_through_the_wire_handler(site_lab):
     assert "no sockets" in text, text
     assert "web.default.svc.cluster.local. 30 IN A 10." in text, text
     assert "_http._tcp.web.default.svc.cluster.local. 30 IN SRV 0 100 80 web.default.svc.cluster.local." in text, text
+
+
+# Watches the notebook kernel's connection (the client's side of JupyterLite's mock socket):
+# what the page sends and each message it gets, in order.
+WATCH_KERNEL = """(path) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) if (w.context && w.context.path === path) panel = w;
+  const ws = panel.sessionContext.session.kernel._ws;
+  const seen = window.k8snetSeen = [];
+  const send = ws.send.bind(ws);
+  ws.send = (data) => { seen.push('sent'); return send(data); };
+  ws.addEventListener('message', (event) => {
+    // the v1 kernel websocket protocol: offsets, then channel, header, parent, metadata, content
+    const view = new DataView(event.data), part = (i) => JSON.parse(new TextDecoder().decode(
+      new Uint8Array(event.data, Number(view.getBigUint64(8 * (i + 1), true)),
+                     Number(view.getBigUint64(8 * (i + 2), true)) - Number(view.getBigUint64(8 * (i + 1), true)))));
+    const header = part(1), content = part(4);
+    seen.push(header.msg_type + ':' + (content.execution_state || (content.data && content.data.method) || ''));
+  });
+}"""
+# Picks `value` in the dropdown labelled `label`; resolves once a timer queued right after the
+# change has run, with what the kernel connection had seen by then, then waits for the redraw.
+PICK = """async ([label, value]) => {
+  const dropdown = Array.from(document.querySelectorAll('.widget-dropdown'))
+    .find(d => d.querySelector('label').textContent.trim() === label);
+  const select = dropdown.querySelector('select');
+  window.k8snetSeen.length = 0;
+  select.value = value;
+  select.dispatchEvent(new Event('change', {bubbles: true}));
+  await new Promise(r => setTimeout(r, 0));
+  const beforeTimer = window.k8snetSeen.slice();
+  const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+  while (!window.k8snetSeen.includes('status:idle')) await sleep(20);
+  return {beforeTimer, all: window.k8snetSeen.slice(), shown: select.value};
+}"""
+
+
+def test_site_widget_change_reaches_the_kernel_at_once_without_echo(site_lab):
+    """tools/site/messaging.py: a control's change is handed to the kernel before the page's next
+    timer (mock-socket's 4 ms setTimeout made a microtask); tools/site/sitecustomize.py: the
+    site's kernel sends no echo_update (ipywidgets' JUPYTER_WIDGETS_ECHO=0), the kernel still
+    takes the value, redraws the view, and a value the kernel sets still reaches the page."""
+    lab = site_lab()
+    path = "notebooks/08_gateway_api.ipynb"
+    nb = lab.open(path)
+    nb.run_all()
+    nb.assert_no_errors()
+    lab.page.evaluate(WATCH_KERNEL, path)
+    seen = lab.page.evaluate(PICK, ["requests", "20"])
+    # the change went out and the kernel took it (its busy status) before a 0 ms timer ran
+    assert seen["beforeTimer"][:2] == ["sent", "status:busy"], seen
+    assert "comm_msg:update" in seen["all"] and not any("echo_update" in m for m in seen["all"]), seen
+    assert seen["shown"] == "20"
+    printed = lab.page.evaluate(KERNEL_PRINT, [path, (
+        "import os, ipywidgets.widgets.widget as w\n"
+        "print(canary._controls['n'].value, os.environ['JUPYTER_WIDGETS_ECHO'], w.JUPYTER_WIDGETS_ECHO)")])
+    assert printed.strip() == "20 0 False", printed
+    assert "20 requests to http://store.example.com/" in nb.locator(".widget-html").first.inner_text()
+    # the kernel's own change reaches the page (an ordinary update, as without echo in ipywidgets 7)
+    lab.page.evaluate(KERNEL_PRINT, [path, "canary._controls['n'].value = 500"])
+    lab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.widget-dropdown'))
+        .some(d => d.querySelector('label').textContent.trim() === 'requests' && d.querySelector('select').value === '500')""",
+                               timeout=15_000)

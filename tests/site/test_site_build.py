@@ -313,3 +313,16 @@ def test_drive_finder_never_looks_on_the_drive_for_standard_library_names(tmp_pa
     finder = site.DriveFinder(str(tmp_path), *_get_supported_file_loaders())
     assert "winreg" in sys.stdlib_module_names
     assert finder.find_spec("winreg") is None
+
+
+@pytest.mark.parametrize("environ, expected", [
+    # ipywidgets 8 (widgets/widget.py envset): "0" turns the echo off; the site's one-client
+    # kernel starts without it
+    ({}, {"JUPYTER_WIDGETS_ECHO": "0"}),
+    # a value set before Python started (Pyodide's loadPyodide env) wins
+    ({"JUPYTER_WIDGETS_ECHO": "1"}, {"JUPYTER_WIDGETS_ECHO": "1"}),
+])
+def test_site_kernel_starts_without_widget_echo_unless_asked(environ, expected):
+    site = _load_sitecustomize()
+    site.set_environment(environ)
+    assert environ == expected
