@@ -97,6 +97,9 @@ class Cluster(ClusterViews, ClusterTraffic):
         self.controllers = Manager(self.api, cloud=cloud)
         from .controllers.routing import RoutingStatus
         self.controllers.extra.append(RoutingStatus(self.api, cloud))
+        from .apiserver import garbagecollector
+        # The garbage collector finishes foreground deletions once the controllers settle.
+        self.controllers.extra.append(lambda: garbagecollector.sync(self.api))
         from .kubeproxy import KubeProxies
         self.kube_proxy = KubeProxies(self.store, mode=proxy_mode, ipvs_scheduler=ipvs_scheduler,
                                       families=self.families)
@@ -241,12 +244,17 @@ class Cluster(ClusterViews, ClusterTraffic):
             self.controllers.run()
         return lines
 
-    def delete(self, ref: str, namespace: str = "default", *, grace_period: int | None = None) -> str:
+    def delete(self, ref: str, namespace: str = "default", *, grace_period: int | None = None,
+               propagation_policy: str | None = None) -> str:
         """``kubectl delete TYPE/NAME``: e.g. ``pod/web-7c9f8d-x2kqp``, ``svc/web``.  A pod is
         deleted gracefully: it stays ``Terminating`` while its kubelet runs the preStop hook
         and stops it (``grace_period`` overrides its terminationGracePeriodSeconds; 0 removes
-        it at once, as ``--force --grace-period=0``).  Unlike kubectl, this returns at once."""
-        from .apiserver import resources
+        it at once, as ``--force --grace-period=0``).  ``propagation_policy`` is
+        ``"Background"`` (the default: dependents are garbage-collected after the object),
+        ``"Foreground"`` (the object stays until its dependents are gone) or ``"Orphan"`` (the
+        dependents stay), as ``kubectl delete --cascade`` (apiserver/garbagecollector.py).
+        Unlike kubectl, this returns at once."""
+        from .apiserver import garbagecollector, resources
         require("delete()", "ref", ref, (str,), "TYPE/NAME text such as 'svc/web'")
         require("delete()", "namespace", namespace, (str,), "a namespace name")
         kind_text, _, name = ref.partition("/")
@@ -259,9 +267,8 @@ class Cluster(ClusterViews, ClusterTraffic):
             raise NotFoundError(f'Error from server (NotFound): {res.qualified} "{name}" not found')
         if grace_period is not None and (isinstance(grace_period, bool) or not isinstance(grace_period, int)):
             raise UsageError(f"delete(grace_period={grace_period!r}): give a whole number of seconds")
-        if res.kind == "Pod":
-            self.api.mark_deleted(obj, grace_period)
-        elif res.kind == "Namespace":
+        garbagecollector.check_policy(propagation_policy)
+        if res.kind == "Namespace":
             if name in bootstrap.NAMESPACES:
                 raise K8sNetError(f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
                                   f'this namespace may not be deleted')
@@ -274,7 +281,7 @@ class Cluster(ClusterViews, ClusterTraffic):
                             self.api.remove(r.kind, name, o["metadata"]["name"])
             self.api.remove("Namespace", "", name)
         else:
-            self.api.remove(res.kind, ns, name)
+            garbagecollector.delete(self.api, res.kind, ns, name, propagation_policy, grace_period)
         self.controllers.run()
         # kubectl 1.33+ names the namespace: `service "api" deleted from default namespace`.
         verb = "force deleted" if grace_period == 0 else "deleted"  # delete.go PrintObj

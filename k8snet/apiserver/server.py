@@ -96,6 +96,8 @@ class APIServer:
         # drawing from it, so adding the ServiceAccount plugin shifted no pod name or IP.
         from ..controllers.names import side_stream
         self.volume_rng = side_stream(rng, 0)
+        #: Owners deleted in the foreground, waiting for their dependents (garbagecollector.py).
+        self.deleting_dependents: set[tuple[str, str, str]] = set()
 
     # -- helpers ---------------------------------------------------------------
     def resource_for(self, obj: dict) -> resources.Resource:
@@ -269,22 +271,23 @@ class APIServer:
             self._stamp(obj, self.resource_for(obj))
         return self.store.put(obj)
 
-    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
-        """Remove an object now, releasing what it held, and garbage-collect its dependents."""
+    def remove(self, kind: str, namespace: str, name: str, *, cascade: bool = True) -> dict | None:
+        """Remove an object now, releasing what it held, and garbage-collect its dependents
+        (background propagation; ``cascade=False`` once the GC has orphaned them)."""
         obj = self.store.remove(kind, namespace, name)
         if obj is None:
             return None
         if kind == "Service":
             self.alloc.release(obj)
-        uid = obj["metadata"].get("uid")
+        if not cascade:
+            return obj
+        from .garbagecollector import dependents
         # Background cascading deletion (the garbage collector): dependents go too.
-        for dep_kind in ("ReplicaSet", "Pod", "EndpointSlice", "ControllerRevision"):
-            for dep in list(self.store.items(dep_kind, namespace)):
-                if any(r.get("uid") == uid for r in dep["metadata"].get("ownerReferences") or []):
-                    if dep_kind == "Pod":
-                        self.mark_deleted(dep)
-                    else:
-                        self.remove(dep_kind, namespace, dep["metadata"]["name"])
+        for dep in dependents(self, obj):
+            if dep["kind"] == "Pod":
+                self.mark_deleted(dep)
+            else:
+                self.remove(dep["kind"], namespace, dep["metadata"]["name"])
         return obj
 
     def mark_deleted(self, pod: dict, grace: int | None = None) -> None:

@@ -33,12 +33,15 @@ class AppsControllers:
         if d is None:
             return
         rss = self._owned("ReplicaSet", d)
-        bumped = deployment.bump_revision(d, rss, self._pod_hash(d)) if not d["spec"].get("paused") else None
+        # syncDeployment: a Deployment being deleted (foreground) only has its status synced.
+        deleting = bool(d["metadata"].get("deletionTimestamp"))
+        bumped = deployment.bump_revision(d, rss, self._pod_hash(d)) \
+            if not d["spec"].get("paused") and not deleting else None
         if bumped is not None:  # a rollback to an older template: that ReplicaSet is the newest now
             self.api.write(bumped)
             rss = self._owned("ReplicaSet", d)
         pods = [p for rs in rss for p in self._owned("Pod", rs)]
-        created, scale = deployment.sync(d, rss, pods, self._pod_hash(d))
+        created, scale = (None, {}) if deleting else deployment.sync(d, rss, pods, self._pod_hash(d))
         if created is not None:
             self.api.write(created)
             self.api.record_event(d, "Normal", "ScalingReplicaSet",
@@ -71,7 +74,8 @@ class AppsControllers:
         if rs is None:
             return
         pods = self._owned("Pod", rs)
-        create, delete = replicaset.reconcile(rs, pods)
+        # syncReplicaSet: manageReplicas only while the ReplicaSet is not being deleted.
+        create, delete = (0, []) if rs["metadata"].get("deletionTimestamp") else replicaset.reconcile(rs, pods)
         failure = None  # manageReplicas' error, which calculateStatus turns into ReplicaFailure
         for _ in range(create):
             pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
@@ -103,7 +107,9 @@ class AppsControllers:
         sts = self.store.peek("StatefulSet", ns, name)
         if sts is None:
             return
-        create, delete = statefulset.reconcile(sts, self._owned("Pod", sts))
+        # StatefulSetControl: a StatefulSet being deleted creates and deletes no pod.
+        create, delete = ([], []) if sts["metadata"].get("deletionTimestamp") \
+            else statefulset.reconcile(sts, self._owned("Pod", sts))
         for o in create:
             pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
             if self._post_pod(sts, pod, "statefulset-controller") is not None:
@@ -126,7 +132,9 @@ class AppsControllers:
         if ds is None:
             return
         nodes = list(self.store.items("Node"))
-        create, delete = daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
+        # syncDaemonSet: a DaemonSet being deleted creates and deletes no pod.
+        create, delete = ([], []) if ds["metadata"].get("deletionTimestamp") \
+            else daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
         for node_name in create:
             pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
             if self._post_pod(ds, pod, "daemonset-controller") is not None:

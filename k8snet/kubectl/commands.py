@@ -42,7 +42,9 @@ def execute(cluster, command_line: str) -> output.Printed:
         return output.Printed(prefix + "".join(_error_text(x, flags_of(command_line)) + "\n" for x in errors), 1)
     except K8sNetError as e:
         text = str(e)
-        return output.Printed(text if text.startswith(("error", "Error", "Warning", "The ")) else f"error: {text}", 1)
+        prefix = "".join(f"{line}\n" for line in getattr(e, "applied", []))  # what was made before the error
+        return output.Printed(prefix + (text if text.startswith(("error", "Error", "Warning", "The "))
+                                        else f"error: {text}"), 1)
     return printed if isinstance(printed, output.Printed) else output.Printed(printed)
 
 
@@ -183,16 +185,30 @@ def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
 
 
 def _run(cluster, args, flags, after) -> str:
-    from .generators import run_pod
+    from .generators import run_pod, run_service
     if not args:
         raise UsageError("error: NAME is required for run")
+    if "--image" in flags and flags.get("--expose") and not flags.get("--port"):
+        raise UsageError("error: --port must be set when exposing a service")  # run.go Validate
     pod = run_pod(args[0], flags, after, namespace(cluster, flags))
     if flags.get("--rm") and not (flags.get("--stdin") or flags.get("--attach")):
         raise UsageError("error: --rm should only be used for attached containers")  # run.go Validate
+    if flags.get("--rm") and flags.get("--expose"):
+        raise UsageError("error: k8snet does not simulate --rm with --expose for `kubectl run` (real kubectl: the "
+                         "Service is made, then deleted with the pod); leave one out, or run the real kubectl "
+                         "against cluster.serve()")
     if flags.get("--rm") and after:
         from .execs import run_in_temporary_pod
         return run_in_temporary_pod(cluster, pod, after, flags)
-    return _create_or_print(cluster, pod, flags)
+    out = _create_or_print(cluster, pod, flags)
+    if not flags.get("--expose"):
+        return out
+    try:  # run.go Run: the pod is printed even when the Service cannot be made
+        service = _create_or_print(cluster, run_service(pod, flags), flags)
+    except K8sNetError as e:
+        e.applied = [out.rstrip("\n")]
+        raise
+    return out + ("---\n" if flags.get("--output") == "yaml" else "") + service  # YAMLPrinter separates documents
 
 
 def _expose(cluster, args, flags, after) -> str:

@@ -1,11 +1,13 @@
-"""``kubectl delete`` (kubectl ``cmd/delete/delete.go``): grace period rules, then the
-deletions, then waiting until the objects are gone (``--wait``)."""
+"""``kubectl delete`` (kubectl ``cmd/delete/delete.go``, ``delete_flags.go``): the cascading
+strategy, grace period rules, then the deletions, then waiting until the objects are gone
+(``--wait``)."""
 from __future__ import annotations
 
 from ..errors import UsageError
+from .flags import parse_bool
 from .get import namespace, resource_args, select
 
-__all__ = ["delete", "grace_period", "FORCE_WARNING", "NO_RESOURCES"]
+__all__ = ["delete", "grace_period", "cascading_strategy", "FORCE_WARNING", "NO_RESOURCES"]
 
 FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
                  "terminated. The resource may continue to run on the cluster indefinitely.\n")
@@ -34,6 +36,22 @@ def grace_period(flags) -> int:
     return grace
 
 
+def cascading_strategy(flags) -> tuple[str, str]:
+    """delete_flags.go parseCascadingFlag: (the DeleteOptions' propagationPolicy, the warning
+    printed first).  ``background``, ``foreground``, ``orphan``; a boolean is deprecated (true
+    is background, false orphan); any other value is an error."""
+    value = str(flags.get("--cascade", "background"))
+    policies = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
+    truth = parse_bool(value)
+    if truth is None:
+        if value not in policies:
+            raise UsageError(f'error: invalid cascade value ({value}). Must be "background", "foreground", or "orphan"')
+        return policies[value], ""
+    instead = "background" if truth else "orphan"
+    return policies[instead], (f"warning: --cascade={value} is deprecated (boolean value) and can be replaced "
+                               f"with --cascade={instead}.\n")
+
+
 NO_RESOURCES = ("error: You must provide one or more resources by argument or filename.\n"
                  "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
                  "   '<resource> <name>'\n   '<resource>'")
@@ -41,11 +59,18 @@ NO_RESOURCES = ("error: You must provide one or more resources by argument or fi
 
 def delete(cluster, args, flags, after) -> str:
     """``kubectl delete``: by name, ``-l``, ``--all`` or ``-f``; waits until the objects are gone."""
+    policy, warn = cascading_strategy(flags)  # DeleteFlags.ToOptions
     grace = grace_period(flags)
-    warn = FORCE_WARNING if grace == 0 else ""
+    output = str(flags.get("--output", ""))
+    if output not in ("", "name"):  # Validate
+        raise UsageError(f"error: unexpected -o output mode: {output}. We only support '-o name'")
+    if flags.get("--all") and flags.get("--selector"):
+        raise UsageError("error: setting 'all' parameter but found a non empty selector. ")
+    warn += FORCE_WARNING if grace == 0 else ""
     given = grace if grace >= 0 else None
     wait = str(flags.get("--wait", "true")).lower() != "false"
     deleted: list[tuple[str, str, str]] = []
+    selecting = False
     if flags.get("--filename"):
         from .. import manifest
         for doc in (d for f in flags["--filename"] for d in manifest.load(f)):
@@ -58,16 +83,22 @@ def delete(cluster, args, flags, after) -> str:
             raise UsageError(NO_RESOURCES)
         for res, names in resource_args(args):
             if not names and (flags.get("--selector") or flags.get("--all")):
+                selecting = True
                 names = [o["metadata"]["name"] for o in select(cluster, res, [], flags)]
-            if not names:
+            elif not names:
                 raise UsageError("error: resource(s) were provided, but no name was specified")
             deleted += [(res.plural, n, namespace(cluster, flags)) for n in names]
     if flags.get("--ignore-not-found"):  # delete.go: r.IgnoreErrors(errors.IsNotFound)
         from ..apiserver import resources
         deleted = [(p, n, ns) for p, n, ns in deleted
                    if cluster.store.peek(resources.lookup(p).kind, ns if resources.lookup(p).namespaced else "", n)]
-    out = [cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None)
-           for plural, n, ns in deleted]
+    if not deleted and selecting:
+        return warn + "No resources found\n"  # DeleteResult: found == 0
+    out = []
+    for plural, n, ns in deleted:
+        line = cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None,
+                              propagation_policy=policy)
+        out.append(line if output != "name" else f"{line.split(' ', 1)[0]}/{n}")  # PrintObj
     if wait:  # kubectl waits until the objects are gone (--wait=true), so the clock runs
         _wait_deleted(cluster, deleted)
     return warn + "".join(o + "\n" for o in out)

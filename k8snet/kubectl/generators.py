@@ -118,6 +118,20 @@ def run_pod(name: str, flags, after: list[str], namespace: str) -> dict:
             "spec": {"containers": [c], "dnsPolicy": "ClusterFirst", "restartPolicy": restart}, "status": {}}
 
 
+def run_service(pod: dict, flags) -> dict:
+    """run.go createService (``kubectl run --expose --port``): a Service named as the pod,
+    selecting the pod's labels, one TCP port with the same targetPort; its own labels only
+    those given with --labels (no type: the API server defaults ClusterIP)."""
+    port = int(str(flags["--port"]))  # Validate has checked it is a number
+    meta = {"name": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"]}
+    if flags.get("--labels"):
+        meta = {"labels": dict(pod["metadata"]["labels"]), **meta}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta,
+            "spec": {"ports": [{"port": port, "protocol": "TCP", "targetPort": port}],
+                     "selector": dict(pod["metadata"]["labels"])},
+            "status": {"loadBalancer": {}}}
+
+
 def _selector_of(obj: dict) -> dict:
     kind = obj["kind"]
     if kind == "Pod":

@@ -114,7 +114,8 @@ COMMANDS.update({
         "command": yes("the words after -- are the command, not args"),
         "detach-keys": no("the key sequence that detaches from an attached container", ""),
         "env": yes("environment variables (repeatable; each one NAME=value)"),
-        "expose": no("also creates a ClusterIP Service for the pod", False),
+        "expose": yes("also creates the Service run.go createService makes (the pod's name and labels as its "
+                      "selector, --port as port and targetPort; needs --port)"),
         "force": no("with --rm: deletes the pod without waiting", False),
         "grace-period": no("with --rm: the pod's grace period", "-1"),
         "image": yes("the container image"),
@@ -158,8 +159,10 @@ COMMANDS.update({
     "delete": {
         "all": yes("every object of the type in the namespace"),
         "all-namespaces": no("with --all or -l: in every namespace", False),
-        "cascade": no("background/foreground/orphan deletion of dependents (the garbage collector deletes "
-                      "them in the background)", "background", "true"),
+        "cascade": yes("background (the default: dependents go after the object), foreground (the object stays, "
+                       "with the foregroundDeletion finalizer, until they are gone) or orphan (they stay, without "
+                       "their ownerReference); true/false with kubectl's deprecation warning "
+                       "(apiserver/garbagecollector.py)"),
         "dry-run": DRY_RUN,
         "field-selector": no("picks the objects to delete by field", ""),
         "filename": yes("deletes the objects the manifests name"),
@@ -169,7 +172,7 @@ COMMANDS.update({
         "interactive": no("asks before deleting", False),
         "kustomize": KUSTOMIZE,
         "now": yes("--grace-period=1"),
-        "output": no("=name prints resource/name instead of the deleted line", ""),
+        "output": yes("name: resource/name instead of the deleted line (any other mode is kubectl's error)"),
         "raw": no("DELETEs a raw API path", ""),
         "recursive": RECURSIVE,
         "selector": yes("deletes the objects the label selector matches"),

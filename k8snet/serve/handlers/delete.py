@@ -2,11 +2,13 @@
 
 Deletion goes through ``Cluster.delete``, the one place that knows how each kind goes
 (a pod terminates gracefully, a namespace takes its objects with it, dependents are
-garbage-collected).  A pod still terminating is answered with the pod (its
+garbage-collected as the DeleteOptions' ``propagationPolicy`` says: apiserver/garbagecollector.py).  A pod still terminating is answered with the pod (its
 ``deletionTimestamp`` set); anything gone with a ``Success`` Status, as the registry does.
 """
 from __future__ import annotations
 
+from ...apiserver import garbagecollector
+from ...errors import ValidationError
 from .. import status as st
 from ..registry import Served
 from ..requestinfo import RequestInfo
@@ -27,14 +29,33 @@ def _dry(body, query) -> bool:
     return dry_run(query) or "All" in (options.get("dryRun") or [])
 
 
-def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool):
+def _options(body, query) -> tuple[str | None, int | None]:
+    """The DeleteOptions' propagationPolicy and gracePeriodSeconds, from the body kubectl sends
+    or the query (handlers/delete.go), checked as ValidateDeleteOptions checks them."""
+    options = body if isinstance(body, dict) else {}
+    policy = options.get("propagationPolicy", query.get("propagationPolicy"))
+    grace = options.get("gracePeriodSeconds", query.get("gracePeriodSeconds"))
+    try:
+        garbagecollector.check_policy(policy)
+    except ValidationError as e:
+        raise st.StatusError(st.invalid(e, "meta.k8s.io")) from None
+    try:
+        grace = None if grace is None else int(grace)
+    except (TypeError, ValueError):
+        raise st.StatusError(st.bad_request(f"gracePeriodSeconds: {grace!r} is not an integer")) from None
+    return policy, grace
+
+
+def _delete_one(ctx, served: Served, ns: str, name: str, dry: bool, options=(None, None)):
     cluster = ctx.cluster
     cur = cluster.store.peek(served.kind, ns, name)
     if cur is None:
         raise st.StatusError(st.not_found(served.qualified, name))
     if dry:
         return cur
-    cluster.delete(f"{served.plural}/{name}", ns or "default")
+    policy, grace = options
+    cluster.delete(f"{served.plural}/{name}", ns or "default", propagation_policy=policy,
+                   grace_period=grace if served.kind == "Pod" else None)
     after = cluster.store.peek(served.kind, ns, name)
     if after is not None:
         return after
@@ -50,7 +71,8 @@ def delete(ctx, info: RequestInfo, served: Served, body, query) -> tuple[int, di
     if info.subresource:
         raise st.StatusError(st.method_not_supported(served.qualified, "delete"))
     live(ctx.cluster, served, info)
-    out = _delete_one(ctx, served, info.namespace if served.namespaced else "", info.name, _dry(body, query))
+    options = _options(body, query)
+    out = _delete_one(ctx, served, info.namespace if served.namespaced else "", info.name, _dry(body, query), options)
     return 200, (served.out(out) if out.get("kind") != "Status" else out)
 
 
@@ -58,11 +80,11 @@ def delete_collection(ctx, info: RequestInfo, served: Served, body, query) -> tu
     """``DELETE .../pods?labelSelector=app=web``: every matching object; the list of them."""
     if "deletecollection" not in served.verbs:
         raise st.StatusError(st.method_not_supported(served.qualified, "deletecollection"))
-    dry = _dry(body, query)
+    dry, options = _dry(body, query), _options(body, query)
     gone = []
     for obj in matching(ctx.cluster, served, info, query):
         meta = obj["metadata"]
-        _delete_one(ctx, served, meta.get("namespace", ""), meta["name"], dry)
+        _delete_one(ctx, served, meta.get("namespace", ""), meta["name"], dry, options)
         gone.append(strip_list_item(served.out(obj), served))
     return 200, {"kind": f"{served.kind}List", "apiVersion": served.group_version,
                  "metadata": {"resourceVersion": str(ctx.cluster.store.version)}, "items": gone}

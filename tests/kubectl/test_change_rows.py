@@ -1,0 +1,163 @@
+"""Commands that change the cluster, row by row: kubectl delete --cascade, -o name and what a
+delete of nothing prints (k8snet/kubectl/delete.py) with the garbage collection the cascading
+strategy asks for (k8snet/apiserver/garbagecollector.py); kubectl run --expose (generators.py).
+
+Each row is (cluster, command lines, what kubectl v1.37.1 prints for each (exit status,
+normalized text), upstream rule).  The texts were recorded from the real binary against the
+same cluster served (cluster.serve()); tests/serve/test_kubectl_change_rows_real.py re-runs every
+row through the real kubectl whenever it is installed.  Each row starts from a fresh cluster.
+"""
+from __future__ import annotations
+
+import pytest
+
+from k8snet import Cluster, ValidationError
+from k8snet.kubectl.commands import execute
+from tests.serve.crosscheck import normalize
+
+#: A Deployment whose pods take 20 s to stop (a preStop sleep): its foreground deletion is seen.
+SLOW = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: slow, labels: {app: slow}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: slow}}
+  template:
+    metadata: {labels: {app: slow}}
+    spec:
+      containers:
+      - {name: app, image: nginx, lifecycle: {preStop: {sleep: {seconds: 20}}}}
+"""
+
+
+def web() -> Cluster:
+    """``web``: an nginx Deployment of 2 pods, 30 s old."""
+    cluster = Cluster(seed=7)
+    cluster.kubectl("create deployment web --image=nginx --replicas=2")
+    cluster.advance(30)
+    return cluster
+
+
+def web_svc() -> Cluster:
+    """``web`` exposed on port 80 (``kubectl expose deploy web --port=80``)."""
+    cluster = web()
+    cluster.kubectl("expose deploy web --port=80")
+    return cluster
+
+
+def slow() -> Cluster:
+    """``slow`` (SLOW) next to ``web``, 30 s old."""
+    cluster = web()
+    cluster.apply(SLOW)
+    cluster.advance(30)
+    return cluster
+
+
+SETUPS = {"web": web, "web-svc": web_svc, "slow": slow}
+OWNERS = "get rs,pods -o custom-columns=NAME:.metadata.name,OWNER:.metadata.ownerReferences[*].kind"
+DELETING = ("get deploy,rs -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers,"
+            "GRACE:.metadata.deletionGracePeriodSeconds,GENERATION:.metadata.generation")
+
+# (cluster, command lines, [(exit status, what kubectl prints)], upstream rule)
+ROWS = [
+    ("web", ["delete deploy web --cascade=orphan", OWNERS],
+     [(0, 'deployment.apps "web" deleted from default namespace'), (0, 'NAME  OWNER\nweb-7957885594  <none>\nweb-7957885594-9xfk2  ReplicaSet\nweb-7957885594-kdwrc  ReplicaSet')],
+     "store.go deletionFinalizersForGarbageCollection adds orphan; garbagecollector.go orphanDependents drops "
+     "the owner's reference from each dependent, then the owner goes"),
+    ("web", ["delete deploy web --cascade=background", "get deploy,rs,pods"],
+     [(0, 'deployment.apps "web" deleted from default namespace'), (0, 'No resources found in default namespace.')],
+     "background: the owner goes at once, the GC deletes its dependents after it (attemptToDeleteItem, dangling)"),
+    ("web", ["delete deploy web --cascade=foreground", "get deploy,rs,pods"],
+     [(0, 'deployment.apps "web" deleted from default namespace'), (0, 'No resources found in default namespace.')],
+     "foreground: kubectl waits (cmdwait IsDeleted) until the owner is gone, after its dependents"),
+    ("slow", ["delete deploy slow --cascade=foreground --wait=false", DELETING, "get pods -l app=slow"],
+     [(0, 'deployment.apps "slow" deleted from default namespace'), (0, 'NAME  FINALIZERS  GRACE  GENERATION\nslow  [foregroundDeletion]  0  2\nweb  <none>  <none>  1\nslow-bd45bcc5  [foregroundDeletion]  0  2\nweb-7957885594  <none>  <none>  1'), (0, 'NAME  READY  STATUS  RESTARTS  AGE\nslow-bd45bcc5-ckcwg  1/1  Terminating  0  AGE\nslow-bd45bcc5-mrgwf  1/1  Terminating  0  AGE')],
+     "store.go markAsDeleting (deletionTimestamp now, deletionGracePeriodSeconds 0, generation + 1) with "
+     "foregroundDeletion; attemptToDeleteItem deletes a dependent with dependents in the foreground too"),
+    ("slow", ["delete deploy slow --cascade=foreground --wait=false", "delete deploy slow --wait=false",
+              "get deploy,rs -l app=slow"],
+     [(0, 'deployment.apps "slow" deleted from default namespace'), (0, 'deployment.apps "slow" deleted from default namespace'), (0, 'No resources found in default namespace.')],
+     "deletionFinalizersForGarbageCollection: a background delete removes foregroundDeletion, so the owner goes now"),
+    ("web", ["delete deploy web --cascade=bogus", "get deploy -o name"],
+     [(1, 'error: invalid cascade value (bogus). Must be "background", "foreground", or "orphan"'), (0, 'deployment.apps/web')],
+     "delete_flags.go parseCascadingFlag: invalid cascade value, nothing deleted"),
+    ("web", ["delete deploy web --cascade=false --wait=false", "get rs -o name"],
+     [(0, 'warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\ndeployment.apps "web" deleted from default namespace'), (0, 'replicaset.apps/web-7957885594')],
+     "parseCascadingFlag: a boolean is deprecated; false is orphan"),
+    ("web", ["delete deploy web --cascade=TRUE --wait=false", "get rs"],
+     [(0, 'warning: --cascade=TRUE is deprecated (boolean value) and can be replaced with --cascade=background.\ndeployment.apps "web" deleted from default namespace'), (0, 'No resources found in default namespace.')],
+     "parseCascadingFlag: strconv.ParseBool reads TRUE; true is background"),
+    ("web", ["delete deploy web --cascade -o name"],
+     [(0, 'deployment.apps/web')],
+     "--cascade alone is its NoOptDefVal background; delete.go PrintObj -o name prints kind.group/name"),
+    ("web", ["delete pods --all -n kube-public", "delete svc -l app=nope"],
+     [(0, 'No resources found'), (0, 'No resources found')],
+     "delete.go DeleteResult: found == 0 prints No resources found (--all and -l ignore NotFound)"),
+    ("web", ["delete deploy web -o yaml"],
+     [(1, "error: unexpected -o output mode: yaml. We only support '-o name'")],
+     "delete.go Validate: only -o name"),
+    ("web-svc", ["run a3 --image=nginx --port=8080 --expose -o name",
+                 "get svc a3 -o custom-columns=TYPE:.spec.type,PORTS:.spec.ports,SELECTOR:.spec.selector,LABELS:.metadata.labels",
+                 "get endpointslices -l kubernetes.io/service-name=a3 -o custom-columns=PORT:.ports[0].port,POD:.endpoints[*].targetRef.name"],
+     [(0, 'pod/a3\nservice/a3'), (0, 'TYPE  PORTS  SELECTOR  LABELS\nClusterIP  [map[port:8080 protocol:TCP targetPort:8080]]  map[run:a3]  <none>'), (0, 'PORT  POD\n8080  a3')],
+     "run.go createService: named as the pod, selector = the pod's labels (run=NAME), port = targetPort, no "
+     "labels of its own; the API server defaults ClusterIP; PrintObj prints each created object"),
+    ("web", ["run a2 --image=nginx --port=8080 --expose -l app=a2,tier=x --dry-run=client -o yaml",
+             "run a3 --image=nginx --port=80 --expose --dry-run=client"], [(0, 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n  app: a2\n  tier: x\n  name: a2\nspec:\n  containers:\n  - image: nginx\n  name: a2\n  ports:\n  - containerPort: 8080\n  resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  labels:\n  app: a2\n  tier: x\n  name: a2\nspec:\n  ports:\n  - port: 8080\n  protocol: TCP\n  targetPort: 8080\n  selector:\n  app: a2\n  tier: x\nstatus:\n  loadBalancer: {}'), (0, 'pod/a3 created (dry run)\nservice/a3 created (dry run)')],
+     "run.go createService: --labels are the Service's labels and selector; YAMLPrinter puts --- between documents"),
+    ("web-svc", ["run web --image=nginx --port=80 --expose", "get pod web -o name"], [(1, 'pod/web created\nError from server (AlreadyExists): services "web" already exists'), (0, 'pod/web')],
+     "run.go Run: the pod is made and printed; the Service's error is returned after (utilerrors.NewAggregate)"),
+    ("web", ["run a1 --image=nginx --expose", "run a1 --image=nginx --expose --port=abc",
+             "run a1 --image=nginx --expose --port=", "run a1 --expose --port=80", "get pods,svc -l run=a1"], [(1, 'error: --port must be set when exposing a service'), (1, 'error: --port must be a number'), (1, 'error: --port must be set when exposing a service'), (1, 'error: required flag(s) "image" not set'), (0, 'No resources found in default namespace.')],
+     "run.go Validate: --port must be set when exposing, --port must be a number (after the required --image)"),
+    ("web", ["delete pods --all -l app=web"],
+     [(1, "error: setting 'all' parameter but found a non empty selector.")],
+     "resource builder: setting 'all' parameter but found a non empty selector"),
+]
+
+
+@pytest.mark.parametrize("setup, lines, want, rule", ROWS, ids=[" ; ".join(r[1]) for r in ROWS])
+def test_delete_prints_and_collects_what_kubectl_and_the_gc_do(setup, lines, want, rule):
+    cluster = SETUPS[setup]()
+    got = [(p.exit_code, normalize(str(p))) for p in (execute(cluster, line) for line in lines)]
+    assert got == want, rule
+
+
+# (seconds after a foreground delete of slow, what is left), processDeletingDependentsItem: the
+# pods stop after their 20 s preStop sleep, then the ReplicaSet goes, then the Deployment.
+FOREGROUND_STEPS = [
+    (0, ["Deployment/slow", "Pod/2", "ReplicaSet/slow-bd45bcc5"]),
+    (19, ["Deployment/slow", "Pod/2", "ReplicaSet/slow-bd45bcc5"]),
+    (21, []),
+]
+
+
+@pytest.mark.parametrize("after, left", FOREGROUND_STEPS, ids=[str(s[0]) for s in FOREGROUND_STEPS])
+def test_a_foreground_owner_stays_until_its_blocking_dependents_are_gone(after, left):
+    cluster = slow()
+    cluster.delete("deploy/slow", propagation_policy="Foreground")
+    cluster.advance(after)
+    objs = [o for kind in ("Deployment", "ReplicaSet") for o in cluster.store.items(kind, "default")
+            if o["metadata"]["name"].startswith("slow")]
+    pods = [p for p in cluster.store.items("Pod", "default") if p["metadata"]["name"].startswith("slow")]
+    got = sorted(f"{o['kind']}/{o['metadata']['name']}" for o in objs) + ([f"Pod/{len(pods)}"] if pods else [])
+    assert sorted(got) == left, "garbagecollector.go processDeletingDependentsItem"
+
+
+# (propagation_policy, the error), apimachinery ValidateDeleteOptions (field.NotSupported).
+BAD_POLICIES = [
+    ("foreground", 'The DeleteOptions "" is invalid: propagationPolicy: Unsupported value: "foreground": '
+                   'supported values: "Foreground", "Background", "Orphan", "nil"'),
+    ("", 'The DeleteOptions "" is invalid: propagationPolicy: Unsupported value: "": '
+         'supported values: "Foreground", "Background", "Orphan", "nil"'),
+]
+
+
+@pytest.mark.parametrize("policy, message", BAD_POLICIES, ids=[repr(p) for p, _ in BAD_POLICIES])
+def test_a_bad_propagation_policy_is_refused_before_anything_changes(policy, message):
+    cluster = web()
+    before = cluster.store.version
+    with pytest.raises(ValidationError) as e:
+        cluster.delete("deploy/web", propagation_policy=policy)
+    assert (str(e.value), cluster.store.version) == (message, before)
