@@ -12,6 +12,27 @@ from .errors import UsageError, require
 
 __all__ = ["ClusterTraffic"]
 
+_DATAPATH: list = []  # the datapath module, imported on the first request (not at ``import k8snet``)
+
+
+def _load_datapath():
+    from . import datapath
+    _DATAPATH.append(datapath)
+    return datapath
+
+
+def _check_request(url, method, from_pod, from_node, from_internet, headers) -> None:
+    """``request()``'s argument checks, worded as every public method's (errors.require)."""
+    require("request()", "url", url, (str,), "a URL such as 'http://web'")
+    require("request()", "method", method, (str,), "an HTTP method such as 'GET'")
+    for arg, value in (("from_pod", from_pod), ("from_node", from_node)):
+        require("request()", arg, value, (str, type(None)), "a name")
+    require("request()", "from_internet", from_internet, (bool,), "True or False")
+    require("request()", "headers", headers, (dict, type(None)), "a dict of header names and values")
+    for k, v in (headers or {}).items():
+        require("request()", "a header name", k, (str,), "text")
+        require("request()", f"header {k}", v, (str, int), "text")
+
 
 class ClusterTraffic:
     """``Cluster``'s traffic and NetworkPolicy questions (see docs/API.md)."""
@@ -54,16 +75,12 @@ class ClusterTraffic:
                 from_internet: bool = False, method: str = "GET", headers: dict | None = None):
         """Send an HTTP request and follow it through DNS, load balancers, kube-proxy,
         NetworkPolicy and controllers to the container that answers (see ``Response``)."""
-        from . import datapath
-        require("request()", "url", url, (str,), "a URL such as 'http://web'")
-        require("request()", "method", method, (str,), "an HTTP method such as 'GET'")
-        for arg, value in (("from_pod", from_pod), ("from_node", from_node)):
-            require("request()", arg, value, (str, type(None)), "a name")
-        require("request()", "from_internet", from_internet, (bool,), "True or False")
-        require("request()", "headers", headers, (dict, type(None)), "a dict of header names and values")
-        for k, v in (headers or {}).items():
-            require("request()", "a header name", k, (str,), "text")
-            require("request()", f"header {k}", v, (str, int), "text")
+        datapath = _DATAPATH[0] if _DATAPATH else _load_datapath()
+        # The arguments of a widget's burst of requests are plain str/None/bool: one look at
+        # their types; anything else gets each argument's own check (and its error).
+        if not (type(url) is str and type(method) is str and type(from_internet) is bool and headers is None
+                and (from_pod is None or type(from_pod) is str) and (from_node is None or type(from_node) is str)):
+            _check_request(url, method, from_pod, from_node, from_internet, headers)
         return datapath.request(self, url, from_pod=from_pod, from_node=from_node, from_internet=from_internet,
                                 method=method, headers=headers)
 

@@ -98,7 +98,10 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
         ips = tuple(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
         return Client("node", ips[0], from_node, None, from_node, ips)
     if from_internet:
-        ips = tuple(INTERNET_CLIENT_IP if f == "IPv4" else INTERNET_CLIENT_IP6 for f in cluster.ip_families)
+        ips = _INTERNET_IPS.get(cluster.ip_families)
+        if ips is None:
+            ips = _INTERNET_IPS[cluster.ip_families] = tuple(INTERNET_CLIENT_IP if f == "IPv4" else INTERNET_CLIENT_IP6
+                                                              for f in cluster.ip_families)
         return Client("internet", ips[0], None, None, "the internet", ips)
     # No origin given: a throw-away client pod, as `kubectl run curl --rm -it --image=curlimages/curl`,
     # on the first node the scheduler's node filters let it run on (not the tainted control plane).
@@ -115,6 +118,9 @@ def _client(cluster, from_pod, from_node, from_internet) -> Client:
     if len(ips) > 1:
         pod["status"]["podIPs"] = [{"ip": i} for i in ips]
     return Client("pod", pod["status"]["podIP"], node, pod, "default/curl (a temporary client pod)", ips)
+
+
+_INTERNET_IPS: dict[tuple, tuple[str, ...]] = {}  # the internet client's addresses, by the cluster's families
 
 
 def _first_node_for(cluster, pod: dict, names: tuple[str, ...]) -> str:
@@ -136,15 +142,16 @@ def request(cluster, url: str, *, from_pod=None, from_node=None, from_internet=F
         raise UsageError(f"request({url!r}): give a URL such as 'http://web' or 'http://web.default:8080/path'")
     client = _client(cluster, from_pod, from_node, from_internet)
     scheme, hostname, port, path = _split_url(url)
-    trip = Trip(cluster, client, method.upper(), scheme, hostname, port, path, dict(headers or {}), [])
-    trip.hop("client", f"{client.ref} ({client.ip}) sends {trip.method} {url}")
+    trip = Trip(cluster, client, method.upper(), scheme, hostname, port, path, dict(headers) if headers else {}, [])
+    trip.hops.append(_client_hop(client.ref, client.ip, trip.method, url))
     try:
         ip = _resolve(trip)
         # curl's ClientHello names the URL's host (RFC 6066: never an IP literal), whatever Host says.
         trip.sni = ("" if _is_ip(hostname) else hostname) if scheme == "https" else None
         # As curl -H 'Host: x': the URL's host chooses the address, the Host header the
         # virtual host an Ingress controller or Gateway routes on (RFC 9110 section 7.2).
-        host_header = next((v for k, v in trip.headers.items() if k.lower() == "host"), None)
+        host_header = next((v for k, v in trip.headers.items() if k.lower() == "host"), None) if trip.headers \
+            else None
         if host_header:
             trip.host = str(host_header).split(":", 1)[0].lower()
         _use_family_of(trip, ip)
@@ -189,6 +196,12 @@ def connect_stream(cluster, host: str, port: int, *, protocol: str = "TCP", tls:
         return Response(url=url, error=f.error, hops=tuple(trip.hops) + (f.hop,), method=trip.method)
     return Response(url=url, status=None, body=result.body, backend=result.backend, pod=result.pod,
                     hops=tuple(trip.hops), method=trip.method)
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of its arguments: a burst sends the same request
+def _client_hop(ref: str, ip: str, method: str, url: str) -> Hop:
+    """The client's first hop: who sends what (the same Hop for the same client and request)."""
+    return Hop("client", f"{ref} ({ip}) sends {method} {url}")
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the URL, asked on every request
@@ -271,6 +284,12 @@ def _resolve(trip: Trip) -> str:
         tried = "tried: " + ", ".join(result.tried)
     else:
         result = _public_answer(dnsview.zone(cluster).upstream, cluster, host)
+        # The hop of an answer given before (kept beside it, so for this upstream only).
+        hops = cluster.__dict__["_public_dns"][2]
+        known = hops.get((host, client.kind))
+        if known is not None and known[0] is result:
+            trip.hops.append(known[2])
+            return known[1]
         tried = f"asked the {'node' if client.kind == 'node' else 'public'} resolver (cluster names are not public)"
     answers = result.answers  # a fresh list per read
     a = [v for (_, t, v) in answers if t in ("A", "AAAA")]
@@ -279,16 +298,20 @@ def _resolve(trip: Trip) -> str:
         trip.fail(NO_HOST, "DNS", f"{host}: {result.rcode}{f' (no {wanted} record)' if result.rcode == 'NOERROR' else ''}",
                   tried)
     chain = " -> ".join(f"{v}" for (_, t, v) in answers if t == "CNAME")
-    trip.hop("DNS", f"{host} -> {a[0]}" + (f" (CNAME {chain})" if chain else ""), tried)
+    hop = Hop("DNS", f"{host} -> {a[0]}" + (f" (CNAME {chain})" if chain else ""), tried)
+    if not uses_cluster_dns:
+        hops[(host, client.kind)] = (result, a[0], hop)
+    trip.hops.append(hop)
     return a[0]
 
 
 def _public_answer(upstream, cluster, host: str):
     """The public resolver's answer for ``host``, remembered for the zone's ``upstream``
-    (the zone is rebuilt when the cluster's objects change, and with it the upstream)."""
+    (the zone is rebuilt when the cluster's objects change, and with it the upstream);
+    ``_resolve`` keeps each answer's hop beside it."""
     cached = cluster.__dict__.get("_public_dns")
     if cached is None or cached[0] is not upstream:  # holding ``upstream`` keeps the check sound
-        cached = cluster.__dict__["_public_dns"] = (upstream, {})
+        cached = cluster.__dict__["_public_dns"] = (upstream, {}, {})  # the answers, and their hops
     answers = cached[1]
     if host not in answers:
         from .dns import DNSResult

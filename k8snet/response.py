@@ -118,3 +118,19 @@ class Response:
         if self.error:
             return f"{self.method} {self.url}: {self.error}"
         return f"{self.method} {self.url}: HTTP {self.status} from {self.pod or 'outside the cluster'}"
+
+
+_NO_HEADERS: dict = {}  # the default: each Response then gets a dict of its own, as default_factory=dict
+
+
+def _response_init(self, url: str, status: int | None = None, error: str | None = None, body: str = "",
+                   headers: dict = _NO_HEADERS, backend: str | None = None, pod: str | None = None,
+                   hops: tuple[Hop, ...] = (), method: str = "GET") -> None:
+    # The frozen dataclass's own __init__ sets each field with object.__setattr__; this one
+    # fills the instance dict in one go (a widget makes 500 Responses per redraw).
+    self.__dict__.update(url=url, status=status, error=error, body=body, headers={} if headers is _NO_HEADERS else headers,
+                         backend=backend, pod=pod, hops=hops, method=method)
+
+
+_response_init.__doc__ = Response.__init__.__doc__
+Response.__init__ = _response_init

@@ -117,3 +117,23 @@ def test_the_container_hop_names_each_answer():
     assert [(r.status, r.hops[-1].action) for r in got] == [
         (200, "web (container port 80) answers HTTP 200"), (404, "web (container port 80) answers HTTP 404"),
         (200, "web (container port 80) answers HTTP 200")]
+
+
+PUBLIC_DNS_ROWS = [  # (client, rule)
+    pytest.param({"from_node": "node-1"}, id="a node's resolver (not cluster DNS) asks the public resolver"),
+    pytest.param({"from_internet": True}, id="a client on the internet asks the public resolver"),
+]
+
+
+@pytest.mark.parametrize("client", PUBLIC_DNS_ROWS)
+def test_public_answer_follows_a_host_moved(client):
+    """The public resolver's answer (and the DNS hop that shows it) follows a host of the simulated
+    internet declared again at another address, which is no API write (Cluster.add_external_host)."""
+    c = cluster_with()
+    c.add_external_host("api.example.com", "198.51.100.7")
+    for _ in range(3):
+        first = c.request("http://api.example.com/", **client)
+        assert [h.action for h in first.hops if h.component == "DNS"] == ["api.example.com -> 198.51.100.7"]
+    c.add_external_host("api.example.com", "198.51.100.8")
+    after = c.request("http://api.example.com/", **client)
+    assert [h.action for h in after.hops if h.component == "DNS"] == ["api.example.com -> 198.51.100.8"], after.explain()
