@@ -326,13 +326,14 @@ _DEFAULTERS = {
 }
 
 
-def default(obj: dict) -> dict:
+def default(obj: dict, *, fresh: bool = False) -> dict:
     """A new dict: ``obj`` with the API server's defaults (the input is not changed).
 
     Defaulting is idempotent, so it can be run on an object that was defaulted before.  An
     Ingress path's ``pathType`` is deliberately *not* defaulted (networking.k8s.io/v1 has no
-    default; validation rejects a missing one)."""
-    out = clone(obj)
+    default; validation rejects a missing one).  ``fresh=True``: ``obj`` was just built by the
+    caller and shares nothing (a controller's new pod), so it is defaulted in place, uncopied."""
+    out = obj if fresh else clone(obj)
     kind = out.get("kind", "")
     if kind in CRD_KINDS:
         _default_custom_resource(out)

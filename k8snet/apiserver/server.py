@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from typing import Callable
 
 from .. import clock
@@ -33,6 +32,10 @@ from .store import Store, clone
 from .validation import CRD_GROUPS, CRD_KINDS, validate
 
 __all__ = ["APIServer", "NoKindMatchError"]
+
+# uuid.UUID(version=4) sets the variant (RFC 4122: bits 10xx at 64-65) and the version (4).
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Ingress", "IngressClass",
                      "NetworkPolicy", "EndpointSlice", "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
@@ -105,13 +108,16 @@ class APIServer:
         res = resources.by_kind(kind)
         group = version.rpartition("/")[0]
         if res is None or (res.group in CRD_GROUPS and res.group not in self.crd_groups) \
-                or version not in res.versions:
+                or (version != res.api_version and version not in res.versions):
             hint = ("\nensure CRDs are installed first" if group in CRD_GROUPS or res is None else "")
             raise NoKindMatchError(f'no matches for kind "{kind}" in version "{version}"{hint}')
         return res
 
     def new_uid(self) -> str:
-        return str(uuid.UUID(int=self.uid_rng.getrandbits(128), version=4))
+        """A random (version 4) UUID from the uid stream: ``str(uuid.UUID(int=..., version=4))``
+        written out directly, since every object and Event the cluster stores takes one."""
+        text = "%032x" % ((self.uid_rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def _stamp(self, obj: dict, res: resources.Resource) -> None:
         meta = obj["metadata"]

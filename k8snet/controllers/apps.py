@@ -81,7 +81,7 @@ class AppsControllers:
             pod = replicaset.pod_from_template(rs, generate_name(rs["metadata"]["name"] + "-", self.api.rng))
             # The controller POSTs the pod: defaulting and admission (service account,
             # DefaultTolerationSeconds, priority) run on it as on any created pod.
-            pod = default(pod)
+            pod = default(pod, fresh=True)  # pod_from_template built it (its spec a copy of the template's)
             failure = self._post_pod(rs, pod, "replicaset-controller")
             if failure is not None:
                 break
@@ -111,7 +111,7 @@ class AppsControllers:
         create, delete = ([], []) if sts["metadata"].get("deletionTimestamp") \
             else statefulset.reconcile(sts, self._owned("Pod", sts))
         for o in create:
-            pod = default(statefulset.pod_for(sts, o))  # POSTed, so defaulted (see replicaset)
+            pod = default(statefulset.pod_for(sts, o), fresh=True)  # POSTed, so defaulted (see replicaset)
             if self._post_pod(sts, pod, "statefulset-controller") is not None:
                 break
             self.api.record_event(sts, "Normal", "SuccessfulCreate",
@@ -136,7 +136,7 @@ class AppsControllers:
         create, delete = ([], []) if ds["metadata"].get("deletionTimestamp") \
             else daemonset.reconcile(ds, self._owned("Pod", ds), nodes)
         for node_name in create:
-            pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)))
+            pod = default(daemonset.pod_for(ds, node_name, generate_name(name + "-", self.ds_rng)), fresh=True)
             if self._post_pod(ds, pod, "daemonset-controller") is not None:
                 break
             self.api.record_event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",

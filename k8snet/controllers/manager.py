@@ -29,6 +29,9 @@ __all__ = ["Manager"]
 
 ORDER = ("nodelifecycle", "deployment", "replicaset", "statefulset", "daemonset", "scheduler", "kubelet",
          "topology", "endpointslice", "endpoints", "mirror", "service", "disruption")
+#: The kinds whose watch events mark keys dirty or update ``Indexes`` (see ``_on_event``).
+_WATCHED = frozenset({"Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Service", "Endpoints",
+                      "EndpointSlice", "Node", "PodDisruptionBudget"})
 
 
 class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueue, LoadBalancerControllers,
@@ -86,6 +89,8 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         return out
 
     def _on_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
+        if kind not in _WATCHED:  # Events, ConfigMaps, accounts...: no queue and no index takes them
+            return
         self.idx.update(kind, old, new)
         obj = new or old
         meta = obj["metadata"]
@@ -155,16 +160,19 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
 
     def run(self) -> None:
         """Sync until no controller has work (bounded, to surface a livelock as an error)."""
+        dirty = self.dirty
         for _ in range(10_000):
-            busy = next((q for q in ORDER if self.dirty[q]), None)
-            if busy is None:
+            for busy in ORDER:
+                if dirty[busy]:
+                    break
+            else:
                 for fn in self.extra:
                     fn()
-                if not any(self.dirty.values()):
+                if not any(dirty.values()):
                     return
                 continue
-            keys = sorted(self.dirty[busy])
-            self.dirty[busy] = set()
+            keys = sorted(dirty[busy])
+            dirty[busy] = set()
             sync = getattr(self, "_sync_" + busy)
             for key in keys:
                 sync(*key)

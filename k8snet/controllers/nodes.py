@@ -238,7 +238,11 @@ class NodeControllers:
         pod = self._live(ns, name, uid)
         if pod is None:
             return
-        p2 = clone(pod)
+        # A new version of the status only (the store shares the unchanged parts, replace_fields):
+        # the probe writes each container's ``ready`` and the conditions, nothing else.
+        status = dict(pod["status"])
+        status["containerStatuses"] = [dict(cs) for cs in status["containerStatuses"]]
+        p2 = replace_fields(pod, status=status)
         all_ready, failures = True, []
         for ct, cs in zip(p2["spec"]["containers"], p2["status"]["containerStatuses"]):
             probe = ct.get("readinessProbe")
