@@ -74,16 +74,47 @@ def test_github_repository_from_a_remote(remote, expected):
     assert pages.github_repository(remote) == expected
 
 
-def test_readme_site_address_is_derived_not_guessed():
-    """With a github.com origin, README names exactly the address GitHub Pages gives it;
-    without one, README says plainly that the owner is not known here and gives the rule."""
+def test_readme_links_come_from_the_configured_repository():
+    """README's site address and Binder link are exactly what tools/site/pages.py writes for
+    pyproject.toml's [project.urls] Repository (the one place an instructor sets), and README
+    names no other github.io site nor another repository's Binder link."""
+    owner, repo = pages.configured()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Open the course in your browser", 1)[1].split("\n## ", 1)[0]
-    repo = pages.origin(ROOT)
-    if repo is not None:
-        assert pages.pages_url(*repo) in section, f"README should name {pages.pages_url(*repo)}"
-        return
-    concrete = [u for u in re.findall(r"https://[A-Za-z0-9.-]+\.github\.io/[^\s)*<>`]*", section)
-                if "OWNER" not in u]
-    assert not concrete, f"README names {concrete}, but this checkout has no GitHub remote to derive it from"
-    assert "https://OWNER.github.io/REPO/" in section and "owner" in section.lower()
+    assert pages.readme_with_links(readme, owner, repo) == readme, "run python -m tools.site.pages --write"
+    assert set(re.findall(r"https://[A-Za-z0-9.-]+\.github\.io/[^\s)*<>`]*", readme)) == {pages.pages_url(owner, repo)}
+    assert set(re.findall(r"https://mybinder\.org/v2/gh/[^\s)*<>`]*", readme)) == {pages.binder_url(owner, repo)}
+
+
+@pytest.mark.parametrize("owner, repo, binder", [
+    # mybinder.org's GitHub form: /v2/gh/<owner>/<repo>/<ref>?urlpath=<JupyterLab path>
+    ("k8snet", "k8snet", "https://mybinder.org/v2/gh/k8snet/k8snet/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb"),
+    ("Some-Org", "K8sNet", "https://mybinder.org/v2/gh/Some-Org/K8sNet/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb"),
+])
+def test_binder_url_opens_the_first_chapter(owner, repo, binder):
+    assert pages.binder_url(owner, repo) == binder
+
+
+def test_readme_rewritten_for_a_fork(tmp_path):
+    """Setting Repository to a fork and writing the blocks changes both links and nothing else."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    forked = pages.readme_with_links(readme, "teacher", "k8s-course")
+    assert "https://teacher.github.io/k8s-course/" in forked
+    assert pages.binder_url("teacher", "k8s-course") in forked
+    owner, repo = pages.configured()
+    assert pages.readme_with_links(forked, owner, repo) == readme
+
+
+@pytest.mark.parametrize("urls, message", [
+    ('Repository = "https://gitlab.com/octo/k8snet"', "must be https://github.com/OWNER/REPO"),
+    ('Homepage = "https://example.org/"', "must be https://github.com/OWNER/REPO"),
+])
+def test_configured_repository_must_be_on_github(tmp_path, urls, message):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f'[project]\nname = "k8snet"\n\n[project.urls]\n{urls}\n')
+    with pytest.raises(SystemExit, match=message):
+        pages.configured(pyproject)
+
+
+def test_readme_without_a_generated_block_is_refused():
+    with pytest.raises(SystemExit, match="expected the generated blocks"):
+        pages.readme_with_links("# README\n", "octo", "k8snet")
