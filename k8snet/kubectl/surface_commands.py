@@ -254,8 +254,9 @@ COMMANDS.update({
         "prefix": yes("each line prefixed [pod/NAME/CONTAINER]"),
         "previous": yes("the previous container instance's log"),
         "selector": yes("the pods the label selector matches (10 lines each by default)"),
-        "since": no("lines newer than this duration", "0s"),
-        "since-time": no("lines newer than this RFC 3339 time", ""),
+        "since": yes("sinceSeconds (rounded to the second): the lines the kubelet wrote in that many simulated "
+                     "seconds before now"),
+        "since-time": yes("sinceTime (Go's RFC 3339 parse and its errors): the lines written at or after it"),
         "tail": yes("the last N lines"),
         "timestamps": yes("each line prefixed with its RFC 3339 timestamp"),
     },

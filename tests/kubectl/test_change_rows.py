@@ -1,6 +1,8 @@
 """Commands that change the cluster, row by row: kubectl delete --cascade, -o name and what a
 delete of nothing prints (k8snet/kubectl/delete.py) with the garbage collection the cascading
-strategy asks for (k8snet/apiserver/garbagecollector.py); kubectl run --expose (generators.py).
+strategy asks for (k8snet/apiserver/garbagecollector.py); kubectl run --expose (generators.py);
+kubectl logs --since, --since-time, --tail (logs.py, gotime.py), whose rows need a log written at a
+known time (the cluster ``logged``).
 
 Each row is (cluster, command lines, what kubectl v1.37.1 prints for each (exit status,
 normalized text), upstream rule).  The texts were recorded from the real binary against the
@@ -54,7 +56,20 @@ def slow() -> Cluster:
     return cluster
 
 
-SETUPS = {"web": web, "web-svc": web_svc, "slow": slow}
+def logged() -> Cluster:
+    """``web`` (1 pod) exposed; a client's wget at 25 s writes the access line; now is 30 s."""
+    cluster = Cluster(seed=7)
+    cluster.kubectl("create deployment web --image=nginx --replicas=1")
+    cluster.kubectl("expose deploy web --port=80")
+    cluster.advance(20)
+    cluster.kubectl("run client --image=busybox -- sleep 3600")
+    cluster.advance(5)
+    cluster.kubectl("exec client -- wget -qO- http://web")
+    cluster.advance(5)
+    return cluster
+
+
+SETUPS = {"web": web, "web-svc": web_svc, "slow": slow, "logged": logged}
 OWNERS = "get rs,pods -o custom-columns=NAME:.metadata.name,OWNER:.metadata.ownerReferences[*].kind"
 DELETING = ("get deploy,rs -o custom-columns=NAME:.metadata.name,FINALIZERS:.metadata.finalizers,"
             "GRACE:.metadata.deletionGracePeriodSeconds,GENERATION:.metadata.generation")
@@ -111,6 +126,24 @@ ROWS = [
     ("web", ["run a1 --image=nginx --expose", "run a1 --image=nginx --expose --port=abc",
              "run a1 --image=nginx --expose --port=", "run a1 --expose --port=80", "get pods,svc -l run=a1"], [(1, 'error: --port must be set when exposing a service'), (1, 'error: --port must be a number'), (1, 'error: --port must be set when exposing a service'), (1, 'error: required flag(s) "image" not set'), (0, 'No resources found in default namespace.')],
      "run.go Validate: --port must be set when exposing, --port must be a number (after the required --image)"),
+    ("logged", ["logs deploy/web --since=10s", "logs deploy/web --since=10s --tail=0",
+                "logs -l app=web --since=1h --tail=2"], [(0, '10.244.1.4 - - [01/Jan/2025:00:00:25 +0000] "GET / HTTP/1.1" 200 615 "-" "Wget" "-"'), (0, ''), (0, '2025/01/01 00:00:00 [notice] 1#1: start worker process 32\n10.244.1.4 - - [01/Jan/2025:00:00:25 +0000] "GET / HTTP/1.1" 200 615 "-" "Wget" "-"')],
+     "logs.go ToLogOptions sinceSeconds; kuberuntime/logs ReadLogs keeps lines at or after now - sinceSeconds, "
+     "within the --tail lines (-l defaults --tail to 10)"),
+    ("logged", ["logs deploy/web --since-time=2099-01-01T00:00:00Z",
+                "logs deploy/web --since-time=2020-01-01T00:00:00.5+01:00 --tail=1"], [(0, ''), (0, '10.244.1.4 - - [01/Jan/2025:00:00:25 +0000] "GET / HTTP/1.1" 200 615 "-" "Wget" "-"')],
+     "logs.go sinceTime (util.ParseRFC3339: a fraction and an offset are accepted); ReadLogs' cutoff"),
+    ("logged", ["logs deploy/web --since=-5s", "logs deploy/web --since=0.4s", "logs deploy/web --tail=-2",
+                "logs deploy/web --since=1h --since-time=2024-01-01T00:00:00Z"], [(1, 'error: --since must be greater than 0'), (1, 'The PodLogOptions "web-7957885594-kdwrc" is invalid: sinceSeconds: Invalid value: 0: must be greater than 0'), (1, 'error: --tail must be greater than or equal to -1'), (1, 'error: at most one of `sinceTime` or `sinceSeconds` may be specified')],
+     "logs.go Validate (--since > 0, --tail >= -1, one of since/since-time); Round(time.Second) makes 0.4s "
+     "sinceSeconds=0, which ValidatePodLogOptions refuses (422)"),
+    ("logged", ["logs deploy/web --since-time=yesterday", "logs deploy/web --since-time=2024-01-01",
+                "logs deploy/web --since-time=2024-01-01T00:00:00", "logs deploy/web --since-time=2024-1-01T00:00:00Z",
+                "logs deploy/web --since-time=2024-01-01T00:00:00+0100"], [(1, 'error: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'), (1, 'error: parsing time "2024-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T"'), (1, 'error: parsing time "2024-01-01T00:00:00" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"'), (1, 'error: parsing time "2024-1-01T00:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "1-01T00:00:00Z" as "01"'), (1, 'error: parsing time "2024-01-01T00:00:00+0100" as "2006-01-02T15:04:05Z07:00": cannot parse "+0100" as "Z07:00"')],
+     "time/format.go parse: cannot parse REST as ELEM, against the RFC 3339 layout"),
+    ("logged", ["logs deploy/web --since-time=2024-13-01T00:00:00Z", "logs deploy/web --since-time=2024-01-01T25:00:00Z",
+                "logs deploy/web --since-time=2020-02-30T00:00:00Z", "logs deploy/web --since-time=2024-01-01T00:00:00Zjunk"],
+     [(1, 'error: parsing time "2024-13-01T00:00:00Z": month out of range'), (1, 'error: parsing time "2024-01-01T25:00:00Z": hour out of range'), (1, 'error: parsing time "2020-02-30T00:00:00Z": day out of range'), (1, 'error: parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk"')], "time/format.go parse: month/hour out of range at once, the day last (daysIn), extra text"),
     ("web", ["delete pods --all -l app=web"],
      [(1, "error: setting 'all' parameter but found a non empty selector.")],
      "resource builder: setting 'all' parameter but found a non empty selector"),

@@ -1,7 +1,9 @@
 """``GET /api/v1/namespaces/NS/pods/NAME/log``: a container's log, as plain text.
 
 Options as ``PodLogOptions`` (staging/src/k8s.io/api/core/v1/types.go): ``container``,
-``tailLines``, ``timestamps``, ``previous``, ``follow``, ``limitBytes``, ``sinceSeconds``.
+``tailLines``, ``timestamps``, ``previous``, ``follow``, ``limitBytes``, ``sinceSeconds``,
+``sinceTime`` (a wall-clock time, as every time the served API shows; ValidatePodLogOptions
+refuses a ``sinceSeconds`` under 1 with a 422).
 With ``follow=true`` the answer stays open and new lines are written as the app logs them;
 it ends when the container's instance ends (the pod deleted, the container restarted), as
 the kubelet's ``ReadLogs`` stops when the container is no longer running.
@@ -13,6 +15,9 @@ import asyncio
 from aiohttp import web
 
 from ... import clock, podlogs
+from ...errors import ValidationError
+from ...kubectl import gotime
+from ...kubectl.logs import check_log_options, since_lines
 from .. import status as st
 
 __all__ = ["pod_log", "FOLLOW_POLL"]
@@ -45,19 +50,23 @@ async def pod_log(ctx, request: web.Request) -> web.StreamResponse:
     q = request.query
     container, tail, limit = q.get("container") or None, _int(q, "tailLines"), _int(q, "limitBytes")
     since = _int(q, "sinceSeconds")
+    since_time = None
+    if q.get("sinceTime"):
+        try:
+            when = gotime.parse_rfc3339(q["sinceTime"])
+        except gotime.TimeParseError as e:
+            raise st.StatusError(st.bad_request(str(e))) from None
+        since_time = (when - clock.EPOCH).total_seconds() - (ctx.cluster.clock.wall_offset or 0)
     timestamps, previous, follow = _bool(q, "timestamps"), _bool(q, "previous"), _bool(q, "follow")
     cluster = ctx.cluster
+    try:
+        check_log_options(name, since)
+    except ValidationError as e:
+        raise st.StatusError(st.invalid(e)) from None
 
     def read():
-        lines = podlogs.pod_log(cluster, ns, name, container=container, tail=None if since else tail,
-                                timestamps=timestamps or bool(since), previous=previous)
-        if since:  # keep the lines of the last ``since`` seconds (the kubelet compares timestamps)
-            cutoff = podlogs.timestamp(max(0.0, cluster.now - since))
-            lines = [line for line in lines if line[:30] >= cutoff]
-            if not timestamps:
-                lines = [line.split(" ", 1)[1] for line in lines]
-            if tail is not None and tail >= 0:
-                lines = lines[len(lines) - tail:] if tail else []
+        lines = since_lines(cluster, ns, name, container=container, tail=tail, timestamps=timestamps,
+                            previous=previous, since_seconds=since, since_time=since_time)
         pod = cluster.store.get("Pod", ns, name)
         cname = container or pod["spec"]["containers"][0]["name"]
         return lines, pod["metadata"].get("uid"), cname, podlogs.written(cluster, pod, cname)
