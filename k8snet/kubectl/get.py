@@ -37,10 +37,11 @@ def resource_args(args: list[str]) -> list[tuple[resources.Resource, list[str]]]
     return [(resources.lookup(k), list(args[1:])) for k in kinds]
 
 
-def select(cluster, res, names, flags) -> list[dict]:
+def select(cluster, res, names, flags, missing: list | None = None) -> list[dict]:
     """The objects ``names`` (all of ``res`` when empty, filtered by ``-l`` and
     ``--field-selector``) in the namespace the flags pick, or NotFound in the API server's words
-    (skipped with ``--ignore-not-found``)."""
+    (skipped with ``--ignore-not-found``; collected in ``missing`` when given, as the resource
+    builder's ContinueOnError goes on to the other names)."""
     ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
     if names:
         out = []
@@ -48,6 +49,9 @@ def select(cluster, res, names, flags) -> list[dict]:
             obj = cluster.store.get(res.kind, ns or "default" if res.namespaced else "", n)
             if obj is None and flags.get("--ignore-not-found"):
                 continue  # get.go: r.IgnoreErrors(apierrors.IsNotFound)
+            if obj is None and missing is not None:
+                missing.append(f'Error from server (NotFound): {res.qualified} "{n}" not found\n')
+                continue
             if obj is None:
                 raise K8sNetError(f'Error from server (NotFound): {res.qualified} "{n}" not found')
             out.append(obj)
@@ -73,11 +77,57 @@ _FORMATS = ("custom-columns,custom-columns-file,go-template,go-template-file,jso
             "jsonpath-file,name,template,templatefile,wide,yaml")
 
 
+def from_files(cluster, args, flags, verb: str) -> tuple[list[str], dict]:
+    """``-f FILE``: the objects the manifests name, as ``TYPE/NAME`` arguments (resource builder
+    FilenameParam), in the namespace each names, else ``-n``'s (``-l`` with ``-f`` is refused)."""
+    if not flags.get("--filename"):
+        return args, flags
+    if args:
+        raise UsageError("error: when paths, URLs, or stdin is provided as input, you may not specify resource "
+                         "arguments as well")
+    from .. import manifest
+    if flags.get("--selector"):
+        raise UsageError(f"error: k8snet does not simulate -l with -f for `kubectl {verb}` (real kubectl filters the "
+                         "manifests' objects and refetches them, with results of its own); leave one out, or run "
+                         "the real kubectl against cluster.serve()")
+    refs, namespaces = [], set()
+    for doc in (d for f in flags["--filename"] for d in manifest.load(f)):
+        res = cluster.api.resource_for(doc.obj)
+        meta = doc.obj.get("metadata") or {}
+        refs.append(f"{res.plural}/{meta.get('name', '')}")
+        if res.namespaced:
+            namespaces.add(meta.get("namespace") or namespace(cluster, flags))
+    if len(namespaces) > 1:
+        raise UsageError(f"error: k8snet does not simulate `kubectl {verb} -f` for objects of several namespaces "
+                         f"({', '.join(sorted(namespaces))}); give one file per namespace")
+    flags = {k: v for k, v in flags.items() if k != "--filename"}
+    if namespaces:
+        flags["--namespace"] = namespaces.pop()
+    return refs, flags
+
+
 def get(cluster, args, flags, after) -> str:
     """``kubectl get``: tables, or -o json|yaml|name|jsonpath|custom-columns; ``--sort-by``
-    as sorter.py sorts (get.go Run)."""
+    as sorter.py sorts (get.go Run).  Names that are not found are reported after what was
+    found (exit status 1)."""
     from .generators import int_flag
     int_flag(flags, "--chunk-size", "get")  # paging only: the printed result is the same
+    from_file = bool(flags.get("--filename"))
+    args, flags = from_files(cluster, args, flags, "get")
+    if from_file and not args:
+        return tableprinter.no_resources_message(namespace(cluster, flags)) + "\n"
+    missing: list[str] = []
+    printed = _get(cluster, args, flags, missing)
+    if not missing:
+        return printed
+    table = str(flags.get("--output", "")) in ("", "wide")
+    text = str(printed) if not str(printed).startswith("No resources found") else ""
+    if from_file and not table:  # the builder's Latest() refetch fails as a whole: nothing but the errors
+        text = ""
+    return output.Printed(text + "".join(missing), 1)
+
+
+def _get(cluster, args, flags, missing) -> str:
     targets = resource_args(args)
     fmt = str(flags.get("--output", ""))
     if fmt not in ("", "wide", "json", "yaml", "name") and not fmt.startswith(("jsonpath=", "custom-columns=")):
@@ -90,7 +140,7 @@ def get(cluster, args, flags, after) -> str:
     for res, names in targets:
         if res.kind == "Endpoints":
             warn.append(warnings.kubectl_warning(warnings.ENDPOINTS_DEPRECATED) + "\n")
-        groups.append((res.kind, select(cluster, res, names, flags)))
+        groups.append((res.kind, select(cluster, res, names, flags, missing)))
     prefix = "".join(dict.fromkeys(warn))
     # The lists come in the API server's order (namespace, then name); named objects as named.
     named = any(n for _, n in targets)
@@ -127,7 +177,9 @@ def get(cluster, args, flags, after) -> str:
     if fmt == "name":
         return prefix + output.to_name(objs)
     if fmt.startswith("jsonpath="):
-        data = objs[0] if single and objs else output.as_list(objs)
+        if single and not objs:
+            return prefix
+        data = objs[0] if single else output.as_list(objs)
         return prefix + output.to_jsonpath(fmt[len("jsonpath="):], data)
     if fmt.startswith("custom-columns="):
         return prefix + output.to_custom_columns(fmt[len("custom-columns="):], objs,
@@ -179,15 +231,20 @@ def related_for(cluster, obj: dict) -> dict:
 
 def describe_command(cluster, args, flags, after) -> str:
     """``kubectl describe``: each object's description (describe.py)."""
-    found = [(res, obj) for res, names in resource_args(args) for obj in select(cluster, res, names, flags)]
+    args, flags = from_files(cluster, args, flags, "describe")
+    missing: list[str] = []  # describe.go Run: the errors come after what could be described
+    found = [(res, obj) for res, names in resource_args(args) for obj in select(cluster, res, names, flags, missing)]
     out = []
     for res, obj in found:
         related = related_for(cluster, obj)
-        if len(found) > 1:  # kubectl v1.37 looks events up only when it describes one object
+        if len(found) + len(missing) > 1:  # kubectl v1.37 looks events up only when it describes one object
             related["events"] = False
         if flags.get("--show-events") is False:  # describe.go: DescriberSettings.ShowEvents
             related["events"] = False
         out.append(describe(res.kind, obj, now=cluster.now, related=related))
+    if missing:
+        return output.Printed("".join(o.rstrip("\n") + "\n\n\n" for o in out).rstrip("\n")
+                              + ("\n" if out else "") + "".join(missing), 1)
     if not out:
         ns = None if flags.get("--all-namespaces") else namespace(cluster, flags)
         return tableprinter.no_resources_message(ns) + "\n"

@@ -15,7 +15,7 @@ COMMANDS: dict[str, dict[str, Support]] = {
         "chunk-size": CHUNK,
         "field-selector": yes("the fields the API server selects on per kind (apiserver/fields.py), its 400 "
                               "for any other"),
-        "filename": no("gets the objects named in files", ()),
+        "filename": yes("gets the objects the manifests name (in one namespace; not with -l)"),
         "ignore-not-found": yes("a name that is not found prints nothing"),
         "kustomize": KUSTOMIZE,
         "label-columns": yes("a column per label key (repeatable, comma-separated)"),
@@ -40,7 +40,7 @@ COMMANDS: dict[str, dict[str, Support]] = {
     "describe": {
         "all-namespaces": yes("describes in every namespace"),
         "chunk-size": CHUNK,
-        "filename": no("describes the objects named in files", ()),
+        "filename": yes("describes the objects the manifests name (in one namespace; not with -l)"),
         "kustomize": KUSTOMIZE,
         "recursive": RECURSIVE,
         "selector": yes("label selector"),

@@ -2,7 +2,8 @@
 delete of nothing prints (k8snet/kubectl/delete.py) with the garbage collection the cascading
 strategy asks for (k8snet/apiserver/garbagecollector.py); kubectl run --expose (generators.py);
 kubectl logs --since, --since-time, --tail (logs.py, gotime.py), whose rows need a log written at a
-known time (the cluster ``logged``).
+known time (the cluster ``logged``); get and describe -f and names not found (get.py).  ``{MANIFESTS}``
+in a line is tests/manifests/kubectl.
 
 Each row is (cluster, command lines, what kubectl v1.37.1 prints for each (exit status,
 normalized text), upstream rule).  The texts were recorded from the real binary against the
@@ -10,6 +11,8 @@ same cluster served (cluster.serve()); tests/serve/test_kubectl_change_rows_real
 row through the real kubectl whenever it is installed.  Each row starts from a fresh cluster.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -67,6 +70,16 @@ def logged() -> Cluster:
     cluster.kubectl("exec client -- wget -qO- http://web")
     cluster.advance(5)
     return cluster
+
+
+#: Where the rows' -f manifests are (``{MANIFESTS}`` in a line).
+MANIFESTS = str(Path(__file__).resolve().parent.parent / "manifests" / "kubectl")
+WEB_AND_NOPE = "{MANIFESTS}/web-and-nope.yaml"
+
+
+def line_of(text: str) -> str:
+    """A row's command line with the manifests' folder filled in."""
+    return text.replace("{MANIFESTS}", MANIFESTS)
 
 
 SETUPS = {"web": web, "web-svc": web_svc, "slow": slow, "logged": logged}
@@ -144,6 +157,16 @@ ROWS = [
     ("logged", ["logs deploy/web --since-time=2024-13-01T00:00:00Z", "logs deploy/web --since-time=2024-01-01T25:00:00Z",
                 "logs deploy/web --since-time=2020-02-30T00:00:00Z", "logs deploy/web --since-time=2024-01-01T00:00:00Zjunk"],
      [(1, 'error: parsing time "2024-13-01T00:00:00Z": month out of range'), (1, 'error: parsing time "2024-01-01T25:00:00Z": hour out of range'), (1, 'error: parsing time "2020-02-30T00:00:00Z": day out of range'), (1, 'error: parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk"')], "time/format.go parse: month/hour out of range at once, the day last (daysIn), extra text"),
+    ("web-svc", ["get -f " + WEB_AND_NOPE, "get -f " + WEB_AND_NOPE + " -o name",
+                 "get -f " + WEB_AND_NOPE + " -o custom-columns=N:.metadata.name",
+                 "get -f " + WEB_AND_NOPE + " -n kube-system", "get -f " + WEB_AND_NOPE + " svc"], [(1, 'NAME  READY  UP-TO-DATE  AVAILABLE  AGE\ndeployment.apps/web  2/2  2  2  AGE\n\nNAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)  AGE\nservice/web  ClusterIP  10.96.204.31  <none>  80/TCP  AGE\nError from server (NotFound): services "nope" not found'), (1, 'Error from server (NotFound): services "nope" not found'), (1, 'Error from server (NotFound): services "nope" not found'), (1, 'Error from server (NotFound): deployments.apps "web" not found\nError from server (NotFound): services "web" not found\nError from server (NotFound): services "nope" not found'), (1, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well')],
+     "resource builder FilenameParam: the manifests' objects fetched by name, in file order, a table per kind "
+     "with kind/ prefixes, any other output only the errors when one is missing (Latest); ContinueOnError: NotFound after; no resource arguments with -f"),
+    ("web-svc", ["get pods nope web-7957885594-9xfk2", "get svc nope web -o jsonpath={.kind}", "get pods nope -o name",
+                 "get svc nope -o jsonpath={.kind}", "get svc nope web -o name"], [(1, 'NAME  READY  STATUS  RESTARTS  AGE\nweb-7957885594-9xfk2  1/1  Running  0  AGE\nError from server (NotFound): pods "nope" not found'), (1, 'ListError from server (NotFound): services "nope" not found'), (1, 'Error from server (NotFound): pods "nope" not found'), (1, 'Error from server (NotFound): services "nope" not found'), (1, 'service/web\nError from server (NotFound): services "nope" not found')],
+     "get.go Run: ContinueOnError prints what was found, then each NotFound (exit status 1)"),
+    ("web-svc", ["describe svc nope web", "describe svc web kubernetes nope", "describe svc nope"], [(1, 'Name:  web\nNamespace:  default\nLabels:  app=web\nAnnotations:  <none>\nSelector:  app=web\nType:  ClusterIP\nIP Family Policy:  SingleStack\nIP Families:  IPv4\nIP:  10.96.204.31\nIPs:  10.96.204.31\nPort:  <unset>  80/TCP\nTargetPort:  80/TCP\nEndpoints:  10.244.1.3:80,10.244.1.4:80\nSession Affinity:  None\nInternal Traffic Policy:  Cluster\nError from server (NotFound): services "nope" not found'), (1, 'Name:  web\nNamespace:  default\nLabels:  app=web\nAnnotations:  <none>\nSelector:  app=web\nType:  ClusterIP\nIP Family Policy:  SingleStack\nIP Families:  IPv4\nIP:  10.96.204.31\nIPs:  10.96.204.31\nPort:  <unset>  80/TCP\nTargetPort:  80/TCP\nEndpoints:  10.244.1.3:80,10.244.1.4:80\nSession Affinity:  None\nInternal Traffic Policy:  Cluster\n\n\nName:  kubernetes\nNamespace:  default\nLabels:  component=apiserver\n  provider=kubernetes\nAnnotations:  <none>\nSelector:  <none>\nType:  ClusterIP\nIP Family Policy:  SingleStack\nIP Families:  IPv4\nIP:  10.96.0.1\nIPs:  10.96.0.1\nPort:  https  443/TCP\nTargetPort:  6443/TCP\nEndpoints:  172.18.0.2:6443\nSession Affinity:  None\nInternal Traffic Policy:  Cluster\nError from server (NotFound): services "nope" not found'), (1, 'Error from server (NotFound): services "nope" not found')],
+     "describe.go Run: what was found (no Events lookup for several), then each NotFound"),
     ("web", ["delete pods --all -l app=web"],
      [(1, "error: setting 'all' parameter but found a non empty selector.")],
      "resource builder: setting 'all' parameter but found a non empty selector"),
@@ -153,7 +176,7 @@ ROWS = [
 @pytest.mark.parametrize("setup, lines, want, rule", ROWS, ids=[" ; ".join(r[1]) for r in ROWS])
 def test_delete_prints_and_collects_what_kubectl_and_the_gc_do(setup, lines, want, rule):
     cluster = SETUPS[setup]()
-    got = [(p.exit_code, normalize(str(p))) for p in (execute(cluster, line) for line in lines)]
+    got = [(p.exit_code, normalize(str(p))) for p in (execute(cluster, line_of(line)) for line in lines)]
     assert got == want, rule
 
 

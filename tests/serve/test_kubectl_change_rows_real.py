@@ -28,7 +28,7 @@ def test_the_real_kubectl_prints_the_delete_rows(kubectl_bin, tmp_path, setup, l
     server = rows.SETUPS[setup]().serve()
     try:
         env = dict(os.environ, KUBECONFIG=server.kubeconfig, HOME=str(tmp_path))
-        assert [_run(kubectl_bin, env, line) for line in lines] == want, rule
+        assert [_run(kubectl_bin, env, rows.line_of(line)) for line in lines] == want, rule
     finally:
         server.stop()
 
