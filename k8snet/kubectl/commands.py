@@ -154,10 +154,12 @@ def _check_dry_run(verb: str, args: list[str], flags: dict) -> None:
     flags["--dry-run"] = value
     if value == "none":
         return
+    if verb == "delete":  # delete.go: nothing is deleted; client prints without asking the server
+        return
     if value == "server" or verb not in _DRY_RUN_VERBS or (verb == "create" and "--filename" in flags):
         raise UsageError(f"error: --dry-run={value} is not simulated for `kubectl {verb}`: k8snet simulates "
-                         f"--dry-run=client for create (without -f), run and expose; leave the flag out "
-                         f"to run the command for real")
+                         f"--dry-run=client for create (without -f), run and expose, and both dry runs for "
+                         f"delete; leave the flag out to run the command for real")
 
 
 def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:

@@ -58,17 +58,23 @@ NO_RESOURCES = ("error: You must provide one or more resources by argument or fi
 
 
 def delete(cluster, args, flags, after) -> str:
-    """``kubectl delete``: by name, ``-l``, ``--all`` or ``-f``; waits until the objects are gone."""
+    """``kubectl delete``: by name, ``-l``, ``--field-selector``, ``--all`` (``-A``) or ``-f``;
+    waits until the objects are gone.  A name not found is reported after the others are
+    deleted, and then kubectl does not wait (DeleteResult returns the visitor's error first)."""
+    from ..apiserver import resources
+    from .output import Printed
     policy, warn = cascading_strategy(flags)  # DeleteFlags.ToOptions
     grace = grace_period(flags)
     output = str(flags.get("--output", ""))
+    selector = flags.get("--selector") or flags.get("--field-selector")
+    if flags.get("--all") and selector:  # resource builder SelectAllParam
+        raise UsageError("error: setting 'all' parameter but found a non empty selector. ")
     if output not in ("", "name"):  # Validate
         raise UsageError(f"error: unexpected -o output mode: {output}. We only support '-o name'")
-    if flags.get("--all") and flags.get("--selector"):
-        raise UsageError("error: setting 'all' parameter but found a non empty selector. ")
     warn += FORCE_WARNING if grace == 0 else ""
     given = grace if grace >= 0 else None
-    wait = str(flags.get("--wait", "true")).lower() != "false"
+    dry = flags.get("--dry-run") if flags.get("--dry-run") in ("client", "server") else None
+    wait = str(flags.get("--wait", "true")).lower() != "false" and dry is None
     deleted: list[tuple[str, str, str]] = []
     selecting = False
     if flags.get("--filename"):
@@ -82,23 +88,39 @@ def delete(cluster, args, flags, after) -> str:
         if not args:
             raise UsageError(NO_RESOURCES)
         for res, names in resource_args(args):
-            if not names and (flags.get("--selector") or flags.get("--all")):
+            if not names and (selector or flags.get("--all")):
                 selecting = True
-                names = [o["metadata"]["name"] for o in select(cluster, res, [], flags)]
+                deleted += [(res.plural, o["metadata"]["name"], o["metadata"].get("namespace", ""))
+                            for o in select(cluster, res, [], flags)]
             elif not names:
                 raise UsageError("error: resource(s) were provided, but no name was specified")
-            deleted += [(res.plural, n, namespace(cluster, flags)) for n in names]
-    if flags.get("--ignore-not-found"):  # delete.go: r.IgnoreErrors(errors.IsNotFound)
-        from ..apiserver import resources
-        deleted = [(p, n, ns) for p, n, ns in deleted
-                   if cluster.store.peek(resources.lookup(p).kind, ns if resources.lookup(p).namespaced else "", n)]
+            else:
+                deleted += [(res.plural, n, namespace(cluster, flags)) for n in names]
+
+    def exists(plural: str, name: str, ns: str) -> bool:
+        res = resources.lookup(plural)
+        return cluster.store.peek(res.kind, ns if res.namespaced else "", name) is not None
+
+    if flags.get("--ignore-not-found") and dry != "client":  # delete.go: r.IgnoreErrors(errors.IsNotFound)
+        deleted = [(p, n, ns) for p, n, ns in deleted if exists(p, n, ns)]
     if not deleted and selecting:
         return warn + "No resources found\n"  # DeleteResult: found == 0
-    out = []
+    out, missing = [], []
     for plural, n, ns in deleted:
-        line = cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None,
-                              propagation_policy=policy)
-        out.append(line if output != "name" else f"{line.split(' ', 1)[0]}/{n}")  # PrintObj
+        res = resources.lookup(plural)
+        if dry != "client" and not exists(plural, n, ns):
+            missing.append(f'Error from server (NotFound): {res.qualified} "{n}" not found\n')
+            continue
+        if dry is None:
+            line = cluster.delete(f"{plural}/{n}", ns, grace_period=given if plural == "pods" else None,
+                                  propagation_policy=policy)
+        else:  # PrintObj: the line kubectl prints for a dry run, nothing deleted
+            line = (f'{res.ref_name} "{n}" {"force deleted" if grace == 0 else "deleted"}'
+                    + (f" from {ns} namespace" if res.namespaced else "")
+                    + (" (dry run)" if dry == "client" else " (server dry run)"))
+        out.append(line if output != "name" else f"{line.split(' ', 1)[0]}/{n}")
+    if missing:
+        return Printed(warn + "".join(o + "\n" for o in out) + "".join(missing), 1)
     if wait:  # kubectl waits until the objects are gone (--wait=true), so the clock runs
         _wait_deleted(cluster, deleted)
     return warn + "".join(o + "\n" for o in out)

@@ -49,6 +49,7 @@ TIMEOUT = no("bounds how long kubectl waits on a real cluster (the simulated clo
 FILENAME = no("takes the objects from files (not simulated for this command)", ())
 SELECTOR_NA = no("picks objects by label (not simulated for this command)", "")
 ALL_NA = no("selects every object of the type (not simulated for this command)", False)
-DRY_RUN = yes("--dry-run=client for create, run, expose (the object kubectl would send); "
-              "server and any other command are refused (see commands._check_dry_run)")
+DRY_RUN = yes("--dry-run=client for create, run, expose (the object kubectl would send), client and server "
+              "for delete (nothing deleted); server and any other command are refused (see "
+              "commands._check_dry_run)")
 CHUNK = yes("checked as an int64; pages of a list print the same as one list")

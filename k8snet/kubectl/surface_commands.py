@@ -158,13 +158,14 @@ COMMANDS.update({
     },
     "delete": {
         "all": yes("every object of the type in the namespace"),
-        "all-namespaces": no("with --all or -l: in every namespace", False),
+        "all-namespaces": yes("with --all, -l or --field-selector: in every namespace"),
         "cascade": yes("background (the default: dependents go after the object), foreground (the object stays, "
                        "with the foregroundDeletion finalizer, until they are gone) or orphan (they stay, without "
                        "their ownerReference); true/false with kubectl's deprecation warning "
                        "(apiserver/garbagecollector.py)"),
         "dry-run": DRY_RUN,
-        "field-selector": no("picks the objects to delete by field", ""),
+        "field-selector": yes("the fields the API server selects on per kind (apiserver/fields.py), its 400 "
+                              "for any other"),
         "filename": yes("deletes the objects the manifests name"),
         "force": yes("with --grace-period=0: deletes at once, with kubectl's warning"),
         "grace-period": yes("the pods' termination grace period (delete.go rules)"),

@@ -33,8 +33,6 @@ def _state(c):
 
 
 @pytest.mark.parametrize("line, words", [
-    ("delete svc web --dry-run=client", "not simulated for `kubectl delete`"),
-    ("delete pods --all --dry-run=client", "not simulated for `kubectl delete`"),
     ("scale deploy/web --replicas=1 --dry-run=client", "not simulated for `kubectl scale`"),
     ("label svc web a=b --dry-run=client", "not simulated for `kubectl label`"),
     ("rollout undo deploy/web --dry-run=client", "not simulated for `kubectl rollout`"),
@@ -54,6 +52,16 @@ def test_refused_before_anything_changes(line, words):
     assert words in out
     assert out.startswith(("error:", "Error from server"))
     assert _state(c) == before
+
+
+@pytest.mark.parametrize("line", ["delete svc web --dry-run=client", "delete pods --all --dry-run=client",
+                                  "delete deploy web --dry-run=server --cascade=orphan"])
+def test_a_dry_run_delete_changes_nothing(line):
+    # delete.go DeleteResult: a dry run prints "(dry run)" / "(server dry run)" and deletes nothing.
+    c = _cluster()
+    before = _state(c)
+    out = c.kubectl(line)
+    assert out.rstrip("\n").endswith("dry run)") and _state(c) == before
 
 
 def test_client_dry_run_of_create_changes_nothing():
