@@ -7,6 +7,7 @@ that listens (or the reason nothing does), then the app's answer.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 # Modules of the request path are imported as modules (see connect.py).
@@ -14,7 +15,7 @@ from . import connect, l4, l7, netpol, podlogs, workloads
 from .families import join_host_port as _hp
 from .response import REFUSED, TIMED_OUT, Hop
 
-__all__ = ["Result", "deliver", "refuse_gone"]
+__all__ = ["Result", "deliver", "refuse_gone", "http_request"]
 
 
 @dataclass
@@ -145,10 +146,8 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
             why = "the app listens on 127.0.0.1 only, so connections to the pod IP are refused"
         trip.fail(REFUSED, "pod", f"{ref} ({at}) refuses port {port}: {why}")
     trip.hops.append(plan.accept_hop)
-    req = request or workloads.HTTPRequest(method=trip.method, host=trip.host if trip.port in (80, 443)
-                                           else f"{trip.host}:{trip.port}", path=trip.path,
-                                           headers=tuple(trip.headers.items()), client_ip=src_ip, port=port,
-                                           scheme=trip.scheme)
+    req = request or http_request(trip.method, trip.host if trip.port in (80, 443) else f"{trip.host}:{trip.port}",
+                                  trip.path, tuple(trip.headers.items()), src_ip, port, trip.scheme)
     if app.kind in ("ingress-nginx", "gateway"):
         return l7.route(trip, pod, app, port, req, via)
     if trip.scheme in ("tcp", "udp", "tls"):  # a raw stream (Cluster.connect), not HTTP
@@ -167,6 +166,21 @@ def deliver(trip, pod: dict, port: int, src_ip: str, *, via: dict | None,
                                                            f"HTTP {ans.status}")
     trip.hops.append(hop)
     return Result(ans.status, ans.body, list(ans.headers), pod=ref)
+
+
+def http_request(method: str, host: str, path: str, headers: tuple, client_ip: str, port: int,
+                 scheme: str) -> workloads.HTTPRequest:
+    """The ``workloads.HTTPRequest`` of these fields: one frozen object for a burst of the same
+    request (a canary sends hundreds), made afresh when a header value cannot be hashed."""
+    try:
+        return _http_request(method, host, path, headers, client_ip, port, scheme)
+    except TypeError:
+        return workloads.HTTPRequest(method, host, path, headers, client_ip, port, scheme)
+
+
+@functools.lru_cache(maxsize=1024)
+def _http_request(method, host, path, headers, client_ip, port, scheme) -> workloads.HTTPRequest:
+    return workloads.HTTPRequest(method, host, path, headers, client_ip, port, scheme)
 
 
 def refuse_gone(trip, ip: str, port: int, component: str):

@@ -140,9 +140,9 @@ class KubeProxies:
         return self._new_state(self.store.peek("Node", "", node), self._family_index(family))
 
     def _family_index(self, family: str | None) -> int:
-        names = [f[0] for f in self.families]
-        if family is None:
+        if family is None:  # the primary family (asked on every request)
             return 0
+        names = [f[0] for f in self.families]
         if family not in names:
             hint = ("ip6tables_save(node) or nft(node, family='ip6')" if family == "IPv4"
                     else "Cluster(ip_families=('IPv4', 'IPv6')) for a dual-stack cluster")

@@ -313,9 +313,8 @@ def _gateway(trip, pod: dict, port: int, req: workloads.HTTPRequest, via: dict |
                                         cluster.store.peek("Service", b.namespace, b.name))
     _, hop, svc = got
     trip.hops.append(hop)
-    upstream = workloads.HTTPRequest(method=trip.method, host=d.host or req.host, path=d.path or req.path,
-                                     headers=tuple(d.request_headers), client_ip=pod["status"]["podIP"],
-                                     port=listener_port, scheme="http")
+    upstream = deliver.http_request(trip.method, d.host or req.host, d.path or req.path, tuple(d.request_headers),
+                                    pod["status"]["podIP"], listener_port, "http")
     upstream, refused = _backend_tls(trip, svc, b.port, upstream)
     if refused is not None:
         return refused

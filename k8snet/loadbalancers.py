@@ -29,7 +29,7 @@ import ipaddress
 from . import connect, deliver, l7, proxy, routing, workloads
 from .controllers import awslbc, service as cloudlb
 from .families import IPV6, family_of, join_host_port as _hp
-from .response import TIMED_OUT
+from .response import TIMED_OUT, Hop
 
 __all__ = ["through_load_balancer", "through_alb", "provider", "is_internal", "index_addresses", "firewall_drop"]
 
@@ -121,8 +121,11 @@ def _healthy_nodes(cluster, svc: dict) -> list[dict]:
     ``externalTrafficPolicy: Local`` only those whose healthCheckNodePort says a local endpoint is ready."""
     up = cluster.controllers.kubelet_up  # not in the store: read on every request
     meta = svc["metadata"]
-    return [n for n in l7._index(cluster, ("load balancer nodes", meta["namespace"], meta["name"]),
-                                 lambda: _backend_nodes(cluster, svc)) if up.get(n["metadata"]["name"])]
+    built = l7.memo(cluster, "load balancer nodes")
+    nodes = built.get((meta["namespace"], meta["name"]))
+    if nodes is None:
+        nodes = built[(meta["namespace"], meta["name"])] = [(n, n["metadata"]["name"]) for n in _backend_nodes(cluster, svc)]
+    return [n for n, name in nodes if up.get(name)]
 
 
 def _backend_nodes(cluster, svc: dict) -> list[dict]:
@@ -142,18 +145,21 @@ def _view(cluster, svc: dict, lb_ip: str, port: int, proto: str) -> tuple:
     ``svc``'s load balancer at ``lb_ip`` for ``port``/``proto``: read from the objects once per
     change of them (a cloud provider reconciles a Service when it changes, not per packet)."""
     meta = svc["metadata"]
-
-    def build() -> tuple:
+    # provider() also asks which addons run: installing one writes objects, but keep them in the key
+    key = (meta["namespace"], meta["name"], lb_ip, port, proto, cluster.controllers.metallb is not None,
+           bool(cluster.controllers.aws_lbc))
+    built = l7.memo(cluster, "load balancer")
+    view = built.get(key)
+    if view is None:
         who = provider(cluster, svc)
         vip = any(i.get("ip") == lb_ip and i.get("ipMode", "VIP") == "VIP"
                   for i in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
         sp = next((p for p in svc["spec"].get("ports") or [] if p["port"] == port
                    and p.get("protocol", "TCP") == proto), None)
-        return (f"{meta['namespace']}/{meta['name']}", vip, who, "MetalLB" if who == "metallb" else "cloud load balancer",
-                is_internal(cluster, svc), sp, cloudlb.source_ranges(svc))
-    # provider() also asks which addons run: installing one writes objects, but keep them in the key
-    return l7._index(cluster, ("load balancer", meta["namespace"], meta["name"], lb_ip, port, proto,
-                               cluster.controllers.metallb is not None, bool(cluster.controllers.aws_lbc)), build)
+        view = built[key] = (f"{meta['namespace']}/{meta['name']}", vip, who,
+                             "MetalLB" if who == "metallb" else "cloud load balancer", is_internal(cluster, svc), sp,
+                             cloudlb.source_ranges(svc))
+    return view
 
 
 def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
@@ -204,7 +210,12 @@ def through_load_balancer(trip, svc: dict, lb_ip: str, port: int):
         kind = "NLB " if who == "aws-lbc" else ""
         trip.hop(component, f"{kind}{_hp(lb_ip, port)} -> {name} NodePort {sp['nodePort']}")
         return connect._at_node(trip, node, connect._node_ip(node, client.ip), sp["nodePort"], client.ip)
-    trip.hop(component, f"{_hp(lb_ip, port)} -> {name} (destination kept: {lb_ip})")
+    hops = l7.memo(cluster, "load balancer hops")  # the same few texts for a burst of requests
+    hop = hops.get((component, lb_ip, port, name))
+    if hop is None:
+        hop = hops[(component, lb_ip, port, name)] = Hop(component, f"{_hp(lb_ip, port)} -> {name} "
+                                                                    f"(destination kept: {lb_ip})")
+    trip.hops.append(hop)
     return connect._through_kube_proxy(trip, name, lb_ip, port, proxy.Entry.EXTERNAL, client.ip)
 
 

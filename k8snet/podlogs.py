@@ -99,7 +99,11 @@ def served(cluster, pod: dict, container: dict, app: workloads.App, req: workloa
     now = cluster.now
     if kind in ("nginx", "echoserver", "http-echo"):  # the formats with the client's User-Agent
         agent = next((v for k, v in req.headers if k.lower() == "user-agent"), "") or CLIENT_AGENT.get()
-    if kind not in ("agnhost", "echo-basic"):  # the formats with the answer's size (a canary logs hundreds)
+    if kind == "echo-basic":  # echo-basic.go's line: no size, no request line (a canary logs hundreds)
+        port = logs.rng.randrange(32768, 61000)
+        _append(logs, key, lines, now, f"Echoing back request made to {req.path} to client ({req.client_ip}:{port})")
+        return
+    if kind != "agnhost":  # the formats with the answer's size
         size = 0 if req.method == "HEAD" else len(ans.body.encode())
     request_line = f"{req.method} {req.path} HTTP/1.1"
     if kind in ("nginx", "echoserver"):
@@ -121,11 +125,12 @@ def served(cluster, pod: dict, container: dict, app: workloads.App, req: workloa
             text = f"{_go_log_time(now)} GET {req.path}"
         if not text:
             return
-    elif kind == "echo-basic":
-        port = logs.rng.randrange(32768, 61000)
-        text = f"Echoing back request made to {req.path} to client ({req.client_ip}:{port})"
     else:
         text = f"{req.client_ip} {request_line} -> {ans.status} ({size} bytes)"
+    _append(logs, key, lines, now, text)
+
+
+def _append(logs: _Logs, key: tuple, lines: deque, now: float, text: str) -> None:
     lines.append(LogLine(now, text))
     logs.version += 1
     logs.written[key] = logs.written.get(key, 0) + 1

@@ -280,7 +280,8 @@ def _remember(paths: dict, key: tuple, w: _IptablesWalker, result: TraceResult) 
         node = child
 
 
-def _trace_iptables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
+def _trace_iptables(state, src: str, dst: str, dport: int, proto: str, entry: Entry, rng, runtime,
+                    now) -> TraceResult:
     tables = state.iptables_tables()
     last = _LAST_PATHS[0]
     if last is not None and last[0]() is tables:  # the same tables as the last packet: no WeakKeyDictionary lookup
@@ -288,11 +289,12 @@ def _trace_iptables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> Trac
     else:
         paths = _PATHS.setdefault(tables, {})
         _LAST_PATHS[0] = (weakref.ref(tables), paths)
-    key = (state.node_ip, pkt.src, pkt.dst, pkt.dport, pkt.proto, entry)
+    key = (state.node_ip, src, dst, dport, proto, entry)
     taken: list[float] = []
     known = _replay(paths.get(key), rng, taken)
     if known is not None:
         return known
+    pkt = Packet(src, dst, dport, proto)  # the walk's packet: made only when the rules are walked
     w = _IptablesWalker(tables, pkt, state.node_ip, _Replay(rng, taken) if taken else rng, runtime, now)
     result = _walk_hooks(w, pkt, entry, state.node_ip)
     _remember(paths, key, w, result)
@@ -324,10 +326,10 @@ def trace(state, *, src_ip: str, dst_ip: str, dst_port: int, protocol: str = "TC
     """
     entry = entry if type(entry) is Entry else Entry(entry)  # Entry(...) is a Python call: skip it when we can
     runtime = runtime if runtime is not None else state.runtime
-    pkt = Packet(src_ip, dst_ip, int(dst_port), protocol.lower())
     mode = state.config.mode
     if mode == "iptables":
-        return _trace_iptables(state, pkt, entry, rng, runtime, now)
+        return _trace_iptables(state, src_ip, dst_ip, int(dst_port), protocol.lower(), entry, rng, runtime, now)
+    pkt = Packet(src_ip, dst_ip, int(dst_port), protocol.lower())
     from .trace_backends import trace_ipvs, trace_nftables
     if mode == "nftables":
         return trace_nftables(state, pkt, entry, rng, runtime, now)
