@@ -15,7 +15,7 @@ KUBE-LOOP-BACK for a pod reaching itself).
 """
 from __future__ import annotations
 
-from .trace import Entry, Packet, TraceResult, TraceStep, Verdict, in_cidr, is_local
+from .trace import _MAX_PACKETS, _WALK, Entry, Packet, TraceResult, TraceStep, Verdict, _Replay, in_cidr, is_local
 
 __all__ = ["trace_nftables", "trace_ipvs"]
 
@@ -38,6 +38,14 @@ class _NftWalker:
         self.table, self.pkt, self.node_ip = table, pkt, node_ip
         self.rng, self.runtime, self.now = rng, runtime, now
         self.steps: list[TraceStep] = []
+        #: (N, pick) of each ``numgen random mod N`` met, and how many were met before the walk
+        #: first read or wrote the node's affinity sets (None: it never did).
+        self.draws: list[tuple[int, int]] = []
+        self.draws_before_state: int | None = None
+
+    def _state(self) -> None:
+        if self.draws_before_state is None:
+            self.draws_before_state = len(self.draws)
 
     def _lookup(self, map_name: str, key: str) -> str | None:
         for k, v, comment in self.table.set(map_name).elements:
@@ -60,6 +68,7 @@ class _NftWalker:
         if kind in ("daddr_set", "saddr_set"):
             ip = p.dst if kind == "daddr_set" else p.src
             if e[1].startswith("affinity-"):
+                self._state()
                 return self.runtime.nft_lookup(e[1], ip, self.now)
             return any(k == ip for k, _, _ in self.table.set(e[1]).elements)
         if kind == "fib_local":
@@ -88,6 +97,7 @@ class _NftWalker:
                 elif kind == "numgen":
                     n = len(e[1])
                     pick = int(self.rng.random() * n)
+                    self.draws.append((n, pick))
                     prob = 1.0 / n
                     verdict = ("goto", e[1][pick])
                 elif kind == "mark_or":
@@ -104,6 +114,7 @@ class _NftWalker:
                     self.pkt.ct.add("DNAT")
                     verdict = ("accept",)
                 elif kind == "update":
+                    self._state()
                     timeout = self.table.set(e[1]).timeout
                     self.runtime.nft_update(e[1], self.pkt.src, self.now, timeout)
                 elif kind in ("reject", "drop", "return"):
@@ -146,9 +157,69 @@ def _service_of(chain: str) -> str:
     return f"{ns}/{name}" + (f":{port}" if port else "")
 
 
+# As for iptables (trace.py), the walks already made are remembered per table object (a sync
+# builds a new one) as a tree of draws: an _NftFork is a ``numgen random mod N`` verdict, its
+# branches the element drawn. Replaying draws ``rng.random()`` at each fork as the walk would;
+# a branch not walked yet, or a path that reads the affinity sets, is walked for real.
+class _NftFork:
+    __slots__ = ("n", "branches")
+
+    def __init__(self, n: int):
+        self.n, self.branches = n, {}
+
+
+# id(table) -> (table, packet key -> root). NFTable has slots and no weak references: the
+# entry holds its table (so the id stays its own), and a few dozen tables are kept at most.
+_NFT_PATHS: dict[int, tuple] = {}
+_MAX_TABLES = 32
+
+
 def trace_nftables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> TraceResult:
-    """Walk one packet through the ``ip kube-proxy`` table."""
-    w = _NftWalker(state.nft_table(), pkt, state.node_ip, rng, runtime, now)
+    """Walk one packet through the ``ip kube-proxy`` table (or replay a walk made before)."""
+    table = state.nft_table()
+    known = _NFT_PATHS.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_NFT_PATHS) >= _MAX_TABLES:
+            _NFT_PATHS.clear()
+        known = _NFT_PATHS[id(table)] = (table, {})
+    paths = known[1]
+    key = (state.node_ip, pkt.src, pkt.dst, pkt.dport, pkt.proto, entry)
+    node, taken = paths.get(key), []
+    while isinstance(node, _NftFork):
+        value = rng.random()
+        taken.append(value)
+        node = node.branches.get(int(value * node.n))
+    if isinstance(node, TraceResult):
+        return node
+    w = _NftWalker(table, pkt, state.node_ip, _Replay(rng, taken) if taken else rng, runtime, now)
+    result = _walk_nftables(w, state, pkt, entry)
+    _remember_nft(paths, key, w, result)
+    return result
+
+
+def _remember_nft(paths: dict, key: tuple, w: _NftWalker, result: TraceResult) -> None:
+    stateful = w.draws_before_state is not None
+    draws = w.draws[:w.draws_before_state] if stateful else w.draws
+    leaf = _WALK if stateful else result
+    if key not in paths and len(paths) >= _MAX_PACKETS:
+        paths.clear()  # a scan over many addresses: start afresh rather than grow without end
+    if not draws:
+        paths[key] = leaf
+        return
+    if not isinstance(paths.get(key), _NftFork):
+        paths[key] = _NftFork(draws[0][0])
+    node = paths[key]
+    for i, (_, pick) in enumerate(draws):
+        if i + 1 == len(draws):
+            node.branches.setdefault(pick, leaf)
+            return
+        child = node.branches.get(pick)
+        if not isinstance(child, _NftFork):
+            child = node.branches[pick] = _NftFork(draws[i + 1][0])
+        node = child
+
+
+def _walk_nftables(w: _NftWalker, state, pkt: Packet, entry: Entry) -> TraceResult:
     hooks = ["output"] if entry is Entry.NODE else ["prerouting"]
     res = w.hook(hooks[0])
     if res is None and entry is not Entry.NODE:
