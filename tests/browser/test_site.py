@@ -262,3 +262,53 @@ def test_site_widget_change_reaches_the_kernel_at_once_without_echo(site_lab):
     lab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.widget-dropdown'))
         .some(d => d.querySelector('label').textContent.trim() === 'requests' && d.querySelector('select').value === '500')""",
                                timeout=15_000)
+
+
+# Asks the notebook's kernel to complete `code` at its end; resolves with the matches.
+KERNEL_COMPLETE = """async ([path, code]) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) if (w.context && w.context.path === path) panel = w;
+  const reply = await panel.sessionContext.session.kernel.requestComplete({code, cursor_pos: code.length});
+  return reply.content.matches;
+}"""
+# Asks the notebook's kernel to inspect the name `code` ends with; resolves with its text/plain.
+KERNEL_INSPECT = """async ([path, code]) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) if (w.context && w.context.path === path) panel = w;
+  const reply = await panel.sessionContext.session.kernel.requestInspect({code, cursor_pos: code.length, detail_level: 0});
+  return reply.content.found ? reply.content.data['text/plain'] : null;
+}"""
+
+
+@pytest.mark.parametrize("code, expected", [
+    # jedi infers from the standard library's type stubs (typeshed stdlib/2and3 and stdlib/3,
+    # which the site keeps; tools/site/bytecode.py DROP leaves out only what jedi never reads)
+    ("'abc'.up", "upper"),
+    ("import json\njson.lo", "loads"),
+    ("import collections\ncollections.Ord", "OrderedDict"),
+    ("import os\nos.path.jo", "join"),
+    # the course's own objects, from the running kernel's namespace
+    ("Cluster.app", "apply"),
+])
+def test_site_kernel_completes_with_jedi(site_lab, code, expected):
+    lab = site_lab()
+    path = "notebooks/00_start_here.ipynb"
+    lab.open(path).wait_kernel_idle()
+    lab.page.evaluate(KERNEL_PRINT, [path, "from k8snet import Cluster"])
+    matches = lab.page.evaluate(KERNEL_COMPLETE, [path, code])
+    assert any(m.rsplit(".", 1)[-1] == expected for m in matches), matches
+
+
+def test_site_kernel_inspects_and_loads_the_terminal_only_on_import(site_lab):
+    """Shift+Tab inspection answers; IPython's terminal packages (prompt_toolkit, wcwidth) are
+    not loaded with the kernel (tools/site/build.py ON_DEMAND) and load when a cell imports them."""
+    lab = site_lab()
+    path = "notebooks/00_start_here.ipynb"
+    lab.open(path).wait_kernel_idle()
+    lab.page.evaluate(KERNEL_PRINT, [path, "from k8snet import Cluster"])
+    text = lab.page.evaluate(KERNEL_INSPECT, [path, "Cluster"])
+    assert text and "Cluster" in text, text
+    loaded = "import sys; print(sorted(m for m in ('prompt_toolkit', 'wcwidth') if m in sys.modules))"
+    assert lab.page.evaluate(KERNEL_PRINT, [path, loaded]).strip() == "[]"
+    printed = lab.page.evaluate(KERNEL_PRINT, [path, "import prompt_toolkit, wcwidth\nprint(prompt_toolkit.__version__)"])
+    assert printed.strip().startswith("3."), printed

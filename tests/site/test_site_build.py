@@ -88,6 +88,17 @@ def test_lock_closure_follows_pyodide_dependencies():
         build.lock_closure(lock, ["nope"])
 
 
+def test_terminal_packages_are_served_but_loaded_on_import():
+    """build.ON_DEMAND: IPython's lock entry loses prompt_toolkit and wcwidth (its terminal's),
+    which stay served with their own dependencies, so an ``import`` still loads them."""
+    ipython = wheels.Wheel(Path("ipython.whl"), "ipython", "9", ["IPython"],
+                           ["decorator", "prompt-toolkit", "pygments", "wcwidth"])
+    terminal = wheels.Wheel(Path("prompt_toolkit.whl"), "prompt_toolkit", "3", ["prompt_toolkit"], ["wcwidth"])
+    build.load_on_demand([ipython, terminal])
+    assert ipython.depends == ["decorator", "pygments"]
+    assert terminal.depends == ["wcwidth"]
+
+
 def test_kernel_loads_pyodide_from_the_site_only():
     """An unset pyodideUrl makes the kernel fetch Pyodide from a CDN (and hang offline)."""
     settings = build.lite_config("314.0.6")["jupyter-config-data"]["litePluginSettings"][

@@ -47,6 +47,12 @@ FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 #: would otherwise install its own ones one by one through piplite.
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
            "ipywidgets", "k8snet"]
+#: Dependencies in Pyodide's lock that the site serves but does not load with their package:
+#: loaded on first ``import`` instead (the kernel loads the packages a cell imports).  IPython
+#: needs prompt_toolkit and wcwidth only for its terminal (``IPython.terminal``: ``IPython.embed``,
+#: which bytecode.PATCH makes import on first use); a kernel never imports them (172 files Pyodide
+#: would otherwise unpack at every page load).
+ON_DEMAND = {"ipython": ["prompt-toolkit", "wcwidth"]}
 #: What of Pyodide's npm package the site serves (the core: no wheels, no console pages).
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm",
                 "python_stdlib.zip", "package.json"]
@@ -232,7 +238,16 @@ def collect_wheels(bin_dir: Path, versions: dict, lock: dict, kernel_pypi: Path,
     for w in wheels:  # keep what Pyodide can load: only dependencies the site serves
         if canonical(w.name) not in from_lock:
             w.depends = [d for d in w.depends if canonical(d) in served]
+    load_on_demand(wheels)
     return wheels
+
+
+def load_on_demand(wheels: list[Wheel], later: dict[str, list[str]] = ON_DEMAND) -> None:
+    """Take ``later``'s dependencies out of their packages' lock entries (see ON_DEMAND): the
+    wheels stay served, with their own dependencies, for an ``import`` to load them."""
+    for w in wheels:
+        names = {canonical(d) for d in later.get(canonical(w.name), ())}
+        w.depends = [d for d in w.depends if canonical(d) not in names]
 
 
 #: The Pyodide kernel's JupyterLab plugin (its settings are in ``jupyter-lite.json``).

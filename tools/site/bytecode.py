@@ -26,10 +26,16 @@ KEEP_SOURCES = ("k8snet", "k8snet-viz")
 STDLIB_SKIP = ["multiprocessing", "idlelib", "tkinter", "turtledemo", "venv", "ensurepip",
                "test", "lib2to3", "pydoc_data", "wsgiref", "xmlrpc", "dbm", "curses", "sqlite3"]
 #: Folders of third-party wheels the site leaves out.  Pyodide unpacks every file of every
-#: wheel at each page load: jedi's 1,880 files took 1.2 s of it (measured under Node), and
-#: 1,126 of them are type stubs for Django and for PyPI packages the course does not have
-#: (jedi skips a stub folder that is not there; the standard library's stubs stay).
-DROP = {"jedi": ["jedi/third_party/django-stubs", "jedi/third_party/typeshed/third_party"]}
+#: wheel at each page load (~0.8 ms a file in the worker, measured under Node): jedi's 1,880
+#: files took 1.2 s of it, and 1,126 of them are type stubs for Django and for PyPI packages the
+#: course does not have (jedi skips a stub folder that is not there).  Of the standard
+#: library's stubs, jedi reads only ``stdlib/2and3``, ``stdlib/3`` and ``stdlib/3.N`` on Python 3
+#: (jedi/inference/gradual/typeshed.py, ``_get_typeshed_directories``): ``stdlib/2`` (195 files,
+#: Python 2's) is never read; nor are the stubs of ``distutils`` and ``lib2to3`` (60 files),
+#: modules Python 3.12 and 3.13 removed (PEP 632, PEP 594), so no Python here has them.
+DROP = {"jedi": ["jedi/third_party/django-stubs", "jedi/third_party/typeshed/third_party",
+                 "jedi/third_party/typeshed/stdlib/2", "jedi/third_party/typeshed/stdlib/3/distutils",
+                 "jedi/third_party/typeshed/stdlib/2and3/lib2to3"]}
 #: Source changes made before compiling (pyc.apply_patch: each old text must occur once).
 PATCH = {
     # IPython's package imports IPython.terminal.embed for the one name ``embed`` (a terminal
