@@ -106,7 +106,7 @@ class Cluster(ClusterViews, ClusterTraffic):
         from .propagation import Propagation
         self.propagation = Propagation(seed, lambda: self._now)
         self.kube_proxy.propagation = self.propagation
-        self.store.watch(lambda verb, kind, old, new: kind == "EndpointSlice" and self.propagation.on_slice(old, new))
+        self.store.watch(lambda verb, kind, old, new: self.propagation.on_slice(old, new), kinds=("EndpointSlice",))
         self.external_hosts: dict[str, str] = {}
         self.addons: list[str] = []
         self._bootstrap(names)

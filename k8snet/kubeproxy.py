@@ -55,7 +55,7 @@ class KubeProxies:
         # (propagation.py): (due, old, new) per node, applied when that node is next used.
         self.propagation = None
         self.pending: dict[str, list] = {}
-        store.watch(self._on_event)
+        store.watch(self._on_event, kinds=("Node", "Pod", "Service", "EndpointSlice"))
 
     def _new_state(self, node: dict, index: int = 0) -> ProxyState:
         family, cluster_cidr, service_cidr = self.families[index]

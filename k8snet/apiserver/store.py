@@ -45,7 +45,8 @@ class Store:
         self._objects: dict[str, dict[str, dict[str, dict]]] = {}
         self._counts: dict[str, int] = {}
         self._version = 0
-        self._watchers: list[Watcher] = []
+        self._watchers: list[tuple[Watcher, frozenset | None]] = []
+        self._kind_watchers: dict[str, tuple[Watcher, ...]] = {}  # kind -> its watchers, in order
 
     @property
     def version(self) -> int:
@@ -97,7 +98,8 @@ class Store:
         if old is None:
             self._counts[kind] = self._counts.get(kind, 0) + 1
         verb = "MODIFIED" if old is not None else "ADDED"
-        for w in self._watchers:
+        watchers = self._kind_watchers.get(kind)
+        for w in self._watchers_of(kind) if watchers is None else watchers:
             w(verb, kind, old, obj)
         return obj
 
@@ -107,15 +109,27 @@ class Store:
         if old is not None:
             self._version += 1
             self._counts[kind] -= 1
-            for w in self._watchers:
+            watchers = self._kind_watchers.get(kind)
+            for w in self._watchers_of(kind) if watchers is None else watchers:
                 w("DELETED", kind, old, None)
         return old
 
-    def watch(self, watcher: Watcher) -> None:
-        """Call ``watcher(verb, kind, old, new)`` after every write (verb ADDED/MODIFIED/DELETED)."""
-        self._watchers.append(watcher)
+    def watch(self, watcher: Watcher, kinds=None) -> None:
+        """Call ``watcher(verb, kind, old, new)`` after every write (verb ADDED/MODIFIED/DELETED)
+        of an object of ``kinds`` (default: every kind), in the order the watchers came."""
+        self._watchers.append((watcher, None if kinds is None else frozenset(kinds)))
+        self._kind_watchers = {}
 
     def unwatch(self, watcher: Watcher) -> None:
         """Stop calling ``watcher`` (a served API's watch cache, when the server stops)."""
-        if watcher in self._watchers:
-            self._watchers.remove(watcher)
+        for i, (w, _) in enumerate(self._watchers):
+            if w == watcher:
+                del self._watchers[i]
+                self._kind_watchers = {}
+                return
+
+    def _watchers_of(self, kind: str) -> tuple[Watcher, ...]:
+        # As an informer hears only of the kinds it watches: the watchers of each kind, in
+        # order, worked out once (most writes are Events and pods, which most watchers ignore).
+        found = self._kind_watchers[kind] = tuple(w for w, kinds in self._watchers if kinds is None or kind in kinds)
+        return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import clock
 from ..apiserver.defaults import default
-from ..apiserver.store import clone, replace_fields
+from ..apiserver.store import replace_fields
 from . import daemonset, deployment, replicaset, statefulset
 from .names import generate_name
 
@@ -48,10 +48,12 @@ class AppsControllers:
                                   f'Scaled up replica set {created["metadata"]["name"]} from 0 to {created["spec"]["replicas"]}',
                                   "deployment-controller")
         for rs_name, n in sorted(scale.items()):
-            rs = clone(self.store.peek("ReplicaSet", ns, rs_name))
-            before = rs["spec"].get("replicas", 0)
-            rs["spec"]["replicas"] = n
-            rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(d["spec"].get("replicas", 1))
+            live = self.store.peek("ReplicaSet", ns, rs_name)
+            before = live["spec"].get("replicas", 0)
+            # A new version sharing the unchanged template with the stored one (replace_fields).
+            rs = replace_fields(live, spec={**live["spec"], "replicas": n})
+            rs["metadata"]["annotations"] = {**live["metadata"]["annotations"],
+                                             "deployment.kubernetes.io/desired-replicas": str(d["spec"].get("replicas", 1))}
             self.api.write(rs)
             verb = "up" if n > before else "down"
             self.api.record_event(d, "Normal", "ScalingReplicaSet",

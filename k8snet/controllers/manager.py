@@ -60,7 +60,7 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         self._init_serviceaccounts()
         self._init_root_ca_publisher()
         self.topology_cache = TopologyCache()  # TopologyAwareHints is GA
-        self.store.watch(self._on_event)
+        self.store.watch(self._on_event, kinds=_WATCHED)
 
     # -- plumbing ---------------------------------------------------------------
     def nodes_by_name(self) -> dict[str, dict]:
@@ -89,8 +89,6 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         return out
 
     def _on_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
-        if kind not in _WATCHED:  # Events, ConfigMaps, accounts...: no queue and no index takes them
-            return
         self.idx.update(kind, old, new)
         obj = new or old
         meta = obj["metadata"]

@@ -39,7 +39,7 @@ class RootCACertPublisher:
         self._ca_dirty: set[str] = set()
         # UIDs from a stream of their own (see serviceaccounts): no other object's uid moves.
         self._ca_uid_rng = side_stream(self.api.rng, 2)
-        self.store.watch(self._on_root_ca_event)
+        self.store.watch(self._on_root_ca_event, kinds=("Namespace", "ConfigMap"))
         self.extra.insert(0, self._sync_root_ca)
 
     def _on_root_ca_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
@@ -50,6 +50,8 @@ class RootCACertPublisher:
 
     def _sync_root_ca(self) -> None:
         """publisher.go syncNamespace, for each namespace marked dirty."""
+        if not self._ca_dirty:  # an extra runs after every controller pass: most find nothing to do
+            return
         dirty, self._ca_dirty = sorted(self._ca_dirty), set()
         for ns in dirty:
             namespace = self.store.peek("Namespace", "", ns)

@@ -59,7 +59,7 @@ class ServiceAccountControllers:
         self._failed_creates: set[tuple[str, str, str]] = set()  # (kind, namespace, name) refused a pod
         # UIDs from a stream of their own: accounts never shift the uids (and cloud LB names) of other objects.
         self._sa_uid_rng = side_stream(self.api.rng, 1)
-        self.store.watch(self._on_serviceaccount_event)
+        self.store.watch(self._on_serviceaccount_event, kinds=("Namespace", "ServiceAccount"))
         self.extra.insert(0, self._sync_serviceaccounts)
 
     def _on_serviceaccount_event(self, verb: str, kind: str, old: dict | None, new: dict | None) -> None:
@@ -81,6 +81,8 @@ class ServiceAccountControllers:
     def _sync_serviceaccounts(self) -> None:
         """serviceaccounts_controller.go syncNamespace: ``default`` in each dirty, active namespace;
         the controller manager's accounts once ``kube-system`` exists."""
+        if not self._sa_dirty:  # an extra runs after every controller pass: most find nothing to do
+            return
         dirty, self._sa_dirty = sorted(self._sa_dirty), set()
         for ns in dirty:
             namespace = self.store.peek("Namespace", "", ns)

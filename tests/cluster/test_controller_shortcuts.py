@@ -1,7 +1,8 @@
 """The shortcuts the controllers take to do less work per write keep their answers: the pod
 template hash remembered per template text, uids written out directly, controller-built pods
-defaulted in place, a readiness probe writing a new status only, and watch events of kinds no
-controller queue takes.  Each row names the upstream rule (or store rule) it checks.
+defaulted in place, a readiness probe and a ReplicaSet scale writing new versions that share the
+unchanged parts, and watchers that hear only the kinds they watch.  Each row names the upstream
+rule (or store rule) it checks.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from k8snet import Cluster
 from k8snet.apiserver.defaults import default
+from k8snet.apiserver.store import Store
 from k8snet.controllers import daemonset, replicaset, statefulset
 from k8snet.controllers.manager import ORDER
 from k8snet.controllers.names import _fnv32a, safe_encode, template_hash
@@ -153,3 +155,47 @@ def test_watch_events_wake_the_queues_that_take_them(rule, obj, queue):
     assert (queue in woken) if queue else woken == [], (rule, woken)
     if queue is None:
         assert vars(c.controllers.idx) == indexes, rule
+
+
+WATCH_ROWS = [
+    # (rule, the kinds a watcher asked for, the kinds written, what it hears)
+    ("an informer for one resource hears only that kind", ("Pod",), ("Pod", "Event", "Pod"), ["Pod", "Pod"]),
+    ("an informer for several kinds hears each of them", ("Namespace", "ConfigMap"),
+     ("ConfigMap", "Pod", "Namespace"), ["ConfigMap", "Namespace"]),
+    ("a watcher without kinds hears every write", None, ("Pod", "Event", "Node"), ["Pod", "Event", "Node"]),
+]
+
+
+@pytest.mark.parametrize("rule, kinds, written, heard", WATCH_ROWS, ids=[r[0] for r in WATCH_ROWS])
+def test_a_watcher_hears_the_kinds_it_watches(rule, kinds, written, heard):
+    store, log = Store(), []
+    store.watch(lambda verb, kind, old, new: log.append(("all", kind)))
+    store.put({"kind": "Pod", "metadata": {"name": "warm", "namespace": "default"}})  # Pod's watchers worked out
+    filtered = lambda verb, kind, old, new: log.append(("filtered", kind))  # noqa: E731
+    store.watch(filtered, kinds=kinds)
+    log.clear()
+    for i, kind in enumerate(written):
+        store.put({"kind": kind, "metadata": {"name": f"o{i}", "namespace": "default"}})
+    assert [k for who, k in log if who == "filtered"] == heard, rule
+    assert [k for who, k in log if who == "all"] == list(written), rule
+    # each write reaches the watchers in the order they registered
+    assert all(log[i - 1] == ("all", k) for i, (who, k) in enumerate(log) if who == "filtered"), rule
+    store.unwatch(filtered)
+    log.clear()
+    store.remove(written[0], "default", "o0")
+    assert log == [("all", written[0])], rule
+
+
+def test_scaling_a_replicaset_leaves_its_previous_version_as_it_was():
+    """store.py: stored objects are never changed in place; the Deployment controller's scale
+    of a ReplicaSet (rolling.go scaleReplicaSet) shares the template with the version before."""
+    c = Cluster(nodes=2, seed=6)
+    c.apply(deployment(replicas=2))
+    c.advance(5)
+    (rs,) = c.store.items("ReplicaSet", "default")
+    before = copy.deepcopy(rs)
+    c.kubectl("scale deployment/web --replicas=4")
+    after = c.store.peek("ReplicaSet", "default", rs["metadata"]["name"])
+    assert rs == before
+    assert (after["spec"]["replicas"],
+            after["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"]) == (4, "4")
