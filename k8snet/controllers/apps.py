@@ -40,7 +40,10 @@ class AppsControllers:
         if bumped is not None:  # a rollback to an older template: that ReplicaSet is the newest now
             self.api.write(bumped)
             rss = self._owned("ReplicaSet", d)
-        pods = [p for rs in rss for p in self._owned("Pod", rs)]
+        # Only a Recreate rollout reads the pods (it waits until the old ones are gone): a
+        # RollingUpdate sync, the common one, skips gathering them.
+        recreate = (d["spec"].get("strategy") or {}).get("type") == "Recreate"
+        pods = [p for rs in rss for p in self._owned("Pod", rs)] if recreate else []
         created, scale = (None, {}) if deleting else deployment.sync(d, rss, pods, self._pod_hash(d))
         if created is not None:
             self.api.write(created)
@@ -58,8 +61,9 @@ class AppsControllers:
             verb = "up" if n > before else "down"
             self.api.record_event(d, "Normal", "ScalingReplicaSet",
                                   f"Scaled {verb} replica set {rs_name} from {before} to {n}", "deployment-controller")
-        d = self.store.peek("Deployment", ns, name)
-        rss = self._owned("ReplicaSet", d)
+        if created is not None or scale:  # read again what was written (otherwise nothing was)
+            d = self.store.peek("Deployment", ns, name)
+            rss = self._owned("ReplicaSet", d)
         status = deployment.status(d, rss, clock.rfc3339(self.now), self._pod_hash(d))
         new_rs = max((r for r in rss if replicaset.owned_by(r, d)), default=None,
                      key=lambda r: int(r["metadata"].get("annotations", {}).get(deployment.REVISION, 0)))
@@ -94,7 +98,8 @@ class AppsControllers:
             self.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
                                   "replicaset-controller")
         rs2 = self.store.peek("ReplicaSet", ns, name)
-        mine = self._owned("Pod", rs2)
+        # Nothing created or deleted: nothing was written since the pods were read.
+        mine = pods if not create and not delete else self._owned("Pod", rs2)
         rs2 = replace_fields(rs2, status=replicaset.status(rs2, mine, self.now, failure=failure))
         if rs2["status"] != rs.get("status"):
             self.api.write(rs2)
