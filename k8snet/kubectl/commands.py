@@ -178,8 +178,9 @@ def _create_or_print(cluster, obj: dict, flags, verb: str = "created") -> str:
         obj = cluster.store.get(obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"]["name"]) or obj
     if fmt == "yaml":
         return output.to_yaml(obj)
-    if fmt == "json":
-        return output.to_json(obj)
+    if fmt == "json":  # the object kubectl built is a typed struct: its fields in declaration order
+        from .typedjson import to_typed_json
+        return to_typed_json(obj) if dry else output.to_json(obj)
     if fmt == "name":
         return output.to_name([obj])
     res = cluster.api.resource_for(obj)

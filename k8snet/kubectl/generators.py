@@ -71,6 +71,8 @@ def create_deployment(name: str, flags, after: list[str], namespace: str) -> dic
     if "--image" not in flags:
         raise UsageError('error: required flag(s) "image" not set')
     images = list(flags["--image"])  # a StringSlice: --image=a,b --image=c is three containers
+    if len(images) > 1 and after:  # create_deployment.go Validate
+        raise UsageError("error: cannot specify multiple --image options and command")
     lbls = {"app": name}
     containers = []
     for img in images:
