@@ -275,7 +275,7 @@ def _resolve(trip: Trip) -> str:
         results = []
         for qtype in (("A",) if IPV4 in fams else ()) + (("AAAA",) if IPV6 in fams else ()):
             if client.pod.get("metadata", {}).get("uid"):
-                results.append(cluster.resolve(host, qtype=qtype, from_pod=client.ref))
+                results.append(dnsview.resolve_checked(cluster, host, qtype, client.ref))  # under request()'s lock
             else:
                 from . import dns
                 results.append(dns.resolve(dnsview.zone(cluster), host, qtype, pod=client.pod, rng=cluster.dns_rng))

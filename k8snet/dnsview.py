@@ -8,7 +8,6 @@ the controller or Gateway that serves it, plus AWS load-balancer hostnames.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from . import dns
 from .dns.cache import KUBEADM_CACHE, Cache, CacheConfig
@@ -16,7 +15,7 @@ from .dns.loadbalance import shuffle_reply
 from .errors import NotFoundError, UsageError
 
 __all__ = ["zone", "published_hosts", "lb_hostname_address", "pod_ref", "resolv_conf", "etc_hosts", "pod_hostname",
-           "pod_env", "nslookup", "resolve", "coredns", "coredns_cache", "CoreDNSReplicas"]
+           "pod_env", "nslookup", "resolve", "resolve_checked", "coredns", "coredns_cache", "CoreDNSReplicas"]
 
 
 def pod_ref(cluster, ref: str) -> dict:
@@ -246,9 +245,21 @@ def coredns_cache(cluster) -> dict[str, list[tuple[str, str, str, int]]]:
 def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
     """``Cluster.resolve``: the answer CoreDNS gives (through a replica's cache), through the
     pod's search list; from a pod whose resolv.conf names another server, that server's."""
+    _check_name(name)  # the name is checked before the type, as always
+    return resolve_checked(cluster, name, _check_qtype(qtype), from_pod)
+
+
+def _check_name(name) -> None:
     if not isinstance(name, str) or not name.strip(".").strip():
         raise UsageError(f"resolve({name!r}): give a DNS name such as 'web' or 'web.default.svc.cluster.local'")
-    qtype = _check_qtype(qtype)
+
+
+def resolve_checked(cluster, name: str, qtype: str, from_pod: str | None):
+    """``resolve`` for a caller that already holds the cluster's lock and gives a canonical
+    record type (``"A"``, ``"AAAA"``): the request path's lookup.  Everything the answer
+    depends on (replica choice, each replica's cache at the current clock, the shuffle) is
+    still asked for each call."""
+    _check_name(name)  # a URL's host may still be "."
     cache = _cache(cluster)
     z = cache.zone
     if from_pod is None:
@@ -258,14 +269,26 @@ def resolve(cluster, name: str, qtype: str = "A", from_pod: str | None = None):
         conf = _pod_resolv_conf(cache, cluster, from_pod)
     answered: dict[str, str] = {}
     ask = coredns(cluster).asker(cluster, z, cluster.dns_rng, answered)
-    result = dns.resolve_with(z, name, conf, qtype=qtype, rng=cluster.dns_rng, ask=ask)
-    return replace(result, answered_by=answered.get(result.qname, "")) if answered else result
+    # answered_by: the replica ask() recorded for the deciding reply's name (filled as it asks)
+    return dns.resolve_with(z, name, conf, qtype=qtype, rng=cluster.dns_rng, ask=ask, answered=answered)
+
+
+#: Record types already checked -> their canonical mnemonic.  ``_check_qtype`` is a function
+#: of the text alone (dnspython's table), so each spelling is parsed once per process.
+_QTYPES: dict[str, str] = {}
 
 
 def _check_qtype(qtype: str) -> str:
     """A record type dig knows (its mnemonic, any case, or RFC 3597's ``TYPEnnn``); dig itself
     warns ``;; Warning, ignoring invalid type BOGUS`` and asks for A instead, which would hide
     the mistake here, so the call is refused."""
+    known = _QTYPES.get(qtype)
+    if known is None:
+        known = _QTYPES[qtype] = _parse_qtype(qtype)  # a refused type raises, and is not kept
+    return known
+
+
+def _parse_qtype(qtype: str) -> str:
     import dns.rdatatype
     try:
         canonical = dns.rdatatype.to_text(dns.rdatatype.from_text(qtype))

@@ -193,9 +193,16 @@ def _minimal_ttl(reply: Reply, kind: str, maximum: int) -> int:
 
 
 def _with_ttl(reply: Reply, ttl: int, **flags) -> Reply:
-    # filterRRSlice: every record gets the same TTL.
+    # filterRRSlice: every record gets the same TTL.  The values are frozen, so a reply whose
+    # records all have that TTL already (the kubernetes plugin's 30 under ``cache 30``) and
+    # whose flags are as asked is handed back as it is: the same value, not rebuilt.
+    sections = (reply.answer, reply.authority, reply.additional)
+    if all(r.ttl == ttl for rrs in sections for r in rrs) and \
+            all(getattr(reply, flag) == value for flag, value in flags.items()):
+        return reply
+
     def fix(rrs):
-        return tuple(replace(r, ttl=ttl) for r in rrs)
+        return tuple(r if r.ttl == ttl else replace(r, ttl=ttl) for r in rrs)
     return replace(reply, answer=fix(reply.answer), authority=fix(reply.authority),
                    additional=fix(reply.additional), **flags)
 

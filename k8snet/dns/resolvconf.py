@@ -32,7 +32,7 @@ musl (Alpine) and busybox's ``nslookup`` walk differently: see nslookup.py.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from .types import DNSResult, Reply
@@ -162,9 +162,16 @@ def _absolute(name: str) -> str:
 
 
 def res_search(name: str, qtype: str, conf: ResolvConf,
-               ask: Callable[[str, str], Reply]) -> DNSResult:
-    """glibc ``res_nsearch``: ask ``ask(fqdn, qtype)`` for each candidate, in order."""
+               ask: Callable[[str, str], Reply], server: str = "",
+               answered: Mapping[str, str] | None = None) -> DNSResult:
+    """glibc ``res_nsearch``: ask ``ask(fqdn, qtype)`` for each candidate, in order;
+    ``server`` (the nameserver asked) and ``answered[qname]`` (the CoreDNS pod that sent the
+    deciding reply, as ``ask`` recorded it) go into the result."""
     tried: list[str] = []
+
+    def result(reply: Reply) -> DNSResult:
+        return DNSResult.from_reply(reply, tried, server=server,
+                                    answered_by=answered.get(reply.qname, "") if answered else "")
 
     def query(fqdn: str) -> Reply:
         tried.append(fqdn)
@@ -178,7 +185,7 @@ def res_search(name: str, qtype: str, conf: ResolvConf,
     if dots >= conf.ndots or trailing_dot:
         reply = query(_absolute(name))
         if found(reply) or trailing_dot:
-            return DNSResult.from_reply(reply, tried)
+            return result(reply)
         saved = reply
     nodata: Reply | None = None
     last: Reply | None = None
@@ -190,7 +197,7 @@ def res_search(name: str, qtype: str, conf: ResolvConf,
         root_on_list = root_on_list or domain == ""
         reply = query(_absolute(f"{name}.{domain}" if domain else name))
         if found(reply):
-            return DNSResult.from_reply(reply, tried)
+            return result(reply)
         last = reply
         if reply.nodata:
             nodata = nodata or reply
@@ -199,9 +206,9 @@ def res_search(name: str, qtype: str, conf: ResolvConf,
     if saved is None and not root_on_list:
         reply = query(_absolute(name))
         if found(reply):
-            return DNSResult.from_reply(reply, tried)
+            return result(reply)
         last = reply
-    return DNSResult.from_reply(saved or nodata or last, tried)
+    return result(saved or nodata or last)
 
 
 def resolve(zone, name: str, qtype: str = "A", pod: Mapping | None = None,
@@ -216,14 +223,15 @@ def resolve(zone, name: str, qtype: str = "A", pod: Mapping | None = None,
     qtype = qtype.upper()
     if pod is None:
         fqdn = _absolute(name)
-        return replace(DNSResult.from_reply(zone.query(fqdn, qtype, rng), (fqdn,)), server=zone.dns_service_ip)
+        return DNSResult.from_reply(zone.query(fqdn, qtype, rng), (fqdn,), server=zone.dns_service_ip)
     conf = pod_resolv_conf(pod, zone.cluster_domain, (zone.dns_service_ip,), node_resolv_conf)
     return resolve_with(zone, name, conf, qtype, rng)
 
 
 def resolve_with(zone, name: str, conf: ResolvConf, qtype: str = "A",
                  rng: random.Random | None = None,
-                 ask: Callable[[str, str], Reply] | None = None) -> DNSResult:
+                 ask: Callable[[str, str], Reply] | None = None,
+                 answered: Mapping[str, str] | None = None) -> DNSResult:
     """``resolve`` for a pod whose resolv.conf (``pod_resolv_conf``) is already known.
 
     The stub resolver asks the first nameserver only (glibc moves to the next one on a
@@ -235,8 +243,7 @@ def resolve_with(zone, name: str, conf: ResolvConf, qtype: str = "A",
         fqdn = _absolute(name)
         return DNSResult(rcode="SERVFAIL", qname=fqdn, qtype=qtype, queried=(fqdn,),
                          authoritative=False)
-    if conf.nameservers[0] == zone.dns_service_ip:
-        result = res_search(name, qtype, conf, ask or (lambda n, t: zone.query(n, t, rng)))
-    else:
-        result = res_search(name, qtype, conf, zone.upstream.query)
-    return replace(result, server=conf.nameservers[0])
+    server = conf.nameservers[0]
+    if server == zone.dns_service_ip:
+        return res_search(name, qtype, conf, ask or (lambda n, t: zone.query(n, t, rng)), server, answered)
+    return res_search(name, qtype, conf, zone.upstream.query, server)

@@ -121,14 +121,16 @@ class DNSResult:
 
     @classmethod
     def from_reply(cls, reply: Reply, tried: tuple[str, ...] | list[str] = (),
-                   rcode: str | None = None) -> "DNSResult":
+                   rcode: str | None = None, server: str = "", answered_by: str = "") -> "DNSResult":
         """A result carrying ``reply``'s sections; ``rcode`` overrides the reply's own
-        (the resolver reports NODATA from an earlier search name, see resolvconf.py)."""
+        (the resolver reports NODATA from an earlier search name, see resolvconf.py);
+        ``server`` is the nameserver asked, ``answered_by`` the CoreDNS pod that replied."""
         return cls(rcode=rcode or reply.rcode, qname=reply.qname, qtype=reply.qtype,
                    records=reply.answer, queried=tuple(tried) or (reply.qname,),
                    authority=reply.authority, additional=reply.additional,
                    authoritative=reply.authoritative,
-                   recursion_available=reply.recursion_available)
+                   recursion_available=reply.recursion_available, server=server,
+                   answered_by=answered_by)
 
     def dig(self) -> str:
         """What ``dig +noedns`` prints for the deciding reply, from ";; Got answer:" to the last
