@@ -9,7 +9,8 @@ from __future__ import annotations
 from .. import clock
 from ..apiserver.defaults import default
 from ..apiserver.store import replace_fields
-from . import daemonset, deployment, replicaset, statefulset
+from .. import labels
+from . import daemonset, deployment, refmanager, replicaset, statefulset
 from .names import generate_name
 
 __all__ = ["AppsControllers"]
@@ -28,10 +29,31 @@ class AppsControllers:
             cache[key] = template_hash(owner["spec"]["template"])
         return cache[key]
 
+    def _claim(self, kind: str, owner: dict) -> None:
+        """ClaimPods / ClaimReplicaSets before a sync (refmanager.py): adopt the matching
+        orphans of the owner's namespace, release what it owns and no longer selects."""
+        meta = owner["metadata"]
+        ns, selector = meta.get("namespace", ""), owner["spec"].get("selector")
+        sel = labels.from_label_selector(selector)
+        if kind == "Pod":  # syncReplicaSet claims only active pods (FilterActivePods)
+            equal = (selector or {}).get("matchLabels") or {}
+            names = self.idx.pods_matching(ns, equal) if equal else {p["metadata"]["name"] for p in self.store.items("Pod", ns)}
+            names |= self.idx.owned("Pod", owner)
+            objs = (self.store.peek("Pod", ns, n) for n in sorted(names))
+            candidates = [p for p in objs if p is not None and replicaset.active(p)]
+        else:  # getReplicaSetsForDeployment lists every ReplicaSet of the namespace
+            candidates = sorted(self.store.items("ReplicaSet", ns), key=lambda r: r["metadata"]["name"])
+        _, adopt, release = refmanager.claim(owner, candidates, lambda o: sel.matches(o["metadata"].get("labels")))
+        for obj in adopt:
+            self.api.write(replace_fields(obj, metadata=refmanager.adopted(obj, owner)))
+        for obj in release:
+            self.api.write(replace_fields(obj, metadata=refmanager.released(obj, owner)))
+
     def _sync_deployment(self, ns: str, name: str) -> None:
         d = self.store.peek("Deployment", ns, name)
         if d is None:
             return
+        self._claim("ReplicaSet", d)
         rss = self._owned("ReplicaSet", d)
         # syncDeployment: a Deployment being deleted (foreground) only has its status synced.
         deleting = bool(d["metadata"].get("deletionTimestamp"))
@@ -79,6 +101,7 @@ class AppsControllers:
         rs = self.store.peek("ReplicaSet", ns, name)
         if rs is None:
             return
+        self._claim("Pod", rs)
         pods = self._owned("Pod", rs)
         # syncReplicaSet: manageReplicas only while the ReplicaSet is not being deleted.
         create, delete = (0, []) if rs["metadata"].get("deletionTimestamp") else replicaset.reconcile(rs, pods)

@@ -94,6 +94,10 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
         meta = obj["metadata"]
         ns, name = meta.get("namespace", ""), meta["name"]
         owners = [(r["kind"], r["name"]) for r in meta.get("ownerReferences") or [] if r.get("controller")]
+        if old is not None and new is not None and kind in ("Pod", "ReplicaSet"):
+            # updatePod / updateReplicaSet: a changed controllerRef wakes the old controller too.
+            owners += [(r["kind"], r["name"]) for r in old["metadata"].get("ownerReferences") or []
+                       if r.get("controller") and (r["kind"], r["name"]) not in owners]
         if kind == "PodDisruptionBudget" or (kind == "Pod" and self.store.count("PodDisruptionBudget")):
             for pdb in self.store.items("PodDisruptionBudget", ns):
                 self.dirty["disruption"].add((ns, pdb["metadata"]["name"]))
@@ -107,6 +111,8 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
                 # (its queue moves them back on the AssignedPodDelete event).
                 self.dirty["scheduler"] |= self.unschedulable
             self.dirty["kubelet"].add((ns, name))
+            if new is not None and not owners:
+                self._wake_claimants("ReplicaSet", "replicaset", new)
             for okind, oname in owners:
                 if okind == "ReplicaSet":
                     self.dirty["replicaset"].add((ns, oname))
@@ -127,6 +133,8 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
                 self.dirty["endpoints"].add((ns, svc))
         elif kind == "ReplicaSet":
             self.dirty["replicaset"].add((ns, name))
+            if new is not None and not owners:
+                self._wake_claimants("Deployment", "deployment", new)
             for okind, oname in owners:
                 if okind == "Deployment":
                     self.dirty["deployment"].add((ns, oname))
@@ -155,6 +163,17 @@ class Manager(AppsControllers, NodeControllers, KubeletTermination, TopologyQueu
             for pod in self.store.items("Pod"):
                 if not pod["spec"].get("nodeName"):
                     self.dirty["scheduler"].add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
+
+    def _wake_claimants(self, kind: str, queue: str, orphan: dict) -> None:
+        """addPod/updatePod (addReplicaSet/...): an object no controller owns wakes every
+        ``kind`` of its namespace whose selector matches it, to see if one adopts it."""
+        meta = orphan["metadata"]
+        if meta.get("deletionTimestamp") or not meta.get("labels"):
+            return
+        ns = meta.get("namespace", "")
+        for owner in self.store.items(kind, ns):
+            if labels.matches(owner["spec"].get("selector"), meta["labels"]):
+                self.dirty[queue].add((ns, owner["metadata"]["name"]))
 
     def run(self) -> None:
         """Sync until no controller has work (bounded, to surface a livelock as an error)."""
