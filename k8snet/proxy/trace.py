@@ -256,8 +256,10 @@ def _replay(node, rng, taken: list[float]):
     return node if isinstance(node, TraceResult) else None
 
 
-def _remember(paths: dict, key: tuple, w: _IptablesWalker, result: TraceResult) -> None:
-    """Add one real walk to the packet's tree."""
+def _remember(paths: dict, key: tuple, w, result: TraceResult, fork=_Fork) -> None:
+    """Add one real walk to the packet's tree of ``fork`` nodes (``_Fork`` for iptables'
+    statistic rules; trace_backends' ``_NftFork`` for nftables' numgen): each of the walker's
+    ``draws`` is (the next fork's parameter, the branch taken)."""
     stateful = w.draws_before_state is not None
     draws = w.draws[:w.draws_before_state] if stateful else w.draws
     leaf = _WALK if stateful else result
@@ -266,17 +268,16 @@ def _remember(paths: dict, key: tuple, w: _IptablesWalker, result: TraceResult) 
     if not draws:
         paths[key] = leaf
         return
-    if not isinstance(paths.get(key), _Fork):
-        paths[key] = _Fork(draws[0][0])
+    if not isinstance(paths.get(key), fork):
+        paths[key] = fork(draws[0][0])
     node = paths[key]
-    for i, (_, matched) in enumerate(draws):
-        nxt = draws[i + 1][0] if i + 1 < len(draws) else None
-        child = node.branches.get(matched)
-        if nxt is None:
-            node.branches.setdefault(matched, leaf)
+    for i, (_, branch) in enumerate(draws):
+        if i + 1 == len(draws):
+            node.branches.setdefault(branch, leaf)
             return
-        if not isinstance(child, _Fork):
-            child = node.branches[matched] = _Fork(nxt)
+        child = node.branches.get(branch)
+        if not isinstance(child, fork):
+            child = node.branches[branch] = fork(draws[i + 1][0])
         node = child
 
 

@@ -15,7 +15,7 @@ KUBE-LOOP-BACK for a pod reaching itself).
 """
 from __future__ import annotations
 
-from .trace import _MAX_PACKETS, _WALK, Entry, Packet, TraceResult, TraceStep, Verdict, _Replay, in_cidr, is_local
+from .trace import Entry, Packet, TraceResult, TraceStep, Verdict, _remember, _Replay, in_cidr, is_local
 
 __all__ = ["trace_nftables", "trace_ipvs"]
 
@@ -193,30 +193,8 @@ def trace_nftables(state, pkt: Packet, entry: Entry, rng, runtime, now) -> Trace
         return node
     w = _NftWalker(table, pkt, state.node_ip, _Replay(rng, taken) if taken else rng, runtime, now)
     result = _walk_nftables(w, state, pkt, entry)
-    _remember_nft(paths, key, w, result)
+    _remember(paths, key, w, result, _NftFork)
     return result
-
-
-def _remember_nft(paths: dict, key: tuple, w: _NftWalker, result: TraceResult) -> None:
-    stateful = w.draws_before_state is not None
-    draws = w.draws[:w.draws_before_state] if stateful else w.draws
-    leaf = _WALK if stateful else result
-    if key not in paths and len(paths) >= _MAX_PACKETS:
-        paths.clear()  # a scan over many addresses: start afresh rather than grow without end
-    if not draws:
-        paths[key] = leaf
-        return
-    if not isinstance(paths.get(key), _NftFork):
-        paths[key] = _NftFork(draws[0][0])
-    node = paths[key]
-    for i, (_, pick) in enumerate(draws):
-        if i + 1 == len(draws):
-            node.branches.setdefault(pick, leaf)
-            return
-        child = node.branches.get(pick)
-        if not isinstance(child, _NftFork):
-            child = node.branches[pick] = _NftFork(draws[i + 1][0])
-        node = child
 
 
 def _walk_nftables(w: _NftWalker, state, pkt: Packet, entry: Entry) -> TraceResult:
